@@ -1,0 +1,87 @@
+//! Small helpers to read and build polars tables with papikit's typed errors (dtype checked before
+//! any cast, so a wrong column type is an error naming the column, never a panic).
+
+use crate::error::{PapiError, Result};
+use polars::prelude::*;
+
+fn missing(df: &DataFrame, name: &str) -> PapiError {
+    PapiError::MissingColumn {
+        column: name.to_string(),
+        available: df
+            .get_column_names()
+            .iter()
+            .map(|s| s.as_str())
+            .collect::<Vec<_>>()
+            .join(", "),
+    }
+}
+
+/// Does the table have this column?
+pub fn has(df: &DataFrame, name: &str) -> bool {
+    df.column(name).is_ok()
+}
+
+/// A numeric column as `Option<f64>` values (ints and floats accepted; NaN becomes null).
+pub fn f64_col(df: &DataFrame, name: &str) -> Result<Vec<Option<f64>>> {
+    let c = df.column(name).map_err(|_| missing(df, name))?;
+    let dt = c.dtype();
+    if !(dt.is_primitive_numeric() || dt.is_null()) {
+        return Err(PapiError::ColumnType {
+            column: name.into(),
+            found: dt.to_string(),
+            expected: "a number (Float64 or integer)".into(),
+        });
+    }
+    let s = c.as_materialized_series().cast(&DataType::Float64)?;
+    Ok(s.f64()?.iter().map(|v| v.filter(|x| !x.is_nan())).collect())
+}
+
+/// A string column (nulls kept). Categorical/Enum are accepted and read as strings.
+pub fn str_col(df: &DataFrame, name: &str) -> Result<Vec<Option<String>>> {
+    let c = df.column(name).map_err(|_| missing(df, name))?;
+    let dt = c.dtype();
+    let s = match dt {
+        DataType::String => c.as_materialized_series().clone(),
+        DataType::Categorical(..) | DataType::Enum(..) => {
+            c.as_materialized_series().cast(&DataType::String)?
+        }
+        dt if dt.is_integer() => c.as_materialized_series().cast(&DataType::String)?,
+        _ => {
+            return Err(PapiError::ColumnType {
+                column: name.into(),
+                found: dt.to_string(),
+                expected: "String".into(),
+            });
+        }
+    };
+    Ok(s.str()?.iter().map(|v| v.map(str::to_string)).collect())
+}
+
+/// Build a table from columns (all must have `height` rows).
+pub fn build(height: usize, columns: Vec<Column>) -> Result<DataFrame> {
+    Ok(DataFrame::new(height, columns)?)
+}
+
+/// A nullable float column.
+pub fn col_f64(name: &str, v: Vec<Option<f64>>) -> Column {
+    Column::new(name.into(), v)
+}
+
+/// A nullable unsigned column.
+pub fn col_u32(name: &str, v: Vec<Option<u32>>) -> Column {
+    Column::new(name.into(), v)
+}
+
+/// A nullable string column.
+pub fn col_str<S: AsRef<str>>(name: &str, v: &[Option<S>]) -> Column {
+    let v: Vec<Option<&str>> = v.iter().map(|s| s.as_ref().map(AsRef::as_ref)).collect();
+    Column::new(name.into(), v)
+}
+
+/// Replace or append columns.
+pub fn with_columns(mut df: DataFrame, cols: Vec<Column>) -> Result<DataFrame> {
+    for c in cols {
+        df.with_column(c)?;
+    }
+    Ok(df)
+}

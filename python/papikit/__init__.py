@@ -1,0 +1,1 @@
+from papikit._core import __version__
