@@ -1,7 +1,18 @@
+//! papikit._core: thin PyO3 glue over papikit-core. One file per core area; each has `register`.
+//! Errors map through `errors::to_py`; compute runs through `errors::run` (GIL released, panics
+//! caught).
+
 use pyo3::prelude::*;
+
+mod errors;
+mod published;
+mod registry;
 
 #[pymodule]
 fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", papikit_core::version())?;
+    errors::register(m)?;
+    registry::register(m)?;
+    published::register(m)?;
     Ok(())
 }

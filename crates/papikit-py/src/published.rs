@@ -1,0 +1,56 @@
+//! Bindings for published results, ranks and groups.
+
+use crate::errors::{IntoPyResult, run};
+use papikit_core::{Lang, published, rank};
+use pyo3::prelude::*;
+use pyo3_polars::PyDataFrame;
+
+#[pyfunction]
+#[pyo3(signature = (year=None, *, lang="en"))]
+pub fn published_frame(py: Python<'_>, year: Option<i64>, lang: &str) -> PyResult<PyDataFrame> {
+    let lang = Lang::parse(lang).py()?;
+    run(py, || published::published_frame(year, lang)).map(PyDataFrame)
+}
+
+#[pyfunction]
+#[pyo3(signature = (year, *, lang="en"))]
+pub fn national_stats(py: Python<'_>, year: i64, lang: &str) -> PyResult<PyDataFrame> {
+    let lang = Lang::parse(lang).py()?;
+    run(py, || published::national_stats_frame(year, lang)).map(PyDataFrame)
+}
+
+#[pyfunction]
+#[pyo3(signature = (df, by, *, within=None, lang="en"))]
+pub fn rank_frame(
+    py: Python<'_>,
+    df: PyDataFrame,
+    by: &str,
+    within: Option<&str>,
+    lang: &str,
+) -> PyResult<PyDataFrame> {
+    let lang = Lang::parse(lang).py()?;
+    let df = df.0;
+    run(py, || rank::rank_frame(&df, by, within, lang)).map(PyDataFrame)
+}
+
+#[pyfunction]
+#[pyo3(signature = (df, by, *, lang="en"))]
+pub fn group_bands(py: Python<'_>, df: PyDataFrame, by: &str, lang: &str) -> PyResult<PyDataFrame> {
+    let lang = Lang::parse(lang).py()?;
+    let df = df.0;
+    run(py, || rank::bands_frame(&df, by, lang)).map(PyDataFrame)
+}
+
+#[pyfunction]
+pub fn group_sizes(n: usize) -> [usize; 4] {
+    rank::group_sizes(n)
+}
+
+pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_function(wrap_pyfunction!(published_frame, m)?)?;
+    m.add_function(wrap_pyfunction!(national_stats, m)?)?;
+    m.add_function(wrap_pyfunction!(rank_frame, m)?)?;
+    m.add_function(wrap_pyfunction!(group_bands, m)?)?;
+    m.add_function(wrap_pyfunction!(group_sizes, m)?)?;
+    Ok(())
+}

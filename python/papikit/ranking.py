@@ -1,0 +1,74 @@
+"""Ranks and the four PAPI performance groups on any score table."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import polars as pl
+
+from papikit import _core
+from papikit._display import Lang, check_lang
+
+
+def rank(
+    df: pl.DataFrame,
+    by: str | Sequence[str] = "total",
+    *,
+    within: str | None = None,
+    lang: Lang = "en",
+) -> pl.DataFrame:
+    """Rank provinces on one or more score columns and assign PAPI performance groups.
+
+    Ranks are descending (highest score = 1) among rows with a score; rows whose score is null are
+    not ranked (null rank and group). **Ties share the same, lowest rank number** (1, 2, 2, 4).
+    Groups are High / High average / Low average / Low (VN: Cao / Trung bình cao / Trung bình thấp /
+    Thấp) with sizes from the top round(n/4), round(n/4), floor(n/4), remainder — a rule *inferred*
+    from published PAPI groupings (63 -> 16/16/15/16, 61 -> 15/15/15/16); PAPI does not publish its
+    algorithm.
+
+    For ``by="total"`` the new columns are ``rank, n_ranked, group``; for any other column ``c``
+    they are ``c_rank, c_n_ranked, c_group``. With ``within="region"`` also ``rank_within`` and
+    ``n_within`` (prefixed likewise).
+
+    Examples
+    --------
+    >>> import papikit as pk
+    >>> df = pk.published(2023).drop("rank", "n_ranked", "group")
+    >>> r = pk.rank(df, by="total", within="region")
+    >>> r.filter(pl.col("code") == 66).select("rank", "n_ranked", "group", "rank_within").row(0)
+    (31, 61, 'Low average', 1)
+    >>> "d4_rank" in pk.rank(df, by=["d1", "d4"]).columns
+    True
+    """
+    lang = check_lang(lang)
+    cols = [by] if isinstance(by, str) else list(by)
+    out = df
+    for c in cols:
+        out = _core.rank_frame(out, c, within=within, lang=lang)
+    return out
+
+
+def group_bands(df: pl.DataFrame, by: str = "total", *, lang: Lang = "en") -> pl.DataFrame:
+    """One row per performance group: size, rank range and the lowest/highest score inside it.
+
+    Examples
+    --------
+    >>> import papikit as pk
+    >>> b = pk.group_bands(pk.published(2023))
+    >>> b.select("group", "n").rows()
+    [('High', 15), ('High average', 15), ('Low average', 15), ('Low', 16)]
+    """
+    return _core.group_bands(df, by, lang=check_lang(lang))
+
+
+def group_sizes(n: int) -> tuple[int, int, int, int]:
+    """Group sizes from the top for ``n`` ranked provinces: round(n/4), round(n/4), floor(n/4), rest.
+
+    Examples
+    --------
+    >>> import papikit as pk
+    >>> pk.group_sizes(63), pk.group_sizes(61)
+    ((16, 16, 15, 16), (15, 15, 15, 16))
+    """
+    a, b, c, d = _core.group_sizes(n)
+    return (a, b, c, d)
