@@ -10,6 +10,7 @@ pub mod framework_names;
 pub mod lang;
 pub mod published;
 pub mod rank;
+pub mod recipe;
 pub mod registry;
 pub mod scores;
 pub mod text;
