@@ -3,6 +3,7 @@
 Examples
 --------
 >>> import papikit as pk
+>>> import polars as pl
 >>> pk.published(2023).filter(pl.col("name_en") == "Dak Lak")["rank"][0]
 31
 """
@@ -11,7 +12,6 @@ from papikit._version_check import check_polars
 
 check_polars()
 
-import polars as pl  # noqa: E402
 
 from papikit._core import __version__  # noqa: E402
 from papikit.errors import (  # noqa: E402

@@ -33,6 +33,7 @@ def rank(
     Examples
     --------
     >>> import papikit as pk
+    >>> import polars as pl
     >>> df = pk.published(2023).drop("rank", "n_ranked", "group")
     >>> r = pk.rank(df, by="total", within="region")
     >>> r.filter(pl.col("code") == 66).select("rank", "n_ranked", "group", "rank_within").row(0)
