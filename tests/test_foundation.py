@@ -169,3 +169,33 @@ def test_group_sizes_published_cases() -> None:
     assert pk.group_sizes(63) == (16, 16, 15, 16)
     assert pk.group_sizes(61) == (15, 15, 15, 16)
     assert pk.group_sizes(60) == (15, 15, 15, 15)
+
+
+def test_unsupported_dtypes_are_named_not_panics() -> None:
+    from decimal import Decimal
+
+    df = pl.DataFrame({"s": [Decimal("1.5"), Decimal("2.5")]}, schema={"s": pl.Decimal(10, 2)})
+    assert pk.rank(df, by="s")["s_rank"].to_list() == [2, 1]
+    bad = pl.DataFrame({"s": [1.0, 2.0], "nested": [{"a": 1}, {"a": 2}]})
+    with pytest.raises(pk.ColumnError, match="nested"):
+        pk.rank(bad, by="s")
+    with pytest.raises(pk.InvalidArgumentError):
+        pk.rank({"s": [1.0]}, by="s")  # type: ignore[arg-type]
+
+
+def test_categorical_and_integer_scores() -> None:
+    df = pl.DataFrame({"region": ["a", "a", "b"], "s": [1, 3, 2]}).with_columns(pl.col("region").cast(pl.Categorical))
+    r = pk.rank(df, by="s", within="region")
+    assert r["s_rank"].to_list() == [3, 1, 2] and r["s_rank_within"].to_list() == [2, 1, 1]
+
+
+def test_polars_version_guard(monkeypatch: pytest.MonkeyPatch) -> None:
+    import polars
+
+    from papikit import _version_check
+
+    monkeypatch.setattr(polars, "__version__", "1.20.0")
+    with pytest.raises(ImportError, match=r"polars >=1.43.2,<2.2 .* 1.20.0 is installed"):
+        _version_check.check_polars()
+    monkeypatch.setattr(polars, "__version__", "2.1.0")
+    _version_check.check_polars()
