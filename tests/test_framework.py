@@ -125,3 +125,31 @@ def test_immutable() -> None:
     fw = pk.framework(2023)
     with pytest.raises(AttributeError):
         fw.name = "x"  # type: ignore[misc]
+
+
+def test_published_subdimension_scores_fit_the_framework() -> None:
+    """Published sub-dimension scores (PAPI 2015/2019/2023 reports, crates/papikit-core/data/
+    papi_subdimension_samples.csv) add up to the published dimension score (4 d.p.) and lie inside the
+    framework's 1/n..10/n range for that dimension and year."""
+    samples = pl.read_csv("crates/papikit-core/data/papi_subdimension_samples.csv", infer_schema_length=0)
+    published = {(r["year"], r["name_en"]): r for r in pk.published().iter_rows(named=True)}
+    checked = matched = 0
+    for r in samples.iter_rows(named=True):
+        year, dim = int(r["year"]), r["dimension"].lower()
+        subs = [float(r[f"sub_{k}"]) for k in range(1, 5) if r[f"sub_{k}"]]
+        if not subs:  # a province without published scores that year (Quảng Ninh 2023)
+            continue
+        fw = pk.framework(year).subdimensions().filter(pl.col("parent") == dim)
+        assert fw.height == len(subs), (year, dim, r["province"])
+        # rounding: values are printed with 2 (2019) or 4 decimals; each of n+1 numbers is off by <= half a unit
+        decimals = len(r["dimension_score"].split(".")[1])
+        tol = (len(subs) + 1) * 0.5 * 10**-decimals + 1e-12
+        assert abs(sum(subs) - float(r["dimension_score"])) <= tol, (year, dim, r["province"])
+        for s, lo, hi in zip(subs, fw["min"], fw["max"], strict=True):
+            assert lo <= s <= hi
+        pub = published.get((year, r["province"]))
+        if pub is not None and pub[dim] is not None:
+            matched += 1
+            assert abs(pub[dim] - float(r["dimension_score"])) <= 0.5 * 10**-decimals + 1e-9, (year, dim, r["province"])
+        checked += 1
+    assert checked >= 40 and matched >= 40

@@ -79,9 +79,8 @@ const ALIASES: &[(&str, u16)] = &[
     ("daklak", 66),
     ("daclac", 66),
     ("daknong", 67),
-    ("daknong", 67),
+    ("dacnong", 67),
     ("kontum", 62),
-    ("hbinh", 17),
 ];
 
 /// Prefixes dropped before matching ("tỉnh", "thành phố", "TP", "province").
