@@ -13,6 +13,7 @@ from papikit._version_check import check_polars
 check_polars()
 
 
+from papikit import plot  # noqa: E402  (matplotlib is imported only when a chart is drawn)
 from papikit._core import __version__  # noqa: E402
 from papikit.errors import (  # noqa: E402
     ColumnError,
@@ -51,6 +52,7 @@ __all__ = [
     "group_bands",
     "group_sizes",
     "national_stats",
+    "plot",
     "province",
     "provinces",
     "published",
