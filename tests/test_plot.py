@@ -249,3 +249,36 @@ def test_labels_english(y2023):
 def test_invalid_lang(y2023):
     with pytest.raises(pk.InvalidArgumentError):
         pkp.radar(y2023, "Dak Lak", lang="fr")  # type: ignore[arg-type]
+
+
+def test_survey_shaped_tables():
+    # survey results: ``province`` holds the GSO code, ``code`` the measure, ``estimate`` the score
+    ranks = pl.DataFrame(
+        {
+            "province": [66, 64, 62],
+            "name": ["Dak Lak", "Gia Lai", "Kon Tum"],
+            "code": ["total"] * 3,
+            "estimate": [42.3, 41.0, 40.2],
+            "rank": [1, 2, 3],
+            "rank_low": [1, 1, 2],
+            "rank_high": [2, 3, 3],
+            "group": ["High", "High average", "Low"],
+        }
+    )
+    ax = pkp.rank_caterpillar(ranks, "Đắk Lắk", lang="vi")
+    assert texts(ax.get_yticklabels()) == ["1. Đắk Lắk", "2. Gia Lai", "3. Kon Tum"]
+    assert len(ax.collections) == 2
+    ax2 = pkp.tile_map(ranks, era=63)
+    coloured = [p for p in ax2.patches if mpl.colors.to_hex(p.get_facecolor()) != "#dddddd"]
+    assert len(coloured) == 3
+    dims = pl.DataFrame(
+        {
+            "province": [66, 66],
+            "code": ["d1", "d2"],
+            "estimate": [4.8, 5.3],
+            "ci_low": [4.6, 5.0],
+            "ci_high": [5.0, 5.6],
+        }
+    )
+    ax3 = pkp.dimension_bars(dims)
+    assert [p.get_height() for p in ax3.patches] == [4.8, 5.3]

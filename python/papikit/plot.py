@@ -174,6 +174,21 @@ def _name_col(lang: Lang) -> str:
     return "name_vi" if lang == "vi" else "name_en"
 
 
+def _code_col(df: pl.DataFrame) -> str:
+    """The province-code column: ``province`` when it holds GSO codes (survey results, where ``code``
+    is the measure), else ``code``."""
+    if "province" in df.columns and df.schema["province"].is_integer():
+        return "province"
+    return "code"
+
+
+def _label_col(df: pl.DataFrame, lang: Lang) -> str | None:
+    for c in (_name_col(lang), "name_en", "name_vi", "name"):
+        if c in df.columns:
+            return c
+    return None
+
+
 def _pick(df: pl.DataFrame, prov: str | int | Province) -> tuple[Province, dict[str, Any]]:
     p = _find(prov)
     rows = df.filter(pl.col("code") == p.code)
@@ -291,7 +306,7 @@ def dimension_bars(
     province: str | int | Province | None = None,
     *,
     label: str | None = None,
-    value: str = "score",
+    value: str | None = None,
     reference: bool = True,
     lang: Lang = "en",
     ax: Axes | None = None,
@@ -305,7 +320,9 @@ def dimension_bars(
       with ``reference=True``, the national median of each dimension is marked with a tick.
     * **long** (one row per level, e.g. a profile or survey result): columns ``value`` (default
       ``"score"``) and a label column (``label=``, default the first of ``label``, ``measure``,
-      ``dimension``, ``level``, ``code``), optional ``ci_low``/``ci_high`` and ``median``.
+      ``dimension``, ``level``, ``code``), optional ``ci_low``/``ci_high`` and ``median``. ``value``
+      defaults to ``score``, or ``estimate`` for survey results (``result.dimensions`` filtered to
+      one province).
 
     Examples
     --------
@@ -338,6 +355,8 @@ def dimension_bars(
         from papikit import _core
 
         lab = label or next((c for c in ("label", "measure", "dimension", "level", "code") if c in df.columns), None)
+        if value is None:
+            value = "estimate" if "score" not in df.columns and "estimate" in df.columns else "score"
         if lab is None or value not in df.columns:
             raise _core.ColumnError(
                 f"dimension_bars needs a label column and a {value!r} column (or a wide frame and a province); "
@@ -387,6 +406,9 @@ def rank_caterpillar(
     """Every ranked province ordered by rank, with its rank interval (``rank_low``/``rank_high``
     columns) when the table has one, and one province highlighted.
 
+    Works on ``pk.published(year)`` and on survey rank tables (``result.ranks()``: the province code
+    is then in ``province``).
+
     Examples
     --------
     >>> import papikit as pk, papikit.plot as pkp
@@ -397,11 +419,15 @@ def rank_caterpillar(
     >>> pkp.close(ax)
     """
     lang = check_lang(lang)
-    d = df.filter(pl.col("rank").is_not_null()).sort("rank", "code")
+    cc = _code_col(df)
+    d = df.filter(pl.col("rank").is_not_null()).sort("rank", cc)
     hl = _find(highlight).code if highlight is not None else None
-    names = d[_name_col(lang)].to_list() if _name_col(lang) in d.columns else [str(c) for c in d["code"]]
+    lab = _label_col(d, lang)
+    names = [str(v) for v in d[lab].to_list()] if lab else [str(c) for c in d[cc]]
+    if lang == "vi" and lab in ("name", "name_en"):
+        names = [_find(int(c)).name_vi for c in d[cc].to_list()]
     ranks = [int(r) for r in d["rank"].to_list()]
-    codes = d["code"].to_list()
+    codes = d[cc].to_list()
     n = d.height
     ax = _axes(ax, (6.5, max(6.0, 0.17 * n + 1.5)))
     ys = list(range(n))
@@ -751,13 +777,14 @@ def tile_map(
     lang = check_lang(lang)
     from papikit import _core
 
-    if value not in df.columns or "code" not in df.columns:
+    cc = _code_col(df)
+    if value not in df.columns or cc not in df.columns:
         raise _core.ColumnError(f"tile_map needs columns 'code' and {value!r}; got {df.columns}")
     if era is None:
         era = 34 if df.height <= 34 else 63
     lay = tile_layout(era)
     names = _unit_names(63 if lay.height == 63 else 34, lang)
-    vals = {int(c): v for c, v in zip(df["code"].to_list(), df[value].to_list(), strict=True) if c is not None}
+    vals = {int(c): v for c, v in zip(df[cc].to_list(), df[value].to_list(), strict=True) if c is not None}
     hl = None
     if highlight is not None:
         p = _find(highlight)
@@ -889,9 +916,10 @@ def choropleth(
     feats = gj.get("features") if isinstance(gj, Mapping) else None
     if not isinstance(feats, list):
         raise _core.InvalidArgumentError("GeoJSON must be a FeatureCollection with a 'features' list")
-    if value not in df.columns or "code" not in df.columns:
+    cc = _code_col(df)
+    if value not in df.columns or cc not in df.columns:
         raise _core.ColumnError(f"choropleth needs columns 'code' and {value!r}; got {df.columns}")
-    vals = {int(c): v for c, v in zip(df["code"].to_list(), df[value].to_list(), strict=True) if c is not None}
+    vals = {int(c): v for c, v in zip(df[cc].to_list(), df[value].to_list(), strict=True) if c is not None}
     numeric = df[value].dtype.is_numeric()
     plt = _plt()
     from matplotlib.colors import Normalize
