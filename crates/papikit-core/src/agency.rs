@@ -69,6 +69,15 @@ fn dimension_code(s: &str) -> Option<String> {
         .then_some(c)
 }
 
+/// The part of a gap row the agency view needs.
+struct AgencyGap {
+    code: String,
+    name: String,
+    gap: Option<f64>,
+    share: Option<f64>,
+    significant: Option<bool>,
+}
+
 /// Roles, sub-dimensions and plan quotes of one (agency, measure) cell.
 type Cell = (BTreeSet<String>, BTreeSet<String>, Vec<String>);
 
@@ -319,7 +328,47 @@ impl AgencyTable {
     /// the number of agencies sharing the measure, the agency's summed share, ordered by agency
     /// (largest summed share first) then gap.
     pub fn by_agency(&self, gaps: &GapResult, lang: Lang) -> Result<DataFrame> {
-        let find = |code: &str| gaps.rows.iter().find(|r| r.code.eq_ignore_ascii_case(code));
+        let rows: Vec<AgencyGap> = gaps
+            .rows
+            .iter()
+            .map(|r| AgencyGap {
+                code: r.code.clone(),
+                name: lang.pick(&r.name_en, &r.name_vi).to_string(),
+                gap: r.gap,
+                share: r.share,
+                significant: r.uncertainty.map(|u| u.significant),
+            })
+            .collect();
+        self.by_agency_rows(&rows, lang)
+    }
+
+    /// [`AgencyTable::by_agency`] on a gap table as returned by [`GapResult::frame`] (columns
+    /// measure, name, gap, share_of_total_gap and optionally significant).
+    pub fn by_agency_frame(&self, gaps: &DataFrame, lang: Lang) -> Result<DataFrame> {
+        let code = frame::str_col(gaps, "measure")?;
+        let name = frame::str_col(gaps, "name")?;
+        let gap = frame::f64_col(gaps, "gap")?;
+        let share = frame::f64_col(gaps, "share_of_total_gap")?;
+        let sig: Vec<Option<bool>> = match gaps.column("significant") {
+            Ok(c) if c.dtype() == &DataType::Boolean => c.bool()?.iter().collect(),
+            _ => vec![None; gaps.height()],
+        };
+        let rows: Vec<AgencyGap> = (0..gaps.height())
+            .filter_map(|i| {
+                code[i].clone().map(|c| AgencyGap {
+                    code: c,
+                    name: name[i].clone().unwrap_or_default(),
+                    gap: gap[i],
+                    share: share[i],
+                    significant: sig[i],
+                })
+            })
+            .collect();
+        self.by_agency_rows(&rows, lang)
+    }
+
+    fn by_agency_rows(&self, gaps: &[AgencyGap], lang: Lang) -> Result<DataFrame> {
+        let find = |code: &str| gaps.iter().find(|r| r.code.eq_ignore_ascii_case(code));
         // (agency, measure) -> (roles, subdimensions, sources)
         let mut cells: BTreeMap<(String, String), Cell> = BTreeMap::new();
         for a in &self.assignments {
@@ -383,7 +432,7 @@ impl AgencyTable {
                 roles.iter().cloned().collect::<Vec<_>>().join(", ")
             }));
             cols[3].push(Some(k.1.clone()));
-            cols[4].push(row.map(|r| lang.pick(&r.name_en, &r.name_vi).to_string()));
+            cols[4].push(row.map(|r| r.name.clone()));
             cols[5].push(
                 (!subs.is_empty()).then(|| subs.iter().cloned().collect::<Vec<_>>().join(", ")),
             );
@@ -391,7 +440,7 @@ impl AgencyTable {
             share.push(row.and_then(|r| r.share));
             ashare.push(agency_share.get(k.0.as_str()).copied());
             nshare.push(Some(sharing[k.1.as_str()]));
-            sig.push(row.and_then(|r| r.uncertainty.map(|u| u.significant)));
+            sig.push(row.and_then(|r| r.significant));
             cols[6].push(Some(sources.join(" | ")));
         }
         frame::build(

@@ -7,6 +7,7 @@ use pyo3::prelude::*;
 mod errors;
 mod published;
 mod registry;
+mod analysis;
 
 #[pymodule]
 fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
@@ -14,5 +15,6 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     errors::register(m)?;
     registry::register(m)?;
     published::register(m)?;
+    analysis::register(m)?;
     Ok(())
 }
