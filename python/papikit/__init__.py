@@ -15,6 +15,19 @@ check_polars()
 
 from papikit import plot  # noqa: E402  (matplotlib is imported only when a chart is drawn)
 from papikit._core import __version__  # noqa: E402
+from papikit.analysis import (  # noqa: E402
+    Gaps,
+    Merged,
+    Profile,
+    ScoreTable,
+    agencies,
+    compare,
+    gaps,
+    league,
+    merged,
+    profile,
+    trend,
+)
 from papikit.errors import (  # noqa: E402
     ColumnError,
     FrameworkError,
@@ -30,32 +43,54 @@ from papikit.errors import (  # noqa: E402
 from papikit.framework import Framework, framework  # noqa: E402
 from papikit.published import national_stats, published  # noqa: E402
 from papikit.ranking import group_bands, group_sizes, rank  # noqa: E402
-from papikit.registry import Province, Unit2025, crosswalk_2025, province, provinces, unit_2025  # noqa: E402
+from papikit.registry import (  # noqa: E402
+    Province,
+    Unit2025,
+    crosswalk_2025,
+    province,
+    provinces,
+    unit_2025,
+)
+from papikit.targets import Group, TargetRank, Year  # noqa: E402
 
 __all__ = [
     "ColumnError",
     "Framework",
     "FrameworkError",
+    "Gaps",
+    "Group",
     "InfeasibleError",
     "InvalidArgumentError",
+    "Merged",
     "NoDataError",
     "PapiError",
+    "Profile",
     "Province",
+    "ScoreTable",
     "SurveyError",
+    "TargetRank",
     "Unit2025",
     "UnknownCodeError",
     "UnknownProvinceError",
     "UnknownYearError",
+    "Year",
     "__version__",
+    "agencies",
+    "compare",
     "crosswalk_2025",
     "framework",
+    "gaps",
     "group_bands",
     "group_sizes",
+    "league",
+    "merged",
     "national_stats",
     "plot",
+    "profile",
     "province",
     "provinces",
     "published",
     "rank",
+    "trend",
     "unit_2025",
 ]
