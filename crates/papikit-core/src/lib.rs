@@ -8,10 +8,14 @@ pub mod error;
 pub mod frame;
 pub mod framework_names;
 pub mod lang;
+pub mod montecarlo;
+pub mod optimise;
 pub mod published;
 pub mod rank;
 pub mod registry;
 pub mod scores;
+pub mod sensitivity;
+pub mod simulate;
 pub mod text;
 
 pub use error::{PapiError, Result};
