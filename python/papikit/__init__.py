@@ -3,6 +3,7 @@
 Examples
 --------
 >>> import papikit as pk
+>>> import polars as pl
 >>> pk.published(2023).filter(pl.col("name_en") == "Dak Lak")["rank"][0]
 31
 """
@@ -11,7 +12,6 @@ from papikit._version_check import check_polars
 
 check_polars()
 
-import polars as pl  # noqa: E402
 
 from papikit._core import __version__  # noqa: E402
 from papikit.errors import (  # noqa: E402
@@ -26,12 +26,14 @@ from papikit.errors import (  # noqa: E402
     UnknownProvinceError,
     UnknownYearError,
 )
+from papikit.framework import Framework, framework  # noqa: E402
 from papikit.published import national_stats, published  # noqa: E402
 from papikit.ranking import group_bands, group_sizes, rank  # noqa: E402
 from papikit.registry import Province, Unit2025, crosswalk_2025, province, provinces, unit_2025  # noqa: E402
 
 __all__ = [
     "ColumnError",
+    "Framework",
     "FrameworkError",
     "InfeasibleError",
     "InvalidArgumentError",
@@ -45,6 +47,7 @@ __all__ = [
     "UnknownYearError",
     "__version__",
     "crosswalk_2025",
+    "framework",
     "group_bands",
     "group_sizes",
     "national_stats",

@@ -6,12 +6,14 @@
 pub mod csv;
 pub mod error;
 pub mod frame;
+pub mod framework;
 pub mod framework_names;
 pub mod lang;
 pub mod montecarlo;
 pub mod optimise;
 pub mod published;
 pub mod rank;
+pub mod recipe;
 pub mod registry;
 pub mod scores;
 pub mod sensitivity;
