@@ -239,8 +239,10 @@ pub fn variables(model: &Model, p: usize, opts: &OptimiseOptions) -> Result<Vari
             message: "optimise over dimension, subdimension or indicator, not the total".into(),
         });
     }
+    // Measures that raise the total when they rise (lower-is-better indicators are left out).
     let measures: Vec<usize> = (0..t.measures.len())
         .filter(|&m| t.measures[m].level == opts.level && t.values[m][p].is_some())
+        .filter(|&m| model.total_per_unit(m) > 0.0)
         .collect();
     if measures.is_empty() {
         return Err(PapiError::InvalidArgument {

@@ -120,10 +120,10 @@ impl<'a> Model<'a> {
         }
         for (code, s) in slopes {
             let i = table.measure_index(code)?;
-            if !(s.is_finite() && *s > 0.0) {
+            if !(s.is_finite() && *s != 0.0) {
                 return Err(invalid(
                     "slopes",
-                    format!("slope of {code} must be a positive number, got {s}"),
+                    format!("slope of {code} must be a non-zero number, got {s}"),
                 ));
             }
             slope[i] = *s;
@@ -134,6 +134,45 @@ impl<'a> Model<'a> {
             slope,
             total,
         })
+    }
+
+    /// As [`Model::new`], with the indicator slopes of a framework: an indicator of the table whose code
+    /// is one of the framework's indicators gets `(sub.max - sub.min) / (hi - lo) / k`, where `hi, lo`
+    /// are its recipe's goalposts ([`crate::recipe::Recipe::range`]; the measure's own range without a
+    /// recipe), `k` the number of indicators of its sub-dimension in the framework, and a negative sign
+    /// for lower-is-better indicators (a rise in, say, bribe-paying lowers the sub-dimension).
+    pub fn from_framework(
+        table: &'a ScoreTable,
+        fw: &crate::framework::Framework,
+    ) -> Result<Model<'a>> {
+        let base = Model::new(table)?;
+        let mut slopes = Vec::new();
+        for (_, sub, ind) in fw.indicators() {
+            let Ok(m) = table.measure_index(&ind.code) else {
+                continue;
+            };
+            let meas = &table.measures[m];
+            if meas.level != Level::Indicator {
+                continue;
+            }
+            let Some(pi) = base.parent[m] else { continue };
+            let pm = &table.measures[pi];
+            let (lo, hi) = ind
+                .recipe
+                .as_ref()
+                .map(|r| r.range())
+                .unwrap_or((meas.min, meas.max));
+            if !(hi > lo) {
+                continue;
+            }
+            let k = sub.indicators.len().max(1) as f64;
+            let sign = match ind.direction {
+                crate::framework::Direction::HigherIsBetter => 1.0,
+                crate::framework::Direction::LowerIsBetter => -1.0,
+            };
+            slopes.push((meas.code.clone(), sign * (pm.max - pm.min) / (hi - lo) / k));
+        }
+        Model::with_slopes(table, &slopes)
     }
 
     /// Points of total per unit of a measure (product of slopes up the hierarchy).
@@ -695,6 +734,37 @@ pub(crate) mod tests {
         // the toy's indicators reproduce its sub-dimension
         let m = Model::new(&t).unwrap();
         assert!((m.total_per_unit(5) - 0.0225).abs() < 1e-15);
+    }
+
+    #[test]
+    fn framework_slopes_for_indicators() {
+        // Relabel the toy's indicators as two framework indicators of D2 poverty_lists (2023 builtin),
+        // one of them lower-is-better: slope = (sub range) / (goalposts) / k with the framework's k.
+        let fw = crate::framework::builtin(2023).unwrap();
+        let (_, sub, _) = fw
+            .indicators()
+            .find(|(_, _, i)| i.code == "d2_nonpoor_on_poverty_list")
+            .unwrap();
+        let k = sub.indicators.len() as f64;
+        let mut t = toy_table();
+        t.measures[5].code = "d2_nonpoor_on_poverty_list".into();
+        let m = Model::from_framework(&t, &fw).unwrap();
+        let (lo, hi) = fw
+            .indicators()
+            .find(|(_, _, i)| i.code == "d2_nonpoor_on_poverty_list")
+            .and_then(|(_, _, i)| i.recipe.as_ref().map(|r| r.range()))
+            .unwrap_or((0.0, 100.0));
+        assert!((m.slope[5] + 4.5 / (hi - lo) / k).abs() < 1e-12);
+        // +10 pp of a lower-is-better indicator lowers the total.
+        let s = simulate_with(
+            &m,
+            &[pts(66, "d2_nonpoor_on_poverty_list", 10.0)],
+            Others::Stay,
+        )
+        .unwrap();
+        assert!(s.after[0][0].unwrap() < t.values[0][0].unwrap());
+        // i2 is not in the framework: default linear anchors.
+        assert!((m.slope[6] - 0.0225).abs() < 1e-15);
     }
 
     #[test]
