@@ -24,18 +24,21 @@ fn bench(c: &mut Criterion) {
     let (codes, mean, se) = scenario();
     assert_eq!(codes.len(), 63);
     let focal = codes.iter().position(|&c| c == 66).unwrap_or(0);
-    c.bench_function("montecarlo_63_provinces_10000_draws_rank_distributions", |b| {
-        b.iter(|| {
-            rank_distribution(
-                black_box(&codes),
-                black_box(&mean),
-                black_box(&se),
-                Some((focal, Goal::RankAtMost(15))),
-                10_000,
-                0,
-            )
-        })
-    });
+    c.bench_function(
+        "montecarlo_63_provinces_10000_draws_rank_distributions",
+        |b| {
+            b.iter(|| {
+                rank_distribution(
+                    black_box(&codes),
+                    black_box(&mean),
+                    black_box(&se),
+                    Some((focal, Goal::RankAtMost(15))),
+                    10_000,
+                    0,
+                )
+            })
+        },
+    );
 }
 
 criterion_group! {

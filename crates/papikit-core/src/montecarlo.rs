@@ -52,7 +52,9 @@ fn check_se(code: &str, v: f64) -> Result<f64> {
     if v.is_finite() && v >= 0.0 {
         Ok(v)
     } else {
-        Err(bad_se(format!("SE of {code} must be a number >= 0, got {v}")))
+        Err(bad_se(format!(
+            "SE of {code} must be a number >= 0, got {v}"
+        )))
     }
 }
 
@@ -116,7 +118,10 @@ pub fn total_se(table: &ScoreTable, spec: &SeSpec) -> Result<Vec<Option<f64>>> {
                             } else {
                                 col.sum() / r as f64
                             };
-                            Some((rep.scale * col.iter().map(|x| (x - centre).powi(2)).sum::<f64>()).sqrt())
+                            Some(
+                                (rep.scale * col.iter().map(|x| (x - centre).powi(2)).sum::<f64>())
+                                    .sqrt(),
+                            )
                         })
                         .collect());
                 }
@@ -223,7 +228,9 @@ pub fn rank_distribution(
 ) -> Result<RankDistribution> {
     let n = mean.len();
     if codes.len() != n || se.len() != n {
-        return Err(bad_se("codes, means and SEs must have the same length".into()));
+        return Err(bad_se(
+            "codes, means and SEs must have the same length".into(),
+        ));
     }
     check_draws(draws)?;
     for (k, s) in se.iter().enumerate() {
@@ -326,16 +333,31 @@ impl RankDistribution {
                 )
             })
             .collect();
-        let q = |qq: f64| (0..n).map(|i| Some(self.quantile(i, qq))).collect::<Vec<_>>();
+        let q = |qq: f64| {
+            (0..n)
+                .map(|i| Some(self.quantile(i, qq)))
+                .collect::<Vec<_>>()
+        };
         let mut cols = vec![
-            Column::new("code".into(), self.codes.iter().map(|&c| c as i32).collect::<Vec<_>>()),
+            Column::new(
+                "code".into(),
+                self.codes.iter().map(|&c| c as i32).collect::<Vec<_>>(),
+            ),
             frame::col_str(
                 "name_vi",
-                &self.codes.iter().map(|&c| reg.by_code(c).map(|p| p.name_vi.clone())).collect::<Vec<_>>(),
+                &self
+                    .codes
+                    .iter()
+                    .map(|&c| reg.by_code(c).map(|p| p.name_vi.clone()))
+                    .collect::<Vec<_>>(),
             ),
             frame::col_str(
                 "name_en",
-                &self.codes.iter().map(|&c| reg.by_code(c).map(|p| p.name_en.clone())).collect::<Vec<_>>(),
+                &self
+                    .codes
+                    .iter()
+                    .map(|&c| reg.by_code(c).map(|p| p.name_en.clone()))
+                    .collect::<Vec<_>>(),
             ),
             frame::col_f64("mean", self.mean.iter().map(|&x| Some(x)).collect()),
             frame::col_f64("se", self.se.iter().map(|&x| Some(x)).collect()),
@@ -530,12 +552,17 @@ pub fn robust_plan(
                 Goal::ScoreAtLeast(x) => x - s[focal],
                 Goal::RankAtMost(k) => {
                     others.clear();
-                    others.extend(s.iter().enumerate().filter(|(i, _)| *i != focal).map(|(_, v)| *v));
+                    others.extend(
+                        s.iter()
+                            .enumerate()
+                            .filter(|(i, _)| *i != focal)
+                            .map(|(_, v)| *v),
+                    );
                     if (k as usize) > others.len() {
                         f64::NEG_INFINITY
                     } else {
-                        let (_, kth, _) = others
-                            .select_nth_unstable_by(k as usize - 1, |a, b| b.total_cmp(a));
+                        let (_, kth, _) =
+                            others.select_nth_unstable_by(k as usize - 1, |a, b| b.total_cmp(a));
                         *kth - s[focal]
                     }
                 }
@@ -567,8 +594,10 @@ pub fn robust_plan(
         },
         e => e,
     })?;
-    let distribution = success_probability(model, province, &plan.gains(), target, se, draws, seed)?;
-    let scale = (deterministic.requirement.gain > 0.0).then(|| gain / deterministic.requirement.gain);
+    let distribution =
+        success_probability(model, province, &plan.gains(), target, se, draws, seed)?;
+    let scale =
+        (deterministic.requirement.gain > 0.0).then(|| gain / deterministic.requirement.gain);
     Ok(RobustPlan {
         plan,
         deterministic,
@@ -596,8 +625,16 @@ mod tests {
                 .build()
                 .unwrap()
                 .install(|| {
-                    success_probability(&m, 66, &[("d1".into(), 1.0)], Target::Rank(20), &SeSpec::Total(0.6), 3001, 7)
-                        .unwrap()
+                    success_probability(
+                        &m,
+                        66,
+                        &[("d1".into(), 1.0)],
+                        Target::Rank(20),
+                        &SeSpec::Total(0.6),
+                        3001,
+                        7,
+                    )
+                    .unwrap()
                 })
         };
         assert_eq!(run(1), run(2));
@@ -611,7 +648,11 @@ mod tests {
         let plan = optimise(&t, 66, Target::Rank(15), &OptimiseOptions::default()).unwrap();
         let se = SeSpec::PerMeasure((1..=8).map(|d| (format!("d{d}"), 0.2)).collect());
         let p_at = |scale: f64, draws: usize, seed: u64| {
-            let g: Vec<(String, f64)> = plan.gains().into_iter().map(|(c, x)| (c, x * scale)).collect();
+            let g: Vec<(String, f64)> = plan
+                .gains()
+                .into_iter()
+                .map(|(c, x)| (c, x * scale))
+                .collect();
             success_probability(&m, 66, &g, Target::Rank(15), &se, draws, seed)
                 .unwrap()
                 .probability()
@@ -651,7 +692,12 @@ mod tests {
         assert!(r.distribution.probability().unwrap() >= 0.8);
         assert!(r.scale.unwrap() > 1.0);
         // slightly less gain falls below 0.8 with the same draws
-        let g: Vec<(String, f64)> = r.plan.gains().into_iter().map(|(c, x)| (c, x * 0.98)).collect();
+        let g: Vec<(String, f64)> = r
+            .plan
+            .gains()
+            .into_iter()
+            .map(|(c, x)| (c, x * 0.98))
+            .collect();
         let p = success_probability(&m, 66, &g, Target::Rank(15), &SeSpec::Total(0.5), 10_000, 3)
             .unwrap()
             .probability()
@@ -671,7 +717,16 @@ mod tests {
         };
         assert!(optimise(&t, 66, Target::Rank(1), &caps).is_ok());
         assert!(matches!(
-            robust_plan(&m, 66, Target::Rank(1), &caps, &SeSpec::Total(0.5), 0.99, 2000, 3),
+            robust_plan(
+                &m,
+                66,
+                Target::Rank(1),
+                &caps,
+                &SeSpec::Total(0.5),
+                0.99,
+                2000,
+                3
+            ),
             Err(PapiError::Infeasible { .. })
         ));
     }
@@ -680,12 +735,14 @@ mod tests {
     fn rank_distribution_sums_and_zero_se() {
         let t = published();
         let m = Model::new(&t).unwrap();
-        let d = success_probability(&m, 66, &[], Target::Rank(31), &SeSpec::Total(0.0), 500, 1).unwrap();
+        let d = success_probability(&m, 66, &[], Target::Rank(31), &SeSpec::Total(0.0), 500, 1)
+            .unwrap();
         // with SE 0 every draw is the published ranking
         assert_eq!(d.probability(), Some(1.0));
         let i = d.codes.iter().position(|&c| c == 66).unwrap();
         assert_eq!(d.prob(i, 31), 1.0);
-        let d = success_probability(&m, 66, &[], Target::Rank(31), &SeSpec::Total(0.8), 1000, 1).unwrap();
+        let d = success_probability(&m, 66, &[], Target::Rank(31), &SeSpec::Total(0.8), 1000, 1)
+            .unwrap();
         for i in 0..d.n() {
             let s: f64 = (1..=d.n() as u32).map(|r| d.prob(i, r)).sum();
             assert!((s - 1.0).abs() < 1e-12);
@@ -697,13 +754,20 @@ mod tests {
     #[test]
     fn se_errors() {
         let t = published();
-        assert!(matches!(total_se(&t, &SeSpec::Table), Err(PapiError::InvalidArgument { .. })));
+        assert!(matches!(
+            total_se(&t, &SeSpec::Table),
+            Err(PapiError::InvalidArgument { .. })
+        ));
         assert!(total_se(&t, &SeSpec::Total(-1.0)).is_err());
         assert!(matches!(
             total_se(&t, &SeSpec::PerMeasure(vec![("d9".into(), 0.1)])),
             Err(PapiError::UnknownCode { .. })
         ));
-        let v = total_se(&t, &SeSpec::PerMeasure(vec![("d1".into(), 0.3), ("d2".into(), 0.4)])).unwrap();
+        let v = total_se(
+            &t,
+            &SeSpec::PerMeasure(vec![("d1".into(), 0.3), ("d2".into(), 0.4)]),
+        )
+        .unwrap();
         assert!((v[0].unwrap() - 0.5).abs() < 1e-12);
         let mut t2 = t.clone();
         let mut se = vec![vec![None; t.provinces.len()]; t.measures.len()];

@@ -127,7 +127,10 @@ pub fn requirement(model: &Model, p: usize, target: Target) -> Result<Requiremen
             if !(s.is_finite() && (m.min..=m.max).contains(&s)) {
                 return Err(PapiError::InvalidArgument {
                     argument: "target".into(),
-                    message: format!("score {s} is outside the total's range {}..{}", m.min, m.max),
+                    message: format!(
+                        "score {s} is outside the total's range {}..{}",
+                        m.min, m.max
+                    ),
                 });
             }
             Ok(Requirement {
@@ -261,7 +264,10 @@ pub fn variables(model: &Model, p: usize, opts: &OptimiseOptions) -> Result<Vari
         if !measures.contains(&m) {
             return Err(PapiError::InvalidArgument {
                 argument: what.into(),
-                message: format!("{code} is not a {} measure of this plan", opts.level.as_str()),
+                message: format!(
+                    "{code} is not a {} measure of this plan",
+                    opts.level.as_str()
+                ),
             });
         }
         Ok(m)
@@ -525,7 +531,13 @@ impl Plan {
                 frame::col_f64(
                     "share",
                     rows.iter()
-                        .map(|r| Some(if delivered > 0.0 { r.1 / delivered } else { 0.0 }))
+                        .map(|r| {
+                            Some(if delivered > 0.0 {
+                                r.1 / delivered
+                            } else {
+                                0.0
+                            })
+                        })
                         .collect(),
                 ),
                 frame::col_f64("cost", rows.iter().map(|r| Some(r.2)).collect()),
@@ -567,7 +579,9 @@ mod tests {
             assert!(i.gain >= 0.0);
         }
         assert!((plan.total_cost - expected).abs() < 1e-9);
-        let dt = plan.dimension_table(&Model::new(&t).unwrap(), Lang::En).unwrap();
+        let dt = plan
+            .dimension_table(&Model::new(&t).unwrap(), Lang::En)
+            .unwrap();
         assert_eq!(dt.height(), 8);
     }
 
@@ -688,7 +702,12 @@ mod tests {
         for d in ["d1", "d2", "d3"] {
             measures.push(m(d, Level::Dimension, Some("total"), 1.0, 10.0));
         }
-        let mut values = vec![scores.iter().map(|s| Some(s.iter().sum())).collect::<Vec<_>>()];
+        let mut values = vec![
+            scores
+                .iter()
+                .map(|s| Some(s.iter().sum()))
+                .collect::<Vec<_>>(),
+        ];
         for k in 0..3 {
             values.push(scores.iter().map(|s| Some(s[k])).collect());
         }
@@ -732,7 +751,12 @@ mod tests {
     #[test]
     fn matches_brute_force_on_four_provinces() {
         // Province 6 (column 3) aims at rank 1; competitors fixed.
-        let t = four([[6.0, 5.5, 7.0], [5.0, 6.0, 5.0], [4.0, 5.0, 6.0], [4.2, 4.0, 5.1]]);
+        let t = four([
+            [6.0, 5.5, 7.0],
+            [5.0, 6.0, 5.0],
+            [4.0, 5.0, 6.0],
+            [4.2, 4.0, 5.1],
+        ]);
         let costs = [1.0, 2.0, 0.5];
         let opts = OptimiseOptions {
             costs: vec![

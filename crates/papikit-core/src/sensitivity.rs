@@ -131,9 +131,7 @@ pub fn sensitivity(
             let r1 = rank_of(own + d, &other_scores);
             let a = model.total_per_unit(m);
             let headroom = meas.max - current;
-            let units_to_next_rank = next_gain
-                .map(|g| g / a)
-                .filter(|u| *u <= headroom + 1e-12);
+            let units_to_next_rank = next_gain.map(|g| g / a).filter(|u| *u <= headroom + 1e-12);
             Ok(MarginalRow {
                 measure: m,
                 code: meas.code.clone(),
@@ -170,8 +168,14 @@ impl Sensitivity {
         frame::build(
             r.len(),
             vec![
-                frame::col_str("measure", &r.iter().map(|x| Some(x.code.clone())).collect::<Vec<_>>()),
-                frame::col_str("level", &r.iter().map(|x| Some(x.level.as_str())).collect::<Vec<_>>()),
+                frame::col_str(
+                    "measure",
+                    &r.iter().map(|x| Some(x.code.clone())).collect::<Vec<_>>(),
+                ),
+                frame::col_str(
+                    "level",
+                    &r.iter().map(|x| Some(x.level.as_str())).collect::<Vec<_>>(),
+                ),
                 frame::col_str(
                     "name",
                     &r.iter()
@@ -183,12 +187,18 @@ impl Sensitivity {
                 frame::col_f64("max", f(|x| x.max)),
                 frame::col_f64("headroom", f(|x| x.headroom)),
                 frame::col_f64("total_per_unit", f(|x| x.total_per_unit)),
-                frame::col_u32("rank_after_unit", r.iter().map(|x| Some(x.rank_after_unit)).collect()),
+                frame::col_u32(
+                    "rank_after_unit",
+                    r.iter().map(|x| Some(x.rank_after_unit)).collect(),
+                ),
                 Column::new(
                     "ranks_per_unit".into(),
                     r.iter().map(|x| x.ranks_per_unit).collect::<Vec<_>>(),
                 ),
-                frame::col_f64("units_to_next_rank", r.iter().map(|x| x.units_to_next_rank).collect()),
+                frame::col_f64(
+                    "units_to_next_rank",
+                    r.iter().map(|x| x.units_to_next_rank).collect(),
+                ),
             ],
         )
     }
@@ -200,7 +210,10 @@ impl Sensitivity {
         frame::build(
             th.len(),
             vec![
-                Column::new("code".into(), th.iter().map(|x| x.code as i32).collect::<Vec<_>>()),
+                Column::new(
+                    "code".into(),
+                    th.iter().map(|x| x.code as i32).collect::<Vec<_>>(),
+                ),
                 frame::col_str(
                     "name_vi",
                     &th.iter()
@@ -217,7 +230,9 @@ impl Sensitivity {
                 frame::col_u32("rank_reached", th.iter().map(|x| Some(x.rank)).collect()),
                 frame::col_str(
                     "group_reached",
-                    &th.iter().map(|x| x.group.map(|g| g.label(lang))).collect::<Vec<_>>(),
+                    &th.iter()
+                        .map(|x| x.group.map(|g| g.label(lang)))
+                        .collect::<Vec<_>>(),
                 ),
                 frame::col_f64("gain_needed", th.iter().map(|x| Some(x.gain)).collect()),
             ],
@@ -238,7 +253,11 @@ mod tests {
         assert_eq!(s.rows.len(), 8);
         // +1 point on any dimension = +1 point of total; the rank after it is 1 + the number of
         // published totals above 43.32653 (computed here from the raw values).
-        let above = t.values[0].iter().flatten().filter(|&&v| v > s.total + 1.0).count() as u32;
+        let above = t.values[0]
+            .iter()
+            .flatten()
+            .filter(|&&v| v > s.total + 1.0)
+            .count() as u32;
         for r in &s.rows {
             assert_eq!(r.total_per_unit, 1.0);
             assert_eq!(r.rank_after_unit, above + 1);

@@ -82,23 +82,26 @@ impl<'a> Model<'a> {
             if !(m.min.is_finite() && m.max.is_finite() && m.min < m.max) {
                 return Err(invalid(
                     "score table",
-                    format!("measure {} has an invalid range {}..{}", m.code, m.min, m.max),
+                    format!(
+                        "measure {} has an invalid range {}..{}",
+                        m.code, m.min, m.max
+                    ),
                 ));
             }
             if i == total {
                 continue;
             }
             let p = m.parent.as_deref().ok_or_else(|| {
-                invalid(
-                    "score table",
-                    format!("measure {} has no parent", m.code),
-                )
+                invalid("score table", format!("measure {} has no parent", m.code))
             })?;
             let pi = table.measure_index(p)?;
             if table.measures[pi].level >= m.level {
                 return Err(invalid(
                     "score table",
-                    format!("measure {} sits under {p}, which is not a higher level", m.code),
+                    format!(
+                        "measure {} sits under {p}, which is not a higher level",
+                        m.code
+                    ),
                 ));
             }
             parent[i] = Some(pi);
@@ -216,7 +219,13 @@ impl<'a> Model<'a> {
 
     /// Add `delta` units to measure `m` of province column `p`, capped at the range, and propagate the
     /// surviving change to the ancestors. Returns the change of the total.
-    pub fn apply(&self, values: &mut [Vec<Option<f64>>], m: usize, p: usize, delta: f64) -> Result<f64> {
+    pub fn apply(
+        &self,
+        values: &mut [Vec<Option<f64>>],
+        m: usize,
+        p: usize,
+        delta: f64,
+    ) -> Result<f64> {
         let mut cur = m;
         let mut d = delta;
         loop {
@@ -339,7 +348,10 @@ pub struct Simulation {
 pub fn ranks_groups(totals: &[Option<f64>]) -> (Vec<Option<u32>>, Vec<Option<Group>>) {
     let r = rank_desc(totals);
     let n = totals.iter().filter(|t| t.is_some()).count();
-    let g = r.iter().map(|r| r.and_then(|r| group_of_rank(r, n))).collect();
+    let g = r
+        .iter()
+        .map(|r| r.and_then(|r| group_of_rank(r, n)))
+        .collect();
     (r, g)
 }
 
@@ -352,14 +364,20 @@ pub fn resolve_amount(model: &Model, m: usize, p: usize, amount: Amount) -> Resu
             if x.is_finite() {
                 Ok(x)
             } else {
-                Err(invalid("changes", format!("change on {} is not a number", meas.code)))
+                Err(invalid(
+                    "changes",
+                    format!("change on {} is not a number", meas.code),
+                ))
             }
         }
         Amount::CloseGap { share, to } => {
             if !(0.0..=1.0).contains(&share) {
                 return Err(invalid(
                     "changes",
-                    format!("share of the gap on {} must be in 0..1, got {share}", meas.code),
+                    format!(
+                        "share of the gap on {} must be in 0..1, got {share}",
+                        meas.code
+                    ),
                 ));
             }
             let target = match to {
@@ -558,32 +576,48 @@ impl Simulation {
             ),
             frame::col_str(
                 "name_vi",
-                &rows.iter().map(|&p| pick(p, |x| &x.name_vi)).collect::<Vec<_>>(),
+                &rows
+                    .iter()
+                    .map(|&p| pick(p, |x| &x.name_vi))
+                    .collect::<Vec<_>>(),
             ),
             frame::col_str(
                 "name_en",
-                &rows.iter().map(|&p| pick(p, |x| &x.name_en)).collect::<Vec<_>>(),
+                &rows
+                    .iter()
+                    .map(|&p| pick(p, |x| &x.name_en))
+                    .collect::<Vec<_>>(),
             ),
             Column::new(
                 "changed".into(),
                 rows.iter().map(|&p| self.changed[p]).collect::<Vec<_>>(),
             ),
-            frame::col_f64("total_before", rows.iter().map(|&p| self.before[t][p]).collect()),
-            frame::col_f64("total_after", rows.iter().map(|&p| self.after[t][p]).collect()),
+            frame::col_f64(
+                "total_before",
+                rows.iter().map(|&p| self.before[t][p]).collect(),
+            ),
+            frame::col_f64(
+                "total_after",
+                rows.iter().map(|&p| self.after[t][p]).collect(),
+            ),
             frame::col_f64(
                 "total_change",
                 rows.iter()
                     .map(|&p| Some(self.after[t][p]? - self.before[t][p]?))
                     .collect(),
             ),
-            frame::col_u32("rank_before", rows.iter().map(|&p| self.rank_before[p]).collect()),
-            frame::col_u32("rank_after", rows.iter().map(|&p| self.rank_after[p]).collect()),
+            frame::col_u32(
+                "rank_before",
+                rows.iter().map(|&p| self.rank_before[p]).collect(),
+            ),
+            frame::col_u32(
+                "rank_after",
+                rows.iter().map(|&p| self.rank_after[p]).collect(),
+            ),
             Column::new(
                 "rank_change".into(),
                 rows.iter()
-                    .map(|&p| {
-                        Some(self.rank_before[p]? as i32 - self.rank_after[p]? as i32)
-                    })
+                    .map(|&p| Some(self.rank_before[p]? as i32 - self.rank_after[p]? as i32))
                     .collect::<Vec<Option<i32>>>(),
             ),
             frame::col_str("group_before", &grp(&self.group_before)),
@@ -772,7 +806,11 @@ pub(crate) mod tests {
         let t = ScoreTable::from_published(2023).unwrap();
         let d4 = t.measure_index("d4").unwrap();
         let p = t.province_index(66).unwrap();
-        let best = t.values[d4].iter().flatten().copied().fold(f64::MIN, f64::max);
+        let best = t.values[d4]
+            .iter()
+            .flatten()
+            .copied()
+            .fold(f64::MIN, f64::max);
         let cur = t.values[d4][p].unwrap();
         let c = Change {
             province: 66,
@@ -833,6 +871,9 @@ pub(crate) mod tests {
             Err(PapiError::NoData { .. })
         ));
         assert!(Others::parse("sideways", 3).is_err());
-        assert_eq!(Others::parse("trend", 3).unwrap(), Others::Trend { years: 3 });
+        assert_eq!(
+            Others::parse("trend", 3).unwrap(),
+            Others::Trend { years: 3 }
+        );
     }
 }
