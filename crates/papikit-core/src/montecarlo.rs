@@ -104,27 +104,27 @@ pub fn total_se(table: &ScoreTable, spec: &SeSpec) -> Result<Vec<Option<f64>>> {
                         .collect());
                 }
             }
-            if let Some(rep) = &table.replicates {
-                if let Some(d) = rep.draws.get(total) {
-                    return Ok((0..np)
-                        .map(|p| {
-                            let col = d.column(p);
-                            let r = col.len();
-                            if r < 2 || col.iter().any(|x| !x.is_finite()) {
-                                return None;
-                            }
-                            let centre = if rep.centre_full {
-                                table.values[total][p]?
-                            } else {
-                                col.sum() / r as f64
-                            };
-                            Some(
-                                (rep.scale * col.iter().map(|x| (x - centre).powi(2)).sum::<f64>())
-                                    .sqrt(),
-                            )
-                        })
-                        .collect());
-                }
+            if let Some(rep) = &table.replicates
+                && let Some(d) = rep.draws.get(total)
+            {
+                return Ok((0..np)
+                    .map(|p| {
+                        let col = d.column(p);
+                        let r = col.len();
+                        if r < 2 || col.iter().any(|x| !x.is_finite()) {
+                            return None;
+                        }
+                        let centre = if rep.centre_full {
+                            table.values[total][p]?
+                        } else {
+                            col.sum() / r as f64
+                        };
+                        Some(
+                            (rep.scale * col.iter().map(|x| (x - centre).powi(2)).sum::<f64>())
+                                .sqrt(),
+                        )
+                    })
+                    .collect());
             }
             Err(bad_se(format!(
                 "the {} {} table has no standard errors or replicates; pass se= (one number for the total, or one per dimension)",
@@ -771,11 +771,29 @@ mod tests {
         assert!((v[0].unwrap() - 0.5).abs() < 1e-12);
         let mut t2 = t.clone();
         let mut se = vec![vec![None; t.provinces.len()]; t.measures.len()];
-        for d in 1..t.measures.len() {
-            se[d] = vec![Some(0.1); t.provinces.len()];
+        for row in se.iter_mut().skip(1) {
+            *row = vec![Some(0.1); t.provinces.len()];
         }
         t2.se = Some(se);
         let v = total_se(&t2, &SeSpec::Table).unwrap();
         assert!((v[0].unwrap() - (8.0f64 * 0.01).sqrt()).abs() < 1e-12);
+        // replicates: two draws at +-0.1 around the full-sample total, scale 1 -> sqrt(0.02)
+        let mut t3 = t.clone();
+        let np = t.provinces.len();
+        let mut d = ndarray::Array2::<f64>::zeros((2, np));
+        for p in 0..np {
+            let v = t.values[0][p].unwrap_or(40.0);
+            d[[0, p]] = v + 0.1;
+            d[[1, p]] = v - 0.1;
+        }
+        t3.replicates = Some(crate::scores::Replicates {
+            draws: vec![d],
+            scale: 1.0,
+            centre_full: true,
+            method: "supplied".into(),
+        });
+        let v = total_se(&t3, &SeSpec::Table).unwrap();
+        let p = t.province_index(66).unwrap();
+        assert!((v[p].unwrap() - 0.02f64.sqrt()).abs() < 1e-9);
     }
 }

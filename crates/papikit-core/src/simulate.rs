@@ -108,17 +108,17 @@ impl<'a> Model<'a> {
         }
         let mut slope = vec![1.0; nm];
         for (i, m) in table.measures.iter().enumerate() {
-            if m.level == Level::Indicator {
-                if let Some(pi) = parent[i] {
-                    let pm = &table.measures[pi];
-                    let k = table
-                        .measures
-                        .iter()
-                        .filter(|x| x.level == Level::Indicator && x.parent == m.parent)
-                        .count()
-                        .max(1);
-                    slope[i] = (pm.max - pm.min) / (m.max - m.min) / k as f64;
-                }
+            if m.level == Level::Indicator
+                && let Some(pi) = parent[i]
+            {
+                let pm = &table.measures[pi];
+                let k = table
+                    .measures
+                    .iter()
+                    .filter(|x| x.level == Level::Indicator && x.parent == m.parent)
+                    .count()
+                    .max(1);
+                slope[i] = (pm.max - pm.min) / (m.max - m.min) / k as f64;
             }
         }
         for (code, s) in slopes {
@@ -165,7 +165,7 @@ impl<'a> Model<'a> {
                 .as_ref()
                 .map(|r| r.range())
                 .unwrap_or((meas.min, meas.max));
-            if !(hi > lo) {
+            if hi.partial_cmp(&lo) != Some(std::cmp::Ordering::Greater) {
                 continue;
             }
             let k = sub.indicators.len().max(1) as f64;
@@ -643,14 +643,14 @@ impl Simulation {
         let mut a = Vec::new();
         for (m, mm) in self.measures.iter().enumerate() {
             for p in 0..self.provinces.len() {
-                if let (Some(x), Some(y)) = (self.before[m][p], self.after[m][p]) {
-                    if x != y {
-                        code.push(self.provinces[p] as i32);
-                        meas.push(Some(mm.code.clone()));
-                        level.push(Some(mm.level.as_str()));
-                        b.push(Some(x));
-                        a.push(Some(y));
-                    }
+                if let (Some(x), Some(y)) = (self.before[m][p], self.after[m][p])
+                    && x != y
+                {
+                    code.push(self.provinces[p] as i32);
+                    meas.push(Some(mm.code.clone()));
+                    level.push(Some(mm.level.as_str()));
+                    b.push(Some(x));
+                    a.push(Some(y));
                 }
             }
         }
@@ -845,11 +845,8 @@ pub(crate) mod tests {
         let p22 = crate::published::year_rows(2022).unwrap();
         let mut diffs = Vec::new();
         for (p, &code) in t.provinces.iter().enumerate() {
-            if let Some(old) = p22.iter().find(|r| r.code == code).and_then(|r| r.total) {
-                if t.values[0][p].is_some() {
-                    diffs.push(s.after[0][p].unwrap() - s.before[0][p].unwrap());
-                    let _ = old;
-                }
+            if p22.iter().any(|r| r.code == code && r.total.is_some()) && t.values[0][p].is_some() {
+                diffs.push(s.after[0][p].unwrap() - s.before[0][p].unwrap());
             }
         }
         assert!(diffs.windows(2).all(|w| (w[0] - w[1]).abs() < 1e-9));
