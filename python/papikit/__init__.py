@@ -13,6 +13,7 @@ from papikit._version_check import check_polars
 check_polars()
 
 
+from papikit import plot  # noqa: E402  (matplotlib is imported only when a chart is drawn)
 from papikit._core import __version__  # noqa: E402
 from papikit.analysis import (  # noqa: E402
     Gaps,
@@ -101,6 +102,7 @@ __all__ = [
     "merged",
     "national_stats",
     "optimize",
+    "plot",
     "profile",
     "province",
     "provinces",
