@@ -51,9 +51,21 @@ from papikit.registry import (  # noqa: E402
     provinces,
     unit_2025,
 )
+from papikit.simulation import (  # noqa: E402
+    CloseGap,
+    Plan,
+    Sensitivity,
+    Simulation,
+    SuccessProbability,
+    optimize,
+    sensitivity,
+    simulate,
+    success_probability,
+)
 from papikit.targets import Group, TargetRank, Year  # noqa: E402
 
 __all__ = [
+    "CloseGap",
     "ColumnError",
     "Framework",
     "FrameworkError",
@@ -64,9 +76,13 @@ __all__ = [
     "Merged",
     "NoDataError",
     "PapiError",
+    "Plan",
     "Profile",
     "Province",
     "ScoreTable",
+    "Sensitivity",
+    "Simulation",
+    "SuccessProbability",
     "SurveyError",
     "TargetRank",
     "Unit2025",
@@ -85,12 +101,16 @@ __all__ = [
     "league",
     "merged",
     "national_stats",
+    "optimize",
     "plot",
     "profile",
     "province",
     "provinces",
     "published",
     "rank",
+    "sensitivity",
+    "simulate",
+    "success_probability",
     "trend",
     "unit_2025",
 ]

@@ -12,12 +12,16 @@ pub mod framework_names;
 pub mod gap;
 pub mod lang;
 pub mod merge;
+pub mod montecarlo;
+pub mod optimise;
 pub mod profile;
 pub mod published;
 pub mod rank;
 pub mod recipe;
 pub mod registry;
 pub mod scores;
+pub mod sensitivity;
+pub mod simulate;
 pub mod text;
 pub mod trend;
 

@@ -17,7 +17,7 @@ use pyo3_polars::PyDataFrame;
 use std::collections::HashMap;
 
 /// Scores of provinces on a hierarchy of measures, with optional standard errors and replicates.
-#[pyclass(name = "ScoreTable", module = "papikit._core", frozen)]
+#[pyclass(name = "ScoreTable", module = "papikit._core", frozen, from_py_object)]
 #[derive(Clone)]
 pub struct PyScoreTable(pub ScoreTable);
 
@@ -208,7 +208,9 @@ pub fn gap_table<'py>(
                 .collect::<PyResult<Vec<_>>>()?,
         ),
         "group" => Against::Group(Group::parse(group.unwrap_or("")).py()?),
-        "target_rank" => Against::TargetRank(target_rank.ok_or_else(|| bad("target rank missing".into()))?),
+        "target_rank" => {
+            Against::TargetRank(target_rank.ok_or_else(|| bad("target rank missing".into()))?)
+        }
         "year" => {
             let t = match other_table {
                 Some(t) => t.0,
@@ -349,7 +351,11 @@ pub fn merged_table(
 
 #[pyfunction]
 #[pyo3(signature = (table=None, *, lang="en"))]
-pub fn agency_table(py: Python<'_>, table: Option<PyDataFrame>, lang: &str) -> PyResult<PyDataFrame> {
+pub fn agency_table(
+    py: Python<'_>,
+    table: Option<PyDataFrame>,
+    lang: &str,
+) -> PyResult<PyDataFrame> {
     let lang = Lang::parse(lang).py()?;
     run(py, || match table {
         Some(df) => AgencyTable::from_frame(&df.0)?.frame(lang),

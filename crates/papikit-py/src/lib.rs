@@ -4,11 +4,12 @@
 
 use pyo3::prelude::*;
 
+mod analysis;
 mod errors;
 mod framework;
 mod published;
 mod registry;
-mod analysis;
+mod simulation;
 
 #[pymodule]
 fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
@@ -18,5 +19,6 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     published::register(m)?;
     framework::register(m)?;
     analysis::register(m)?;
+    simulation::register(m)?;
     Ok(())
 }
