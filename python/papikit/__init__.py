@@ -51,6 +51,7 @@ from papikit.registry import (  # noqa: E402
     provinces,
     unit_2025,
 )
+from papikit.report import report, report_html  # noqa: E402
 from papikit.simulation import (  # noqa: E402
     CloseGap,
     Plan,
@@ -108,6 +109,8 @@ __all__ = [
     "provinces",
     "published",
     "rank",
+    "report",
+    "report_html",
     "sensitivity",
     "simulate",
     "success_probability",

@@ -511,6 +511,7 @@ def gap_waterfall(
         fontweight="bold",
     )
     ax.axhline(0, color="black", lw=0.8)
+    ax.margins(y=0.12)
     ax.set_xticks(range(len(vals) + 1))
     ax.set_xticklabels(
         [*labels, _t("gap_total", lang)],

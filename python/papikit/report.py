@@ -1,13 +1,479 @@
-"""Province report (HTML); being written on branch ``front``."""
+"""The province report: one self-contained HTML file (charts embedded as PNG) with the headline
+figures, at least six charts, the gap tables by dimension and by agency, the marginal-value table
+and the optimiser's cheapest plan to the next performance group.
+
+From the command line::
+
+    python -m papikit report "Đắk Lắk" --year 2023 --lang vi --out report.html
+
+Examples
+--------
+>>> import papikit as pk
+>>> html = pk.report_html("Đắk Lắk", year=2023, progress=False)
+>>> "42.3265" in html, "31/61" in html, html.count("data:image/png;base64,") >= 6
+(True, True, True)
+"""
 
 from __future__ import annotations
 
+import base64
+import datetime as _dt
+import html as _html
+import io
+import os
+import tempfile
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
+
+import polars as pl
+
+from papikit import _core
+from papikit._benchmark import Benchmark, benchmark
+from papikit._display import GROUP_COLOURS, Lang, check_lang
+from papikit.analysis import gaps
+from papikit.cli import Progress
+from papikit.published import published
+from papikit.registry import Province
+from papikit.registry import province as _find
+from papikit.simulation import Plan, optimize, sensitivity, simulate
+from papikit.targets import Group, TargetRank
+
+__all__ = ["report", "report_html"]
+
+T = TypeVar("T")
+
+_GROUP_KEYS = ("high", "high_average", "low_average", "low")
+_GROUP_EN = ("High", "High average", "Low average", "Low")
+_GROUP_VI = ("Cao", "Trung bình cao", "Trung bình thấp", "Thấp")
+
+_TX: dict[str, tuple[str, str]] = {
+    "title": ("PAPI {year} province report", "Báo cáo PAPI {year} cấp tỉnh"),
+    "score": ("Total score", "Điểm tổng hợp"),
+    "rank": ("National rank", "Xếp hạng cả nước"),
+    "group": ("Performance group", "Nhóm"),
+    "region_rank": ("Rank in region", "Xếp hạng trong vùng"),
+    "yoy": ("Change vs {prev}", "So với {prev}"),
+    "points": ("points", "điểm"),
+    "places": ("places", "bậc"),
+    "no_prev": ("no score the year before", "không có điểm năm trước"),
+    "not_comp": ("not comparable (2018 break)", "không so sánh được (thay đổi 2018)"),
+    "charts": ("Charts", "Biểu đồ"),
+    "c_radar": (
+        "The {n} dimensions against the best score on each axis, the national median and the region",
+        "{n} lĩnh vực so với điểm cao nhất mỗi lĩnh vực, trung vị cả nước và các tỉnh trong vùng",
+    ),
+    "c_bars": ("Dimension scores and the national median", "Điểm các lĩnh vực và trung vị cả nước"),
+    "c_cat": ("Every ranked province; {name} highlighted", "Tất cả các tỉnh được xếp hạng; {name} được tô đậm"),
+    "c_wf": (
+        "Gap to the best province ({ref}) split by dimension",
+        "Khoảng cách tới tỉnh đứng đầu ({ref}) theo từng lĩnh vực",
+    ),
+    "c_trend": (
+        "Total score {y0}-{y1}; dashed lines mark PAPI's structural breaks",
+        "Điểm tổng hợp {y0}-{y1}; đường gạch: các lần thay đổi cấu trúc PAPI",
+    ),
+    "c_tile": ("Performance groups {year}: a tile map of the provinces", "Nhóm xếp hạng {year}: bản đồ ô các tỉnh"),
+    "c_plan": (
+        "Totals before and after the cheapest plan (provinces near {name})",
+        "Điểm tổng hợp trước và sau phương án ít tốn kém nhất (các tỉnh gần {name})",
+    ),
+    "t_dims": ("Dimension scores and ranks", "Điểm và thứ hạng các lĩnh vực"),
+    "t_gap_best": (
+        "Gaps by dimension: to the best province ({ref})",
+        "Khoảng cách theo lĩnh vực: tới tỉnh đứng đầu ({ref})",
+    ),
+    "t_gap_next": (
+        "Gaps by dimension: to the entry score of the {grp} group",
+        "Khoảng cách theo lĩnh vực: tới điểm vào nhóm {grp}",
+    ),
+    "t_agency": (
+        "Gaps by responsible agency (to the best province)",
+        "Khoảng cách theo cơ quan chịu trách nhiệm (so với tỉnh đứng đầu)",
+    ),
+    "agency_note": (
+        "Responsibility is shared, so agency shares do not add up to 100%.",
+        "Trách nhiệm được chia sẻ nên tỷ lệ của các cơ quan không cộng lại thành 100%.",
+    ),
+    "t_marginal": (
+        "Marginal value: what one more point on each dimension buys",
+        "Giá trị biên: thêm 1 điểm ở mỗi lĩnh vực mang lại gì",
+    ),
+    "t_thresholds": ("Nearest thresholds above", "Các ngưỡng gần nhất phía trên"),
+    "t_plan": ("Cheapest plan to reach {target}", "Phương án ít tốn kém nhất để đạt {target}"),
+    "plan_summary": (
+        "Required gain {gain:.4f} points of total (cost {cost:.4f}, unit costs, competitors fixed): "
+        "{before:.4f} (rank {rb}) → {after:.4f} (rank {ra}/{n}, {grp}).",
+        "Cần tăng {gain:.4f} điểm tổng hợp (chi phí {cost:.4f}, chi phí đơn vị, các tỉnh khác giữ nguyên): "
+        "{before:.4f} (hạng {rb}) → {after:.4f} (hạng {ra}/{n}, {grp}).",
+    ),
+    "plan_top": ("{name} is already ranked first; no plan needed.", "{name} đã đứng đầu; không cần phương án."),
+    "infeasible": (
+        "Not reachable within the caps (best score observed on each dimension): {msg}",
+        "Không thể đạt được trong giới hạn (điểm cao nhất từng lĩnh vực): {msg}",
+    ),
+    "group_target": ("the {grp} group", "nhóm {grp}"),
+    "rank_target": ("rank {k}", "hạng {k}"),
+    "footer": (
+        "Generated by papikit {v} on {d} from the published PAPI results (papi.org.vn), embedded in "
+        "the package. Ranks and groups are recomputed from the published totals.",
+        "Tạo bởi papikit {v} ngày {d} từ kết quả PAPI đã công bố (papi.org.vn), có sẵn trong gói. "
+        "Thứ hạng và nhóm được tính lại từ điểm tổng hợp đã công bố.",
+    ),
+    "measure": ("Measure", "Chỉ tiêu"),
+}
+
+_CSS = """
+body{font-family:"DejaVu Sans",Arial,sans-serif;max-width:1100px;margin:2em auto;color:#222;padding:0 1em}
+h1{margin-bottom:.2em}h2{border-bottom:2px solid #2c7fb8;padding-bottom:.2em;margin-top:1.6em}
+.cards{display:flex;flex-wrap:wrap;gap:.8em;margin:1em 0}
+.card{border:1px solid #ccc;border-radius:6px;padding:.6em 1em;min-width:150px}
+.card .k{font-size:.8em;color:#666}.card .v{font-size:1.5em;font-weight:bold}
+figure{margin:1em 0;text-align:center}figure img{max-width:100%}figcaption{font-size:.9em;color:#555}
+table.papikit{border-collapse:collapse;font-size:.85em;margin:.6em 0}
+table.papikit th,table.papikit td{border:1px solid #ddd;padding:3px 6px;text-align:right}
+table.papikit th{background:#f0f4f8}table.papikit caption{text-align:left;font-weight:bold;padding:.3em 0}
+.note{font-size:.85em;color:#555}footer{margin-top:2em;font-size:.8em;color:#777}
+"""
+
+
+def _t(key: str, lang: Lang, **kw: Any) -> str:
+    en, vi = _TX[key]
+    return (vi if lang == "vi" else en).format(**kw)
+
+
+def _esc(s: object) -> str:
+    return _html.escape(str(s))
+
+
+def _group_index(label: str) -> int:
+    if label in _GROUP_EN:
+        return _GROUP_EN.index(label)
+    if label in _GROUP_VI:
+        return _GROUP_VI.index(label)
+    raise _core.InvalidArgumentError(f"unknown performance group label {label!r}")
+
+
+def _group_label(i: int, lang: Lang) -> str:
+    return _GROUP_VI[i] if lang == "vi" else _GROUP_EN[i]
+
+
+def _png(ax: Any, dpi: int = 96) -> str:
+    from papikit.plot import close
+
+    buf = io.BytesIO()
+    ax.figure.savefig(buf, format="png", dpi=dpi, bbox_inches="tight")
+    close(ax)
+    return base64.b64encode(buf.getvalue()).decode("ascii")
+
+
+_HEAD_VI = {
+    "measure": "Chỉ tiêu",
+    "level": "Cấp",
+    "parent": "Thuộc",
+    "name": "Tên",
+    "score": "Điểm",
+    "rank": "Hạng",
+    "median": "Trung vị",
+    "best": "Cao nhất",
+    "best_province": "Tỉnh cao nhất",
+    "diff_median": "So với trung vị",
+    "own": "Điểm của tỉnh",
+    "reference": "Tham chiếu",
+    "gap": "Khoảng cách",
+    "share_of_total_gap": "Tỷ trọng trong tổng khoảng cách",
+    "comparable": "So sánh được",
+    "agency": "Cơ quan",
+    "role": "Vai trò",
+    "measure_name": "Lĩnh vực",
+    "n_agencies_sharing": "Số cơ quan cùng phụ trách",
+    "agency_share_of_total_gap": "Tỷ trọng của cơ quan",
+    "dimension": "Lĩnh vực",
+    "current": "Hiện tại",
+    "current_rank": "Hạng hiện tại",
+    "target": "Mục tiêu",
+    "required_gain": "Mức tăng cần thiết",
+    "share": "Tỷ trọng",
+    "cost": "Chi phí",
+    "agencies": "Cơ quan phụ trách",
+}
+
+
+def _table(df: pl.DataFrame, *, lang: Lang, title: str | None = None, digits: int = 4) -> str:
+    """A compact HTML table: all-null columns dropped, headers in the report's language."""
+    from papikit._display import frame_html
+
+    keep = [c for c in df.columns if df[c].null_count() < df.height]
+    df = df.select(keep)
+    if lang == "vi":
+        df = df.rename({c: _HEAD_VI[c] for c in df.columns if c in _HEAD_VI})
+    return frame_html(df, title=title, max_rows=100, digits=digits)
+
+
+_AGENCY_COLS = (
+    "agency",
+    "role",
+    "measure",
+    "measure_name",
+    "gap",
+    "share_of_total_gap",
+    "n_agencies_sharing",
+    "agency_share_of_total_gap",
+)
+
+
+def _fig(b64: str, caption: str) -> str:
+    return (
+        f'<figure><img src="data:image/png;base64,{b64}" alt="{_esc(caption)}">'
+        f"<figcaption>{_esc(caption)}</figcaption></figure>"
+    )
+
+
+class _Steps:
+    def __init__(self, progress: Progress | None) -> None:
+        self.progress = progress
+
+    def run(self, label: str, fn: Callable[[], T]) -> T:
+        if self.progress is not None:
+            self.progress.step(label)
+        try:
+            return fn()
+        finally:
+            if self.progress is not None:
+                self.progress.done()
+
+
+def _headline(b: Benchmark, lang: Lang) -> str:
+    cards = [
+        (_t("score", lang), f"{b.total:.4f}"),
+        (_t("rank", lang), f"{b.rank}/{b.n_ranked}"),
+        (_t("group", lang), b.group),
+        (f"{_t('region_rank', lang)} ({b.region})", f"{b.rank_region}/{b.n_region}"),
+    ]
+    if b.prev_total is not None and b.prev_year is not None:
+        yoy = f"{b.change_points or 0.0:+.4f} {_t('points', lang)}, {b.change_places or 0:+d} {_t('places', lang)}"
+        if not b.comparable_with_prev:
+            yoy += f" ({_t('not_comp', lang)})"
+        cards.append((_t("yoy", lang, prev=b.prev_year), yoy))
+    else:
+        cards.append((_t("yoy", lang, prev=b.year - 1), _t("no_prev", lang)))
+    out = []
+    for i, (k, v) in enumerate(cards):
+        style = f' style="border-left:6px solid {GROUP_COLOURS.get(b.group, "#ccc")}"' if i == 2 else ""
+        out.append(f'<div class="card"{style}><div class="k">{_esc(k)}</div><div class="v">{_esc(v)}</div></div>')
+    return '<div class="cards">' + "".join(out) + "</div>"
+
+
+def _target_for(b: Benchmark, lang: Lang) -> tuple[Group | TargetRank | None, str]:
+    gi = _group_index(b.group)
+    if gi > 0:
+        return Group(_GROUP_KEYS[gi - 1]), _t("group_target", lang, grp=_group_label(gi - 1, lang))
+    if b.rank > 1:
+        return TargetRank(b.rank - 1), _t("rank_target", lang, k=b.rank - 1)
+    return None, ""
+
+
+def _dims_table(b: Benchmark, lang: Lang) -> pl.DataFrame:
+    from papikit.plot import dimension_label
+
+    t = b.table
+    names = [
+        f"{m.upper()} {dimension_label(m, lang)}" if m != "total" else dimension_label(m, lang)
+        for m in t["measure"].to_list()
+    ]
+    return (
+        t.with_columns(pl.Series("measure", names))
+        .with_columns(pl.format("{}/{}", pl.col("rank"), pl.col("n")).alias("rank"))
+        .drop("n")
+    )
+
+
+def report_html(
+    province: str | int | Province,
+    *,
+    year: int = 2024,
+    lang: Lang = "en",
+    progress: bool | Progress = True,
+) -> str:
+    """The province report as one self-contained HTML string (see :func:`report`)."""
+    lang = check_lang(lang)
+    prog = progress if isinstance(progress, Progress) else (Progress() if progress else None)
+    steps = _Steps(prog)
+    b = steps.run("benchmark", lambda: benchmark(province, year, lang=lang))
+    p = b.province
+    name = p.name(lang)
+    import papikit.plot as pkp
+
+    year_df = published(year, lang=lang)
+    panel = published(lang=lang)
+    peers = [
+        c for c in year_df.filter((pl.col("region") == b.region) & pl.col("total").is_not_null())["code"] if c != p.code
+    ]
+
+    g_best = steps.run("gaps", lambda: gaps(p.code, year, against="best", lang=lang))
+    g_table = g_best.to_polars()
+    ref = g_best.reference_province or ""
+    agency = steps.run("agency view", lambda: g_best.by_agency())
+    target, target_txt = _target_for(b, lang)
+    g_next = None
+    if isinstance(target, Group):
+        tgt = target
+        g_next = steps.run("gaps to next group", lambda: gaps(p.code, year, against=tgt, lang=lang))
+    sens = steps.run("marginal values", lambda: sensitivity(p.code, year, lang=lang))
+    plan: Plan | None = None
+    plan_msg = ""
+    if target is None:
+        plan_msg = _t("plan_top", lang, name=name)
+    else:
+        tg = target
+        try:
+            plan = steps.run("optimiser", lambda: optimize(p.code, year, target=tg, lang=lang))
+        except _core.InfeasibleError as e:
+            plan_msg = _t("infeasible", lang, msg=str(e))
+
+    def charts() -> list[str]:
+        figs: list[str] = []
+        n_dims = len([m for m in b.table["measure"].to_list() if m != "total"])
+        figs.append(_fig(_png(pkp.radar(year_df, p.code, peers=peers[:4], lang=lang)), _t("c_radar", lang, n=n_dims)))
+        figs.append(_fig(_png(pkp.dimension_bars(year_df, p.code, lang=lang)), _t("c_bars", lang)))
+        figs.append(_fig(_png(pkp.rank_caterpillar(year_df, p.code, lang=lang)), _t("c_cat", lang, name=name)))
+        dims = g_table.filter(pl.col("level") == "dimension").select(pl.col("measure").alias("label"), pl.col("gap"))
+        wf_title = f"{name} → {ref}"
+        figs.append(_fig(_png(pkp.gap_waterfall(dims, lang=lang, title=wf_title)), _t("c_wf", lang, ref=ref)))
+        y0 = int(panel["year"].min())  # type: ignore[arg-type]
+        figs.append(
+            _fig(
+                _png(pkp.trend(panel.filter(pl.col("year") <= year), [p.code, *peers[:2]], lang=lang)),
+                _t("c_trend", lang, y0=y0, y1=year),
+            )
+        )
+        figs.append(
+            _fig(_png(pkp.tile_map(year_df, highlight=p.code, lang=lang), dpi=80), _t("c_tile", lang, year=year))
+        )
+        if plan is not None:
+            sim = simulate(year, {p.code: dict(plan.gains)}, lang=lang).to_polars()
+            sim = sim.rename({"total_before": "before", "total_after": "after"})
+            near = sim.filter(
+                (pl.col("rank_before") >= plan.rank_after - 3) & (pl.col("rank_before") <= plan.rank_before + 2)
+                | (pl.col("code") == p.code)
+            )
+            figs.append(_fig(_png(pkp.before_after(near, highlight=p.code, lang=lang)), _t("c_plan", lang, name=name)))
+        return figs
+
+    figures = steps.run("charts", charts)
+
+    parts: list[str] = []
+    parts.append(f"<h1>{_esc(name)} — {_esc(_t('title', lang, year=year))}</h1>")
+    parts.append(_headline(b, lang))
+    parts.append(f"<h2>{_esc(_t('t_dims', lang))}</h2>")
+    parts.append(_table(_dims_table(b, lang), lang=lang))
+    parts.append(f"<h2>{_esc(_t('charts', lang))}</h2>")
+    parts.extend(figures)
+    parts.append(f"<h2>{_esc(_t('t_gap_best', lang, ref=ref))}</h2>")
+    parts.append(_table(g_table, lang=lang))
+    if g_next is not None:
+        gi = _group_index(b.group)
+        parts.append(f"<h2>{_esc(_t('t_gap_next', lang, grp=_group_label(gi - 1, lang)))}</h2>")
+        parts.append(_table(g_next.to_polars(), lang=lang))
+    parts.append(f"<h2>{_esc(_t('t_agency', lang))}</h2>")
+    parts.append(_table(agency.select(_AGENCY_COLS), lang=lang))
+    parts.append(f'<p class="note">{_esc(_t("agency_note", lang))}</p>')
+    parts.append(f"<h2>{_esc(_t('t_marginal', lang))}</h2>")
+    parts.append(_table(sens.to_polars(), lang=lang))
+    parts.append(_table(sens.thresholds, lang=lang, title=_t("t_thresholds", lang)))
+    parts.append(f"<h2>{_esc(_t('t_plan', lang, target=target_txt or '-'))}</h2>")
+    if plan is not None:
+        parts.append(
+            "<p>"
+            + _esc(
+                _t(
+                    "plan_summary",
+                    lang,
+                    gain=plan.required_gain,
+                    cost=plan.total_cost,
+                    before=plan.total_before,
+                    rb=plan.rank_before,
+                    after=plan.total_after,
+                    ra=plan.rank_after,
+                    n=plan.n_ranked,
+                    grp=plan.group_after or "-",
+                )
+            )
+            + "</p>"
+        )
+        parts.append(_table(_plan_with_agencies(plan, agency), lang=lang))
+    else:
+        parts.append(f"<p>{_esc(plan_msg)}</p>")
+    parts.append(
+        "<footer>" + _esc(_t("footer", lang, v=_core.__version__, d=_dt.date.today().isoformat())) + "</footer>"
+    )
+    title = f"{name} — {_t('title', lang, year=year)}"
+    return (
+        f'<!DOCTYPE html>\n<html lang="{lang}"><head><meta charset="utf-8">'
+        f'<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>{_esc(title)}</title><style>{_CSS}</style></head><body>\n" + "\n".join(parts) + "\n</body></html>\n"
+    )
+
+
+def _plan_with_agencies(plan: Plan, agency: pl.DataFrame) -> pl.DataFrame:
+    """The plan per dimension with the agencies responsible for each dimension."""
+    t = plan.plan_table()
+    owners = (
+        agency.select(pl.col("measure").str.to_lowercase().alias("dimension"), "agency")
+        .unique(maintain_order=True)
+        .group_by("dimension", maintain_order=True)
+        .agg(pl.col("agency").str.join("; ").alias("agencies"))
+    )
+    return t.with_columns(pl.col("dimension").str.to_lowercase()).join(owners, on="dimension", how="left")
 
 
 def report(
-    province: str | int, *, year: int = 2024, lang: str = "en", out: str | Path | None = None, progress: Any = None
+    province: str | int | Province,
+    *,
+    year: int = 2024,
+    lang: Lang = "en",
+    out: str | os.PathLike[str] | None = None,
+    progress: bool | Progress = True,
 ) -> Path:
-    """Write the HTML report of ``province`` (in progress)."""
-    raise NotImplementedError("the province report is in progress on branch front")
+    """Write the province report: one self-contained HTML file (charts embedded) and return its path.
+
+    Contents: headline score, rank n/N, group, regional rank and year-on-year change; the dimension
+    table; charts (radar, dimension bars, rank caterpillar, gap waterfall, trend with structural
+    breaks, tile map, before/after of the plan); the gap tables by dimension (to the best province
+    and to the next group) and by agency; the marginal-value table; the optimiser's cheapest plan to
+    the next performance group (competitors fixed, unit costs, caps at the best observed score).
+
+    Nothing is written when the province or year is unknown or the province has no score that year
+    (the error names the culprit). ``progress`` prints a line on stderr for steps over a second.
+
+    Parameters
+    ----------
+    province
+        Name (any spelling, with or without diacritics) or GSO code.
+    year
+        PAPI year (default 2024).
+    lang
+        "en" or "vi".
+    out
+        Output path (default ``papi_<code>_<year>_<lang>.html`` in the working directory).
+
+    Examples
+    --------
+    >>> import papikit as pk, tempfile, os
+    >>> path = pk.report("Đắk Lắk", year=2023, out=os.path.join(tempfile.mkdtemp(), "r.html"), progress=False)
+    >>> path.name, "31/61" in path.read_text(encoding="utf-8")
+    ('r.html', True)
+    """
+    html = report_html(province, year=year, lang=lang, progress=progress)
+    p = _find(province)
+    path = Path(out) if out is not None else Path(f"papi_{p.code:02d}_{year}_{lang}.html")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".papikit-", suffix=".html", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(html)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
