@@ -100,7 +100,7 @@ def test_report_progress_lines(tmp_path, capsys):
     from papikit.cli import Progress
 
     out = tmp_path / "r.html"
-    pk.report("Đắk Lắk", year=2023, out=out, progress=Progress(threshold=-1.0))
+    pk.report("Đắk Lắk", year=2023, out=out, progress=Progress(threshold=0.0))
     err = capsys.readouterr().err
-    assert "papikit: charts ..." in err
+    assert "papikit: charts ...\npapikit: charts done in " in err
     assert "papikit: optimiser ..." in err
