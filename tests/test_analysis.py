@@ -11,9 +11,10 @@ from __future__ import annotations
 import math
 
 import numpy as np
-import papikit as pk
 import polars as pl
 import pytest
+
+import papikit as pk
 
 DL = 66
 DIMS8 = [f"d{k}" for k in range(1, 9)]
