@@ -146,17 +146,21 @@ def _parser() -> argparse.ArgumentParser:
     ap = argparse.ArgumentParser(
         prog="python -m papikit",
         description="PAPI analytics for Viet Nam's provinces (published data 2011-2024, embedded).",
+        epilog='examples:\n  python -m papikit profile "Đắk Lắk" --year 2023\n'
+        '  python -m papikit report "Đắk Lắk" --year 2023 --lang vi --out report.html',
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
+    ap.add_argument("--version", action="version", version=f"papikit {_core.__version__}")
     sub = ap.add_subparsers(dest="command", required=True)
     pp = sub.add_parser("profile", help="short terminal benchmark of a province")
     pp.add_argument("province", help='name or GSO code, e.g. "Đắk Lắk", "Dak Lak" or 66')
     pp.add_argument("--year", type=int, default=LATEST_YEAR, help=f"PAPI year (default {LATEST_YEAR})")
-    pp.add_argument("--lang", choices=("en", "vi"), default="en")
+    pp.add_argument("--lang", choices=("en", "vi"), default="en", help="labels in English or Vietnamese")
     rp = sub.add_parser("report", help="self-contained HTML report of a province")
     rp.add_argument("province", help='name or GSO code, e.g. "Đắk Lắk"')
     rp.add_argument("--year", type=int, default=LATEST_YEAR, help=f"PAPI year (default {LATEST_YEAR})")
-    rp.add_argument("--lang", choices=("en", "vi"), default="en")
-    rp.add_argument("--out", default=None, help="output file (default papi_<province>_<year>.html)")
+    rp.add_argument("--lang", choices=("en", "vi"), default="en", help="report language")
+    rp.add_argument("--out", default=None, help="output file (default papi_<code>_<year>_<lang>.html)")
     rp.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
     return ap
 
