@@ -16,7 +16,12 @@ NOTEBOOKS = sorted((Path(__file__).resolve().parent.parent / "notebooks").glob("
 
 def test_notebooks_present():
     names = [p.name for p in NOTEBOOKS]
-    for expected in ("01_benchmark_dak_lak.ipynb", "04_trends_and_merger.ipynb"):
+    for expected in (
+        "01_benchmark_dak_lak.ipynb",
+        "02_simulate_improvements.ipynb",
+        "03_microdata_to_index.ipynb",
+        "04_trends_and_merger.ipynb",
+    ):
         assert expected in names
 
 
