@@ -174,6 +174,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(format_profile(b))
             return 0
         if args.command == "report":
+            import matplotlib
+
+            matplotlib.use("Agg")  # a command writes files: never open a window
             from papikit.report import report
 
             path = report(
