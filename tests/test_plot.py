@@ -282,3 +282,20 @@ def test_survey_shaped_tables():
     )
     ax3 = pkp.dimension_bars(dims)
     assert [p.get_height() for p in ax3.patches] == [4.8, 5.3]
+
+
+def test_gap_waterfall_takes_pk_gaps_result():
+    g = pk.gaps("Đắk Lắk", 2023, against="best")
+    ax = pkp.gap_waterfall(g, lang="vi")
+    assert len(ax.patches) == 8 + 1
+    # against the best province the dimension gaps add up to the total gap: 3.7150 (issue 4)
+    assert ax.patches[-1].get_height() == pytest.approx(3.715, abs=5e-4)
+    assert texts(ax.get_xticklabels())[0].startswith("D4\n")  # ordered by contribution
+
+
+def test_before_after_takes_pk_simulate_result():
+    s = pk.simulate(2023, {"Đắk Lắk": {"d4": 0.5}})
+    ax = pkp.before_after(s, highlight="Đắk Lắk", top=3, lang="vi")
+    labels = texts(ax.get_yticklabels())
+    assert "Đắk Lắk" in labels and len(labels) == 3
+    assert ax.collections[-1].get_offsets()[labels.index("Đắk Lắk")][0] == pytest.approx(42.8265, abs=5e-4)

@@ -457,16 +457,21 @@ def rank_caterpillar(
 
 
 def gap_waterfall(
-    gaps: pl.DataFrame,
+    gaps: pl.DataFrame | Any,
     *,
-    label: str = "label",
+    label: str | None = None,
     gap: str = "gap",
+    level: str = "dimension",
     title: str | None = None,
     lang: Lang = "en",
     ax: Axes | None = None,
 ) -> Axes:
     """Waterfall of a total gap split into parts (dimensions, agencies ...): one floating bar per
     row of ``gaps`` (columns ``label`` and ``gap``; positive = behind the reference), then the total.
+
+    ``gaps`` may also be the result of :func:`papikit.gaps` (or its ``to_polars()`` table): its rows of
+    ``level`` (default ``"dimension"``) are drawn, labelled by ``measure``. Against the best province
+    these parts add up to the total gap.
 
     Examples
     --------
@@ -475,11 +480,25 @@ def gap_waterfall(
     >>> ax = pkp.gap_waterfall(g, lang="vi")
     >>> len(ax.patches), [t.get_text() for t in ax.get_xticklabels()][-1]
     (4, 'Tổng khoảng cách')
-    >>> pkp.close(ax)
+    >>> ax2 = pkp.gap_waterfall(pk.gaps("Đắk Lắk", 2023, against="best"))
+    >>> len(ax2.patches), round(float(ax2.patches[-1].get_height()), 4)
+    (9, 3.715)
+    >>> pkp.close(ax); pkp.close(ax2)
     """
     lang = check_lang(lang)
     from papikit import _core
 
+    if not isinstance(gaps, pl.DataFrame):
+        to_polars = getattr(gaps, "to_polars", None)
+        if to_polars is None:
+            raise _core.InvalidArgumentError(
+                f"gap_waterfall: expected a DataFrame or a pk.gaps(...) result, got {type(gaps).__name__}"
+            )
+        gaps = to_polars()
+    if "level" in gaps.columns and "measure" in gaps.columns:
+        gaps = gaps.filter(pl.col("level") == level)
+    if label is None:
+        label = "label" if "label" in gaps.columns else "measure" if "measure" in gaps.columns else "label"
     for c in (label, gap):
         if c not in gaps.columns:
             raise _core.ColumnError(f"gap_waterfall: column {c!r} not found; columns are {gaps.columns}")
@@ -633,7 +652,7 @@ def trend(
 
 
 def before_after(
-    df: pl.DataFrame,
+    df: pl.DataFrame | Any,
     *,
     label: str | None = None,
     before: str = "before",
@@ -644,6 +663,9 @@ def before_after(
     ax: Axes | None = None,
 ) -> Axes:
     """Dumbbell chart of a simulation: one row per province (or axis) from ``before`` to ``after``.
+
+    Takes a table with ``before``/``after`` columns, or the result of :func:`papikit.simulate` (its
+    ``total_before``/``total_after``), e.g. ``pkp.before_after(pk.simulate(2023, {...}), top=10)``.
 
     ``label`` defaults to the province name column of ``lang`` (or ``label``/``measure``). ``top``
     keeps the rows that moved most. Rows are ordered by the ``after`` value.
@@ -661,6 +683,17 @@ def before_after(
     lang = check_lang(lang)
     from papikit import _core
 
+    if not isinstance(df, pl.DataFrame):
+        to_polars = getattr(df, "to_polars", None)
+        if to_polars is None:
+            raise _core.InvalidArgumentError(
+                f"before_after: expected a DataFrame or a pk.simulate(...) result, got {type(df).__name__}"
+            )
+        df = to_polars()
+    if before not in df.columns and f"total_{before}" in df.columns:
+        before = f"total_{before}"
+    if after not in df.columns and f"total_{after}" in df.columns:
+        after = f"total_{after}"
     lab = label or next((c for c in (_name_col(lang), "name_en", "label", "measure") if c in df.columns), None)
     for c in (lab, before, after):
         if c is None or c not in df.columns:

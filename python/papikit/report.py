@@ -337,9 +337,8 @@ def report_html(
         figs.append(_fig(_png(pkp.radar(year_df, p.code, peers=peers[:4], lang=lang)), _t("c_radar", lang, n=n_dims)))
         figs.append(_fig(_png(pkp.dimension_bars(year_df, p.code, lang=lang)), _t("c_bars", lang)))
         figs.append(_fig(_png(pkp.rank_caterpillar(year_df, p.code, lang=lang)), _t("c_cat", lang, name=name)))
-        dims = g_table.filter(pl.col("level") == "dimension").select(pl.col("measure").alias("label"), pl.col("gap"))
         wf_title = f"{name} → {ref}"
-        figs.append(_fig(_png(pkp.gap_waterfall(dims, lang=lang, title=wf_title)), _t("c_wf", lang, ref=ref)))
+        figs.append(_fig(_png(pkp.gap_waterfall(g_best, lang=lang, title=wf_title)), _t("c_wf", lang, ref=ref)))
         y0 = int(panel["year"].min())  # type: ignore[arg-type]
         figs.append(
             _fig(
@@ -352,7 +351,6 @@ def report_html(
         )
         if plan is not None:
             sim = simulate(year, {p.code: dict(plan.gains)}, lang=lang).to_polars()
-            sim = sim.rename({"total_before": "before", "total_after": "after"})
             near = sim.filter(
                 (pl.col("rank_before") >= plan.rank_after - 3) & (pl.col("rank_before") <= plan.rank_before + 2)
                 | (pl.col("code") == p.code)
