@@ -299,3 +299,15 @@ def test_before_after_takes_pk_simulate_result():
     labels = texts(ax.get_yticklabels())
     assert "Đắk Lắk" in labels and len(labels) == 3
     assert ax.collections[-1].get_offsets()[labels.index("Đắk Lắk")][0] == pytest.approx(42.8265, abs=5e-4)
+
+
+def test_charts_take_papikit_results():
+    prof = pk.profile("Đắk Lắk", 2023)
+    ax = pkp.dimension_bars(prof, lang="vi")
+    assert len(ax.patches) == 8  # the dimension rows only, not the total
+    assert texts(ax.get_legend().get_texts())[0] == "Trung vị cả nước"
+    merged = pk.merged(2023, weights={c: 1.0 for c in pk.provinces()["code"].to_list()})
+    ax2 = pkp.tile_map(merged, highlight="Phú Yên")
+    assert len(ax2.patches) == 34
+    with pytest.raises(pk.InvalidArgumentError):
+        pkp.tile_map([1, 2, 3])

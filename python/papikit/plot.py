@@ -174,6 +174,22 @@ def _name_col(lang: Lang) -> str:
     return "name_vi" if lang == "vi" else "name_en"
 
 
+def _frame(obj: Any, what: str) -> pl.DataFrame:
+    """A DataFrame, or the ``to_polars()`` table of a papikit result object."""
+    if isinstance(obj, pl.DataFrame):
+        return obj
+    to_polars = getattr(obj, "to_polars", None)
+    if to_polars is None:
+        from papikit import _core
+
+        raise _core.InvalidArgumentError(
+            f"{what}: expected a polars DataFrame or a papikit result, got {type(obj).__name__}"
+        )
+    out = to_polars()
+    assert isinstance(out, pl.DataFrame)
+    return out
+
+
 def _code_col(df: pl.DataFrame) -> str:
     """The province-code column: ``province`` when it holds GSO codes (survey results, where ``code``
     is the measure), else ``code``."""
@@ -224,7 +240,7 @@ def _year_of(df: pl.DataFrame) -> int | None:
 
 
 def radar(
-    df: pl.DataFrame,
+    df: pl.DataFrame | Any,
     province: str | int | Province,
     *,
     peers: Sequence[str | int | Province] = (),
@@ -261,6 +277,7 @@ def radar(
     >>> pkp.close(ax)
     """
     lang = check_lang(lang)
+    df = _frame(df, "radar")
     p, row = _pick(df, province)
     dims = _dims_present(df, row)
     n = len(dims)
@@ -302,7 +319,7 @@ def radar(
 
 
 def dimension_bars(
-    df: pl.DataFrame,
+    df: pl.DataFrame | Any,
     province: str | int | Province | None = None,
     *,
     label: str | None = None,
@@ -322,7 +339,8 @@ def dimension_bars(
       ``"score"``) and a label column (``label=``, default the first of ``label``, ``measure``,
       ``dimension``, ``level``, ``code``), optional ``ci_low``/``ci_high`` and ``median``. ``value``
       defaults to ``score``, or ``estimate`` for survey results (``result.dimensions`` filtered to
-      one province).
+      one province). A ``level`` column keeps the dimension rows, so ``pk.profile(...)`` works as is
+      (its ``national_median`` is marked).
 
     Examples
     --------
@@ -338,6 +356,7 @@ def dimension_bars(
     >>> pkp.close(ax); pkp.close(ax2)
     """
     lang = check_lang(lang)
+    df = _frame(df, "dimension_bars")
     title = ""
     medians: list[float] | None = None
     lows: list[float] | None = None
@@ -354,7 +373,9 @@ def dimension_bars(
     else:
         from papikit import _core
 
-        lab = label or next((c for c in ("label", "measure", "dimension", "level", "code") if c in df.columns), None)
+        if "level" in df.columns and ("measure" in df.columns or "code" in df.columns):
+            df = df.filter(pl.col("level") == "dimension")  # a profile or survey table: the dimension rows
+        lab = label or next((c for c in ("label", "measure", "dimension", "code") if c in df.columns), None)
         if value is None:
             value = "estimate" if "score" not in df.columns and "estimate" in df.columns else "score"
         if lab is None or value not in df.columns:
@@ -368,8 +389,9 @@ def dimension_bars(
         if "ci_low" in df.columns and "ci_high" in df.columns:
             lows = [float(v) if v is not None else float("nan") for v in df["ci_low"].to_list()]
             highs = [float(v) if v is not None else float("nan") for v in df["ci_high"].to_list()]
-        if reference and "median" in df.columns:
-            medians = [float(v) if v is not None else float("nan") for v in df["median"].to_list()]
+        med = next((c for c in ("median", "national_median") if c in df.columns), None)
+        if reference and med is not None:
+            medians = [float(v) if v is not None else float("nan") for v in df[med].to_list()]
         title = _t("dim_scores", lang).capitalize()
     ax = _axes(ax, (max(6.0, 1.0 * len(values) + 2), 4.5))
     xs = list(range(len(values)))
@@ -397,7 +419,7 @@ def dimension_bars(
 
 
 def rank_caterpillar(
-    df: pl.DataFrame,
+    df: pl.DataFrame | Any,
     highlight: str | int | Province | None = None,
     *,
     lang: Lang = "en",
@@ -419,6 +441,7 @@ def rank_caterpillar(
     >>> pkp.close(ax)
     """
     lang = check_lang(lang)
+    df = _frame(df, "rank_caterpillar")
     cc = _code_col(df)
     d = df.filter(pl.col("rank").is_not_null()).sort("rank", cc)
     hl = _find(highlight).code if highlight is not None else None
@@ -568,7 +591,7 @@ def _cut_lines(years: list[Any], vals: list[Any], cuts: Sequence[int]) -> tuple[
 
 
 def trend(
-    df: pl.DataFrame,
+    df: pl.DataFrame | Any,
     provinces: str | int | Province | Sequence[str | int | Province],
     *,
     measure: str = "total",
@@ -595,6 +618,7 @@ def trend(
     >>> pkp.close(ax)
     """
     lang = check_lang(lang)
+    df = _frame(df, "trend")
     if isinstance(provinces, (str, int, Province)):
         provinces = [provinces]
     from papikit import _core
@@ -784,7 +808,7 @@ def _unit_names(era: int, lang: Lang) -> dict[int, str]:
 
 
 def tile_map(
-    df: pl.DataFrame,
+    df: pl.DataFrame | Any,
     *,
     value: str = "group",
     era: int | None = None,
@@ -809,6 +833,7 @@ def tile_map(
     >>> pkp.close(ax)
     """
     lang = check_lang(lang)
+    df = _frame(df, "tile_map")
     from papikit import _core
 
     cc = _code_col(df)
@@ -904,7 +929,7 @@ def _rings(geom: Mapping[str, Any]) -> list[list[list[float]]]:
 
 
 def choropleth(
-    df: pl.DataFrame,
+    df: pl.DataFrame | Any,
     geojson: str | Path | Mapping[str, Any],
     *,
     feature_key: str,
@@ -938,6 +963,7 @@ def choropleth(
     >>> pkp.close(ax)
     """
     lang = check_lang(lang)
+    df = _frame(df, "choropleth")
     from papikit import _core
 
     if isinstance(geojson, (str, Path)):
