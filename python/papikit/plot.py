@@ -568,14 +568,13 @@ def gap_waterfall(
 
 # --------------------------------------------------------------------------------------- trend
 
-#: Break years across which a measure's level is not comparable (a line is interrupted there).
-_NOT_COMPARABLE: dict[str, tuple[int, ...]] = {
-    "total": (2018,),
-    "d1": (2016,),
-    "d2": (2018,),
-    "d3": (2016, 2018),
-    "d5": (2016, 2021),
-}
+
+def _not_comparable(measure: str, years: Sequence[int]) -> list[int]:
+    """Years whose value of ``measure`` is not comparable with the year before (papikit's rule, the
+    same as :func:`papikit.trend`: 2016 D1/D3/D5, 2018 D2/D3/total, 2019 D8, 2021 D5)."""
+    from papikit import _core
+
+    return [y for y in years if _core.comparable_with_previous(measure.lower(), int(y)) is False]
 
 
 def _cut_lines(years: list[Any], vals: list[Any], cuts: Sequence[int]) -> tuple[list[float], list[float]]:
@@ -602,19 +601,21 @@ def trend(
     ax: Axes | None = None,
 ) -> Axes:
     """Scores over the years for one or more provinces, the national median beside them, and the
-    structural breaks of PAPI (2016, 2018, 2021) marked as dashed vertical lines.
+    structural breaks of PAPI (2016, 2018, 2021, and any other year the measure changed) marked as
+    dashed vertical lines.
 
     ``df`` is a panel with ``year``, ``code`` and ``measure`` columns, e.g. ``pk.published()``.
-    Lines are interrupted where the measure is not comparable across a break (total and D2 at 2018;
-    D1, D3, D5 at 2016; D5 at 2021) unless ``connect=True``: totals before 2018 sum 6 dimensions,
-    after it 8.
+    Lines are interrupted where the measure is not comparable with the year before, by the rule of
+    :func:`papikit.trend` (D1, D3, D5 at 2016; D2, D3 at 2018; D8 at 2019; D5 at 2021; the total at
+    each of these: before 2018 it sums 6 dimensions, after it 8), unless ``connect=True``; those years
+    are marked too.
 
     Examples
     --------
     >>> import papikit as pk, papikit.plot as pkp
     >>> ax = pkp.trend(pk.published(), ["Đắk Lắk", "Lâm Đồng"], lang="vi")
-    >>> len(ax.get_lines()), len([t for t in ax.texts if "2018" in t.get_text()])
-    (6, 1)
+    >>> len(ax.get_lines()), sorted(t.get_text() for t in ax.texts)  # 3 lines, 4 break marks
+    (7, ['2016', '2018', '2019', '2021'])
     >>> pkp.close(ax)
     """
     lang = check_lang(lang)
@@ -628,6 +629,7 @@ def trend(
     ax = _axes(ax, (8.0, 4.5))
     cmap = _plt().get_cmap("tab10")
     years_all = sorted(int(y) for y in df["year"].unique().to_list())
+    cuts = [] if connect else _not_comparable(measure, years_all[1:])
     if national:
         med = (
             df.filter(pl.col(measure).is_not_null())
@@ -635,10 +637,8 @@ def trend(
             .agg(pl.col(measure).median().alias("m"))
             .sort("year")
         )
-        cut0 = sorted(_NOT_COMPARABLE.get(measure.lower(), ())) if not connect else []
-        mx, my = _cut_lines(med["year"].to_list(), med["m"].to_list(), cut0)
+        mx, my = _cut_lines(med["year"].to_list(), med["m"].to_list(), cuts)
         ax.plot(mx, my, color="#777777", ls=":", lw=1.5, label=_t("median", lang))
-    cuts = sorted(_NOT_COMPARABLE.get(measure.lower(), ())) if not connect else []
     for i, prov in enumerate(provinces):
         p = _find(prov)
         s = df.filter((pl.col("code") == p.code) & pl.col(measure).is_not_null()).sort("year")
@@ -652,7 +652,8 @@ def trend(
             lw=2.2 if i == 0 else 1.4,
             label=p.name(lang),
         )
-    for b in breaks:
+    marks = sorted(set(breaks) | set(cuts))
+    for b in marks:
         if years_all and years_all[0] < b <= years_all[-1]:
             ax.axvline(b - 0.5, color="#999999", ls="--", lw=0.8)
             ax.text(b - 0.45, 1.0, f"{b}", transform=ax.get_xaxis_transform(), fontsize=7, va="top", color="#666666")
@@ -664,7 +665,7 @@ def trend(
     ax.legend(fontsize=8, frameon=False)
     ax.set_title(
         f"{dimension_label(measure, lang)}: {years_all[0]}-{years_all[-1]} "
-        f"({_t('break', lang)}: {', '.join(str(b) for b in breaks)})"
+        f"({_t('break', lang)}: {', '.join(str(b) for b in marks)})"
         if years_all
         else ""
     )
