@@ -196,6 +196,16 @@ _HEAD_VI = {
     "share": "Tỷ trọng",
     "cost": "Chi phí",
     "agencies": "Cơ quan phụ trách",
+    "max": "Tối đa",
+    "headroom": "Dư địa",
+    "total_per_unit": "Điểm tổng hợp / đơn vị",
+    "rank_after_unit": "Hạng sau +1 đơn vị",
+    "ranks_per_unit": "Số bậc / đơn vị",
+    "units_to_next_rank": "Cần tăng để lên 1 bậc",
+    "name_vi": "Tỉnh",
+    "rank_reached": "Hạng đạt được",
+    "group_reached": "Nhóm đạt được",
+    "gain_needed": "Điểm tổng hợp cần tăng",
 }
 
 
@@ -203,7 +213,8 @@ def _table(df: pl.DataFrame, *, lang: Lang, title: str | None = None, digits: in
     """A compact HTML table: all-null columns dropped, headers in the report's language."""
     from papikit._display import frame_html
 
-    keep = [c for c in df.columns if df[c].null_count() < df.height]
+    other_name = "name_en" if lang == "vi" else "name_vi"
+    keep = [c for c in df.columns if df[c].null_count() < df.height and c != other_name]
     df = df.select(keep)
     if lang == "vi":
         df = df.rename({c: _HEAD_VI[c] for c in df.columns if c in _HEAD_VI})
