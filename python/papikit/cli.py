@@ -174,8 +174,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(format_profile(b))
             return 0
         if args.command == "report":
-            import matplotlib
-
+            try:
+                import matplotlib
+            except ImportError:
+                print(
+                    "papikit: error: the report needs matplotlib; install it with pip install 'papikit[plot]'",
+                    file=sys.stderr,
+                )
+                return 2
             matplotlib.use("Agg")  # a command writes files: never open a window
             from papikit.report import report
 

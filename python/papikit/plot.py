@@ -146,7 +146,12 @@ def _group_label(g: str | None, lang: Lang) -> str | None:
 
 
 def _plt() -> Any:
-    import matplotlib
+    try:
+        import matplotlib
+    except ImportError as e:  # pragma: no cover - exercised only without the optional dependency
+        raise ImportError(
+            "papikit's charts and report need matplotlib: pip install 'papikit[plot]' (or pip install matplotlib)"
+        ) from e
 
     # pyplot picks a GUI backend only when a display exists; headless sessions fall back to Agg.
     matplotlib.rcParams.setdefault("font.family", "DejaVu Sans")
