@@ -18,7 +18,6 @@ use std::collections::HashMap;
 
 /// Scores of provinces on a hierarchy of measures, with optional standard errors and replicates.
 #[pyclass(name = "ScoreTable", module = "papikit._core", frozen)]
-#[derive(Clone)]
 pub struct PyScoreTable(pub ScoreTable);
 
 fn nan_to_none(x: f64) -> Option<f64> {
@@ -175,9 +174,11 @@ pub fn gap_table<'py>(
     region_stat: &str,
     level: f64,
     lang: &str,
-    table: Option<PyScoreTable>,
-    other_table: Option<PyScoreTable>,
+    table: Option<Bound<'py, PyScoreTable>>,
+    other_table: Option<Bound<'py, PyScoreTable>>,
 ) -> PyResult<(PyDataFrame, Bound<'py, PyDict>)> {
+    let table = table.map(|t| t.get().0.clone());
+    let other_table = other_table.map(|t| t.get().0.clone());
     let lang = Lang::parse(lang).py()?;
     let code = code_of(province)?;
     let bad = |m: String| {
@@ -208,10 +209,12 @@ pub fn gap_table<'py>(
                 .collect::<PyResult<Vec<_>>>()?,
         ),
         "group" => Against::Group(Group::parse(group.unwrap_or("")).py()?),
-        "target_rank" => Against::TargetRank(target_rank.ok_or_else(|| bad("target rank missing".into()))?),
+        "target_rank" => {
+            Against::TargetRank(target_rank.ok_or_else(|| bad("target rank missing".into()))?)
+        }
         "year" => {
             let t = match other_table {
-                Some(t) => t.0,
+                Some(t) => t,
                 None => {
                     let y = other_year.ok_or_else(|| bad("year missing".into()))?;
                     if table.is_some() {
@@ -228,7 +231,7 @@ pub fn gap_table<'py>(
     };
     let (df, res) = run(py, || {
         let t = match table {
-            Some(t) => t.0,
+            Some(t) => t,
             None => ScoreTable::from_published(year)?,
         };
         let r = gaps(&t, code, &against, level)?;
@@ -265,19 +268,21 @@ pub fn profile_table<'py>(
     previous_year: Option<i64>,
     margin: u32,
     lang: &str,
-    table: Option<PyScoreTable>,
-    previous_table: Option<PyScoreTable>,
+    table: Option<Bound<'py, PyScoreTable>>,
+    previous_table: Option<Bound<'py, PyScoreTable>>,
 ) -> PyResult<(PyDataFrame, Bound<'py, PyDict>)> {
+    let table = table.map(|t| t.get().0.clone());
+    let previous_table = previous_table.map(|t| t.get().0.clone());
     let lang = Lang::parse(lang).py()?;
     let code = code_of(province)?;
     let published_source = table.is_none();
     let (df, pr) = run(py, || {
         let t = match table {
-            Some(t) => t.0,
+            Some(t) => t,
             None => ScoreTable::from_published(year)?,
         };
         let prev = match previous_table {
-            Some(p) => Some(p.0),
+            Some(p) => Some(p),
             None if published_source => {
                 let py_ = previous_year.unwrap_or(year - 1);
                 if py_ >= papikit_core::published::FIRST_YEAR as i64 {
@@ -349,7 +354,11 @@ pub fn merged_table(
 
 #[pyfunction]
 #[pyo3(signature = (table=None, *, lang="en"))]
-pub fn agency_table(py: Python<'_>, table: Option<PyDataFrame>, lang: &str) -> PyResult<PyDataFrame> {
+pub fn agency_table(
+    py: Python<'_>,
+    table: Option<PyDataFrame>,
+    lang: &str,
+) -> PyResult<PyDataFrame> {
     let lang = Lang::parse(lang).py()?;
     run(py, || match table {
         Some(df) => AgencyTable::from_frame(&df.0)?.frame(lang),

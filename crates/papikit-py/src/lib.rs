@@ -4,10 +4,10 @@
 
 use pyo3::prelude::*;
 
+mod analysis;
 mod errors;
 mod published;
 mod registry;
-mod analysis;
 
 #[pymodule]
 fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
