@@ -11,9 +11,10 @@ from __future__ import annotations
 import math
 
 import numpy as np
-import papikit as pk
 import polars as pl
 import pytest
+
+import papikit as pk
 
 DL = 66
 DIMS8 = [f"d{k}" for k in range(1, 9)]
@@ -63,9 +64,7 @@ def test_gap_to_best_2023_is_3_7150_and_dimensions_add_up() -> None:
     for r in dims.iter_rows(named=True):
         assert r["share_of_total_gap"] == pytest.approx(r["gap"] / expected, rel=1e-12)
     # published scores carry no uncertainty
-    assert (
-        t["se"].null_count() == t.height and t["significant"].null_count() == t.height
-    )
+    assert t["se"].null_count() == t.height and t["significant"].null_count() == t.height
 
 
 def test_regional_rank_and_distance_to_high_average() -> None:
@@ -92,9 +91,7 @@ def test_regional_rank_and_distance_to_high_average() -> None:
         "High average",
     )
     assert t["next_group_min"] == lowest_high_average
-    assert t["distance_next_group"] == pytest.approx(
-        lowest_high_average - 42.32653, abs=1e-12
-    )
+    assert t["distance_next_group"] == pytest.approx(lowest_high_average - 42.32653, abs=1e-12)
     assert t["distance_best"] == pytest.approx(totals[0] - own["total"], abs=1e-12)
     g = pk.gaps(DL, 2023, against=pk.Group("High average"))
     assert g.total_gap == pytest.approx(lowest_high_average - own["total"], abs=1e-12)
@@ -105,12 +102,7 @@ def test_year_on_year_2022_2023() -> None:
     assert (b["rank"], a["rank"]) == (31, 41)
     diff = b["total"] - a["total"]
     assert f"{diff:+.4f}" == "+1.2042"
-    t = (
-        pk.profile(DL, 2023)
-        .to_polars()
-        .filter(pl.col("measure") == "total")
-        .row(0, named=True)
-    )
+    t = pk.profile(DL, 2023).to_polars().filter(pl.col("measure") == "total").row(0, named=True)
     assert t["change_points"] == pytest.approx(diff, abs=1e-12)
     assert (t["previous_rank"], t["change_places"]) == (41, 10)
     g = pk.gaps(DL, 2023, against=pk.Year(2022))
@@ -141,10 +133,7 @@ def test_group_reference_consistent_with_pk_rank(group: str) -> None:
     assert g.total_gap == pytest.approx(lowest["total"] - own["total"], abs=1e-12)
     # reaching the reference score puts the province inside the group by pk.rank's rule
     bumped = r.with_columns(
-        pl.when(pl.col("code") == DL)
-        .then(pl.lit(lowest["total"] + 1e-9))
-        .otherwise(pl.col("total"))
-        .alias("total")
+        pl.when(pl.col("code") == DL).then(pl.lit(lowest["total"] + 1e-9)).otherwise(pl.col("total")).alias("total")
     ).drop("rank", "n_ranked", "group")
     assert pk.rank(bumped).filter(pl.col("code") == DL)["group"][0] in {
         group,
@@ -160,9 +149,7 @@ def _better(group: str) -> list[str]:
 def test_other_references() -> None:
     df = pub(2023).filter(pl.col("total").is_not_null())
     own = row(2023, DL)
-    assert pk.gaps(DL, 2023, against="mean").total_gap == pytest.approx(
-        df["total"].mean() - own["total"], abs=1e-9
-    )
+    assert pk.gaps(DL, 2023, against="mean").total_gap == pytest.approx(df["total"].mean() - own["total"], abs=1e-9)
     gm = pk.gaps(DL, 2023, against="median")
     assert gm.total_gap == pytest.approx(df["total"].median() - own["total"], abs=1e-12)
     assert not gm.additive
@@ -171,9 +158,7 @@ def test_other_references() -> None:
     assert gr.total_gap == pytest.approx(peers["total"].max() - own["total"], abs=1e-12)
     assert gr.total_gap < 0  # first in its region
     grm = pk.gaps(DL, 2023, against="region", region_stat="mean")
-    assert grm.total_gap == pytest.approx(
-        peers["total"].mean() - own["total"], abs=1e-9
-    )
+    assert grm.total_gap == pytest.approx(peers["total"].mean() - own["total"], abs=1e-9)
     gp = pk.gaps(DL, 2023, against=["Gia Lai", 62])
     two = df.filter(pl.col("code").is_in([64, 62]))
     assert gp.total_gap == pytest.approx(two["total"].mean() - own["total"], abs=1e-12)
@@ -186,13 +171,8 @@ def test_other_references() -> None:
 def test_trend_flags_2017_2018_break() -> None:
     t = pk.trend("Đắk Lắk")
     assert set(t["year"].unique().to_list()) == set(range(2011, 2025))
-    assert (
-        t.filter((pl.col("year") < 2018) & pl.col("measure").is_in(["d7", "d8"])).height
-        == 0
-    )
-    y18 = {
-        r["measure"]: r for r in t.filter(pl.col("year") == 2018).iter_rows(named=True)
-    }
+    assert t.filter((pl.col("year") < 2018) & pl.col("measure").is_in(["d7", "d8"])).height == 0
+    y18 = {r["measure"]: r for r in t.filter(pl.col("year") == 2018).iter_rows(named=True)}
     assert all(r["structural_break"] for r in y18.values())
     assert all("2018" in r["break_note"] for r in y18.values())
     expected = {
@@ -208,17 +188,13 @@ def test_trend_flags_2017_2018_break() -> None:
     assert {m: r["comparable_with_previous"] for m, r in y18.items()} == expected
     for m, r in y18.items():
         if expected[m]:
-            assert r["change"] == pytest.approx(
-                r["score"] - row(2017, DL)[m], abs=1e-12
-            )
+            assert r["change"] == pytest.approx(r["score"] - row(2017, DL)[m], abs=1e-12)
         else:
             assert r["change"] is None and r["change_places"] is None
     assert not t.filter(pl.col("year") == 2017)["structural_break"].any()
     # national mean and median beside the province
     n23 = pub(2023)["total"].drop_nulls()
-    r23 = t.filter((pl.col("year") == 2023) & (pl.col("measure") == "total")).row(
-        0, named=True
-    )
+    r23 = t.filter((pl.col("year") == 2023) & (pl.col("measure") == "total")).row(0, named=True)
     assert r23["national_mean"] == pytest.approx(n23.mean(), abs=1e-9)
     assert r23["national_median"] == pytest.approx(n23.median(), abs=1e-12)
     assert r23["change_places"] == 10
@@ -226,10 +202,7 @@ def test_trend_flags_2017_2018_break() -> None:
 
 def test_trend_other_breaks_and_missing_years() -> None:
     t = pk.trend("Quảng Ninh", years=[2016, 2021, 2022, 2023], lang="vi")
-    c = {
-        (r["year"], r["measure"]): r["comparable_with_previous"]
-        for r in t.iter_rows(named=True)
-    }
+    c = {(r["year"], r["measure"]): r["comparable_with_previous"] for r in t.iter_rows(named=True)}
     assert (c[(2016, "d1")], c[(2016, "d2")], c[(2016, "d3")], c[(2016, "d5")]) == (
         False,
         True,
@@ -241,24 +214,16 @@ def test_trend_other_breaks_and_missing_years() -> None:
         True,
         False,
     )
-    assert (
-        t.filter(pl.col("year") == 2023)["score"].null_count() == 9
-    )  # no published scores in 2023
+    assert t.filter(pl.col("year") == 2023)["score"].null_count() == 9  # no published scores in 2023
 
 
 def test_year_reference_across_a_break_is_not_compared() -> None:
     g = pk.gaps(DL, 2018, against=pk.Year(2017)).to_polars()
     d = {r["measure"]: r for r in g.iter_rows(named=True)}
-    assert (
-        d["d7"]["gap"] is None
-        and d["d7"]["reference"] is None
-        and not d["d7"]["comparable"]
-    )
+    assert d["d7"]["gap"] is None and d["d7"]["reference"] is None and not d["d7"]["comparable"]
     assert d["d2"]["gap"] is None and not d["d2"]["comparable"]
     assert d["total"]["gap"] is None
-    assert d["d4"]["comparable"] and d["d4"]["gap"] == pytest.approx(
-        row(2017, DL)["d4"] - row(2018, DL)["d4"]
-    )
+    assert d["d4"]["comparable"] and d["d4"]["gap"] == pytest.approx(row(2017, DL)["d4"] - row(2018, DL)["d4"])
 
 
 # ---------------------------------------------------------------- 63 -> 34
@@ -284,15 +249,11 @@ def test_merged_explicit_weights_are_the_weighted_mean() -> None:
             continue
         for meas in ["total", *DIMS8]:
             vals = [p.filter(pl.col("code") == c)[meas][0] for c in members]
-            expected = sum(w[c] * v for c, v in zip(members, vals, strict=True)) / sum(
-                w[c] for c in members
-            )
+            expected = sum(w[c] * v for c, v in zip(members, vals, strict=True)) / sum(w[c] for c in members)
             assert u[meas] == pytest.approx(expected, abs=1e-12)
         used = m.weights.filter(pl.col("unit_code") == unit)
         assert used["code"].to_list() == list(members)
-        assert used["weight"].to_list() == pytest.approx(
-            [w[c] / sum(w[c] for c in members) for c in members]
-        )
+        assert used["weight"].to_list() == pytest.approx([w[c] / sum(w[c] for c in members) for c in members])
         assert "Phú Yên" in u["weights"]
     # a DataFrame of weights gives the same result
     wdf = pl.DataFrame({"code": list(w), "weight": list(w.values())})
@@ -337,17 +298,13 @@ def test_typed_errors() -> None:
 
 
 def test_agency_table_validation() -> None:
-    bad = pl.DataFrame(
-        {"agency_code": ["y_te", "so_xyz", "gddt"], "dimension": ["D6", "D6", "D9"]}
-    )
+    bad = pl.DataFrame({"agency_code": ["y_te", "so_xyz", "gddt"], "dimension": ["D6", "D6", "D9"]})
     with pytest.raises(pk.UnknownCodeError, match="D9"):
         pk.agencies(bad)
     bad = pl.DataFrame({"agency_code": ["y_te", "so_xyz"], "dimension": ["D6", "D6"]})
     with pytest.raises(pk.UnknownCodeError, match="so_xyz"):
         pk.agencies(bad)
-    bad = pl.DataFrame(
-        {"agency_code": ["y_te"], "dimension": ["D6"], "subdimension": ["hospitals"]}
-    )
+    bad = pl.DataFrame({"agency_code": ["y_te"], "dimension": ["D6"], "subdimension": ["hospitals"]})
     with pytest.raises(pk.UnknownCodeError, match="hospitals"):
         pk.agencies(bad)
     bad = pl.DataFrame(
@@ -377,14 +334,9 @@ def test_agency_table_validation() -> None:
 def test_builtin_agencies_follow_the_plan() -> None:
     a = pk.agencies()
     assert set(a["dimension"].unique().to_list()) == {f"D{k}" for k in range(1, 9)}
-    sub_ids = set(
-        pl.read_csv("crates/papikit-core/data/papi_subdimensions.csv")["id"].to_list()
-    )
+    sub_ids = set(pl.read_csv("crates/papikit-core/data/papi_subdimensions.csv")["id"].to_list())
     assert set(a["subdimension"].drop_nulls().to_list()) <= sub_ids
-    owners = {
-        r["subdimension"]: r["agency_code"]
-        for r in a.filter(pl.col("role") == "lead").iter_rows(named=True)
-    }
+    owners = {r["subdimension"]: r["agency_code"] for r in a.filter(pl.col("role") == "lead").iter_rows(named=True)}
     assert owners["public_health"] == "y_te"
     assert owners["public_primary_education"] == "gddt"
     assert owners["law_and_order"] == "cong_an"
@@ -403,12 +355,8 @@ def test_by_agency_shares() -> None:
         assert r["share_of_total_gap"] == pytest.approx(r["gap"] / total)
     health = a.filter(pl.col("agency_code") == "y_te")
     assert set(health["measure"].to_list()) == {"d4", "d6"}
-    assert health["agency_share_of_total_gap"][0] == pytest.approx(
-        health["share_of_total_gap"].sum()
-    )
-    shares = a.unique("agency_code", keep="first", maintain_order=True)[
-        "agency_share_of_total_gap"
-    ].to_list()
+    assert health["agency_share_of_total_gap"][0] == pytest.approx(health["share_of_total_gap"].sum())
+    shares = a.unique("agency_code", keep="first", maintain_order=True)["agency_share_of_total_gap"].to_list()
     assert shares == sorted(shares, reverse=True)
 
 
@@ -498,9 +446,7 @@ def test_compare_and_league() -> None:
         "best_in_set",
     ]
     assert c.height == 9
-    assert (
-        c.filter(pl.col("measure") == "total")["Đắk Lắk"][0] == row(2023, DL)["total"]
-    )
+    assert c.filter(pl.col("measure") == "total")["Đắk Lắk"][0] == row(2023, DL)["total"]
     cr = pk.compare(hl, 2023, values="rank")
     assert cr.filter(pl.col("measure") == "total")["Dak Lak"][0] == 31
     with pytest.raises(pk.InvalidArgumentError):
@@ -527,15 +473,7 @@ def test_results_are_frozen_and_render() -> None:
     prof = pk.profile(DL, 2023)
     flagged = prof.strengths().vstack(prof.weaknesses())
     tr = prof.to_polars().filter(pl.col("measure") == "total")["rank"][0]
-    for r in (
-        prof.to_polars().filter(pl.col("level") == "dimension").iter_rows(named=True)
-    ):
-        expect = (
-            "strength"
-            if r["rank"] <= tr - 10
-            else "weakness"
-            if r["rank"] >= tr + 10
-            else None
-        )
+    for r in prof.to_polars().filter(pl.col("level") == "dimension").iter_rows(named=True):
+        expect = "strength" if r["rank"] <= tr - 10 else "weakness" if r["rank"] >= tr + 10 else None
         assert r["flag"] == expect
     assert flagged.height == prof.to_polars()["flag"].drop_nulls().len()

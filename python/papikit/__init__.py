@@ -3,6 +3,7 @@
 Examples
 --------
 >>> import papikit as pk
+>>> import polars as pl
 >>> pk.published(2023).filter(pl.col("name_en") == "Dak Lak")["rank"][0]
 31
 """
@@ -11,8 +12,8 @@ from papikit._version_check import check_polars
 
 check_polars()
 
-import polars as pl  # noqa: E402
 
+from papikit import plot  # noqa: E402  (matplotlib is imported only when a chart is drawn)
 from papikit._core import __version__  # noqa: E402
 from papikit.analysis import (  # noqa: E402
     Gaps,
@@ -39,6 +40,7 @@ from papikit.errors import (  # noqa: E402
     UnknownProvinceError,
     UnknownYearError,
 )
+from papikit.framework import Framework, framework  # noqa: E402
 from papikit.published import national_stats, published  # noqa: E402
 from papikit.ranking import group_bands, group_sizes, rank  # noqa: E402
 from papikit.registry import (  # noqa: E402
@@ -49,10 +51,23 @@ from papikit.registry import (  # noqa: E402
     provinces,
     unit_2025,
 )
+from papikit.simulation import (  # noqa: E402
+    CloseGap,
+    Plan,
+    Sensitivity,
+    Simulation,
+    SuccessProbability,
+    optimize,
+    sensitivity,
+    simulate,
+    success_probability,
+)
 from papikit.targets import Group, TargetRank, Year  # noqa: E402
 
 __all__ = [
+    "CloseGap",
     "ColumnError",
+    "Framework",
     "FrameworkError",
     "Gaps",
     "Group",
@@ -61,9 +76,13 @@ __all__ = [
     "Merged",
     "NoDataError",
     "PapiError",
+    "Plan",
     "Profile",
     "Province",
     "ScoreTable",
+    "Sensitivity",
+    "Simulation",
+    "SuccessProbability",
     "SurveyError",
     "TargetRank",
     "Unit2025",
@@ -75,17 +94,23 @@ __all__ = [
     "agencies",
     "compare",
     "crosswalk_2025",
+    "framework",
     "gaps",
     "group_bands",
     "group_sizes",
     "league",
     "merged",
     "national_stats",
+    "optimize",
+    "plot",
     "profile",
     "province",
     "provinces",
     "published",
     "rank",
+    "sensitivity",
+    "simulate",
+    "success_probability",
     "trend",
     "unit_2025",
 ]

@@ -30,6 +30,25 @@ def rank_frame(df: pl.DataFrame, by: str, *, within: str | None = None, lang: st
 def group_bands(df: pl.DataFrame, by: str, *, lang: str = "en") -> pl.DataFrame: ...
 def group_sizes(n: int) -> list[int]: ...
 
+# framework
+class Framework:
+    name: str
+    first_year: int
+    last_year: int
+    n_dimensions: int
+    n_subdimensions: int
+    n_indicators: int
+    def to_polars(self) -> pl.DataFrame: ...
+    def items_frame(self) -> pl.DataFrame: ...
+    def to_json(self) -> str: ...
+    def to_toml(self) -> str: ...
+    def with_columns(self, mapping: dict[str, str]) -> Framework: ...
+
+def framework_builtin(year: int) -> Framework: ...
+def framework_from_json(text: str) -> Framework: ...
+def framework_from_toml(text: str) -> Framework: ...
+def framework_from_polars(df: pl.DataFrame, name: str, first_year: int, last_year: int) -> Framework: ...
+
 # analysis (gaps, profile, trend, merge, agencies)
 class ScoreTable:
     @staticmethod
@@ -93,3 +112,47 @@ def merged_table(
 ) -> tuple[pl.DataFrame, pl.DataFrame]: ...
 def agency_table(table: pl.DataFrame | None = None, *, lang: str = "en") -> pl.DataFrame: ...
 def by_agency(gaps: pl.DataFrame, table: pl.DataFrame | None = None, *, lang: str = "en") -> pl.DataFrame: ...
+
+# simulation, sensitivity, optimiser, Monte Carlo
+def simulate(
+    year: int,
+    changes: list[tuple[str, str, str, float, float | None]],
+    *,
+    others: str = "stay",
+    years: int = 3,
+    lang: str = "en",
+) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]: ...
+def sensitivity(
+    province: str, year: int, *, level: str | None = None, n_thresholds: int = 5, lang: str = "en"
+) -> tuple[pl.DataFrame, pl.DataFrame, dict[str, Any]]: ...
+def optimize(
+    province: str,
+    year: int,
+    *,
+    target_kind: str,
+    target_value: float = 0.0,
+    target_group: str | None = None,
+    costs: list[tuple[str, float]] = ...,
+    caps: list[tuple[str, float]] = ...,
+    level: str = "dimension",
+    probability: float | None = None,
+    se_total: float | None = None,
+    se_measures: list[tuple[str, float]] | None = None,
+    draws: int = 10000,
+    seed: int = 0,
+    lang: str = "en",
+) -> dict[str, Any]: ...
+def success_probability(
+    province: str,
+    year: int,
+    gains: list[tuple[str, float]],
+    *,
+    target_kind: str,
+    target_value: float = 0.0,
+    target_group: str | None = None,
+    se_total: float | None = None,
+    se_measures: list[tuple[str, float]] | None = None,
+    draws: int = 10000,
+    seed: int = 0,
+    lang: str = "en",
+) -> tuple[float, pl.DataFrame, pl.DataFrame]: ...

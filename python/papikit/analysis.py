@@ -35,13 +35,7 @@ __all__ = [
 ]
 
 ScoreTable = _core.ScoreTable
-Against = (
-    Literal["best", "median", "mean", "region"]
-    | Sequence[str | int | Province]
-    | Group
-    | TargetRank
-    | Year
-)
+Against = Literal["best", "median", "mean", "region"] | Sequence[str | int | Province] | Group | TargetRank | Year
 
 
 def _table(source: Any) -> Any:
@@ -92,9 +86,7 @@ class Profile:
 
     def _repr_html_(self) -> str:
         prev = f" vs {self.previous_year}" if self.previous_year else ""
-        return frame_html(
-            self.table, title=f"{self.province} {self.year}{prev} ({self.source})"
-        )
+        return frame_html(self.table, title=f"{self.province} {self.year}{prev} ({self.source})")
 
     def __repr__(self) -> str:
         return f"Profile({self.province}, {self.year}, source={self.source!r})\n{self.table}"
@@ -216,9 +208,7 @@ class Gaps:
         return _core.by_agency(self.table, _agency_frame(agencies), lang=self.lang)
 
     def _repr_html_(self) -> str:
-        return frame_html(
-            self.table, title=f"{self.province} {self.year}: gaps to {self.against}"
-        )
+        return frame_html(self.table, title=f"{self.province} {self.year}: gaps to {self.against}")
 
     def __repr__(self) -> str:
         return f"Gaps({self.province}, {self.year}, against={self.against!r})\n{self.table}"
@@ -296,9 +286,7 @@ def gaps(
     else:
         raise _core.InvalidArgumentError(f"invalid value for against: {against!r}")
     if region_stat not in ("best", "mean"):
-        raise _core.InvalidArgumentError(
-            f'invalid value for region_stat: {region_stat!r}; use "best" or "mean"'
-        )
+        raise _core.InvalidArgumentError(f'invalid value for region_stat: {region_stat!r}; use "best" or "mean"')
     df, meta = _core.gap_table(
         _pname(province),
         year,
@@ -347,13 +335,9 @@ def compare(
     """
     lang = check_lang(lang)
     if values not in ("score", "rank"):
-        raise _core.InvalidArgumentError(
-            f'invalid value for values: {values!r}; use "score" or "rank"'
-        )
+        raise _core.InvalidArgumentError(f'invalid value for values: {values!r}; use "score" or "rank"')
     if len(provinces) == 0:
-        raise _core.InvalidArgumentError(
-            "invalid value for provinces: the list is empty; give at least one province"
-        )
+        raise _core.InvalidArgumentError("invalid value for provinces: the list is empty; give at least one province")
     ps = [province(p) for p in provinces]
     df = published(year, lang=lang)
     present = [m for m in _MEASURES if df[m].null_count() < df.height]
@@ -364,16 +348,9 @@ def compare(
     for p, n in zip(ps, names, strict=True):
         row = ranked.filter(pl.col("code") == p.code).row(0, named=True)
         if row["total"] is None:
-            raise _core.NoDataError(
-                f"{p.name_vi} has no published scores in {year}; choose another year"
-            )
+            raise _core.NoDataError(f"{p.name_vi} has no published scores in {year}; choose another year")
         scores[n] = [row[m] for m in present]
-        cols[n] = [
-            row[m]
-            if values == "score"
-            else row["rank" if m == "total" else f"{m}_rank"]
-            for m in present
-        ]
+        cols[n] = [row[m] if values == "score" else row["rank" if m == "total" else f"{m}_rank"] for m in present]
     best = []
     for i in range(len(present)):
         vals = [(scores[n][i], n) for n in names if scores[n][i] is not None]
@@ -408,9 +385,7 @@ def league(
     by = by.lower()
     r = rank(df, by=by, lang=lang)
     if by != "total":
-        r = r.rename(
-            {f"{by}_rank": "rank", f"{by}_n_ranked": "n_ranked", f"{by}_group": "group"}
-        )
+        r = r.rename({f"{by}_rank": "rank", f"{by}_n_ranked": "n_ranked", f"{by}_group": "group"})
     if region is not None:
         regions = _core.provinces_63()
         key = str(region)
@@ -421,9 +396,7 @@ def league(
         )
         if match.height == 0:
             known = ", ".join(sorted(set(regions["region_en"].to_list())))
-            raise _core.UnknownCodeError(
-                f"unknown region code {region!r}; known codes: {known} (or 1-6)"
-            )
+            raise _core.UnknownCodeError(f"unknown region code {region!r}; known codes: {known} (or 1-6)")
         r = r.filter(pl.col("code").is_in(match["code"].to_list()))
     r = r.filter(pl.col(by).is_not_null()).sort(by, descending=True)
     return r.select(
@@ -497,10 +470,7 @@ class Merged:
 def merged(
     year: int,
     *,
-    weights: Mapping[str | int, float]
-    | pl.DataFrame
-    | Literal["population"]
-    | None = None,
+    weights: Mapping[str | int, float] | pl.DataFrame | Literal["population"] | None = None,
     population_year: int | None = None,
     lang: Lang = "en",
 ) -> Merged:
@@ -537,9 +507,7 @@ def merged(
     w: dict[str, float] | None
     if isinstance(weights, str):
         if weights != "population":
-            raise _core.InvalidArgumentError(
-                f"invalid value for weights: {weights!r}; use a mapping or 'population'"
-            )
+            raise _core.InvalidArgumentError(f"invalid value for weights: {weights!r}; use a mapping or 'population'")
         w = None
     elif isinstance(weights, pl.DataFrame):
         key = "province" if "province" in weights.columns else "code"
@@ -552,9 +520,7 @@ def merged(
         w = {str(k): float(v) for k, v in weights.select(key, "weight").iter_rows()}
     else:
         w = {_pname(k): float(v) for k, v in weights.items()}
-    scores, wdf = _core.merged_table(
-        year, weights=w, population_year=population_year, lang=lang
-    )
+    scores, wdf = _core.merged_table(year, weights=w, population_year=population_year, lang=lang)
     src = "user" if w is not None else "population"
     return Merged(year=year, weight_source=src, scores=scores, weights=wdf)
 
@@ -565,9 +531,7 @@ def _agency_frame(table: pl.DataFrame | str | None) -> pl.DataFrame | None:
     return pl.read_csv(table, infer_schema=False)
 
 
-def agencies(
-    table: pl.DataFrame | str | None = None, *, lang: Lang = "en"
-) -> pl.DataFrame:
+def agencies(table: pl.DataFrame | str | None = None, *, lang: Lang = "en") -> pl.DataFrame:
     """The agency table: which department owns which PAPI dimension / sub-dimension.
 
     Built in: the assignments of the Đắk Lắk plan "Nâng cao Chỉ số PAPI cấp tỉnh năm 2024"

@@ -1,7 +1,8 @@
-"""Small, frozen reference/target values shared by gap analysis and simulation.
+"""Small frozen reference/target values shared by gap analysis and simulation.
 
-``pk.Group("high")`` (a performance group), ``pk.TargetRank(k)`` (a rank position) and
-``pk.Year(y)`` (another PAPI year). Each holds one validated ``value``.
+``pk.TargetRank(k)`` (a rank position, 1 = best), ``pk.Group("high")`` (a performance group) and
+``pk.Year(y)`` (another PAPI year). Each validates its value on construction and exposes it under
+its own name (``rank``, ``name``, ``year``) and as ``value``.
 """
 
 from __future__ import annotations
@@ -14,8 +15,8 @@ from papikit import _core
 _GROUPS = {
     "high": "high",
     "cao": "high",
-    "1": "high",
     "top": "high",
+    "1": "high",
     "highaverage": "high_average",
     "trungbinhcao": "high_average",
     "2": "high_average",
@@ -30,78 +31,85 @@ _GROUPS = {
 
 def _fold(s: str) -> str:
     s = unicodedata.normalize("NFD", s.replace("đ", "d").replace("Đ", "D"))
-    return "".join(c for c in s.lower() if c.isascii() and c.isalnum())
+    return "".join(c for c in s if c.isascii() and c.isalnum()).lower()
+
+
+@dataclass(frozen=True)
+class TargetRank:
+    """Rank ``rank`` (1 = best) or better.
+
+    Examples
+    --------
+    >>> import papikit as pk
+    >>> pk.TargetRank(15)
+    TargetRank(rank=15)
+    """
+
+    rank: int
+
+    def __post_init__(self) -> None:
+        if isinstance(self.rank, bool) or not isinstance(self.rank, int) or self.rank < 1:
+            raise _core.InvalidArgumentError(f"invalid value for TargetRank: {self.rank!r}; use a whole number >= 1")
+
+    @property
+    def value(self) -> int:
+        return self.rank
 
 
 @dataclass(frozen=True)
 class Group:
     """A PAPI performance group: ``high``, ``high_average``, ``low_average`` or ``low``.
 
-    Accepts English or Vietnamese labels with or without diacritics ("High average",
-    "Trung bình cao") and 1-4 (best first); ``value`` is the canonical snake_case name.
+    English or Vietnamese labels with or without diacritics ("High average", "Trung bình cao") and
+    1-4 (best first) are accepted; ``name`` holds the canonical snake_case name.
 
     Examples
     --------
     >>> import papikit as pk
-    >>> pk.Group("High average").value, pk.Group("Trung bình cao") == pk.Group("high_average")
-    ('high_average', True)
+    >>> pk.Group("Trung bình cao")
+    Group(name='high_average')
+    >>> pk.Group("High average") == pk.Group("high_average")
+    True
     """
 
-    value: str
+    name: str
 
     def __post_init__(self) -> None:
-        key = _fold(str(self.value))
+        key = _fold(str(self.name))
         if key not in _GROUPS:
             raise _core.UnknownCodeError(
-                f"unknown group code {self.value!r}; known codes: high, high_average, low_average, low "
+                f"unknown group code {self.name!r}; known codes: high, high_average, low_average, low "
                 "(or Cao, Trung bình cao, Trung bình thấp, Thấp)"
             )
-        object.__setattr__(self, "value", _GROUPS[key])
+        object.__setattr__(self, "name", _GROUPS[key])
 
+    @property
+    def key(self) -> str:
+        """Canonical name (same as ``name``)."""
+        return self.name
 
-@dataclass(frozen=True)
-class TargetRank:
-    """A rank position (1 = best).
-
-    Examples
-    --------
-    >>> import papikit as pk
-    >>> pk.TargetRank(20).value
-    20
-    """
-
-    value: int
-
-    def __post_init__(self) -> None:
-        if (
-            isinstance(self.value, bool)
-            or not isinstance(self.value, int)
-            or self.value < 1
-        ):
-            raise _core.InvalidArgumentError(
-                f"invalid value for TargetRank: {self.value!r}; use an integer >= 1"
-            )
+    @property
+    def value(self) -> str:
+        return self.name
 
 
 @dataclass(frozen=True)
 class Year:
-    """Another PAPI year (e.g. the previous one), used as a reference.
+    """Another PAPI year, used as a reference (e.g. last year).
 
     Examples
     --------
     >>> import papikit as pk
-    >>> pk.Year(2022).value
-    2022
+    >>> pk.Year(2022)
+    Year(year=2022)
     """
 
-    value: int
+    year: int
 
     def __post_init__(self) -> None:
-        if (
-            isinstance(self.value, bool)
-            or not isinstance(self.value, int)
-            or not 2000 <= self.value <= 2100
-        ):
-            raise _core.InvalidArgumentError(
-                f"invalid value for Year: {self.value!r}; use a year such as 2022"
-            )
+        if isinstance(self.year, bool) or not isinstance(self.year, int) or not 2000 <= self.year <= 2100:
+            raise _core.InvalidArgumentError(f"invalid value for Year: {self.year!r}; use a year such as 2022")
+
+    @property
+    def value(self) -> int:
+        return self.year

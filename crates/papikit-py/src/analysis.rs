@@ -17,7 +17,8 @@ use pyo3_polars::PyDataFrame;
 use std::collections::HashMap;
 
 /// Scores of provinces on a hierarchy of measures, with optional standard errors and replicates.
-#[pyclass(name = "ScoreTable", module = "papikit._core", frozen)]
+#[pyclass(name = "ScoreTable", module = "papikit._core", frozen, from_py_object)]
+#[derive(Clone)]
 pub struct PyScoreTable(pub ScoreTable);
 
 fn nan_to_none(x: f64) -> Option<f64> {

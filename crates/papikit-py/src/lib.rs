@@ -6,8 +6,10 @@ use pyo3::prelude::*;
 
 mod analysis;
 mod errors;
+mod framework;
 mod published;
 mod registry;
+mod simulation;
 
 #[pymodule]
 fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
@@ -15,6 +17,8 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     errors::register(m)?;
     registry::register(m)?;
     published::register(m)?;
+    framework::register(m)?;
     analysis::register(m)?;
+    simulation::register(m)?;
     Ok(())
 }
