@@ -146,17 +146,14 @@ def _group_label(g: str | None, lang: Lang) -> str | None:
 
 
 def _plt() -> Any:
+    # pyplot picks a GUI backend only when a display exists; headless sessions fall back to Agg.
+    # matplotlib's default font, DejaVu Sans, has every Vietnamese glyph.
     try:
-        import matplotlib
+        import matplotlib.pyplot as plt
     except ImportError as e:  # pragma: no cover - exercised only without the optional dependency
         raise ImportError(
             "papikit's charts and report need matplotlib: pip install 'papikit[plot]' (or pip install matplotlib)"
         ) from e
-
-    # pyplot picks a GUI backend only when a display exists; headless sessions fall back to Agg.
-    matplotlib.rcParams.setdefault("font.family", "DejaVu Sans")
-    import matplotlib.pyplot as plt
-
     return plt
 
 
@@ -184,14 +181,13 @@ def _frame(obj: Any, what: str) -> pl.DataFrame:
     if isinstance(obj, pl.DataFrame):
         return obj
     to_polars = getattr(obj, "to_polars", None)
-    if to_polars is None:
+    out = to_polars() if callable(to_polars) else None
+    if not isinstance(out, pl.DataFrame):
         from papikit import _core
 
         raise _core.InvalidArgumentError(
             f"{what}: expected a polars DataFrame or a papikit result, got {type(obj).__name__}"
         )
-    out = to_polars()
-    assert isinstance(out, pl.DataFrame)
     return out
 
 
