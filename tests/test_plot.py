@@ -312,3 +312,22 @@ def test_charts_take_papikit_results():
     assert len(ax2.patches) == 34
     with pytest.raises(pk.InvalidArgumentError):
         pkp.tile_map([1, 2, 3])
+
+
+def test_vietnamese_glyphs_render_without_warnings(y2023):
+    import io
+    import warnings
+
+    ax = pkp.tile_map(y2023, highlight="Đắk Lắk", lang="vi")
+    ax2 = pkp.radar(y2023, "Thừa Thiên Huế", peers=["Quảng Ngãi", "Bạc Liêu"], lang="vi")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # matplotlib warns "Glyph ... missing from font" otherwise
+        for a in (ax, ax2):
+            a.figure.savefig(io.BytesIO(), format="png", dpi=50)
+
+
+def test_tile_layout_34_roughly_geographic():
+    lay = {c: (r, k) for c, r, k in pkp.tile_layout(34).iter_rows()}
+    # Cao Bằng (04) north of Hà Nội (01) north of Đắk Lắk (66) north of Cà Mau (96)
+    assert lay[4][0] < lay[1][0] < lay[66][0] < lay[96][0]
+    assert lay[31][1] > lay[1][1]  # Hải Phòng east of Hà Nội
