@@ -73,6 +73,11 @@ def test_pk_report_default_name(tmp_path, monkeypatch):
     assert "Lam Dong" in text and n_images(text) >= 6
 
 
+def test_report_into_a_directory(tmp_path):
+    path = pk.report(66, year=2023, lang="vi", out=tmp_path, progress=False)
+    assert path == tmp_path / "papi_66_2023_vi.html" and path.exists()
+
+
 def test_report_top_province_has_no_next_group(tmp_path):
     # the best province in 2023 (Thừa Thiên Huế) is ranked first: no plan is needed
     html = pk.report_html("Thừa Thiên Huế", year=2023, progress=False)

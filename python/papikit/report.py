@@ -464,7 +464,8 @@ def report(
     lang
         "en" or "vi".
     out
-        Output path (default ``papi_<code>_<year>_<lang>.html`` in the working directory).
+        Output path (default ``papi_<code>_<year>_<lang>.html`` in the working directory; a directory
+        gets that name inside it).
 
     Examples
     --------
@@ -475,7 +476,10 @@ def report(
     """
     html = report_html(province, year=year, lang=lang, progress=progress)
     p = _find(province)
-    path = Path(out) if out is not None else Path(f"papi_{p.code:02d}_{year}_{lang}.html")
+    default = f"papi_{p.code:02d}_{year}_{lang}.html"
+    path = Path(out) if out is not None else Path(default)
+    if path.is_dir():
+        path = path / default
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=".papikit-", suffix=".html", dir=path.parent)
     try:
