@@ -13,6 +13,7 @@ pub mod rank;
 pub mod recipe;
 pub mod registry;
 pub mod scores;
+pub mod survey;
 pub mod text;
 
 pub use error::{PapiError, Result};
