@@ -26,12 +26,14 @@ from papikit.errors import (  # noqa: E402
     UnknownProvinceError,
     UnknownYearError,
 )
+from papikit.framework import Framework, framework  # noqa: E402
 from papikit.published import national_stats, published  # noqa: E402
 from papikit.ranking import group_bands, group_sizes, rank  # noqa: E402
 from papikit.registry import Province, Unit2025, crosswalk_2025, province, provinces, unit_2025  # noqa: E402
 
 __all__ = [
     "ColumnError",
+    "Framework",
     "FrameworkError",
     "InfeasibleError",
     "InvalidArgumentError",
@@ -45,6 +47,7 @@ __all__ = [
     "UnknownYearError",
     "__version__",
     "crosswalk_2025",
+    "framework",
     "group_bands",
     "group_sizes",
     "national_stats",

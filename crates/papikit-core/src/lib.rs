@@ -6,6 +6,7 @@
 pub mod csv;
 pub mod error;
 pub mod frame;
+pub mod framework;
 pub mod framework_names;
 pub mod lang;
 pub mod published;

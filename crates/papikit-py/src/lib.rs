@@ -5,6 +5,7 @@
 use pyo3::prelude::*;
 
 mod errors;
+mod framework;
 mod published;
 mod registry;
 
@@ -14,5 +15,6 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     errors::register(m)?;
     registry::register(m)?;
     published::register(m)?;
+    framework::register(m)?;
     Ok(())
 }
