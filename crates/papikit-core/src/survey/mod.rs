@@ -4,17 +4,23 @@
 //!   and its validation.
 //! * [`estimate`]: domain ratio means from PSU-level cell sums with Taylor-linearisation SEs.
 //! * [`replicate`]: JKn jackknife, Rao-Wu bootstrap and supplied replicate weights.
+//! * [`index`]: indicator estimates -> normalised -> sub-dimension -> dimension -> total.
+//! * [`score`]: the pipeline with uncertainty at every level, ranks and the `ScoreTable`.
 //!
 //! Domains (provinces, or subgroups) are always estimated within the full design: rows are never
 //! filtered out, so a domain's variance sees every PSU of the strata it touches.
 
 pub mod design;
 pub mod estimate;
+pub mod index;
 pub mod replicate;
+pub mod score;
 
 pub use design::{Design, IndexedDesign, LonelyPsu};
 pub use estimate::{CellSums, DomainMeans};
+pub use index::Normalisation;
 pub use replicate::Method;
+pub use score::{ScoreOptions, SurveyScores, score};
 
 use crate::error::Result;
 use crate::frame;

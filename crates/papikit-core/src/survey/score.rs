@@ -1,0 +1,557 @@
+//! The whole pipeline: microdata + design + framework -> indicator, sub-dimension, dimension and
+//! total scores per province, each with SE, CI (t with per-domain df), rank intervals and
+//! P(performance group).
+//!
+//! * `Taylor`: indicator means by linearisation; every higher level by linearising the (linear,
+//!   goalpost) index, i.e. the PSU totals of a score's linearised variable are the Jacobian-weighted
+//!   sums of the indicators' ones (exact for fixed goalposts; min-max / z-score need replicates).
+//! * `Bootstrap` / `Jackknife` / `Supplied`: every replicate's indicator estimates go through the
+//!   same normalisation and aggregation as the full sample, so every level carries replicates.
+//! * Rank intervals and P(group) come from the bootstrap (or supplied) replicates; for Taylor and the
+//!   jackknife, whose replicates are not draws from a sampling distribution, from normal draws
+//!   `estimate + se * N(0, 1)` (seeded), independently per province.
+
+use super::design::{Design, IndexedDesign};
+use super::estimate::{self, CellSums};
+use super::index::{self, Normalisation, Plan};
+use super::replicate::{self, Method};
+use crate::error::{PapiError, Result};
+use crate::framework::Framework;
+use crate::rank::{Group, group_of_rank, rank_desc};
+use crate::registry::registry;
+use crate::scores::{Level, Measure, Replicates, ScoreTable};
+use ndarray::{Array2, Array3, Axis};
+use polars::prelude::DataFrame;
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+use rayon::prelude::*;
+
+/// Options of [`score`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct ScoreOptions {
+    pub method: Method,
+    pub replicates: usize,
+    pub seed: u64,
+    pub level: f64,
+    pub normalisation: Normalisation,
+    /// Survey year recorded in the result (default: the framework's last year).
+    pub year: Option<u16>,
+}
+
+impl Default for ScoreOptions {
+    fn default() -> Self {
+        ScoreOptions {
+            method: Method::Bootstrap,
+            replicates: 1000,
+            seed: 1,
+            level: 0.90,
+            normalisation: Normalisation::Goalposts,
+            year: None,
+        }
+    }
+}
+
+/// Scores of every province on every measure, with uncertainty. Measures are ordered total,
+/// dimensions, sub-dimensions, indicators; arrays are (measures x provinces).
+#[derive(Debug, Clone, PartialEq)]
+pub struct SurveyScores {
+    pub year: u16,
+    pub framework: String,
+    pub method: Method,
+    pub normalisation: Normalisation,
+    pub level: f64,
+    pub replicates: usize,
+    pub seed: u64,
+    pub provinces: Vec<u16>,
+    pub domain_labels: Vec<String>,
+    pub measures: Vec<Measure>,
+    pub estimate: Array2<f64>,
+    pub se: Array2<f64>,
+    /// Degrees of freedom per province.
+    pub df: Vec<f64>,
+    /// Respondents: applicable ones for indicators, all for aggregates.
+    pub n: Array2<u64>,
+    /// Missing children (renormalised) per cell.
+    pub missing: Array2<u32>,
+    /// Replicate scores (replicates x measures x provinces); None for Taylor.
+    pub draws: Option<Array3<f64>>,
+    pub scale: f64,
+    pub rscales: Vec<f64>,
+    pub mse: bool,
+    /// Draws used for ranks (replicates x measures x provinces).
+    pub rank_draws: Array3<f64>,
+    /// "bootstrap", "supplied" or "normal".
+    pub rank_draws_kind: String,
+}
+
+fn province_codes(labels: &[String], column: &str) -> Result<Vec<u16>> {
+    let reg = registry()?;
+    labels
+        .iter()
+        .map(|l| {
+            let found = match l.trim().parse::<u16>() {
+                Ok(c) => reg.by_code(c).map(|p| p.code),
+                Err(_) => reg.lookup(l).ok().map(|p| p.code),
+            };
+            found.ok_or_else(|| PapiError::InvalidSurvey {
+                location: format!("domain {l:?} (column {column:?})"),
+                message: "not a province (GSO code or name); index scores need province domains — estimate other groups with domain means".into(),
+            })
+        })
+        .collect()
+}
+
+fn measures(plan: &Plan) -> Vec<Measure> {
+    let nd = plan.dims.len() as f64;
+    let mut out = vec![Measure {
+        code: "total".into(),
+        level: Level::Total,
+        parent: None,
+        name_en: "PAPI total".into(),
+        name_vi: "Tổng điểm PAPI".into(),
+        min: nd,
+        max: 10.0 * nd,
+    }];
+    for d in &plan.dims {
+        out.push(Measure {
+            code: d.code.clone(),
+            level: Level::Dimension,
+            parent: Some("total".into()),
+            name_en: d.name_en.clone(),
+            name_vi: d.name_vi.clone(),
+            min: 1.0,
+            max: 10.0,
+        });
+    }
+    for s in &plan.subs {
+        let n = s.n_in_dim as f64;
+        out.push(Measure {
+            code: s.code.clone(),
+            level: Level::Subdimension,
+            parent: Some(plan.dims[s.dim].code.clone()),
+            name_en: s.name_en.clone(),
+            name_vi: s.name_vi.clone(),
+            min: 1.0 / n,
+            max: 10.0 / n,
+        });
+    }
+    for i in &plan.indicators {
+        out.push(Measure {
+            code: i.code.clone(),
+            level: Level::Indicator,
+            parent: Some(plan.subs[i.sub].code.clone()),
+            name_en: i.name_en.clone(),
+            name_vi: i.name_vi.clone(),
+            min: i.lo,
+            max: i.hi,
+        });
+    }
+    out
+}
+
+/// Cell sums of the framework's indicators (indicators without a recipe are all-NaN).
+pub fn indicator_cells(df: &DataFrame, ix: &IndexedDesign, plan: &Plan) -> Result<CellSums> {
+    let mut missing: Vec<String> = Vec::new();
+    for ind in &plan.indicators {
+        if let Some(r) = &ind.recipe {
+            for it in r.items() {
+                if !crate::frame::has(df, it) && !missing.iter().any(|m| m == it) {
+                    missing.push(it.to_string());
+                }
+            }
+        }
+    }
+    if !missing.is_empty() {
+        let n = missing.len();
+        return Err(PapiError::MissingColumn {
+            column: missing.join(", "),
+            available: format!(
+                "{} item column(s) of the framework are not in the table; map your names with framework.with_columns({{indicator: column}}) (table columns: {})",
+                n,
+                df.get_column_names()
+                    .iter()
+                    .take(30)
+                    .map(|s| s.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        });
+    }
+    let n = ix.n_rows;
+    estimate::cell_sums(
+        ix,
+        plan.indicators.iter().map(|i| i.code.clone()).collect(),
+        |k| match &plan.indicators[k].recipe {
+            Some(r) => r.values(df),
+            None => Ok(vec![f64::NAN; n]),
+        },
+    )
+}
+
+fn normal_draws(est: &Array2<f64>, se: &Array2<f64>, r: usize, seed: u64) -> Array3<f64> {
+    let (m, nd) = est.dim();
+    let slabs: Vec<Array2<f64>> = (0..r)
+        .into_par_iter()
+        .map(|i| {
+            let mut rng = ChaCha8Rng::seed_from_u64(seed ^ 0x5eed_0f_4a4e_4b);
+            rng.set_stream(i as u64);
+            let mut a = Array2::<f64>::zeros((m, nd));
+            for j in 0..m {
+                for d in 0..nd {
+                    // Box-Muller.
+                    let u1: f64 = 1.0 - rng.random::<f64>();
+                    let u2: f64 = rng.random::<f64>();
+                    let z = (-2.0 * u1.ln()).sqrt() * (std::f64::consts::TAU * u2).cos();
+                    let s = if se[[j, d]].is_nan() { 0.0 } else { se[[j, d]] };
+                    a[[j, d]] = est[[j, d]] + s * z;
+                }
+            }
+            a
+        })
+        .collect();
+    stack(&slabs, m, nd)
+}
+
+fn stack(slabs: &[Array2<f64>], m: usize, nd: usize) -> Array3<f64> {
+    let mut out = Array3::<f64>::zeros((slabs.len(), m, nd));
+    for (i, s) in slabs.iter().enumerate() {
+        out.index_axis_mut(Axis(0), i).assign(s);
+    }
+    out
+}
+
+/// Score a survey with a framework.
+pub fn score(
+    df: &DataFrame,
+    design: &Design,
+    fw: &Framework,
+    opts: &ScoreOptions,
+) -> Result<SurveyScores> {
+    estimate::t_quantile(opts.level, 10.0)?;
+    if opts.method == Method::Taylor && !opts.normalisation.is_linear() {
+        return Err(PapiError::InvalidArgument {
+            argument: "method".into(),
+            message: format!(
+                "Taylor linearisation needs the linear \"goalposts\" normalisation; {:?} normalises across provinces, so use method=\"bootstrap\" or \"jackknife\"",
+                opts.normalisation.as_str()
+            ),
+        });
+    }
+    if opts.replicates < 2 {
+        return Err(PapiError::InvalidArgument {
+            argument: "replicates".into(),
+            message: format!("{}; use at least 2 (typically 1000)", opts.replicates),
+        });
+    }
+    let ix = IndexedDesign::new(df, design)?;
+    let provinces = province_codes(&ix.domains, &design.domain)?;
+    let plan = Plan::from_framework(fw)?;
+    let cells = indicator_cells(df, &ix, &plan)?;
+    let full_ind = cells.estimates();
+    let (estimate, missing) = index::evaluate(&plan, full_ind.view(), opts.normalisation);
+    let (m, nd) = estimate.dim();
+    let mut se = Array2::<f64>::from_elem((m, nd), f64::NAN);
+    let mut draws = None;
+    let (mut scale, mut rscales, mut mse) = (1.0, Vec::new(), true);
+    match opts.method {
+        Method::Taylor => {
+            let jac = index::jacobian(&plan, full_ind.view());
+            let cols: Vec<Vec<f64>> = (0..nd)
+                .into_par_iter()
+                .map(|d| {
+                    let z = cells.linearised(d, &full_ind);
+                    let zm = z.dot(&jac[d].t());
+                    estimate::taylor_var(&ix, &cells.domains[d], zm.view())
+                })
+                .collect();
+            for (d, v) in cols.iter().enumerate() {
+                for j in 0..m {
+                    if !estimate[[j, d]].is_nan() {
+                        se[[j, d]] = v[j].max(0.0).sqrt();
+                    }
+                }
+            }
+        }
+        method => {
+            let rep_ind = match method {
+                Method::Supplied => {
+                    let s = ix
+                        .supplied
+                        .as_ref()
+                        .ok_or_else(|| PapiError::InvalidArgument {
+                            argument: "method".into(),
+                            message: "\"supplied\" needs replicate_weights= in the design".into(),
+                        })?;
+                    scale = s.scale;
+                    mse = s.mse;
+                    let d = replicate::supplied_estimates(&cells, &full_ind)?;
+                    rscales = vec![1.0; d.shape()[0]];
+                    d
+                }
+                _ => {
+                    let f = if method == Method::Jackknife {
+                        replicate::jackknife(&ix)?
+                    } else {
+                        replicate::bootstrap(&ix, opts.replicates, opts.seed)?
+                    };
+                    scale = f.scale;
+                    rscales = f.rscales.clone();
+                    mse = f.mse;
+                    replicate::replicate_estimates(&cells, &f, &full_ind)
+                }
+            };
+            let r = rep_ind.shape()[0];
+            let slabs: Vec<Array2<f64>> = (0..r)
+                .into_par_iter()
+                .map(|i| {
+                    index::evaluate(&plan, rep_ind.index_axis(Axis(0), i), opts.normalisation).0
+                })
+                .collect();
+            let dr = stack(&slabs, m, nd);
+            for j in 0..m {
+                for d in 0..nd {
+                    if estimate[[j, d]].is_nan() {
+                        continue;
+                    }
+                    let it = (0..r).map(|i| dr[[i, j, d]]);
+                    se[[j, d]] = replicate::rep_var(it, estimate[[j, d]], scale, &rscales, mse)
+                        .max(0.0)
+                        .sqrt();
+                }
+            }
+            draws = Some(dr);
+        }
+    }
+    let boot_like = match opts.method {
+        Method::Bootstrap => true,
+        Method::Supplied => {
+            let r = rscales.len() as f64;
+            !mse && (scale * (r - 1.0) - 1.0).abs() < 1e-9
+        }
+        _ => false,
+    };
+    let (rank_draws, rank_draws_kind) = match (&draws, boot_like) {
+        (Some(d), true) => (d.clone(), opts.method.as_str().to_string()),
+        _ => (
+            normal_draws(&estimate, &se, opts.replicates, opts.seed),
+            "normal".to_string(),
+        ),
+    };
+    // n: applicable respondents for indicators, all respondents for aggregates.
+    let mut rows = vec![0u64; nd];
+    for &d in &ix.domain_of_row {
+        rows[d as usize] += 1;
+    }
+    let counts = estimate::counts(&cells);
+    let io = plan.ind_offset();
+    let mut n = Array2::<u64>::zeros((m, nd));
+    for j in 0..m {
+        for d in 0..nd {
+            n[[j, d]] = if j >= io {
+                counts[[j - io, d]]
+            } else {
+                rows[d]
+            };
+        }
+    }
+    Ok(SurveyScores {
+        year: opts.year.unwrap_or(fw.last_year),
+        framework: fw.name.clone(),
+        method: opts.method,
+        normalisation: opts.normalisation,
+        level: opts.level,
+        replicates: draws.as_ref().map(|d| d.shape()[0]).unwrap_or(0),
+        seed: opts.seed,
+        provinces,
+        domain_labels: ix.domains.clone(),
+        measures: measures(&plan),
+        df: estimate::domain_df(&ix, &cells),
+        estimate,
+        se,
+        n,
+        missing,
+        draws,
+        scale,
+        rscales,
+        mse,
+        rank_draws,
+        rank_draws_kind,
+    })
+}
+
+/// Rank statistics of one province on one measure.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RankStat {
+    pub measure: usize,
+    pub province: usize,
+    pub rank: Option<u32>,
+    pub rank_low: Option<u32>,
+    pub rank_high: Option<u32>,
+    pub group: Option<Group>,
+    /// Share of draws in which the province falls in its point-estimate group.
+    pub p_group: Option<f64>,
+    /// P(rank <= top) when asked for.
+    pub p_top: Option<f64>,
+}
+
+impl SurveyScores {
+    /// (low, high) CI bounds at `level`: estimate -/+ t(df of the province) * se.
+    pub fn ci(&self, level: f64) -> Result<(Array2<f64>, Array2<f64>)> {
+        let (m, nd) = self.estimate.dim();
+        let mut lo = Array2::<f64>::from_elem((m, nd), f64::NAN);
+        let mut hi = lo.clone();
+        for d in 0..nd {
+            let t = estimate::t_quantile(level, self.df[d])?;
+            for j in 0..m {
+                let (e, s) = (self.estimate[[j, d]], self.se[[j, d]]);
+                if !e.is_nan() && !s.is_nan() {
+                    lo[[j, d]] = e - t * s;
+                    hi[[j, d]] = e + t * s;
+                }
+            }
+        }
+        Ok((lo, hi))
+    }
+
+    /// Rank intervals (equal-tailed at `level`), group and P(group) for every measure x province.
+    pub fn ranks(&self, level: f64, top: Option<u32>) -> Result<Vec<RankStat>> {
+        estimate::t_quantile(level, 10.0)?;
+        let (m, nd) = self.estimate.dim();
+        let r = self.rank_draws.shape()[0];
+        let per_measure: Vec<Vec<RankStat>> = (0..m)
+            .into_par_iter()
+            .map(|j| {
+                let point: Vec<Option<f64>> = self
+                    .estimate
+                    .row(j)
+                    .iter()
+                    .map(|&v| (!v.is_nan()).then_some(v))
+                    .collect();
+                let n_ranked = point.iter().filter(|v| v.is_some()).count();
+                let ranks = rank_desc(&point);
+                let groups: Vec<Option<Group>> = ranks
+                    .iter()
+                    .map(|r| r.and_then(|r| group_of_rank(r, n_ranked)))
+                    .collect();
+                let mut rr: Vec<Vec<u32>> = vec![Vec::with_capacity(r); nd];
+                let mut in_group = vec![0usize; nd];
+                let mut in_top = vec![0usize; nd];
+                for i in 0..r {
+                    let sc: Vec<Option<f64>> = (0..nd)
+                        .map(|d| {
+                            let v = self.rank_draws[[i, j, d]];
+                            (point[d].is_some() && !v.is_nan()).then_some(v)
+                        })
+                        .collect();
+                    let nr = sc.iter().filter(|v| v.is_some()).count();
+                    for (d, rk) in rank_desc(&sc).into_iter().enumerate() {
+                        if let Some(rk) = rk {
+                            rr[d].push(rk);
+                            if groups[d].is_some() && group_of_rank(rk, nr) == groups[d] {
+                                in_group[d] += 1;
+                            }
+                            if top.is_some_and(|t| rk <= t) {
+                                in_top[d] += 1;
+                            }
+                        }
+                    }
+                }
+                (0..nd)
+                    .map(|d| {
+                        let mut v = std::mem::take(&mut rr[d]);
+                        v.sort_unstable();
+                        let q = |p: f64| -> Option<u32> {
+                            if v.is_empty() {
+                                return None;
+                            }
+                            let idx = (p * (v.len() - 1) as f64).round() as usize;
+                            Some(v[idx.min(v.len() - 1)])
+                        };
+                        let cnt = v.len().max(1) as f64;
+                        RankStat {
+                            measure: j,
+                            province: d,
+                            rank: ranks[d],
+                            rank_low: ranks[d].and(q((1.0 - level) / 2.0)),
+                            rank_high: ranks[d].and(q((1.0 + level) / 2.0)),
+                            group: groups[d],
+                            p_group: ranks[d].map(|_| in_group[d] as f64 / cnt),
+                            p_top: top.and(ranks[d]).map(|_| in_top[d] as f64 / cnt),
+                        }
+                    })
+                    .collect()
+            })
+            .collect();
+        Ok(per_measure.into_iter().flatten().collect())
+    }
+
+    /// The shared `ScoreTable` shape with `se` and `replicates` filled (jackknife replicates are
+    /// rescaled around the estimate so that `scale * sum (theta_r - estimate)^2` is the JKn
+    /// variance; Taylor results carry the normal draws).
+    pub fn to_score_table(&self) -> ScoreTable {
+        let (m, nd) = self.estimate.dim();
+        let opt = |a: &Array2<f64>| -> Vec<Vec<Option<f64>>> {
+            (0..m)
+                .map(|j| {
+                    (0..nd)
+                        .map(|d| {
+                            let v = a[[j, d]];
+                            (!v.is_nan()).then_some(v)
+                        })
+                        .collect()
+                })
+                .collect()
+        };
+        let reps = match (&self.draws, self.method) {
+            (Some(dr), Method::Bootstrap) | (Some(dr), Method::Supplied) if !self.mse => {
+                Replicates {
+                    draws: (0..m)
+                        .map(|j| dr.index_axis(Axis(1), j).to_owned())
+                        .collect(),
+                    scale: self.scale,
+                    centre_full: false,
+                    method: self.method.as_str().into(),
+                }
+            }
+            (Some(dr), _) => {
+                let r = dr.shape()[0];
+                Replicates {
+                    draws: (0..m)
+                        .map(|j| {
+                            let mut a = Array2::<f64>::zeros((r, nd));
+                            for i in 0..r {
+                                let k = (self.scale * self.rscales.get(i).copied().unwrap_or(1.0))
+                                    .sqrt();
+                                for d in 0..nd {
+                                    let e = self.estimate[[j, d]];
+                                    a[[i, d]] = e + k * (dr[[i, j, d]] - e);
+                                }
+                            }
+                            a
+                        })
+                        .collect(),
+                    scale: 1.0,
+                    centre_full: true,
+                    method: self.method.as_str().into(),
+                }
+            }
+            (None, _) => Replicates {
+                draws: (0..m)
+                    .map(|j| self.rank_draws.index_axis(Axis(1), j).to_owned())
+                    .collect(),
+                scale: 1.0 / (self.rank_draws.shape()[0].max(2) as f64 - 1.0),
+                centre_full: false,
+                method: "normal".into(),
+            },
+        };
+        ScoreTable {
+            year: self.year,
+            source: "survey".into(),
+            provinces: self.provinces.clone(),
+            measures: self.measures.clone(),
+            values: opt(&self.estimate),
+            se: Some(opt(&self.se)),
+            replicates: Some(reps),
+        }
+    }
+}
