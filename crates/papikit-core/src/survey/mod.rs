@@ -15,6 +15,7 @@ pub mod estimate;
 pub mod index;
 pub mod replicate;
 pub mod score;
+pub mod synthetic;
 
 pub use design::{Design, IndexedDesign, LonelyPsu};
 pub use estimate::{CellSums, DomainMeans};
@@ -104,3 +105,6 @@ pub fn domain_means(
 
 #[cfg(test)]
 mod golden_tests;
+
+#[cfg(test)]
+mod tests;
