@@ -30,6 +30,7 @@ from papikit.framework import Framework, framework  # noqa: E402
 from papikit.published import national_stats, published  # noqa: E402
 from papikit.ranking import group_bands, group_sizes, rank  # noqa: E402
 from papikit.registry import Province, Unit2025, crosswalk_2025, province, provinces, unit_2025  # noqa: E402
+from papikit.survey import PAPI_DESIGN, Design, Survey, SurveyResult, read_survey, synthetic_survey  # noqa: E402
 
 __all__ = [
     "ColumnError",
@@ -56,4 +57,10 @@ __all__ = [
     "published",
     "rank",
     "unit_2025",
+    "PAPI_DESIGN",
+    "Design",
+    "Survey",
+    "SurveyResult",
+    "read_survey",
+    "synthetic_survey",
 ]

@@ -8,6 +8,7 @@ mod errors;
 mod framework;
 mod published;
 mod registry;
+mod survey;
 
 #[pymodule]
 fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
@@ -16,5 +17,6 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     registry::register(m)?;
     published::register(m)?;
     framework::register(m)?;
+    survey::register(m)?;
     Ok(())
 }

@@ -189,7 +189,7 @@ impl CellSums {
         for k in 0..self.n_items() {
             let w: f64 = dc.den.column(k).iter().sum();
             let e = est[[k, d]];
-            if !(w > 0.0) || e.is_nan() {
+            if w.is_nan() || w <= 0.0 || e.is_nan() {
                 continue;
             }
             for c in 0..dc.psus.len() {

@@ -124,7 +124,7 @@ impl Plan {
                 });
                 for i in &s.indicators {
                     let (lo, hi) = i.recipe.as_ref().map(Recipe::range).unwrap_or((0.0, 1.0));
-                    if i.recipe.is_some() && !(hi > lo) {
+                    if i.recipe.is_some() && (hi.is_nan() || lo.is_nan() || hi <= lo) {
                         return Err(PapiError::InvalidFramework {
                             problems: vec![format!(
                                 "indicator {}: recipe range {lo}..{hi} is empty",

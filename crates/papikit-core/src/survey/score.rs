@@ -26,6 +26,9 @@ use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use rayon::prelude::*;
 
+static EMPTY: std::sync::LazyLock<Array3<f64>> =
+    std::sync::LazyLock::new(|| Array3::<f64>::zeros((0, 0, 0)));
+
 /// Options of [`score`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct ScoreOptions {
@@ -78,8 +81,9 @@ pub struct SurveyScores {
     pub scale: f64,
     pub rscales: Vec<f64>,
     pub mse: bool,
-    /// Draws used for ranks (replicates x measures x provinces).
-    pub rank_draws: Array3<f64>,
+    /// Normal draws used for ranks when the replicates are not bootstrap-like (replicates x
+    /// measures x provinces); None = ranks use `draws`.
+    pub normal_draws: Option<Array3<f64>>,
     /// "bootstrap", "supplied" or "normal".
     pub rank_draws_kind: String,
 }
@@ -330,10 +334,10 @@ pub fn score(
         }
         _ => false,
     };
-    let (rank_draws, rank_draws_kind) = match (&draws, boot_like) {
-        (Some(d), true) => (d.clone(), opts.method.as_str().to_string()),
+    let (normal, rank_draws_kind) = match (&draws, boot_like) {
+        (Some(_), true) => (None, opts.method.as_str().to_string()),
         _ => (
-            normal_draws(&estimate, &se, opts.replicates, opts.seed),
+            Some(normal_draws(&estimate, &se, opts.replicates, opts.seed)),
             "normal".to_string(),
         ),
     };
@@ -374,7 +378,7 @@ pub fn score(
         scale,
         rscales,
         mse,
-        rank_draws,
+        normal_draws: normal,
         rank_draws_kind,
     })
 }
@@ -395,6 +399,16 @@ pub struct RankStat {
 }
 
 impl SurveyScores {
+    /// Draws used for rank statistics (replicates x measures x provinces).
+    pub fn rank_draws(&self) -> &Array3<f64> {
+        match (&self.normal_draws, &self.draws) {
+            (Some(n), _) => n,
+            (None, Some(d)) => d,
+            // Unreachable by construction (score() sets one of them); an empty array keeps it total.
+            (None, None) => &EMPTY,
+        }
+    }
+
     /// (low, high) CI bounds at `level`: estimate -/+ t(df of the province) * se.
     pub fn ci(&self, level: f64) -> Result<(Array2<f64>, Array2<f64>)> {
         let (m, nd) = self.estimate.dim();
@@ -415,12 +429,19 @@ impl SurveyScores {
 
     /// Rank intervals (equal-tailed at `level`), group and P(group) for every measure x province.
     pub fn ranks(&self, level: f64, top: Option<u32>) -> Result<Vec<RankStat>> {
+        let all: Vec<usize> = (0..self.measures.len()).collect();
+        self.ranks_of(&all, level, top)
+    }
+
+    /// [`SurveyScores::ranks`] for some measures only (by index).
+    pub fn ranks_of(&self, measures: &[usize], level: f64, top: Option<u32>) -> Result<Vec<RankStat>> {
         estimate::t_quantile(level, 10.0)?;
-        let (m, nd) = self.estimate.dim();
-        let r = self.rank_draws.shape()[0];
-        let per_measure: Vec<Vec<RankStat>> = (0..m)
-            .into_par_iter()
-            .map(|j| {
+        let nd = self.estimate.ncols();
+        let draws = self.rank_draws();
+        let r = draws.shape()[0];
+        let per_measure: Vec<Vec<RankStat>> = measures
+            .par_iter()
+            .map(|&j| {
                 let point: Vec<Option<f64>> = self
                     .estimate
                     .row(j)
@@ -439,7 +460,7 @@ impl SurveyScores {
                 for i in 0..r {
                     let sc: Vec<Option<f64>> = (0..nd)
                         .map(|d| {
-                            let v = self.rank_draws[[i, j, d]];
+                            let v = draws[[i, j, d]];
                             (point[d].is_some() && !v.is_nan()).then_some(v)
                         })
                         .collect();
@@ -537,9 +558,9 @@ impl SurveyScores {
             }
             (None, _) => Replicates {
                 draws: (0..m)
-                    .map(|j| self.rank_draws.index_axis(Axis(1), j).to_owned())
+                    .map(|j| self.rank_draws().index_axis(Axis(1), j).to_owned())
                     .collect(),
-                scale: 1.0 / (self.rank_draws.shape()[0].max(2) as f64 - 1.0),
+                scale: 1.0 / (self.rank_draws().shape()[0].max(2) as f64 - 1.0),
                 centre_full: false,
                 method: "normal".into(),
             },
@@ -553,5 +574,193 @@ impl SurveyScores {
             se: Some(opt(&self.se)),
             replicates: Some(reps),
         }
+    }
+}
+
+fn province_names(codes: &[u16], lang: crate::Lang) -> Vec<Option<String>> {
+    let reg = registry().ok();
+    codes
+        .iter()
+        .map(|&c| {
+            reg.and_then(|r| r.by_code(c)).map(|p| match lang {
+                crate::Lang::Vi => p.name_vi.clone(),
+                crate::Lang::En => p.name_en.clone(),
+            })
+        })
+        .collect()
+}
+
+impl SurveyScores {
+    /// Indices of the measures of a level, in order.
+    pub fn level_measures(&self, level: Level) -> Vec<usize> {
+        self.measures
+            .iter()
+            .enumerate()
+            .filter(|(_, m)| m.level == level)
+            .map(|(i, _)| i)
+            .collect()
+    }
+
+    /// One level as a long table: province, name, code, parent, estimate, se, ci_low, ci_high, df,
+    /// n, n_missing (one row per province x measure, measures in framework order).
+    pub fn frame(&self, level: Level, ci_level: f64, lang: crate::Lang) -> Result<DataFrame> {
+        let (lo, hi) = self.ci(ci_level)?;
+        let names = province_names(&self.provinces, lang);
+        let ms = self.level_measures(level);
+        let nd = self.provinces.len();
+        let cap = ms.len() * nd;
+        let (mut prov, mut name, mut code, mut parent) = (
+            Vec::with_capacity(cap),
+            Vec::with_capacity(cap),
+            Vec::with_capacity(cap),
+            Vec::with_capacity(cap),
+        );
+        let (mut est, mut se, mut cl, mut ch, mut df, mut n, mut miss) = (
+            Vec::with_capacity(cap),
+            Vec::with_capacity(cap),
+            Vec::with_capacity(cap),
+            Vec::with_capacity(cap),
+            Vec::with_capacity(cap),
+            Vec::with_capacity(cap),
+            Vec::with_capacity(cap),
+        );
+        let opt = |v: f64| (!v.is_nan()).then_some(v);
+        for &j in &ms {
+            for d in 0..nd {
+                prov.push(Some(self.provinces[d] as u32));
+                name.push(names[d].clone());
+                code.push(Some(self.measures[j].code.clone()));
+                parent.push(self.measures[j].parent.clone());
+                est.push(opt(self.estimate[[j, d]]));
+                se.push(opt(self.se[[j, d]]));
+                cl.push(opt(lo[[j, d]]));
+                ch.push(opt(hi[[j, d]]));
+                df.push(Some(self.df[d]));
+                n.push(Some(self.n[[j, d]] as u32));
+                miss.push(Some(self.missing[[j, d]]));
+            }
+        }
+        crate::frame::build(
+            cap,
+            vec![
+                crate::frame::col_u32("province", prov),
+                crate::frame::col_str("name", &name),
+                crate::frame::col_str("code", &code),
+                crate::frame::col_str("parent", &parent),
+                crate::frame::col_f64("estimate", est),
+                crate::frame::col_f64("se", se),
+                crate::frame::col_f64("ci_low", cl),
+                crate::frame::col_f64("ci_high", ch),
+                crate::frame::col_f64("df", df),
+                crate::frame::col_u32("n", n),
+                crate::frame::col_u32("n_missing", miss),
+            ],
+        )
+    }
+
+    /// Ranks of one level: province, name, code, estimate, rank, rank_low, rank_high, group,
+    /// p_group (and p_top when `top` is given).
+    pub fn rank_frame(
+        &self,
+        level: Level,
+        ci_level: f64,
+        top: Option<u32>,
+        lang: crate::Lang,
+    ) -> Result<DataFrame> {
+        let ms = self.level_measures(level);
+        let stats = self.ranks_of(&ms, ci_level, top)?;
+        let names = province_names(&self.provinces, lang);
+        let rows: Vec<&RankStat> = stats.iter().filter(|r| ms.contains(&r.measure)).collect();
+        let h = rows.len();
+        let u = |f: &dyn Fn(&RankStat) -> Option<u32>| rows.iter().map(|r| f(r)).collect::<Vec<_>>();
+        let mut cols = vec![
+            crate::frame::col_u32("province", u(&|r| Some(self.provinces[r.province] as u32))),
+            crate::frame::col_str(
+                "name",
+                &rows.iter().map(|r| names[r.province].clone()).collect::<Vec<_>>(),
+            ),
+            crate::frame::col_str(
+                "code",
+                &rows
+                    .iter()
+                    .map(|r| Some(self.measures[r.measure].code.clone()))
+                    .collect::<Vec<_>>(),
+            ),
+            crate::frame::col_f64(
+                "estimate",
+                rows.iter()
+                    .map(|r| {
+                        let v = self.estimate[[r.measure, r.province]];
+                        (!v.is_nan()).then_some(v)
+                    })
+                    .collect(),
+            ),
+            crate::frame::col_u32("rank", u(&|r| r.rank)),
+            crate::frame::col_u32("rank_low", u(&|r| r.rank_low)),
+            crate::frame::col_u32("rank_high", u(&|r| r.rank_high)),
+            crate::frame::col_str(
+                "group",
+                &rows
+                    .iter()
+                    .map(|r| r.group.map(|g| g.label(lang).to_string()))
+                    .collect::<Vec<_>>(),
+            ),
+            crate::frame::col_f64("p_group", rows.iter().map(|r| r.p_group).collect()),
+        ];
+        if top.is_some() {
+            cols.push(crate::frame::col_f64(
+                "p_top",
+                rows.iter().map(|r| r.p_top).collect(),
+            ));
+        }
+        crate::frame::build(h, cols)
+    }
+
+    /// Replicate scores of one level: (codes, array replicates x measures x provinces). Taylor
+    /// results give the normal draws used for ranks.
+    pub fn replicate_array(&self, level: Level) -> (Vec<String>, Array3<f64>) {
+        let ms = self.level_measures(level);
+        let src = self.draws.as_ref().unwrap_or(self.rank_draws());
+        let codes = ms.iter().map(|&j| self.measures[j].code.clone()).collect();
+        (codes, src.select(Axis(1), &ms))
+    }
+}
+
+impl super::estimate::DomainMeans {
+    /// Long table: domain, item, estimate, se, ci_low, ci_high, df, n.
+    pub fn frame(&self, ci_level: f64) -> Result<DataFrame> {
+        let (k, nd) = self.estimate.dim();
+        let mut dom = Vec::new();
+        let mut item = Vec::new();
+        let (mut e, mut s, mut lo, mut hi, mut df, mut n) =
+            (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
+        for j in 0..k {
+            for d in 0..nd {
+                let t = estimate::t_quantile(ci_level, self.df[d])?;
+                let (ev, sv) = (self.estimate[[j, d]], self.se[[j, d]]);
+                let ok = !ev.is_nan() && !sv.is_nan();
+                dom.push(Some(self.domains[d].clone()));
+                item.push(Some(self.items[j].clone()));
+                e.push((!ev.is_nan()).then_some(ev));
+                s.push((!sv.is_nan()).then_some(sv));
+                lo.push(ok.then_some(ev - t * sv));
+                hi.push(ok.then_some(ev + t * sv));
+                df.push(Some(self.df[d]));
+                n.push(Some(self.count[[j, d]] as u32));
+            }
+        }
+        crate::frame::build(
+            k * nd,
+            vec![
+                crate::frame::col_str("domain", &dom),
+                crate::frame::col_str("item", &item),
+                crate::frame::col_f64("estimate", e),
+                crate::frame::col_f64("se", s),
+                crate::frame::col_f64("ci_low", lo),
+                crate::frame::col_f64("ci_high", hi),
+                crate::frame::col_f64("df", df),
+                crate::frame::col_u32("n", n),
+            ],
+        )
     }
 }

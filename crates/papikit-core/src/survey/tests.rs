@@ -368,3 +368,4 @@ impl Design {
         x
     }
 }
+
