@@ -51,16 +51,18 @@ def indicator_values(df: pl.DataFrame, fw: pk.Framework) -> pl.DataFrame:
         rec = json.loads(row["recipe"]) if row["recipe"] else None
         if rec is None:
             continue
-        exc = rec.get("exclude", [98, 99])
+        exc = [float(x) for x in rec.get("exclude", [98, 99])]
         if rec["kind"] == "share":
-            c = pl.col(rec["item"])
-            e = pl.when(c.is_in(exc) | c.is_null()).then(None).otherwise(c.is_in(rec["codes"]).cast(pl.Float64) * 100)
+            c = pl.col(rec["item"]).cast(pl.Float64)
+            yes = [float(x) for x in rec["codes"]]
+            e = pl.when(c.is_in(exc) | c.is_null()).then(None).otherwise(c.is_in(yes).cast(pl.Float64) * 100)
         elif rec["kind"] == "mean":
-            c = pl.col(rec["item"])
-            e = pl.when(c.is_in(exc) | c.is_null()).then(None).otherwise(c.cast(pl.Float64))
+            c = pl.col(rec["item"]).cast(pl.Float64)
+            e = pl.when(c.is_in(exc) | c.is_null()).then(None).otherwise(c)
         else:
-            parts = [pl.col(i).is_in(rec["yes"]).cast(pl.Float64) for i in rec["items"]]
-            bad = pl.any_horizontal([pl.col(i).is_in(exc) | pl.col(i).is_null() for i in rec["items"]])
+            yes = [float(x) for x in rec["yes"]]
+            parts = [pl.col(i).cast(pl.Float64).is_in(yes).cast(pl.Float64) for i in rec["items"]]
+            bad = pl.any_horizontal([pl.col(i).cast(pl.Float64).is_in(exc) | pl.col(i).is_null() for i in rec["items"]])
             e = pl.when(bad).then(None).otherwise(pl.sum_horizontal(parts))
         exprs.append(e.alias(f"v_{row['code']}"))
     return df.select("province", "district", "weight", *exprs)

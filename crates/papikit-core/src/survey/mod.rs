@@ -25,7 +25,6 @@ pub use score::{ScoreOptions, SurveyScores, score};
 
 use crate::error::Result;
 use crate::frame;
-use ndarray::Array2;
 use polars::prelude::DataFrame;
 
 /// Cell sums of plain numeric item columns (nulls/NaN = not applicable).
@@ -79,19 +78,7 @@ pub fn domain_means(
             (d, f.scale, f.rscales, f.mse)
         }
     };
-    let (k, nd) = full.dim();
-    let mut se = Array2::<f64>::from_elem((k, nd), f64::NAN);
-    for j in 0..k {
-        for d in 0..nd {
-            if full[[j, d]].is_nan() {
-                continue;
-            }
-            let it = (0..draws.shape()[0]).map(|r| draws[[r, j, d]]);
-            se[[j, d]] = replicate::rep_var(it, full[[j, d]], scale, &rscales, mse)
-                .max(0.0)
-                .sqrt();
-        }
-    }
+    let se = replicate::rep_se(&draws, &full, scale, &rscales, mse);
     Ok(DomainMeans {
         items: cells.items.clone(),
         domains: ix.domains.clone(),

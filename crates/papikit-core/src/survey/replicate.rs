@@ -242,3 +242,41 @@ pub fn rep_var(
         .sum();
     scale * v
 }
+
+/// Replicate SEs of every cell of a (replicates x rows x cols) array, two passes over contiguous
+/// replicate slabs (mean, then squared deviations): `sqrt(scale * sum_r rscale_r (x_r - c)^2)`.
+/// Cells whose full-sample value is NaN get NaN.
+pub fn rep_se(
+    draws: &Array3<f64>,
+    full: &Array2<f64>,
+    scale: f64,
+    rscales: &[f64],
+    mse: bool,
+) -> Array2<f64> {
+    let r = draws.shape()[0];
+    let centre = if mse {
+        full.clone()
+    } else {
+        let mut s = Array2::<f64>::zeros(full.raw_dim());
+        for i in 0..r {
+            s += &draws.index_axis(Axis(0), i);
+        }
+        s / r.max(1) as f64
+    };
+    let mut v = Array2::<f64>::zeros(full.raw_dim());
+    for i in 0..r {
+        let rs = rscales.get(i).copied().unwrap_or(1.0);
+        ndarray::Zip::from(&mut v)
+            .and(&draws.index_axis(Axis(0), i))
+            .and(&centre)
+            .for_each(|v, &x, &c| *v += rs * (x - c) * (x - c));
+    }
+    ndarray::Zip::from(&mut v).and(full).for_each(|v, &f| {
+        *v = if f.is_nan() {
+            f64::NAN
+        } else {
+            (scale * *v).max(0.0).sqrt()
+        };
+    });
+    v
+}

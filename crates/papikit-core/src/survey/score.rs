@@ -17,7 +17,7 @@ use super::index::{self, Normalisation, Plan};
 use super::replicate::{self, Method};
 use crate::error::{PapiError, Result};
 use crate::framework::Framework;
-use crate::rank::{Group, group_of_rank, rank_desc};
+use crate::rank::{Group, group_of_rank, group_sizes, rank_desc};
 use crate::registry::registry;
 use crate::scores::{Level, Measure, Replicates, ScoreTable};
 use ndarray::{Array2, Array3, Axis};
@@ -81,9 +81,10 @@ pub struct SurveyScores {
     pub scale: f64,
     pub rscales: Vec<f64>,
     pub mse: bool,
-    /// Normal draws used for ranks when the replicates are not bootstrap-like (replicates x
-    /// measures x provinces); None = ranks use `draws`.
-    pub normal_draws: Option<Array3<f64>>,
+    /// Ranks use normal draws (Taylor, jackknife) rather than `draws`; how many.
+    pub normal_for_ranks: Option<usize>,
+    /// Normal draws `estimate + se * N(0, 1)` (replicates x measures x provinces), made on first use.
+    pub normal_draws: std::sync::OnceLock<Array3<f64>>,
     /// "bootstrap", "supplied" or "normal".
     pub rank_draws_kind: String,
 }
@@ -312,17 +313,7 @@ pub fn score(
                 })
                 .collect();
             let dr = stack(&slabs, m, nd);
-            for j in 0..m {
-                for d in 0..nd {
-                    if estimate[[j, d]].is_nan() {
-                        continue;
-                    }
-                    let it = (0..r).map(|i| dr[[i, j, d]]);
-                    se[[j, d]] = replicate::rep_var(it, estimate[[j, d]], scale, &rscales, mse)
-                        .max(0.0)
-                        .sqrt();
-                }
-            }
+            se = replicate::rep_se(&dr, &estimate, scale, &rscales, mse);
             draws = Some(dr);
         }
     }
@@ -336,10 +327,7 @@ pub fn score(
     };
     let (normal, rank_draws_kind) = match (&draws, boot_like) {
         (Some(_), true) => (None, opts.method.as_str().to_string()),
-        _ => (
-            Some(normal_draws(&estimate, &se, opts.replicates, opts.seed)),
-            "normal".to_string(),
-        ),
+        _ => (Some(opts.replicates), "normal".to_string()),
     };
     // n: applicable respondents for indicators, all respondents for aggregates.
     let mut rows = vec![0u64; nd];
@@ -378,7 +366,8 @@ pub fn score(
         scale,
         rscales,
         mse,
-        normal_draws: normal,
+        normal_for_ranks: normal,
+        normal_draws: std::sync::OnceLock::new(),
         rank_draws_kind,
     })
 }
@@ -401,8 +390,10 @@ pub struct RankStat {
 impl SurveyScores {
     /// Draws used for rank statistics (replicates x measures x provinces).
     pub fn rank_draws(&self) -> &Array3<f64> {
-        match (&self.normal_draws, &self.draws) {
-            (Some(n), _) => n,
+        match (self.normal_for_ranks, &self.draws) {
+            (Some(r), _) => self
+                .normal_draws
+                .get_or_init(|| normal_draws(&self.estimate, &self.se, r, self.seed)),
             (None, Some(d)) => d,
             // Unreachable by construction (score() sets one of them); an empty array keeps it total.
             (None, None) => &EMPTY,
@@ -434,7 +425,12 @@ impl SurveyScores {
     }
 
     /// [`SurveyScores::ranks`] for some measures only (by index).
-    pub fn ranks_of(&self, measures: &[usize], level: f64, top: Option<u32>) -> Result<Vec<RankStat>> {
+    pub fn ranks_of(
+        &self,
+        measures: &[usize],
+        level: f64,
+        top: Option<u32>,
+    ) -> Result<Vec<RankStat>> {
         estimate::t_quantile(level, 10.0)?;
         let nd = self.estimate.ncols();
         let draws = self.rank_draws();
@@ -454,41 +450,78 @@ impl SurveyScores {
                     .iter()
                     .map(|r| r.and_then(|r| group_of_rank(r, n_ranked)))
                     .collect();
-                let mut rr: Vec<Vec<u32>> = vec![Vec::with_capacity(r); nd];
+                let valid: Vec<usize> = (0..nd).filter(|&d| point[d].is_some()).collect();
+                // hist[d * (nd + 2) + rank] = number of draws with that rank.
+                let w = nd + 2;
+                let mut hist = vec![0u32; nd * w];
                 let mut in_group = vec![0usize; nd];
                 let mut in_top = vec![0usize; nd];
+                let mut idx: Vec<usize> = Vec::with_capacity(nd);
+                let mut vals = vec![0.0f64; nd];
+                let mut bounds_for = usize::MAX;
+                let mut bounds = [0u32; 4];
                 for i in 0..r {
-                    let sc: Vec<Option<f64>> = (0..nd)
-                        .map(|d| {
-                            let v = draws[[i, j, d]];
-                            (point[d].is_some() && !v.is_nan()).then_some(v)
-                        })
-                        .collect();
-                    let nr = sc.iter().filter(|v| v.is_some()).count();
-                    for (d, rk) in rank_desc(&sc).into_iter().enumerate() {
-                        if let Some(rk) = rk {
-                            rr[d].push(rk);
-                            if groups[d].is_some() && group_of_rank(rk, nr) == groups[d] {
+                    idx.clear();
+                    for &d in &valid {
+                        let v = draws[[i, j, d]];
+                        if !v.is_nan() {
+                            vals[d] = v;
+                            idx.push(d);
+                        }
+                    }
+                    idx.sort_unstable_by(|&a, &b| vals[b].total_cmp(&vals[a]));
+                    let nr = idx.len();
+                    if nr != bounds_for {
+                        let gs = group_sizes(nr);
+                        let mut acc = 0u32;
+                        for (k, g) in gs.iter().enumerate() {
+                            acc += *g as u32;
+                            bounds[k] = acc;
+                        }
+                        bounds_for = nr;
+                    }
+                    let mut prev = f64::NAN;
+                    let mut prev_rank = 0u32;
+                    for (pos, &d) in idx.iter().enumerate() {
+                        let rk = if pos > 0 && vals[d] == prev {
+                            prev_rank
+                        } else {
+                            pos as u32 + 1
+                        };
+                        prev = vals[d];
+                        prev_rank = rk;
+                        hist[d * w + rk as usize] += 1;
+                        if let Some(g) = groups[d] {
+                            let gi = bounds.iter().position(|&u| rk <= u).unwrap_or(3);
+                            if gi == g.index() {
                                 in_group[d] += 1;
                             }
-                            if top.is_some_and(|t| rk <= t) {
-                                in_top[d] += 1;
-                            }
+                        }
+                        if top.is_some_and(|t| rk <= t) {
+                            in_top[d] += 1;
                         }
                     }
                 }
                 (0..nd)
                     .map(|d| {
-                        let mut v = std::mem::take(&mut rr[d]);
-                        v.sort_unstable();
+                        let h = &hist[d * w..(d + 1) * w];
+                        let total: u32 = h.iter().sum();
+                        // Nearest-rank quantile of the sorted draws: element round(p (n - 1)).
                         let q = |p: f64| -> Option<u32> {
-                            if v.is_empty() {
+                            if total == 0 {
                                 return None;
                             }
-                            let idx = (p * (v.len() - 1) as f64).round() as usize;
-                            Some(v[idx.min(v.len() - 1)])
+                            let target = (p * (total - 1) as f64).round() as u32;
+                            let mut cum = 0u32;
+                            for (rk, &c) in h.iter().enumerate() {
+                                cum += c;
+                                if cum > target {
+                                    return Some(rk as u32);
+                                }
+                            }
+                            None
                         };
-                        let cnt = v.len().max(1) as f64;
+                        let cnt = total.max(1) as f64;
                         RankStat {
                             measure: j,
                             province: d,
@@ -672,12 +705,16 @@ impl SurveyScores {
         let names = province_names(&self.provinces, lang);
         let rows: Vec<&RankStat> = stats.iter().filter(|r| ms.contains(&r.measure)).collect();
         let h = rows.len();
-        let u = |f: &dyn Fn(&RankStat) -> Option<u32>| rows.iter().map(|r| f(r)).collect::<Vec<_>>();
+        let u =
+            |f: &dyn Fn(&RankStat) -> Option<u32>| rows.iter().map(|r| f(r)).collect::<Vec<_>>();
         let mut cols = vec![
             crate::frame::col_u32("province", u(&|r| Some(self.provinces[r.province] as u32))),
             crate::frame::col_str(
                 "name",
-                &rows.iter().map(|r| names[r.province].clone()).collect::<Vec<_>>(),
+                &rows
+                    .iter()
+                    .map(|r| names[r.province].clone())
+                    .collect::<Vec<_>>(),
             ),
             crate::frame::col_str(
                 "code",
@@ -732,8 +769,14 @@ impl super::estimate::DomainMeans {
         let (k, nd) = self.estimate.dim();
         let mut dom = Vec::new();
         let mut item = Vec::new();
-        let (mut e, mut s, mut lo, mut hi, mut df, mut n) =
-            (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
+        let (mut e, mut s, mut lo, mut hi, mut df, mut n) = (
+            Vec::new(),
+            Vec::new(),
+            Vec::new(),
+            Vec::new(),
+            Vec::new(),
+            Vec::new(),
+        );
         for j in 0..k {
             for d in 0..nd {
                 let t = estimate::t_quantile(ci_level, self.df[d])?;

@@ -227,7 +227,10 @@ pub fn targets(fw: &Framework, year: i64) -> Result<(Vec<u16>, Vec<Vec<f64>>)> {
     let codes: Vec<u16> = rows.iter().map(|r| r.code).collect();
     let mut t = vec![vec![f64::NAN; codes.len()]; nd];
     for (k, tk) in t.iter_mut().enumerate() {
-        let vals: Vec<f64> = rows.iter().filter_map(|r| r.dims.get(k).copied().flatten()).collect();
+        let vals: Vec<f64> = rows
+            .iter()
+            .filter_map(|r| r.dims.get(k).copied().flatten())
+            .collect();
         let mean = if vals.is_empty() {
             5.0
         } else {
@@ -256,7 +259,9 @@ pub fn synthetic_with(fw: &Framework, year: i64, seed: u64, scale: f64) -> Resul
     if !(scale.is_finite() && scale > 0.0 && scale <= 1000.0) {
         return Err(PapiError::InvalidArgument {
             argument: "scale".into(),
-            message: format!("{scale}; use a positive number (1 = the real sample size, 50 = ~1M rows)"),
+            message: format!(
+                "{scale}; use a positive number (1 = the real sample size, 50 = ~1M rows)"
+            ),
         });
     }
     let y = published::check_year(year)?;
@@ -265,7 +270,10 @@ pub fn synthetic_with(fw: &Framework, year: i64, seed: u64, scale: f64) -> Resul
     let specs = item_specs(fw);
     if specs.is_empty() {
         return Err(PapiError::InvalidFramework {
-            problems: vec![format!("framework {:?} has no recipes to generate answers for", fw.name)],
+            problems: vec![format!(
+                "framework {:?} has no recipes to generate answers for",
+                fw.name
+            )],
         });
     }
     let sample = crate::csv::Table::parse(
@@ -298,7 +306,11 @@ pub fn synthetic_with(fw: &Framework, year: i64, seed: u64, scale: f64) -> Resul
         .map(|(pi, &code)| {
             let mut rng = ChaCha8Rng::seed_from_u64(seed);
             rng.set_stream(code as u64);
-            let n_dist = if LARGE.contains(&code) || MEDIUM.contains(&code) { 6 } else { 3 };
+            let n_dist = if LARGE.contains(&code) || MEDIUM.contains(&code) {
+                6
+            } else {
+                3
+            };
             let quota = if LARGE.contains(&code) { 24.0 } else { 16.0 };
             let per_village = ((quota * factor * scale).round() as usize).max(1);
             let n = n_dist * 4 * per_village;
@@ -337,12 +349,19 @@ pub fn synthetic_with(fw: &Framework, year: i64, seed: u64, scale: f64) -> Resul
                             .collect();
                         for _ in 0..per_village {
                             pv.district.push(code as i32 * 100 + dist as i32 + 1);
-                            pv.district_type.push(if dist == 0 { "capital" } else { "pps" });
-                            pv.commune.push(((code as i32 * 100 + dist as i32 + 1) * 10) + com + 1);
-                            pv.village
-                                .push(((code as i32 * 100 + dist as i32 + 1) * 100) + com * 10 + vil + 1);
+                            pv.district_type
+                                .push(if dist == 0 { "capital" } else { "pps" });
+                            pv.commune
+                                .push(((code as i32 * 100 + dist as i32 + 1) * 10) + com + 1);
+                            pv.village.push(
+                                ((code as i32 * 100 + dist as i32 + 1) * 100) + com * 10 + vil + 1,
+                            );
                             let us: f64 = rng.random();
-                            let (si, sex) = if us < SEX[0].0 { (0, "male") } else { (1, "female") };
+                            let (si, sex) = if us < SEX[0].0 {
+                                (0, "male")
+                            } else {
+                                (1, "female")
+                            };
                             let ua: f64 = rng.random();
                             let (ai, age) = if ua < AGE[0].0 {
                                 (0, "18-35")
@@ -438,7 +457,10 @@ pub fn synthetic_with(fw: &Framework, year: i64, seed: u64, scale: f64) -> Resul
         per_prov.iter().flat_map(f).collect()
     };
     let int = |f: &dyn Fn(&Province) -> &Vec<i32>| -> Vec<Option<i32>> {
-        per_prov.iter().flat_map(|p| f(p).iter().map(|&x| Some(x))).collect()
+        per_prov
+            .iter()
+            .flat_map(|p| f(p).iter().map(|&x| Some(x)))
+            .collect()
     };
     let mut cols: Vec<Column> = vec![
         Column::new("province".into(), province),
@@ -446,7 +468,12 @@ pub fn synthetic_with(fw: &Framework, year: i64, seed: u64, scale: f64) -> Resul
         Column::new("district".into(), int(&|p| &p.district)),
         frame::col_str(
             "district_type",
-            &cat(&|p| p.district_type.iter().map(|s| Some(s.to_string())).collect()),
+            &cat(&|p| {
+                p.district_type
+                    .iter()
+                    .map(|s| Some(s.to_string()))
+                    .collect()
+            }),
         ),
         Column::new("commune".into(), int(&|p| &p.commune)),
         Column::new("village".into(), int(&|p| &p.village)),

@@ -229,23 +229,88 @@ fn missing_indicator_is_renormalised_and_recorded() {
     let sub = s
         .measures
         .iter()
-        .position(|m| Some(&m.code) == s.measures.iter().find(|m| m.code == ind.code).and_then(|m| m.parent.as_ref()))
+        .position(|m| {
+            Some(&m.code)
+                == s.measures
+                    .iter()
+                    .find(|m| m.code == ind.code)
+                    .and_then(|m| m.parent.as_ref())
+        })
         .unwrap();
     assert_eq!(s.missing[[sub, p]], 1);
     assert!(s.estimate[[sub, p]].is_finite());
-    assert!(s.estimate[[s.measures.iter().position(|m| m.code == ind.code).unwrap(), p]].is_nan());
+    assert!(
+        s.estimate[[
+            s.measures.iter().position(|m| m.code == ind.code).unwrap(),
+            p
+        ]]
+        .is_nan()
+    );
 }
 
 fn small() -> DataFrame {
     build(
         6,
         vec![
-            col_str("province", &[Some("1"), Some("1"), Some("1"), Some("66"), Some("66"), Some("66")]),
-            col_f64("stratum", vec![Some(1.0), Some(1.0), Some(1.0), Some(2.0), Some(2.0), Some(2.0)]),
-            col_f64("psu", vec![Some(1.0), Some(2.0), Some(2.0), Some(1.0), Some(2.0), Some(3.0)]),
-            col_f64("w", vec![Some(1.0), Some(2.0), Some(1.0), Some(1.0), Some(1.0), Some(1.0)]),
-            col_str("wtext", &[Some("a"), Some("b"), Some("c"), Some("d"), Some("e"), Some("f")]),
-            col_f64("y", vec![Some(1.0), Some(2.0), Some(3.0), Some(4.0), None, Some(6.0)]),
+            col_str(
+                "province",
+                &[
+                    Some("1"),
+                    Some("1"),
+                    Some("1"),
+                    Some("66"),
+                    Some("66"),
+                    Some("66"),
+                ],
+            ),
+            col_f64(
+                "stratum",
+                vec![
+                    Some(1.0),
+                    Some(1.0),
+                    Some(1.0),
+                    Some(2.0),
+                    Some(2.0),
+                    Some(2.0),
+                ],
+            ),
+            col_f64(
+                "psu",
+                vec![
+                    Some(1.0),
+                    Some(2.0),
+                    Some(2.0),
+                    Some(1.0),
+                    Some(2.0),
+                    Some(3.0),
+                ],
+            ),
+            col_f64(
+                "w",
+                vec![
+                    Some(1.0),
+                    Some(2.0),
+                    Some(1.0),
+                    Some(1.0),
+                    Some(1.0),
+                    Some(1.0),
+                ],
+            ),
+            col_str(
+                "wtext",
+                &[
+                    Some("a"),
+                    Some("b"),
+                    Some("c"),
+                    Some("d"),
+                    Some("e"),
+                    Some("f"),
+                ],
+            ),
+            col_f64(
+                "y",
+                vec![Some(1.0), Some(2.0), Some(3.0), Some(4.0), None, Some(6.0)],
+            ),
         ],
     )
     .unwrap()
@@ -255,42 +320,105 @@ fn small() -> DataFrame {
 fn bad_inputs_are_typed_errors_naming_the_culprit() {
     use crate::PapiError as E;
     let df = small();
-    let d = Design::new("province").strata("stratum").psu("psu").weight("w");
+    let d = Design::new("province")
+        .strata("stratum")
+        .psu("psu")
+        .weight("w");
     assert!(domain_means(&df, &d, &["y"], Method::Taylor, 0, 0).is_ok());
     // Missing column.
     let e = domain_means(&df, &d.clone().weight("nope"), &["y"], Method::Taylor, 0, 0).unwrap_err();
-    assert!(matches!(&e, E::MissingColumn { column, .. } if column == "nope"), "{e}");
+    assert!(
+        matches!(&e, E::MissingColumn { column, .. } if column == "nope"),
+        "{e}"
+    );
     let e = domain_means(&df, &d, &["zz"], Method::Taylor, 0, 0).unwrap_err();
-    assert!(matches!(&e, E::MissingColumn { column, .. } if column == "zz"), "{e}");
+    assert!(
+        matches!(&e, E::MissingColumn { column, .. } if column == "zz"),
+        "{e}"
+    );
     // Non-numeric weights.
-    let e = domain_means(&df, &d.clone().weight("wtext"), &["y"], Method::Taylor, 0, 0).unwrap_err();
-    assert!(matches!(&e, E::ColumnType { column, .. } if column == "wtext"), "{e}");
+    let e = domain_means(
+        &df,
+        &d.clone().weight("wtext"),
+        &["y"],
+        Method::Taylor,
+        0,
+        0,
+    )
+    .unwrap_err();
+    assert!(
+        matches!(&e, E::ColumnType { column, .. } if column == "wtext"),
+        "{e}"
+    );
     // Negative weight: names the column, row and province.
     let mut neg = df.clone();
-    neg.with_column(col_f64("w", vec![Some(1.0), Some(-2.0), Some(1.0), Some(1.0), Some(1.0), Some(1.0)]))
-        .unwrap();
+    neg.with_column(col_f64(
+        "w",
+        vec![
+            Some(1.0),
+            Some(-2.0),
+            Some(1.0),
+            Some(1.0),
+            Some(1.0),
+            Some(1.0),
+        ],
+    ))
+    .unwrap();
     let e = domain_means(&neg, &d, &["y"], Method::Taylor, 0, 0).unwrap_err();
-    assert!(matches!(&e, E::InvalidSurvey { location, .. } if location.contains("\"w\"") && location.contains("row 1") && location.contains("domain 1")), "{e}");
+    assert!(
+        matches!(&e, E::InvalidSurvey { location, .. } if location.contains("\"w\"") && location.contains("row 1") && location.contains("domain 1")),
+        "{e}"
+    );
     // All-zero weights.
     let mut zero = df.clone();
     zero.with_column(col_f64("w", vec![Some(0.0); 6])).unwrap();
     let e = domain_means(&zero, &d, &["y"], Method::Taylor, 0, 0).unwrap_err();
-    assert!(matches!(&e, E::InvalidSurvey { message, .. } if message.contains("all weights are zero")), "{e}");
+    assert!(
+        matches!(&e, E::InvalidSurvey { message, .. } if message.contains("all weights are zero")),
+        "{e}"
+    );
     // A province with no respondents (all its weights zero).
     let mut dom0 = df.clone();
-    dom0.with_column(col_f64("w", vec![Some(1.0), Some(1.0), Some(1.0), Some(0.0), Some(0.0), Some(0.0)]))
-        .unwrap();
+    dom0.with_column(col_f64(
+        "w",
+        vec![
+            Some(1.0),
+            Some(1.0),
+            Some(1.0),
+            Some(0.0),
+            Some(0.0),
+            Some(0.0),
+        ],
+    ))
+    .unwrap();
     let e = domain_means(&dom0, &d, &["y"], Method::Taylor, 0, 0).unwrap_err();
-    assert!(matches!(&e, E::InvalidSurvey { location, .. } if location.contains("domain 66")), "{e}");
+    assert!(
+        matches!(&e, E::InvalidSurvey { location, .. } if location.contains("domain 66")),
+        "{e}"
+    );
     // NaN / null weight.
     let mut nul = df.clone();
-    nul.with_column(col_f64("w", vec![Some(1.0), None, Some(1.0), Some(1.0), Some(1.0), Some(1.0)])).unwrap();
-    assert!(matches!(domain_means(&nul, &d, &["y"], Method::Taylor, 0, 0), Err(E::InvalidSurvey { .. })));
+    nul.with_column(col_f64(
+        "w",
+        vec![Some(1.0), None, Some(1.0), Some(1.0), Some(1.0), Some(1.0)],
+    ))
+    .unwrap();
+    assert!(matches!(
+        domain_means(&nul, &d, &["y"], Method::Taylor, 0, 0),
+        Err(E::InvalidSurvey { .. })
+    ));
     // Single-PSU stratum: "fail" is an error naming the stratum; "adjust"/"certainty" work.
     let mut one = df.clone();
     one.with_column(col_f64("psu", vec![Some(1.0); 6])).unwrap();
-    let e = domain_means(&one, &d.clone().lonely(LonelyPsu::Fail), &["y"], Method::Taylor, 0, 0)
-        .unwrap_err();
+    let e = domain_means(
+        &one,
+        &d.clone().lonely(LonelyPsu::Fail),
+        &["y"],
+        Method::Taylor,
+        0,
+        0,
+    )
+    .unwrap_err();
     assert!(e.to_string().contains("stratum 1"), "{e}");
     for l in [LonelyPsu::Adjust, LonelyPsu::Certainty] {
         let m = domain_means(&one, &d.clone().lonely(l), &["y"], Method::Taylor, 0, 0).unwrap();
@@ -304,10 +432,23 @@ fn bad_inputs_are_typed_errors_naming_the_culprit() {
     ));
     // Missing design values.
     let mut nd = df.clone();
-    nd.with_column(col_str("province", &[Some("1"), None, Some("1"), Some("66"), Some("66"), Some("66")]))
-        .unwrap();
+    nd.with_column(col_str(
+        "province",
+        &[
+            Some("1"),
+            None,
+            Some("1"),
+            Some("66"),
+            Some("66"),
+            Some("66"),
+        ],
+    ))
+    .unwrap();
     let e = domain_means(&nd, &d, &["y"], Method::Taylor, 0, 0).unwrap_err();
-    assert!(e.to_string().contains("province") && e.to_string().contains("row 1"), "{e}");
+    assert!(
+        e.to_string().contains("province") && e.to_string().contains("row 1"),
+        "{e}"
+    );
     // Bad options.
     assert!(matches!(
         domain_means(&df, &d, &["y"], Method::Bootstrap, 1, 0),
@@ -318,8 +459,18 @@ fn bad_inputs_are_typed_errors_naming_the_culprit() {
     assert!(estimate::t_quantile(1.5, 3.0).is_err());
     // FPC not constant in a stratum.
     let mut f = df.clone();
-    f.with_column(col_f64("fpc", vec![Some(10.0), Some(11.0), Some(10.0), Some(5.0), Some(5.0), Some(5.0)]))
-        .unwrap();
+    f.with_column(col_f64(
+        "fpc",
+        vec![
+            Some(10.0),
+            Some(11.0),
+            Some(10.0),
+            Some(5.0),
+            Some(5.0),
+            Some(5.0),
+        ],
+    ))
+    .unwrap();
     assert!(matches!(
         domain_means(&f, &d.clone().fpc("fpc"), &["y"], Method::Taylor, 0, 0),
         Err(E::InvalidSurvey { .. })
@@ -335,28 +486,38 @@ fn scoring_errors_name_columns_and_domains() {
     let first = fw.indicators().next().unwrap().2.items[0].clone();
     let less = df.drop(&first).unwrap();
     let e = score(&less, &papi_design(), &fw, &opts(Method::Taylor, 10, 0.9)).unwrap_err();
-    assert!(matches!(&e, E::MissingColumn { column, .. } if column.contains(&first)), "{e}");
+    assert!(
+        matches!(&e, E::MissingColumn { column, .. } if column.contains(&first)),
+        "{e}"
+    );
     // A domain that is not a province.
     let mut bad = df.clone();
     let n = bad.height();
-    bad.with_column(col_str("region", &vec![Some("north"); n])).unwrap();
-    let e = score(&bad, &papi_design().clone_with_domain("region"), &fw, &opts(Method::Taylor, 10, 0.9))
-        .unwrap_err();
+    bad.with_column(col_str("region", &vec![Some("north"); n]))
+        .unwrap();
+    let e = score(
+        &bad,
+        &papi_design().clone_with_domain("region"),
+        &fw,
+        &opts(Method::Taylor, 10, 0.9),
+    )
+    .unwrap_err();
     assert!(e.to_string().contains("north"), "{e}");
     // An out-of-scale answer in a mean item.
-    let mean_item = fw
-        .indicators()
-        .find_map(|(_, _, i)| match &i.recipe {
-            Some(crate::recipe::Recipe::Mean { item, max, .. }) if *max < 50.0 => Some(item.clone()),
-            _ => None,
-        });
+    let mean_item = fw.indicators().find_map(|(_, _, i)| match &i.recipe {
+        Some(crate::recipe::Recipe::Mean { item, max, .. }) if *max < 50.0 => Some(item.clone()),
+        _ => None,
+    });
     if let Some(item) = mean_item {
         let mut m = df.clone();
         let mut v = crate::frame::f64_col(&m, &item).unwrap();
         v[3] = Some(77.0);
         m.with_column(col_f64(&item, v)).unwrap();
         let e = score(&m, &papi_design(), &fw, &opts(Method::Taylor, 10, 0.9)).unwrap_err();
-        assert!(e.to_string().contains(&item) && e.to_string().contains("row 3"), "{e}");
+        assert!(
+            e.to_string().contains(&item) && e.to_string().contains("row 3"),
+            "{e}"
+        );
     }
 }
 
@@ -368,4 +529,3 @@ impl Design {
         x
     }
 }
-
