@@ -37,10 +37,7 @@ def frame_html(df: pl.DataFrame, *, title: str | None = None, max_rows: int = 70
     for rec in df.head(max_rows).iter_rows(named=True):
         cells = []
         for k, v in rec.items():
-            if isinstance(v, float):
-                txt = f"{v:.{digits}f}"
-            else:
-                txt = "" if v is None else str(v)
+            txt = f"{v:.{digits}f}" if isinstance(v, float) else "" if v is None else str(v)
             style = ""
             if k.endswith("group") and isinstance(v, str) and v in GROUP_COLOURS:
                 style = f' style="background:{GROUP_COLOURS[v]}"'

@@ -15,6 +15,7 @@ import polars as pl
 
 from papikit import _core
 from papikit._display import frame_html
+from papikit._frames import to_core
 
 
 class Framework:
@@ -23,6 +24,7 @@ class Framework:
     Examples
     --------
     >>> import papikit as pk
+    >>> import polars as pl
     >>> fw = pk.framework(2023)
     >>> fw.n_dimensions, fw.n_subdimensions
     (8, 28)
@@ -32,6 +34,7 @@ class Framework:
     """
 
     __slots__ = ("_native",)
+    _native: _core.Framework
 
     def __init__(self, native: _core.Framework) -> None:
         object.__setattr__(self, "_native", native)
@@ -129,10 +132,12 @@ class Framework:
         return Framework(_core.framework_from_toml(text))
 
     @staticmethod
-    def from_polars(df: pl.DataFrame, *, name: str = "user", first_year: int, last_year: int | None = None) -> Framework:
+    def from_polars(
+        df: pl.DataFrame, *, name: str = "user", first_year: int, last_year: int | None = None
+    ) -> Framework:
         """Build from a flat table with columns ``code, parent, level, name_vi, name_en`` and
         optionally ``direction, unit, number, evidence, items (';'-joined), recipe (JSON)``."""
-        return Framework(_core.framework_from_polars(df, name, first_year, last_year or first_year))
+        return Framework(_core.framework_from_polars(to_core(df), name, first_year, last_year or first_year))
 
     @staticmethod
     def read(path: str | Path, *, first_year: int | None = None, last_year: int | None = None) -> Framework:
@@ -175,7 +180,11 @@ class Framework:
         return repr(self._native)
 
     def _repr_html_(self) -> str:
-        df = self.to_polars().filter(pl.col("level") != "indicator").select("code", "parent", "number", "name_vi", "name_en", "min", "max")
+        df = (
+            self.to_polars()
+            .filter(pl.col("level") != "indicator")
+            .select("code", "parent", "number", "name_vi", "name_en", "min", "max")
+        )
         return frame_html(df, title=repr(self), max_rows=60)
 
 

@@ -27,6 +27,7 @@ def published(year: int | None = None, *, lang: Lang = "en") -> pl.DataFrame:
     Examples
     --------
     >>> import papikit as pk
+    >>> import polars as pl
     >>> df = pk.published(2023)
     >>> row = df.filter(pl.col("code") == 66).row(0, named=True)
     >>> round(row["total"], 4), row["rank"], row["n_ranked"], row["group"]
@@ -41,6 +42,7 @@ def national_stats(year: int, *, lang: Lang = "en") -> pl.DataFrame:
     Examples
     --------
     >>> import papikit as pk
+    >>> import polars as pl
     >>> s = pk.national_stats(2023)
     >>> s.filter(pl.col("measure") == "total")["max_province"][0]
     'Thua Thien Hue'

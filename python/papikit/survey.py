@@ -163,6 +163,11 @@ class SurveyResult:
     def provinces(self) -> list[int]:
         return list(self._native.provinces)
 
+    def score_table(self) -> _core.ScoreTable:
+        """The shared ``ScoreTable`` (all levels with SEs and replicates): pass it to
+        :func:`papikit.gaps`, :func:`papikit.simulate` and the other analyses as their source."""
+        return self._native.score_table()
+
     def to_polars(self) -> pl.DataFrame:
         """All levels stacked, with a ``level`` column."""
         return pl.concat(

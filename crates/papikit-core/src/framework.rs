@@ -203,12 +203,12 @@ impl Framework {
                         problems.push(format!("{il}: indicator {:?} has no name", ind.code));
                     }
                     if let Some(r) = &ind.recipe {
-                        if let Recipe::Mean { min, max, .. } = r {
-                            if !(min < max) {
-                                problems.push(format!(
-                                    "{il}: recipe scale min {min} must be below max {max}"
-                                ));
-                            }
+                        if let Recipe::Mean { min, max, .. } = r
+                            && min.partial_cmp(max) != Some(std::cmp::Ordering::Less)
+                        {
+                            problems.push(format!(
+                                "{il}: recipe scale min {min} must be below max {max}"
+                            ));
                         }
                         if r.items().iter().any(|i| i.trim().is_empty()) {
                             problems.push(format!("{il}: recipe names an empty item"));

@@ -79,9 +79,8 @@ const ALIASES: &[(&str, u16)] = &[
     ("daklak", 66),
     ("daclac", 66),
     ("daknong", 67),
-    ("daknong", 67),
+    ("dacnong", 67),
     ("kontum", 62),
-    ("hbinh", 17),
 ];
 
 /// Prefixes dropped before matching ("tỉnh", "thành phố", "TP", "province").
@@ -91,19 +90,19 @@ const SUFFIXES: &[&str] = &["province", "city"];
 fn strip_affixes(key: &str) -> String {
     let mut k = key.to_string();
     for p in PREFIXES {
-        if let Some(rest) = k.strip_prefix(p) {
-            if rest.len() >= 3 {
-                k = rest.to_string();
-                break;
-            }
+        if let Some(rest) = k.strip_prefix(p)
+            && rest.len() >= 3
+        {
+            k = rest.to_string();
+            break;
         }
     }
     for s in SUFFIXES {
-        if let Some(rest) = k.strip_suffix(s) {
-            if rest.len() >= 3 {
-                k = rest.to_string();
-                break;
-            }
+        if let Some(rest) = k.strip_suffix(s)
+            && rest.len() >= 3
+        {
+            k = rest.to_string();
+            break;
         }
     }
     k
@@ -260,10 +259,10 @@ impl Registry {
             .copied()
             .or_else(|| {
                 for key in [phonetic(&k), phonetic(&strip_affixes(&k))] {
-                    if let Some(v) = self.phonetic_keys.get(&key) {
-                        if v.len() == 1 {
-                            return Some(v[0]);
-                        }
+                    if let Some(v) = self.phonetic_keys.get(&key)
+                        && v.len() == 1
+                    {
+                        return Some(v[0]);
                     }
                 }
                 None

@@ -120,6 +120,11 @@ impl PySurveyScores {
         run(py, || s.rank_frame(level, ci_level, top, lang)).map(PyDataFrame)
     }
 
+    /// The shared `ScoreTable` (every level, with se and replicates) for gaps/simulation.
+    fn score_table(&self) -> crate::analysis::PyScoreTable {
+        crate::analysis::PyScoreTable(self.inner.to_score_table())
+    }
+
     fn replicates<'py>(
         &self,
         py: Python<'py>,

@@ -1,0 +1,834 @@
+//! Least-cost improvement plan to reach a target rank, group or score, with the competitors fixed.
+//!
+//! Variables: the gain `x_m >= 0` (in the measure's units) on each measure of the chosen level.
+//! One unit of `m` adds `a_m` points to the total ([`Model::total_per_unit`]: 1 for dimensions and
+//! sub-dimensions, the normalisation slope for indicators) and costs `c_m` (default 1). Caps: `x_m` may
+//! not take the score above `cap_m` (default: the best score observed on `m` among provinces that
+//! year, never above the measure's range). The problem
+//!
+//! ```text
+//! minimise sum c_m x_m   subject to   sum a_m x_m >= G,   0 <= x_m <= cap_m - current_m
+//! ```
+//!
+//! is a continuous knapsack (one covering constraint plus boxes). Its exact optimum fills the
+//! measures in increasing order of cost per point of total `c_m / a_m` until `G` is met (an exchange
+//! argument: moving a point from a cheaper-per-point measure to a dearer one never lowers the cost).
+//! The tests check it against brute force (vertex enumeration and grid search).
+//!
+//! Required gain `G`: for `TargetRank(k)` the total must be strictly above the k-th highest total
+//! among the *other* provinces, `G = that score - own score + EPSILON` (`EPSILON` = 1e-4, so the new
+//! total is strictly above also at PAPI's 4 published decimals); a province already at rank <= k needs
+//! nothing. `Group(g)` means rank <= the last rank of `g`. A score target needs `G = score - own`.
+
+use crate::error::{PapiError, Result};
+use crate::frame;
+use crate::lang::Lang;
+use crate::rank::{Group, group_of_rank, rank_desc, rank_of};
+use crate::scores::{Level, ScoreTable};
+use crate::simulate::{EPSILON, Model, province_name};
+use polars::prelude::*;
+
+/// What to reach.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Target {
+    /// Rank k or better.
+    Rank(u32),
+    /// Into this performance group (or a better one).
+    Group(Group),
+    /// A total score of at least this.
+    Score(f64),
+}
+
+impl Target {
+    pub fn describe(&self) -> String {
+        match self {
+            Target::Rank(k) => format!("rank {k}"),
+            Target::Group(g) => format!("group {}", g.label(Lang::En)),
+            Target::Score(s) => format!("total score {s:.4}"),
+        }
+    }
+}
+
+/// The requirement a target puts on one province's total, competitors fixed.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Requirement {
+    /// Rank to reach (None for a score target).
+    pub rank: Option<u32>,
+    /// Total the province must reach (strictly-above margin included for rank targets).
+    pub threshold: f64,
+    /// max(0, threshold - current total).
+    pub gain: f64,
+}
+
+/// Rank `k` that a target means among `n` ranked provinces (None for a score target).
+pub fn target_rank(target: Target, n: usize) -> Result<Option<u32>> {
+    match target {
+        Target::Rank(k) => {
+            if k == 0 || k as usize > n {
+                return Err(PapiError::InvalidArgument {
+                    argument: "target".into(),
+                    message: format!("rank {k} is outside 1..{n} (ranked provinces)"),
+                });
+            }
+            Ok(Some(k))
+        }
+        Target::Group(g) => {
+            let (from, to) = g.rank_range(n);
+            if to < from {
+                return Err(PapiError::InvalidArgument {
+                    argument: "target".into(),
+                    message: format!("group {} is empty with {n} provinces", g.label(Lang::En)),
+                });
+            }
+            Ok(Some(to as u32))
+        }
+        Target::Score(_) => Ok(None),
+    }
+}
+
+/// What province column `p` must reach for `target`, with the other totals fixed.
+pub fn requirement(model: &Model, p: usize, target: Target) -> Result<Requirement> {
+    let t = model.table;
+    let totals = &t.values[model.total];
+    let own = totals[p].ok_or_else(|| model.no_data(p, "total"))?;
+    let others: Vec<f64> = totals
+        .iter()
+        .enumerate()
+        .filter(|&(i, _)| i != p)
+        .filter_map(|(_, v)| *v)
+        .collect();
+    let n = others.len() + 1;
+    match target_rank(target, n)? {
+        Some(k) => {
+            if rank_of(own, &others) <= k {
+                return Ok(Requirement {
+                    rank: Some(k),
+                    threshold: own,
+                    gain: 0.0,
+                });
+            }
+            let mut sorted = others;
+            sorted.sort_by(|a, b| b.total_cmp(a));
+            let threshold = sorted[k as usize - 1] + EPSILON;
+            Ok(Requirement {
+                rank: Some(k),
+                threshold,
+                gain: (threshold - own).max(0.0),
+            })
+        }
+        None => {
+            let Target::Score(s) = target else {
+                return Err(PapiError::InvalidArgument {
+                    argument: "target".into(),
+                    message: "unsupported target".into(),
+                });
+            };
+            let m = &t.measures[model.total];
+            if !(s.is_finite() && (m.min..=m.max).contains(&s)) {
+                return Err(PapiError::InvalidArgument {
+                    argument: "target".into(),
+                    message: format!(
+                        "score {s} is outside the total's range {}..{}",
+                        m.min, m.max
+                    ),
+                });
+            }
+            Ok(Requirement {
+                rank: None,
+                threshold: s,
+                gain: (s - own).max(0.0),
+            })
+        }
+    }
+}
+
+/// Exact minimum-cost solution of `min c.x  s.t.  a.x >= need, 0 <= x <= u` (a > 0, c >= 0):
+/// fill in increasing `c/a` (ties: lower index first). `None` if `a.u < need`.
+pub fn solve_greedy(need: f64, a: &[f64], c: &[f64], u: &[f64]) -> Option<Vec<f64>> {
+    let mut x = vec![0.0; a.len()];
+    if need <= 0.0 {
+        return Some(x);
+    }
+    let mut order: Vec<usize> = (0..a.len()).filter(|&i| a[i] > 0.0 && u[i] > 0.0).collect();
+    order.sort_by(|&i, &j| (c[i] / a[i]).total_cmp(&(c[j] / a[j])).then(i.cmp(&j)));
+    let mut left = need;
+    for i in order {
+        let take = (left / a[i]).min(u[i]);
+        x[i] = take;
+        left -= take * a[i];
+        if left <= need * 1e-12 {
+            return Some(x);
+        }
+    }
+    None
+}
+
+/// Options of the optimiser.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OptimiseOptions {
+    pub level: Level,
+    /// Cost per unit of a measure (default 1); must be >= 0.
+    pub costs: Vec<(String, f64)>,
+    /// Highest score allowed on a measure (default: best observed that year); inside its range.
+    pub caps: Vec<(String, f64)>,
+}
+
+impl Default for OptimiseOptions {
+    fn default() -> Self {
+        OptimiseOptions {
+            level: Level::Dimension,
+            costs: Vec::new(),
+            caps: Vec::new(),
+        }
+    }
+}
+
+/// One measure of a plan.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PlanItem {
+    pub measure: usize,
+    pub code: String,
+    pub name_en: String,
+    pub name_vi: String,
+    pub current: f64,
+    pub cap: f64,
+    pub unit_cost: f64,
+    /// Points of total per unit.
+    pub total_per_unit: f64,
+    /// Units of gain.
+    pub gain: f64,
+    pub target: f64,
+    /// Cost of this item.
+    pub cost: f64,
+    /// Share of the total gain (points of total) from this measure.
+    pub share: f64,
+}
+
+/// A least-cost plan.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Plan {
+    pub province: u16,
+    pub year: u16,
+    pub level: Level,
+    pub target: Target,
+    pub requirement: Requirement,
+    pub epsilon: f64,
+    pub items: Vec<PlanItem>,
+    pub total_cost: f64,
+    pub total_before: f64,
+    pub total_after: f64,
+    pub rank_before: u32,
+    pub rank_after: u32,
+    pub n_ranked: usize,
+    pub group_after: Option<Group>,
+}
+
+/// The variables of a plan: measures of the level where the province has a score, with cost, cap and
+/// headroom.
+pub struct Variables {
+    pub measures: Vec<usize>,
+    pub a: Vec<f64>,
+    pub c: Vec<f64>,
+    pub cap: Vec<f64>,
+    pub headroom: Vec<f64>,
+}
+
+/// Validate costs and caps and build the variables.
+pub fn variables(model: &Model, p: usize, opts: &OptimiseOptions) -> Result<Variables> {
+    let t = model.table;
+    if opts.level == Level::Total {
+        return Err(PapiError::InvalidArgument {
+            argument: "level".into(),
+            message: "optimise over dimension, subdimension or indicator, not the total".into(),
+        });
+    }
+    // Measures that raise the total when they rise (lower-is-better indicators are left out).
+    let measures: Vec<usize> = (0..t.measures.len())
+        .filter(|&m| t.measures[m].level == opts.level && t.values[m][p].is_some())
+        .filter(|&m| model.total_per_unit(m) > 0.0)
+        .collect();
+    if measures.is_empty() {
+        return Err(PapiError::InvalidArgument {
+            argument: "level".into(),
+            message: format!(
+                "the {} {} table has no {} scores for {}; pass a table with that level (e.g. survey results)",
+                t.source,
+                t.year,
+                opts.level.as_str(),
+                province_name(t.provinces[p])
+            ),
+        });
+    }
+    let lookup = |code: &str, what: &str| -> Result<usize> {
+        let m = t.measure_index(code)?;
+        if !measures.contains(&m) {
+            return Err(PapiError::InvalidArgument {
+                argument: what.into(),
+                message: format!(
+                    "{code} is not a {} measure of this plan",
+                    opts.level.as_str()
+                ),
+            });
+        }
+        Ok(m)
+    };
+    let mut c = vec![1.0; measures.len()];
+    for (code, v) in &opts.costs {
+        let m = lookup(code, "costs")?;
+        if !(v.is_finite() && *v >= 0.0) {
+            return Err(PapiError::InvalidArgument {
+                argument: "costs".into(),
+                message: format!("cost of {code} must be a number >= 0, got {v}"),
+            });
+        }
+        if let Some(k) = measures.iter().position(|&x| x == m) {
+            c[k] = *v;
+        }
+    }
+    let mut cap: Vec<f64> = measures
+        .iter()
+        .map(|&m| {
+            let meas = &t.measures[m];
+            model.best(m).unwrap_or(meas.max).min(meas.max)
+        })
+        .collect();
+    for (code, v) in &opts.caps {
+        let m = lookup(code, "caps")?;
+        let meas = &t.measures[m];
+        if !(v.is_finite() && (meas.min..=meas.max).contains(v)) {
+            return Err(PapiError::InvalidArgument {
+                argument: "caps".into(),
+                message: format!(
+                    "cap of {code} = {v} is outside its range {}..{}",
+                    meas.min, meas.max
+                ),
+            });
+        }
+        if let Some(k) = measures.iter().position(|&x| x == m) {
+            cap[k] = *v;
+        }
+    }
+    let headroom: Vec<f64> = measures
+        .iter()
+        .zip(&cap)
+        .map(|(&m, &cp)| (cp - t.values[m][p].unwrap_or(cp)).max(0.0))
+        .collect();
+    let a = measures.iter().map(|&m| model.total_per_unit(m)).collect();
+    Ok(Variables {
+        measures,
+        a,
+        c,
+        cap,
+        headroom,
+    })
+}
+
+/// Least-cost plan for `province` to reach `target` on the table (default model).
+pub fn optimise(
+    table: &ScoreTable,
+    province: u16,
+    target: Target,
+    opts: &OptimiseOptions,
+) -> Result<Plan> {
+    optimise_with(&Model::new(table)?, province, target, opts)
+}
+
+/// Least-cost plan with an explicit model.
+pub fn optimise_with(
+    model: &Model,
+    province: u16,
+    target: Target,
+    opts: &OptimiseOptions,
+) -> Result<Plan> {
+    let p = model.table.province_index(province)?;
+    let req = requirement(model, p, target)?;
+    plan_for_gain(model, p, target, req, opts)
+}
+
+/// Least-cost plan delivering `req.gain` points of total (used by the optimiser and by the
+/// probability-aware plan).
+pub fn plan_for_gain(
+    model: &Model,
+    p: usize,
+    target: Target,
+    req: Requirement,
+    opts: &OptimiseOptions,
+) -> Result<Plan> {
+    let t = model.table;
+    let vars = variables(model, p, opts)?;
+    let totals = &t.values[model.total];
+    let own = totals[p].ok_or_else(|| model.no_data(p, "total"))?;
+    let others: Vec<f64> = totals
+        .iter()
+        .enumerate()
+        .filter(|&(i, _)| i != p)
+        .filter_map(|(_, v)| *v)
+        .collect();
+    let Some(x) = solve_greedy(req.gain, &vars.a, &vars.c, &vars.headroom) else {
+        let best_gain: f64 = vars.a.iter().zip(&vars.headroom).map(|(a, u)| a * u).sum();
+        let best_score = own + best_gain;
+        return Err(PapiError::Infeasible {
+            target: format!(
+                "{} for {} in {} (needs {:.4} points of total, caps allow {:.4})",
+                target.describe(),
+                province_name(t.provinces[p]),
+                t.year,
+                req.gain,
+                best_gain
+            ),
+            best_rank: rank_of(best_score, &others),
+            best_score,
+        });
+    };
+    let mut values = t.values.clone();
+    let mut delivered = 0.0;
+    for (k, &m) in vars.measures.iter().enumerate() {
+        if x[k] > 0.0 {
+            delivered += model.apply(&mut values, m, p, x[k])?;
+        }
+    }
+    let items = vars
+        .measures
+        .iter()
+        .enumerate()
+        .map(|(k, &m)| {
+            let meas = &t.measures[m];
+            let current = t.values[m][p].unwrap_or(f64::NAN);
+            PlanItem {
+                measure: m,
+                code: meas.code.clone(),
+                name_en: meas.name_en.clone(),
+                name_vi: meas.name_vi.clone(),
+                current,
+                cap: vars.cap[k],
+                unit_cost: vars.c[k],
+                total_per_unit: vars.a[k],
+                gain: x[k],
+                target: current + x[k],
+                cost: x[k] * vars.c[k],
+                share: if delivered > 0.0 {
+                    x[k] * vars.a[k] / delivered
+                } else {
+                    0.0
+                },
+            }
+        })
+        .collect::<Vec<_>>();
+    let total_after = values[model.total][p].unwrap_or(own);
+    let ranks = rank_desc(totals);
+    let ranks_after = rank_desc(&values[model.total]);
+    let n = others.len() + 1;
+    let rank_after = ranks_after[p].unwrap_or(0);
+    Ok(Plan {
+        province: t.provinces[p],
+        year: t.year,
+        level: opts.level,
+        target,
+        requirement: req,
+        epsilon: EPSILON,
+        total_cost: items.iter().map(|i| i.cost).sum(),
+        items,
+        total_before: own,
+        total_after,
+        rank_before: ranks[p].unwrap_or(0),
+        rank_after,
+        n_ranked: n,
+        group_after: group_of_rank(rank_after, n),
+    })
+}
+
+impl Plan {
+    /// Gains as (measure code, units) for the measures with a positive gain.
+    pub fn gains(&self) -> Vec<(String, f64)> {
+        self.items
+            .iter()
+            .filter(|i| i.gain > 0.0)
+            .map(|i| (i.code.clone(), i.gain))
+            .collect()
+    }
+
+    /// One row per measure of the plan.
+    pub fn frame(&self, lang: Lang) -> Result<DataFrame> {
+        let it = &self.items;
+        let f = |g: fn(&PlanItem) -> f64| it.iter().map(|i| Some(g(i))).collect::<Vec<_>>();
+        frame::build(
+            it.len(),
+            vec![
+                frame::col_str(
+                    "measure",
+                    &it.iter().map(|i| Some(i.code.clone())).collect::<Vec<_>>(),
+                ),
+                frame::col_str(
+                    "name",
+                    &it.iter()
+                        .map(|i| Some(lang.pick(&i.name_en, &i.name_vi).to_string()))
+                        .collect::<Vec<_>>(),
+                ),
+                frame::col_f64("current", f(|i| i.current)),
+                frame::col_f64("cap", f(|i| i.cap)),
+                frame::col_f64("unit_cost", f(|i| i.unit_cost)),
+                frame::col_f64("total_per_unit", f(|i| i.total_per_unit)),
+                frame::col_f64("gain", f(|i| i.gain)),
+                frame::col_f64("target", f(|i| i.target)),
+                frame::col_f64("cost", f(|i| i.cost)),
+                frame::col_f64("share", f(|i| i.share)),
+            ],
+        )
+    }
+
+    /// The plan table per dimension: current score and the province's rank on it, target score,
+    /// required gain (dimension points), share of the total gain and cost. Every dimension of the
+    /// table is listed (gain 0 where the plan asks nothing).
+    pub fn dimension_table(&self, model: &Model, lang: Lang) -> Result<DataFrame> {
+        let t = model.table;
+        let p = t.province_index(self.province)?;
+        let dims: Vec<usize> = (0..t.measures.len())
+            .filter(|&m| t.measures[m].level == Level::Dimension)
+            .collect();
+        let delivered: f64 = self.items.iter().map(|i| i.gain * i.total_per_unit).sum();
+        let mut rows: Vec<(usize, f64, f64)> = Vec::new(); // dim, gain (dimension points), cost
+        for &d in &dims {
+            let mut gain = 0.0;
+            let mut cost = 0.0;
+            for i in &self.items {
+                if let Some(s) = model.per_unit_of_ancestor(i.measure, d) {
+                    gain += i.gain * s;
+                    cost += i.cost;
+                }
+            }
+            rows.push((d, gain, cost));
+        }
+        let cur = |d: usize| t.values[d][p];
+        let rank_on = |d: usize| rank_desc(&t.values[d])[p];
+        let h = rows.len();
+        frame::build(
+            h,
+            vec![
+                frame::col_str(
+                    "dimension",
+                    &rows
+                        .iter()
+                        .map(|r| Some(t.measures[r.0].code.clone()))
+                        .collect::<Vec<_>>(),
+                ),
+                frame::col_str(
+                    "name",
+                    &rows
+                        .iter()
+                        .map(|r| {
+                            let m = &t.measures[r.0];
+                            Some(lang.pick(&m.name_en, &m.name_vi).to_string())
+                        })
+                        .collect::<Vec<_>>(),
+                ),
+                frame::col_f64("current", rows.iter().map(|r| cur(r.0)).collect()),
+                frame::col_u32("current_rank", rows.iter().map(|r| rank_on(r.0)).collect()),
+                frame::col_f64(
+                    "target",
+                    rows.iter().map(|r| cur(r.0).map(|c| c + r.1)).collect(),
+                ),
+                frame::col_f64("required_gain", rows.iter().map(|r| Some(r.1)).collect()),
+                frame::col_f64(
+                    "share",
+                    rows.iter()
+                        .map(|r| {
+                            Some(if delivered > 0.0 {
+                                r.1 / delivered
+                            } else {
+                                0.0
+                            })
+                        })
+                        .collect(),
+                ),
+                frame::col_f64("cost", rows.iter().map(|r| Some(r.2)).collect()),
+            ],
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scores::Measure;
+    use crate::simulate::tests::toy_table;
+    use proptest::prelude::*;
+
+    #[test]
+    fn dak_lak_to_rank_15_2023() {
+        // Expected: the 15th-highest 2023 total among the other provinces (Hà Nội, 43.960304 in the
+        // panel CSV) minus Đắk Lắk's 42.32653, plus EPSILON.
+        let t = ScoreTable::from_published(2023).unwrap();
+        let plan = optimise(&t, 66, Target::Rank(15), &OptimiseOptions::default()).unwrap();
+        let p = t.province_index(66).unwrap();
+        let own = t.values[0][p].unwrap();
+        let mut others: Vec<f64> = t.values[0]
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| *i != p)
+            .filter_map(|(_, v)| *v)
+            .collect();
+        others.sort_by(|a, b| b.partial_cmp(a).unwrap());
+        let expected = others[14] - own + 1e-4;
+        assert!((others[14] - 43.9603).abs() < 1e-4);
+        let total_gain: f64 = plan.items.iter().map(|i| i.gain).sum();
+        assert!((total_gain - expected).abs() < 1e-9);
+        assert!((plan.total_after - (others[14] + 1e-4)).abs() < 1e-9);
+        assert_eq!(plan.rank_after, 15);
+        for i in &plan.items {
+            assert!(i.target <= i.cap + 1e-12);
+            assert!(i.gain >= 0.0);
+        }
+        assert!((plan.total_cost - expected).abs() < 1e-9);
+        let dt = plan
+            .dimension_table(&Model::new(&t).unwrap(), Lang::En)
+            .unwrap();
+        assert_eq!(dt.height(), 8);
+    }
+
+    #[test]
+    fn infeasible_reports_best_rank() {
+        let t = ScoreTable::from_published(2023).unwrap();
+        let opts = OptimiseOptions {
+            caps: vec![
+                ("d1".into(), 5.0),
+                ("d2".into(), 5.4),
+                ("d3".into(), 4.3),
+                ("d4".into(), 6.7),
+                ("d5".into(), 7.3),
+                ("d6".into(), 7.6),
+                ("d7".into(), 3.3),
+                ("d8".into(), 3.5),
+            ],
+            ..Default::default()
+        };
+        match optimise(&t, 66, Target::Rank(1), &opts) {
+            Err(PapiError::Infeasible {
+                best_rank,
+                best_score,
+                ..
+            }) => {
+                let p = t.province_index(66).unwrap();
+                let above = t.values[0]
+                    .iter()
+                    .enumerate()
+                    .filter(|(i, v)| *i != p && v.is_some_and(|v| v > best_score))
+                    .count() as u32;
+                assert_eq!(best_rank, above + 1);
+                assert!(best_rank > 1);
+            }
+            other => panic!("expected Infeasible, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn typed_errors() {
+        let t = ScoreTable::from_published(2023).unwrap();
+        let neg = OptimiseOptions {
+            costs: vec![("d1".into(), -1.0)],
+            ..Default::default()
+        };
+        assert!(matches!(
+            optimise(&t, 66, Target::Rank(15), &neg),
+            Err(PapiError::InvalidArgument { .. })
+        ));
+        let cap = OptimiseOptions {
+            caps: vec![("d1".into(), 11.0)],
+            ..Default::default()
+        };
+        assert!(matches!(
+            optimise(&t, 66, Target::Rank(15), &cap),
+            Err(PapiError::InvalidArgument { .. })
+        ));
+        let unk = OptimiseOptions {
+            costs: vec![("d9".into(), 1.0)],
+            ..Default::default()
+        };
+        assert!(matches!(
+            optimise(&t, 66, Target::Rank(15), &unk),
+            Err(PapiError::UnknownCode { .. })
+        ));
+        let lvl = OptimiseOptions {
+            level: Level::Subdimension,
+            ..Default::default()
+        };
+        assert!(matches!(
+            optimise(&t, 66, Target::Rank(15), &lvl),
+            Err(PapiError::InvalidArgument { .. })
+        ));
+        assert!(optimise(&t, 66, Target::Rank(0), &OptimiseOptions::default()).is_err());
+        assert!(optimise(&t, 66, Target::Score(100.0), &OptimiseOptions::default()).is_err());
+        // already there: empty plan
+        let p = optimise(&t, 66, Target::Rank(40), &OptimiseOptions::default()).unwrap();
+        assert_eq!(p.total_cost, 0.0);
+    }
+
+    #[test]
+    fn group_and_indicator_targets() {
+        let t = ScoreTable::from_published(2023).unwrap();
+        let plan = optimise(
+            &t,
+            66,
+            Target::Group(Group::High),
+            &OptimiseOptions::default(),
+        )
+        .unwrap();
+        assert_eq!(plan.group_after, Some(Group::High));
+        // indicator level on the toy table: only i1, i2 are variables, 0.0225 points per unit.
+        let toy = toy_table();
+        let opts = OptimiseOptions {
+            level: Level::Indicator,
+            costs: vec![("i2".into(), 0.5)],
+            ..Default::default()
+        };
+        let own = toy.values[0][0].unwrap();
+        let plan = optimise(&toy, 66, Target::Score(own + 0.3), &opts).unwrap();
+        // i2 is cheaper; its cap is the best i2 (90), headroom 40 units = 0.9 points >= 0.3.
+        assert!((plan.items[1].gain - 0.3 / 0.0225).abs() < 1e-9);
+        assert_eq!(plan.items[0].gain, 0.0);
+    }
+
+    /// 4 provinces, 3 dimensions: a toy published-like table.
+    fn four(scores: [[f64; 3]; 4]) -> ScoreTable {
+        let m = |code: &str, level, parent: Option<&str>, min, max| Measure {
+            code: code.into(),
+            level,
+            parent: parent.map(str::to_string),
+            name_en: code.into(),
+            name_vi: code.into(),
+            min,
+            max,
+        };
+        let mut measures = vec![m("total", Level::Total, None, 3.0, 30.0)];
+        for d in ["d1", "d2", "d3"] {
+            measures.push(m(d, Level::Dimension, Some("total"), 1.0, 10.0));
+        }
+        let mut values = vec![
+            scores
+                .iter()
+                .map(|s| Some(s.iter().sum()))
+                .collect::<Vec<_>>(),
+        ];
+        for k in 0..3 {
+            values.push(scores.iter().map(|s| Some(s[k])).collect());
+        }
+        ScoreTable {
+            year: 2023,
+            source: "toy".into(),
+            provinces: vec![1, 2, 4, 6],
+            measures,
+            values,
+            se: None,
+            replicates: None,
+        }
+    }
+
+    /// Exact LP optimum by vertex enumeration: every basic solution has all variables at a bound
+    /// except at most one.
+    fn vertex_min(need: f64, a: &[f64], c: &[f64], u: &[f64]) -> Option<f64> {
+        let n = a.len();
+        let mut best: Option<f64> = None;
+        for mask in 0..(1u32 << n) {
+            let at_cap = |i: usize| mask & (1 << i) != 0;
+            let base: f64 = (0..n).filter(|&i| at_cap(i)).map(|i| a[i] * u[i]).sum();
+            let cost: f64 = (0..n).filter(|&i| at_cap(i)).map(|i| c[i] * u[i]).sum();
+            let mut cands = vec![];
+            if base >= need - 1e-12 {
+                cands.push(cost);
+            }
+            for j in (0..n).filter(|&j| !at_cap(j)) {
+                let x = (need - base) / a[j];
+                if x >= 0.0 && x <= u[j] + 1e-12 {
+                    cands.push(cost + c[j] * x);
+                }
+            }
+            for v in cands {
+                best = Some(best.map_or(v, |b: f64| b.min(v)));
+            }
+        }
+        best
+    }
+
+    #[test]
+    fn matches_brute_force_on_four_provinces() {
+        // Province 6 (column 3) aims at rank 1; competitors fixed.
+        let t = four([
+            [6.0, 5.5, 7.0],
+            [5.0, 6.0, 5.0],
+            [4.0, 5.0, 6.0],
+            [4.2, 4.0, 5.1],
+        ]);
+        let costs = [1.0, 2.0, 0.5];
+        let opts = OptimiseOptions {
+            costs: vec![
+                ("d1".into(), costs[0]),
+                ("d2".into(), costs[1]),
+                ("d3".into(), costs[2]),
+            ],
+            ..Default::default()
+        };
+        let plan = optimise(&t, 6, Target::Rank(1), &opts).unwrap();
+        // Grid search over gains in steps of 0.01 up to each cap (best observed: 6.0, 6.0, 7.0).
+        let own: [f64; 3] = [4.2, 4.0, 5.1];
+        let cap: [f64; 3] = [6.0, 6.0, 7.0];
+        let need = 18.5 - (4.2 + 4.0 + 5.1) + 1e-4;
+        let steps = |k: usize| ((cap[k] - own[k]) / 0.01).round() as usize;
+        let mut grid_best = f64::INFINITY;
+        for i in 0..=steps(0) {
+            for j in 0..=steps(1) {
+                for k in 0..=steps(2) {
+                    let g = [i as f64 * 0.01, j as f64 * 0.01, k as f64 * 0.01];
+                    if g.iter().sum::<f64>() >= need {
+                        let cost: f64 = (0..3).map(|d| g[d] * costs[d]).sum();
+                        grid_best = grid_best.min(cost);
+                    }
+                }
+            }
+        }
+        assert!(plan.total_cost <= grid_best + 1e-9);
+        // The grid optimum is within one step of the most expensive measure of the exact one.
+        assert!(grid_best - plan.total_cost <= 0.01 * 2.0 + 1e-9);
+        let u: Vec<f64> = (0..3).map(|k| cap[k] - own[k]).collect();
+        let exact = vertex_min(need, &[1.0; 3], &costs, &u).unwrap();
+        assert!((plan.total_cost - exact).abs() < 1e-9);
+        assert_eq!(plan.rank_after, 1);
+        // Unreachable with caps: rank 1 needs 5.2001 > 1.8 + 2.0 + 1.9.
+        let cap_opts = OptimiseOptions {
+            caps: vec![("d1".into(), 5.0)],
+            ..opts.clone()
+        };
+        assert!(matches!(
+            optimise(&t, 6, Target::Rank(1), &cap_opts),
+            Err(PapiError::Infeasible { best_rank: 2, .. })
+        ));
+    }
+
+    proptest! {
+        #[test]
+        fn greedy_equals_vertex_enumeration(
+            a in prop::collection::vec(0.05f64..3.0, 1..6),
+            c in prop::collection::vec(0.0f64..5.0, 6),
+            u in prop::collection::vec(0.0f64..4.0, 6),
+            need in 0.0f64..10.0,
+        ) {
+            let n = a.len();
+            let (c, u) = (&c[..n], &u[..n]);
+            let g = solve_greedy(need, &a, c, u);
+            let v = vertex_min(need, &a, c, u);
+            match (g, v) {
+                (Some(x), Some(best)) => {
+                    let cost: f64 = x.iter().zip(c).map(|(x, c)| x * c).sum();
+                    let got: f64 = x.iter().zip(&a).map(|(x, a)| x * a).sum();
+                    prop_assert!(got >= need - 1e-9);
+                    for i in 0..n { prop_assert!(x[i] >= 0.0 && x[i] <= u[i] + 1e-12); }
+                    prop_assert!((cost - best).abs() < 1e-7 * (1.0 + best));
+                }
+                (None, None) => {}
+                (g, v) => {
+                    // only borderline cases may disagree (capacity equal to the need)
+                    let capacity: f64 = a.iter().zip(u).map(|(a, u)| a * u).sum();
+                    prop_assert!((capacity - need).abs() < 1e-9, "{:?} vs {:?}", g, v);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,439 @@
+"""What-if simulation, marginal values, least-cost plans to a target and their success probability.
+
+* :func:`simulate` — change provinces' scores (points on the total / a dimension / a sub-dimension,
+  percentage points on an indicator, or :class:`CloseGap`) and re-rank every province. Scores are
+  capped at each measure's range and the change that survives the cap propagates up the hierarchy
+  (sub-dimension -> dimension -> total).
+* :func:`sensitivity` — points of total and ranks gained per unit on each measure, and the nearest
+  rank thresholds above.
+* :func:`optimize` — the least-cost plan to reach ``pk.TargetRank(k)``, ``pk.Group(name)`` or a
+  total score, with competitors fixed (solved exactly: a continuous knapsack, filled cheapest per
+  point first). Rank targets need the total strictly above the competitor's:
+  ``gain = their score - own score + epsilon`` with ``epsilon = 1e-4``, so the new total is also
+  strictly above at PAPI's 4 published decimals. With ``probability=p`` the plan reaches the target
+  in at least a share ``p`` of Monte Carlo draws of all provinces' scores.
+* :func:`success_probability` — P(reaching the target) for a plan, and every province's rank
+  distribution, with normal draws around each total (seeded; identical for any thread count).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import polars as pl
+
+from papikit import _core
+from papikit._display import Lang, check_lang, frame_html
+from papikit.targets import Group, TargetRank
+
+Target = TargetRank | Group | float
+SE = float | Mapping[str, float] | None
+
+EPSILON = 1e-4
+
+
+@dataclass(frozen=True)
+class CloseGap:
+    """Close ``share`` (0..1) of the gap to the best score on that measure (``to="best"``) or to a score.
+
+    Examples
+    --------
+    >>> import papikit as pk
+    >>> s = pk.simulate(2023, {"Đắk Lắk": {"d4": pk.CloseGap(1.0)}})
+    >>> best_d4 = pk.published(2023)["d4"].max()
+    >>> abs(s.table.filter(pl.col("code") == 66)["d4_after"][0] - best_d4) < 1e-9
+    True
+    """
+
+    share: float
+    to: Literal["best"] | float = "best"
+
+    def __post_init__(self) -> None:
+        ok = isinstance(self.share, (int, float)) and not isinstance(self.share, bool)
+        if not ok or not 0.0 <= float(self.share) <= 1.0:
+            raise _core.InvalidArgumentError(f"invalid value for share: {self.share!r}; use a number in 0..1")
+        if self.to != "best" and (isinstance(self.to, bool) or not isinstance(self.to, (int, float))):
+            raise _core.InvalidArgumentError(f'invalid value for to: {self.to!r}; use "best" or a score')
+
+
+def _province(p: str | int) -> str:
+    if isinstance(p, bool) or not isinstance(p, (str, int)):
+        raise _core.InvalidArgumentError(f"invalid value for province: {p!r}; use a name or GSO code")
+    return str(p)
+
+
+def _number(what: str, v: Any) -> float:
+    if isinstance(v, bool) or not isinstance(v, (int, float)):
+        raise _core.InvalidArgumentError(f"invalid value for {what}: {v!r} is not a number")
+    return float(v)
+
+
+def _pairs(what: str, m: Mapping[str, float] | None) -> list[tuple[str, float]]:
+    if m is None:
+        return []
+    if not isinstance(m, Mapping):
+        raise _core.InvalidArgumentError(f"invalid value for {what}: expected a mapping of measure code -> number")
+    return [(str(k), _number(f"{what}[{k!r}]", v)) for k, v in m.items()]
+
+
+def _target(target: Target) -> dict[str, Any]:
+    if isinstance(target, TargetRank):
+        return {"target_kind": "rank", "target_value": float(target.rank)}
+    if isinstance(target, Group):
+        return {"target_kind": "group", "target_group": target.key}
+    if isinstance(target, (int, float)) and not isinstance(target, bool):
+        return {"target_kind": "score", "target_value": float(target)}
+    raise _core.InvalidArgumentError(
+        f"invalid value for target: {target!r}; use pk.TargetRank(k), pk.Group(name) or a total score"
+    )
+
+
+def _se(se: SE) -> dict[str, Any]:
+    if se is None:
+        return {}
+    if isinstance(se, Mapping):
+        return {"se_measures": _pairs("se", se)}
+    return {"se_total": _number("se", se)}
+
+
+def _source(source: object) -> None:
+    if source not in (None, "published"):
+        raise _core.InvalidArgumentError(
+            f"invalid value for source: {source!r}; only the published results are supported here for now"
+        )
+
+
+# --------------------------------------------------------------------------------------------- simulate
+
+
+@dataclass(frozen=True)
+class Simulation:
+    """Result of :func:`simulate`: every province before and after, the movers and the changed measures."""
+
+    year: int
+    table: pl.DataFrame = field(repr=False)
+    movers: pl.DataFrame = field(repr=False)
+    changes: pl.DataFrame = field(repr=False)
+
+    def to_polars(self) -> pl.DataFrame:
+        """One row per province: totals, ranks and groups before and after, dimension scores after."""
+        return self.table
+
+    def _repr_html_(self) -> str:
+        return frame_html(self.movers, title=f"Simulation {self.year}: movers")
+
+
+def simulate(
+    year: int,
+    changes: Mapping[str | int, Mapping[str, float | CloseGap]],
+    *,
+    others: Literal["stay", "trend", "national"] = "stay",
+    years: int = 3,
+    source: object = None,
+    lang: Lang = "en",
+) -> Simulation:
+    """Simulate changes of some provinces' scores and re-rank every province.
+
+    Parameters
+    ----------
+    year
+        Year of the published results the simulation starts from.
+    changes
+        ``{province: {measure: amount}}``; province as name or GSO code; measure ``total``, ``d1``..``d8``
+        (or a sub-dimension / indicator code when the source has them); amount in the measure's units
+        (points; percentage points for an indicator; may be negative) or a :class:`CloseGap`.
+    others
+        What the provinces without a change do: ``"stay"``, ``"trend"`` (own least-squares trend per
+        dimension over the last ``years`` published years, one year ahead) or ``"national"``
+        (national average annual change per dimension over the last ``years`` years).
+    source
+        ``None``/``"published"`` (published dimension scores).
+
+    Examples
+    --------
+    >>> import papikit as pk
+    >>> s = pk.simulate(2023, {"Đắk Lắk": {"d4": 0.5}})
+    >>> row = s.movers.filter(pl.col("code") == 66).row(0, named=True)
+    >>> round(row["total_after"], 4), row["rank_before"]
+    (42.8265, 31)
+    """
+    _source(source)
+    if not isinstance(changes, Mapping):
+        raise _core.InvalidArgumentError("invalid value for changes: expected {province: {measure: amount}}")
+    specs: list[tuple[str, str, str, float, float | None]] = []
+    for prov, per in changes.items():
+        if not isinstance(per, Mapping):
+            raise _core.InvalidArgumentError(
+                f"invalid value for changes[{prov!r}]: expected a mapping of measure -> amount"
+            )
+        for measure, amount in per.items():
+            if isinstance(amount, CloseGap):
+                if amount.to == "best":
+                    specs.append((_province(prov), str(measure), "gap_best", float(amount.share), None))
+                else:
+                    specs.append((_province(prov), str(measure), "gap_score", float(amount.share), float(amount.to)))
+            else:
+                specs.append(
+                    (_province(prov), str(measure), "points", _number(f"changes[{prov!r}][{measure!r}]", amount), None)
+                )
+    if isinstance(years, bool) or not isinstance(years, int) or years < 1:
+        raise _core.InvalidArgumentError(f"invalid value for years: {years!r}; use a whole number >= 1")
+    table, movers, changed = _core.simulate(year, specs, others=others, years=years, lang=check_lang(lang))
+    return Simulation(year=year, table=table, movers=movers, changes=changed)
+
+
+# ------------------------------------------------------------------------------------------ sensitivity
+
+
+@dataclass(frozen=True)
+class Sensitivity:
+    """Result of :func:`sensitivity`: marginal-value table and the thresholds above."""
+
+    province: int
+    year: int
+    total: float
+    rank: int
+    n_ranked: int
+    table: pl.DataFrame = field(repr=False)
+    thresholds: pl.DataFrame = field(repr=False)
+
+    def to_polars(self) -> pl.DataFrame:
+        """One row per measure: points of total and ranks gained per unit, units to the next rank."""
+        return self.table
+
+    def _repr_html_(self) -> str:
+        title = (
+            f"Sensitivity {self.year}: code {self.province}, total {self.total:.4f}, rank {self.rank}/{self.n_ranked}"
+        )
+        return frame_html(self.table, title=title) + frame_html(self.thresholds, title="Thresholds above")
+
+
+def sensitivity(
+    province: str | int,
+    year: int,
+    *,
+    level: Literal["dimension", "subdimension", "indicator"] | None = None,
+    n_thresholds: int = 5,
+    lang: Lang = "en",
+) -> Sensitivity:
+    """Marginal value of each measure for a province, competitors fixed.
+
+    ``total_per_unit`` is the points of total one unit adds (1 for dimensions and sub-dimensions);
+    ``ranks_per_unit`` the ranks gained by +1 unit (capped at the range); ``units_to_next_rank`` the
+    units needed on that measure alone to pass the next province above. ``thresholds`` lists the
+    nearest provinces above and the entry score of every better group, with the points of total
+    needed (their score - own + 1e-4).
+
+    Examples
+    --------
+    >>> import papikit as pk
+    >>> s = pk.sensitivity("Đắk Lắk", 2023)
+    >>> s.rank, s.table.height, s.thresholds["rank_reached"][0]
+    (31, 8, 30)
+    """
+    if isinstance(n_thresholds, bool) or not isinstance(n_thresholds, int) or n_thresholds < 0:
+        raise _core.InvalidArgumentError(f"invalid value for n_thresholds: {n_thresholds!r}")
+    table, th, info = _core.sensitivity(
+        _province(province), year, level=level, n_thresholds=n_thresholds, lang=check_lang(lang)
+    )
+    return Sensitivity(table=table, thresholds=th, **info)
+
+
+# -------------------------------------------------------------------------------------------- optimise
+
+
+@dataclass(frozen=True)
+class Plan:
+    """A least-cost improvement plan (result of :func:`optimize`)."""
+
+    province: int
+    year: int
+    level: str
+    target: Target
+    threshold: float
+    required_gain: float
+    epsilon: float
+    total_cost: float
+    total_before: float
+    total_after: float
+    rank_before: int
+    rank_after: int
+    n_ranked: int
+    group_after: str | None
+    gains: tuple[tuple[str, float], ...]
+    items: pl.DataFrame = field(repr=False)
+    dimensions: pl.DataFrame = field(repr=False)
+    target_rank: int | None = None
+    probability: float | None = None
+    scale: float | None = None
+    deterministic_gain: float | None = None
+
+    def to_polars(self) -> pl.DataFrame:
+        """One row per measure of the plan: current, cap, gain, target, cost, share of the gain."""
+        return self.items
+
+    def plan_table(self, agencies: pl.DataFrame | None = None, *, lang: Lang = "en") -> pl.DataFrame:
+        """Per dimension: current score and rank, target score, required gain, share of effort, cost.
+
+        With an agency table (columns ``dimension`` and ``agency_en``/``agency_vi``, e.g. the
+        Đắk Lắk plan's assignments) a column ``agencies`` lists the responsible agencies.
+
+        Examples
+        --------
+        >>> import papikit as pk
+        >>> plan = pk.optimize("Đắk Lắk", 2023, target=pk.TargetRank(15))
+        >>> t = plan.plan_table()
+        >>> t.columns[:6], round(t["required_gain"].sum(), 4) == round(plan.required_gain, 4)
+        (['dimension', 'name', 'current', 'current_rank', 'target', 'required_gain'], True)
+        """
+        out = self.dimensions
+        if agencies is None:
+            return out
+        lang = check_lang(lang)
+        name = "agency_vi" if lang == "vi" else "agency_en"
+        for c in ("dimension", name):
+            if c not in agencies.columns:
+                raise _core.ColumnError(f"column {c!r} not found in the agency table (columns: {agencies.columns})")
+        agg = (
+            agencies.with_columns(pl.col("dimension").cast(pl.String).str.to_lowercase())
+            .group_by("dimension", maintain_order=True)
+            .agg(pl.col(name).unique(maintain_order=True).str.join("; ").alias("agencies"))
+        )
+        return out.join(agg, on="dimension", how="left")
+
+    def _repr_html_(self) -> str:
+        title = (
+            f"Plan {self.year}, code {self.province}: {self.total_before:.4f} (rank {self.rank_before}) -> "
+            f"{self.total_after:.4f} (rank {self.rank_after}/{self.n_ranked}), gain {self.required_gain:.4f}, "
+            f"cost {self.total_cost:.4f}"
+        )
+        if self.probability is not None:
+            title += f", P(success) {self.probability:.3f}"
+        return frame_html(self.dimensions, title=title)
+
+
+def optimize(
+    province: str | int,
+    year: int,
+    *,
+    target: Target,
+    costs: Mapping[str, float] | None = None,
+    caps: Mapping[str, float] | None = None,
+    level: Literal["dimension", "subdimension", "indicator"] = "dimension",
+    probability: float | None = None,
+    se: SE = None,
+    draws: int = 10_000,
+    seed: int = 0,
+    lang: Lang = "en",
+) -> Plan:
+    """The least-cost plan for a province to reach a target, competitors fixed.
+
+    Parameters
+    ----------
+    target
+        ``pk.TargetRank(k)`` (rank k or better), ``pk.Group("high")`` (into that group) or a total
+        score (float).
+    costs
+        Cost per unit of each measure (default 1); must be >= 0.
+    caps
+        Highest score allowed per measure (default: the best score observed on it that year); must
+        lie inside the measure's range.
+    level
+        Measures the plan may move: ``"dimension"`` (published results), ``"subdimension"`` or
+        ``"indicator"`` (need survey results).
+    probability, se, draws, seed
+        With ``probability=p``: the cheapest plan whose total gain reaches the target in at least a
+        share p of ``draws`` Monte Carlo draws of every province's total (SEs from ``se``: one number
+        for every total, or ``{measure: se}`` combined as sqrt(sum se^2)).
+
+    Raises
+    ------
+    InfeasibleError
+        When the caps do not allow the target; its ``best_rank`` and ``best_score`` attributes give
+        the best the caps allow.
+
+    Examples
+    --------
+    >>> import papikit as pk
+    >>> plan = pk.optimize("Đắk Lắk", 2023, target=pk.TargetRank(15))
+    >>> plan.rank_after, round(plan.required_gain, 4), plan.epsilon
+    (15, 1.6339, 0.0001)
+    """
+    args: dict[str, Any] = {
+        **_target(target),
+        "costs": _pairs("costs", costs),
+        "caps": _pairs("caps", caps),
+        "level": level,
+        "draws": draws,
+        "seed": seed,
+        "lang": check_lang(lang),
+        **_se(se),
+    }
+    if probability is not None:
+        args["probability"] = _number("probability", probability)
+    d = _core.optimize(_province(province), year, **args)
+    d["gains"] = tuple((str(c), float(g)) for c, g in d["gains"])
+    return Plan(target=target, **d)
+
+
+# ------------------------------------------------------------------------------------------ uncertainty
+
+
+@dataclass(frozen=True)
+class SuccessProbability:
+    """Result of :func:`success_probability`."""
+
+    probability: float
+    draws: int
+    seed: int
+    ranks: pl.DataFrame = field(repr=False)
+    distribution: pl.DataFrame = field(repr=False)
+
+    def to_polars(self) -> pl.DataFrame:
+        """One row per province: mean and SE of the total, rank quantiles, group probabilities."""
+        return self.ranks
+
+    def _repr_html_(self) -> str:
+        return frame_html(
+            self.ranks, title=f"P(target) = {self.probability:.4f} ({self.draws} draws, seed {self.seed})"
+        )
+
+
+def success_probability(
+    plan: Plan,
+    *,
+    se: SE = None,
+    draws: int = 10_000,
+    seed: int = 0,
+    lang: Lang = "en",
+) -> SuccessProbability:
+    """P(the plan's province reaches its target) when every province's total is uncertain.
+
+    Each draw gives every ranked province ``total + se * z`` (independent normals; the plan's gains
+    added to its province) and ranks the draw. ``se``: one SE for every total, or ``{measure: se}``
+    (e.g. one per dimension, combined as sqrt(sum se^2)); published results carry no SEs, so it is
+    required with them. Seeded (ChaCha8), bit-identical for any number of threads.
+
+    Examples
+    --------
+    >>> import papikit as pk
+    >>> plan = pk.optimize("Đắk Lắk", 2023, target=pk.TargetRank(15))
+    >>> r = pk.success_probability(plan, se=0.5, draws=2000)
+    >>> 0.0 < r.probability < 1.0, r.ranks.height
+    (True, 61)
+    """
+    if not isinstance(plan, Plan):
+        raise _core.InvalidArgumentError(f"invalid value for plan: expected a pk.Plan, got {type(plan).__name__}")
+    p, ranks, dist = _core.success_probability(
+        str(plan.province),
+        plan.year,
+        list(plan.gains),
+        draws=draws,
+        seed=seed,
+        lang=check_lang(lang),
+        **_target(plan.target),
+        **_se(se),
+    )
+    return SuccessProbability(probability=p, draws=draws, seed=seed, ranks=ranks, distribution=dist)
