@@ -134,7 +134,9 @@ def main() -> None:
     print(f"papikit whole pipeline (score + CIs + ranks, 4 levels, R={R}): {t_pk * 1000:.1f} ms")
     vals = indicator_values(df, fw)
     t_gemm = naive_gemm(vals, np.random.default_rng(0))
-    print(f"naive respondent-level GEMM ({R} x {df.height}) @ ({df.height} x {2 * (vals.width - 3)}): {t_gemm * 1000:.1f} ms")
+    print(
+        f"naive respondent-level GEMM ({R} x {df.height}) @ ({df.height} x {2 * (vals.width - 3)}): {t_gemm * 1000:.1f} ms"
+    )
     if not a.skip_svy:
         t_b, t_m = svy_run(vals, a.svy_items)
         per = t_m / a.svy_items

@@ -62,12 +62,14 @@ from papikit.simulation import (  # noqa: E402
     simulate,
     success_probability,
 )
-from papikit.targets import Group, TargetRank, Year  # noqa: E402
 from papikit.survey import PAPI_DESIGN, Design, Survey, SurveyResult, read_survey, synthetic_survey  # noqa: E402
+from papikit.targets import Group, TargetRank, Year  # noqa: E402
 
 __all__ = [
+    "PAPI_DESIGN",
     "CloseGap",
     "ColumnError",
+    "Design",
     "Framework",
     "FrameworkError",
     "Gaps",
@@ -84,7 +86,9 @@ __all__ = [
     "Sensitivity",
     "Simulation",
     "SuccessProbability",
+    "Survey",
     "SurveyError",
+    "SurveyResult",
     "TargetRank",
     "Unit2025",
     "UnknownCodeError",
@@ -109,15 +113,11 @@ __all__ = [
     "provinces",
     "published",
     "rank",
+    "read_survey",
     "sensitivity",
     "simulate",
     "success_probability",
+    "synthetic_survey",
     "trend",
     "unit_2025",
-    "PAPI_DESIGN",
-    "Design",
-    "Survey",
-    "SurveyResult",
-    "read_survey",
-    "synthetic_survey",
 ]

@@ -156,6 +156,7 @@ def success_probability(
     seed: int = 0,
     lang: str = "en",
 ) -> tuple[float, pl.DataFrame, pl.DataFrame]: ...
+
 # survey
 class SurveyScores:
     year: int

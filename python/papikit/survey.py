@@ -100,7 +100,7 @@ class SurveyResult:
     result's confidence ``level`` (``n_missing``: children left out and renormalised).
     """
 
-    _native: Any = field(repr=False)
+    _native: _core.SurveyScores = field(repr=False)
     lang: Lang = "en"
 
     @property
@@ -144,7 +144,9 @@ class SurveyResult:
     def totals(self) -> pl.DataFrame:
         return self.table("total")
 
-    def ranks(self, level: LevelName = "total", *, ci_level: float | None = None, top: int | None = None) -> pl.DataFrame:
+    def ranks(
+        self, level: LevelName = "total", *, ci_level: float | None = None, top: int | None = None
+    ) -> pl.DataFrame:
         """Ranks with equal-tailed rank intervals, performance group and P(group).
 
         Columns ``province, name, code, estimate, rank, rank_low, rank_high, group, p_group``
@@ -208,7 +210,9 @@ class Survey:
     63
     """
 
-    __slots__ = ("_df", "_design")
+    __slots__ = ("_design", "_df")
+    _df: pl.DataFrame
+    _design: Design
 
     def __init__(self, df: pl.DataFrame, *, design: Design) -> None:
         if not isinstance(df, pl.DataFrame):
@@ -338,11 +342,12 @@ def read_survey(path: str | Path, *, keep_labels: bool = True) -> pl.DataFrame:
                 if var in df.columns:
                     m = {float(k): str(v) for k, v in mapping.items()}
                     extra.append(
-                        pl.col(var).cast(pl.Float64).replace_strict(m, default=None, return_dtype=pl.String).alias(f"{var}__label")
+                        pl.col(var)
+                        .cast(pl.Float64)
+                        .replace_strict(m, default=None, return_dtype=pl.String)
+                        .alias(f"{var}__label")
                     )
             if extra:
                 df = df.with_columns(extra)
         return df
-    raise _core.InvalidArgumentError(
-        f"invalid value for path: {str(p)!r}; use a .parquet, .csv, .dta or .sav file"
-    )
+    raise _core.InvalidArgumentError(f"invalid value for path: {str(p)!r}; use a .parquet, .csv, .dta or .sav file")

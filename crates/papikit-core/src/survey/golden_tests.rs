@@ -6,7 +6,6 @@
 use super::*;
 use crate::csv::Table;
 use crate::frame::{build, col_f64};
-use polars::prelude::*;
 
 const DATA: &str = include_str!("../../../../tests/golden/survey/data.csv");
 const GOLDEN: &str = include_str!("../../../../tests/golden/survey/golden_means.csv");

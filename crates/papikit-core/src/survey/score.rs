@@ -198,7 +198,7 @@ fn normal_draws(est: &Array2<f64>, se: &Array2<f64>, r: usize, seed: u64) -> Arr
     let slabs: Vec<Array2<f64>> = (0..r)
         .into_par_iter()
         .map(|i| {
-            let mut rng = ChaCha8Rng::seed_from_u64(seed ^ 0x5eed_0f_4a4e_4b);
+            let mut rng = ChaCha8Rng::seed_from_u64(seed ^ 0x5eed_0f4a_4e4b);
             rng.set_stream(i as u64);
             let mut a = Array2::<f64>::zeros((m, nd));
             for j in 0..m {

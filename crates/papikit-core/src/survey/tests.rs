@@ -3,7 +3,6 @@
 use super::*;
 use crate::frame::{build, col_f64, col_str};
 use crate::framework::builtin;
-use polars::prelude::*;
 
 fn papi_design() -> Design {
     Design::new("province")
