@@ -203,7 +203,7 @@ class Gaps:
         >>> import papikit as pk
         >>> a = pk.gaps("Đắk Lắk", 2023).by_agency()
         >>> a.filter(pl.col("agency_code") == "y_te")["measure"].to_list()
-        ['d6', 'd4']
+        ['d4', 'd6']
         """
         return _core.by_agency(self.table, _agency_frame(agencies), lang=self.lang)
 
@@ -487,10 +487,15 @@ def merged(
     Examples
     --------
     >>> import papikit as pk
-    >>> pk.merged(2023)
-    Traceback (most recent call last):
-    ...
-    papikit._core.InvalidArgumentError: invalid value for weights: ...
+    >>> try:
+    ...     pk.merged(2023)
+    ... except pk.InvalidArgumentError as e:
+    ...     print("never uses equal weights" in str(e))
+    True
+    >>> w = {c: 1.0 for c in pk.crosswalk_2025()["code"]}
+    >>> m = pk.merged(2023, weights=w)
+    >>> m.scores.height, m.weights.filter(pl.col("unit_code") == 66)["weight"].to_list()
+    (34, [0.5, 0.5])
     """
     lang = check_lang(lang)
     if weights is None:

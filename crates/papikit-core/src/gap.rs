@@ -111,6 +111,15 @@ enum Selector {
     Position(u32),
 }
 
+/// What is missing, for `PapiError::NoData` ("total score", or "total score (survey)").
+pub(crate) fn total_what(source: &str) -> String {
+    if source == "published" {
+        "total score".into()
+    } else {
+        format!("total score ({source})")
+    }
+}
+
 fn name_of(code: u16) -> String {
     registry()
         .ok()
@@ -223,7 +232,7 @@ pub fn gaps(table: &ScoreTable, province: u16, against: &Against, level: f64) ->
         return Err(PapiError::NoData {
             province: pname,
             year: table.year,
-            what: format!("{} total", table.source),
+            what: crate::gap::total_what(&table.source),
         });
     }
     let reg = registry()?;
@@ -285,7 +294,7 @@ pub fn gaps(table: &ScoreTable, province: u16, against: &Against, level: f64) ->
                     return Err(PapiError::NoData {
                         province: name_of(c),
                         year: table.year,
-                        what: format!("{} total (peer)", table.source),
+                        what: format!("{} (peer)", total_what(&table.source)),
                     });
                 }
                 if !members.contains(&i) {
@@ -320,7 +329,7 @@ pub fn gaps(table: &ScoreTable, province: u16, against: &Against, level: f64) ->
                 return Err(PapiError::NoData {
                     province: pname.clone(),
                     year: other.year,
-                    what: format!("{} total", other.source),
+                    what: crate::gap::total_what(&other.source),
                 });
             }
             (

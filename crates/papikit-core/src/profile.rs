@@ -85,7 +85,7 @@ pub fn profile(
                 .map(|x| x.name_vi.clone())
                 .unwrap_or_else(|| province.to_string()),
             year: table.year,
-            what: format!("{} total", table.source),
+            what: crate::gap::total_what(&table.source),
         });
     }
     let rid = reg.by_code(province).map(|x| x.region_id);

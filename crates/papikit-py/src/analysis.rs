@@ -175,9 +175,11 @@ pub fn gap_table<'py>(
     region_stat: &str,
     level: f64,
     lang: &str,
-    table: Option<PyScoreTable>,
-    other_table: Option<PyScoreTable>,
+    table: Option<Bound<'py, PyScoreTable>>,
+    other_table: Option<Bound<'py, PyScoreTable>>,
 ) -> PyResult<(PyDataFrame, Bound<'py, PyDict>)> {
+    let table = table.map(|t| t.get().0.clone());
+    let other_table = other_table.map(|t| t.get().0.clone());
     let lang = Lang::parse(lang).py()?;
     let code = code_of(province)?;
     let bad = |m: String| {
@@ -213,7 +215,7 @@ pub fn gap_table<'py>(
         }
         "year" => {
             let t = match other_table {
-                Some(t) => t.0,
+                Some(t) => t,
                 None => {
                     let y = other_year.ok_or_else(|| bad("year missing".into()))?;
                     if table.is_some() {
@@ -230,7 +232,7 @@ pub fn gap_table<'py>(
     };
     let (df, res) = run(py, || {
         let t = match table {
-            Some(t) => t.0,
+            Some(t) => t,
             None => ScoreTable::from_published(year)?,
         };
         let r = gaps(&t, code, &against, level)?;
@@ -267,19 +269,21 @@ pub fn profile_table<'py>(
     previous_year: Option<i64>,
     margin: u32,
     lang: &str,
-    table: Option<PyScoreTable>,
-    previous_table: Option<PyScoreTable>,
+    table: Option<Bound<'py, PyScoreTable>>,
+    previous_table: Option<Bound<'py, PyScoreTable>>,
 ) -> PyResult<(PyDataFrame, Bound<'py, PyDict>)> {
+    let table = table.map(|t| t.get().0.clone());
+    let previous_table = previous_table.map(|t| t.get().0.clone());
     let lang = Lang::parse(lang).py()?;
     let code = code_of(province)?;
     let published_source = table.is_none();
     let (df, pr) = run(py, || {
         let t = match table {
-            Some(t) => t.0,
+            Some(t) => t,
             None => ScoreTable::from_published(year)?,
         };
         let prev = match previous_table {
-            Some(p) => Some(p.0),
+            Some(p) => Some(p),
             None if published_source => {
                 let py_ = previous_year.unwrap_or(year - 1);
                 if py_ >= papikit_core::published::FIRST_YEAR as i64 {
