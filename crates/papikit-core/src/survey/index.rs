@@ -241,11 +241,21 @@ pub fn evaluate(
     let mut missing = Array2::<u32>::zeros((m, nd));
     let z = normalise(plan, est, norm);
     let (so, dof, io) = (plan.sub_offset(), plan.dim_offset(), plan.ind_offset());
+    let mut sum = vec![0.0; plan.subs.len()];
+    let mut cnt = vec![0u32; plan.subs.len()];
+    let mut tot = vec![0u32; plan.subs.len()];
+    let mut dsum = vec![0.0; plan.dims.len()];
+    let mut dcnt = vec![0u32; plan.dims.len()];
+    let n_sub: Vec<u32> = (0..plan.dims.len())
+        .map(|k| plan.subs.iter().filter(|s| s.dim == k).count() as u32)
+        .collect();
     for d in 0..nd {
         // Sub-dimensions.
-        let mut sum = vec![0.0; plan.subs.len()];
-        let mut cnt = vec![0u32; plan.subs.len()];
-        let mut tot = vec![0u32; plan.subs.len()];
+        sum.fill(0.0);
+        cnt.fill(0);
+        tot.fill(0);
+        dsum.fill(0.0);
+        dcnt.fill(0);
         for (j, ind) in plan.indicators.iter().enumerate() {
             out[[io + j, d]] = est[[j, d]];
             tot[ind.sub] += 1;
@@ -254,8 +264,6 @@ pub fn evaluate(
                 cnt[ind.sub] += 1;
             }
         }
-        let mut dsum = vec![0.0; plan.dims.len()];
-        let mut dcnt = vec![0u32; plan.dims.len()];
         for (s, sub) in plan.subs.iter().enumerate() {
             missing[[so + s, d]] = tot[s] - cnt[s];
             if cnt[s] > 0 {
@@ -268,10 +276,9 @@ pub fn evaluate(
         let mut tsum = 0.0;
         let mut tcnt = 0u32;
         for (k, _) in plan.dims.iter().enumerate() {
-            let n_sub = plan.subs.iter().filter(|s| s.dim == k).count() as u32;
-            missing[[dof + k, d]] = n_sub - dcnt[k];
+            missing[[dof + k, d]] = n_sub[k] - dcnt[k];
             if dcnt[k] > 0 {
-                let v = dsum[k] * n_sub as f64 / dcnt[k] as f64;
+                let v = dsum[k] * n_sub[k] as f64 / dcnt[k] as f64;
                 out[[dof + k, d]] = v;
                 tsum += v;
                 tcnt += 1;

@@ -254,29 +254,48 @@ pub fn rep_se(
     mse: bool,
 ) -> Array2<f64> {
     let r = draws.shape()[0];
-    let centre = if mse {
-        full.clone()
-    } else {
-        let mut s = Array2::<f64>::zeros(full.raw_dim());
-        for i in 0..r {
-            s += &draws.index_axis(Axis(0), i);
+    let (m, nd) = full.dim();
+    // One measure per task; each sums over replicates in order, so threads do not change results.
+    let rows: Vec<Vec<f64>> = (0..m)
+        .into_par_iter()
+        .map(|j| {
+            let centre: Vec<f64> = if mse {
+                full.row(j).to_vec()
+            } else {
+                let mut s = vec![0.0; nd];
+                for i in 0..r {
+                    let row = draws.index_axis(Axis(0), i);
+                    for (a, &x) in s.iter_mut().zip(row.row(j).iter()) {
+                        *a += x;
+                    }
+                }
+                s.iter().map(|x| x / r.max(1) as f64).collect()
+            };
+            let mut v = vec![0.0; nd];
+            for i in 0..r {
+                let rs = rscales.get(i).copied().unwrap_or(1.0);
+                let row = draws.index_axis(Axis(0), i);
+                for ((a, &x), &c) in v.iter_mut().zip(row.row(j).iter()).zip(centre.iter()) {
+                    *a += rs * (x - c) * (x - c);
+                }
+            }
+            v.iter()
+                .zip(full.row(j).iter())
+                .map(|(&v, &f)| {
+                    if f.is_nan() {
+                        f64::NAN
+                    } else {
+                        (scale * v).max(0.0).sqrt()
+                    }
+                })
+                .collect()
+        })
+        .collect();
+    let mut out = Array2::<f64>::zeros((m, nd));
+    for (j, row) in rows.iter().enumerate() {
+        for (d, &x) in row.iter().enumerate() {
+            out[[j, d]] = x;
         }
-        s / r.max(1) as f64
-    };
-    let mut v = Array2::<f64>::zeros(full.raw_dim());
-    for i in 0..r {
-        let rs = rscales.get(i).copied().unwrap_or(1.0);
-        ndarray::Zip::from(&mut v)
-            .and(&draws.index_axis(Axis(0), i))
-            .and(&centre)
-            .for_each(|v, &x, &c| *v += rs * (x - c) * (x - c));
     }
-    ndarray::Zip::from(&mut v).and(full).for_each(|v, &f| {
-        *v = if f.is_nan() {
-            f64::NAN
-        } else {
-            (scale * *v).max(0.0).sqrt()
-        };
-    });
-    v
+    out
 }

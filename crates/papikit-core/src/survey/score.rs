@@ -217,6 +217,76 @@ fn normal_draws(est: &Array2<f64>, se: &Array2<f64>, r: usize, seed: u64) -> Arr
     stack(&slabs, m, nd)
 }
 
+/// Fused replicate kernel: for each replicate (in parallel, each writing its own contiguous slab),
+/// the domain sums `sum_c factor[psu_c] * cells` of every item, the ratio estimates, and the whole
+/// index. Memory: the (replicates x measures x provinces) result only.
+fn replicate_scores(
+    cells: &CellSums,
+    f: &replicate::Factors,
+    full: &Array2<f64>,
+    plan: &Plan,
+    norm: Normalisation,
+    m: usize,
+) -> Result<Array3<f64>> {
+    let r = f.factors.nrows();
+    let (k, nd) = full.dim();
+    let mut out = Array3::<f64>::zeros((r, m, nd));
+    let slab = m * nd;
+    let buf = out
+        .as_slice_mut()
+        .ok_or_else(|| PapiError::InvalidArgument {
+            argument: "replicates".into(),
+            message: "internal layout error".into(),
+        })?;
+    // Per-domain cell sums as contiguous (cells x items) slices.
+    let dom: Vec<(&[u32], Vec<f64>, Vec<f64>)> = cells
+        .domains
+        .iter()
+        .map(|dc| {
+            (
+                dc.psus.as_slice(),
+                dc.num.iter().copied().collect(),
+                dc.den.iter().copied().collect(),
+            )
+        })
+        .collect();
+    buf.par_chunks_mut(slab.max(1)).enumerate().for_each_init(
+        || (Array2::<f64>::zeros((k, nd)), vec![0.0; k], vec![0.0; k]),
+        |(theta, nv, wv), (i, dst)| {
+            let fac = f.factors.row(i);
+            for (d, (psus, num, den)) in dom.iter().enumerate() {
+                nv.fill(0.0);
+                wv.fill(0.0);
+                for (c, &p) in psus.iter().enumerate() {
+                    let x = fac[p as usize];
+                    let nrow = &num[c * k..(c + 1) * k];
+                    let drow = &den[c * k..(c + 1) * k];
+                    for ((a, b), (&y, &z)) in nv
+                        .iter_mut()
+                        .zip(wv.iter_mut())
+                        .zip(nrow.iter().zip(drow.iter()))
+                    {
+                        *a += x * y;
+                        *b += x * z;
+                    }
+                }
+                for kk in 0..k {
+                    theta[[kk, d]] = if wv[kk] > 0.0 {
+                        nv[kk] / wv[kk]
+                    } else {
+                        full[[kk, d]]
+                    };
+                }
+            }
+            let (e, _) = index::evaluate(plan, theta.view(), norm);
+            for (o, v) in dst.iter_mut().zip(e.iter()) {
+                *o = *v;
+            }
+        },
+    );
+    Ok(out)
+}
+
 fn stack(slabs: &[Array2<f64>], m: usize, nd: usize) -> Array3<f64> {
     let mut out = Array3::<f64>::zeros((slabs.len(), m, nd));
     for (i, s) in slabs.iter().enumerate() {
@@ -278,20 +348,32 @@ pub fn score(
             }
         }
         method => {
-            let rep_ind = match method {
+            let dr = match method {
                 Method::Supplied => {
-                    let s = ix
+                    let sup = ix
                         .supplied
                         .as_ref()
                         .ok_or_else(|| PapiError::InvalidArgument {
                             argument: "method".into(),
                             message: "\"supplied\" needs replicate_weights= in the design".into(),
                         })?;
-                    scale = s.scale;
-                    mse = s.mse;
-                    let d = replicate::supplied_estimates(&cells, &full_ind)?;
-                    rscales = vec![1.0; d.shape()[0]];
-                    d
+                    scale = sup.scale;
+                    mse = sup.mse;
+                    let rep_ind = replicate::supplied_estimates(&cells, &full_ind)?;
+                    let r = rep_ind.shape()[0];
+                    rscales = vec![1.0; r];
+                    let slabs: Vec<Array2<f64>> = (0..r)
+                        .into_par_iter()
+                        .map(|i| {
+                            index::evaluate(
+                                &plan,
+                                rep_ind.index_axis(Axis(0), i),
+                                opts.normalisation,
+                            )
+                            .0
+                        })
+                        .collect();
+                    stack(&slabs, m, nd)
                 }
                 _ => {
                     let f = if method == Method::Jackknife {
@@ -302,17 +384,9 @@ pub fn score(
                     scale = f.scale;
                     rscales = f.rscales.clone();
                     mse = f.mse;
-                    replicate::replicate_estimates(&cells, &f, &full_ind)
+                    replicate_scores(&cells, &f, &full_ind, &plan, opts.normalisation, m)?
                 }
             };
-            let r = rep_ind.shape()[0];
-            let slabs: Vec<Array2<f64>> = (0..r)
-                .into_par_iter()
-                .map(|i| {
-                    index::evaluate(&plan, rep_ind.index_axis(Axis(0), i), opts.normalisation).0
-                })
-                .collect();
-            let dr = stack(&slabs, m, nd);
             se = replicate::rep_se(&dr, &estimate, scale, &rscales, mse);
             draws = Some(dr);
         }
@@ -405,8 +479,16 @@ impl SurveyScores {
         let (m, nd) = self.estimate.dim();
         let mut lo = Array2::<f64>::from_elem((m, nd), f64::NAN);
         let mut hi = lo.clone();
+        let mut cache: Vec<(f64, f64)> = Vec::new();
         for d in 0..nd {
-            let t = estimate::t_quantile(level, self.df[d])?;
+            let t = match cache.iter().find(|(df, _)| *df == self.df[d]) {
+                Some(&(_, t)) => t,
+                None => {
+                    let t = estimate::t_quantile(level, self.df[d])?;
+                    cache.push((self.df[d], t));
+                    t
+                }
+            };
             for j in 0..m {
                 let (e, s) = (self.estimate[[j, d]], self.se[[j, d]]);
                 if !e.is_nan() && !s.is_nan() {
@@ -456,21 +538,21 @@ impl SurveyScores {
                 let mut hist = vec![0u32; nd * w];
                 let mut in_group = vec![0usize; nd];
                 let mut in_top = vec![0usize; nd];
-                let mut idx: Vec<usize> = Vec::with_capacity(nd);
-                let mut vals = vec![0.0f64; nd];
+                let mut pairs: Vec<(f64, u32)> = Vec::with_capacity(nd);
                 let mut bounds_for = usize::MAX;
                 let mut bounds = [0u32; 4];
                 for i in 0..r {
-                    idx.clear();
+                    pairs.clear();
+                    let slab = draws.index_axis(Axis(0), i);
+                    let row = slab.row(j);
                     for &d in &valid {
-                        let v = draws[[i, j, d]];
+                        let v = row[d];
                         if !v.is_nan() {
-                            vals[d] = v;
-                            idx.push(d);
+                            pairs.push((v, d as u32));
                         }
                     }
-                    idx.sort_unstable_by(|&a, &b| vals[b].total_cmp(&vals[a]));
-                    let nr = idx.len();
+                    pairs.sort_unstable_by(|a, b| b.0.total_cmp(&a.0));
+                    let nr = pairs.len();
                     if nr != bounds_for {
                         let gs = group_sizes(nr);
                         let mut acc = 0u32;
@@ -482,13 +564,14 @@ impl SurveyScores {
                     }
                     let mut prev = f64::NAN;
                     let mut prev_rank = 0u32;
-                    for (pos, &d) in idx.iter().enumerate() {
-                        let rk = if pos > 0 && vals[d] == prev {
+                    for (pos, &(v, d)) in pairs.iter().enumerate() {
+                        let d = d as usize;
+                        let rk = if pos > 0 && v == prev {
                             prev_rank
                         } else {
                             pos as u32 + 1
                         };
-                        prev = vals[d];
+                        prev = v;
                         prev_rank = rk;
                         hist[d * w + rk as usize] += 1;
                         if let Some(g) = groups[d] {
