@@ -325,3 +325,71 @@ pub fn jacobian(plan: &Plan, est: ArrayView2<f64>) -> Vec<Array2<f64>> {
         })
         .collect()
 }
+
+/// Scratch buffers for [`evaluate_into`].
+#[derive(Debug, Clone, Default)]
+pub struct Scratch {
+    z: Vec<f64>,
+    sum: Vec<f64>,
+    cnt: Vec<u32>,
+    dsum: Vec<f64>,
+    dcnt: Vec<u32>,
+}
+
+/// [`evaluate`] without the missing counts, on flat row-major slices: `est` is (indicators x
+/// domains), `out` is (measures x domains). Same arithmetic in the same order as `evaluate`.
+pub fn evaluate_into(
+    plan: &Plan,
+    est: ArrayView2<f64>,
+    norm: Normalisation,
+    out: &mut [f64],
+    s: &mut Scratch,
+) {
+    let nd = est.ncols();
+    let (ns, ndim) = (plan.subs.len(), plan.dims.len());
+    let z = normalise(plan, est, norm);
+    s.z.clear();
+    s.z.extend(z.iter().copied());
+    s.sum.resize(ns, 0.0);
+    s.cnt.resize(ns, 0);
+    s.dsum.resize(ndim, 0.0);
+    s.dcnt.resize(ndim, 0);
+    let (so, io) = (plan.sub_offset(), plan.ind_offset());
+    out.fill(f64::NAN);
+    for d in 0..nd {
+        s.sum.fill(0.0);
+        s.cnt.fill(0);
+        s.dsum.fill(0.0);
+        s.dcnt.fill(0);
+        for (j, ind) in plan.indicators.iter().enumerate() {
+            out[(io + j) * nd + d] = est[[j, d]];
+            let zz = s.z[j * nd + d];
+            if !zz.is_nan() {
+                s.sum[ind.sub] += zz;
+                s.cnt[ind.sub] += 1;
+            }
+        }
+        for (k, sub) in plan.subs.iter().enumerate() {
+            if s.cnt[k] > 0 {
+                let v = (1.0 + 9.0 * s.sum[k] / s.cnt[k] as f64) / sub.n_in_dim as f64;
+                out[(so + k) * nd + d] = v;
+                s.dsum[sub.dim] += v;
+                s.dcnt[sub.dim] += 1;
+            }
+        }
+        let mut tsum = 0.0;
+        let mut tcnt = 0u32;
+        for k in 0..ndim {
+            if s.dcnt[k] > 0 {
+                let n_sub = plan.subs.iter().filter(|x| x.dim == k).count() as f64;
+                let v = s.dsum[k] * n_sub / s.dcnt[k] as f64;
+                out[(1 + k) * nd + d] = v;
+                tsum += v;
+                tcnt += 1;
+            }
+        }
+        if tcnt > 0 {
+            out[d] = tsum * ndim as f64 / tcnt as f64;
+        }
+    }
+}

@@ -251,8 +251,15 @@ fn replicate_scores(
         })
         .collect();
     buf.par_chunks_mut(slab.max(1)).enumerate().for_each_init(
-        || (Array2::<f64>::zeros((k, nd)), vec![0.0; k], vec![0.0; k]),
-        |(theta, nv, wv), (i, dst)| {
+        || {
+            (
+                Array2::<f64>::zeros((k, nd)),
+                vec![0.0; k],
+                vec![0.0; k],
+                index::Scratch::default(),
+            )
+        },
+        |(theta, nv, wv, scratch), (i, dst)| {
             let fac = f.factors.row(i);
             for (d, (psus, num, den)) in dom.iter().enumerate() {
                 nv.fill(0.0);
@@ -278,10 +285,7 @@ fn replicate_scores(
                     };
                 }
             }
-            let (e, _) = index::evaluate(plan, theta.view(), norm);
-            for (o, v) in dst.iter_mut().zip(e.iter()) {
-                *o = *v;
-            }
+            index::evaluate_into(plan, theta.view(), norm, dst, scratch);
         },
     );
     Ok(out)

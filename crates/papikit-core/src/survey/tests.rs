@@ -528,3 +528,37 @@ impl Design {
         x
     }
 }
+
+#[test]
+fn evaluate_into_equals_evaluate() {
+    let fw = builtin(2023).unwrap();
+    let plan = index::Plan::from_framework(&fw).unwrap();
+    let k = plan.indicators.len();
+    let mut est = ndarray::Array2::<f64>::zeros((k, 7));
+    for j in 0..k {
+        for d in 0..7 {
+            let i = plan.indicators[j].clone();
+            est[[j, d]] = if (j + d) % 11 == 0 {
+                f64::NAN
+            } else {
+                i.lo + (i.hi - i.lo) * (((j * 7 + d * 13) % 17) as f64 / 17.0)
+            };
+        }
+    }
+    for norm in [
+        Normalisation::Goalposts,
+        Normalisation::MinMax,
+        Normalisation::ZScore,
+    ] {
+        let (a, _) = index::evaluate(&plan, est.view(), norm);
+        let mut out = vec![0.0; a.len()];
+        let mut s = index::Scratch::default();
+        index::evaluate_into(&plan, est.view(), norm, &mut out, &mut s);
+        for (x, y) in a.iter().zip(out.iter()) {
+            assert!(
+                x.to_bits() == y.to_bits() || (x.is_nan() && y.is_nan()),
+                "{x} {y}"
+            );
+        }
+    }
+}
