@@ -63,11 +63,14 @@ from papikit.simulation import (  # noqa: E402
     simulate,
     success_probability,
 )
+from papikit.survey import PAPI_DESIGN, Design, Survey, SurveyResult, read_survey, synthetic_survey  # noqa: E402
 from papikit.targets import Group, TargetRank, Year  # noqa: E402
 
 __all__ = [
+    "PAPI_DESIGN",
     "CloseGap",
     "ColumnError",
+    "Design",
     "Framework",
     "FrameworkError",
     "Gaps",
@@ -84,7 +87,9 @@ __all__ = [
     "Sensitivity",
     "Simulation",
     "SuccessProbability",
+    "Survey",
     "SurveyError",
+    "SurveyResult",
     "TargetRank",
     "Unit2025",
     "UnknownCodeError",
@@ -109,11 +114,13 @@ __all__ = [
     "provinces",
     "published",
     "rank",
+    "read_survey",
     "report",
     "report_html",
     "sensitivity",
     "simulate",
     "success_probability",
+    "synthetic_survey",
     "trend",
     "unit_2025",
 ]

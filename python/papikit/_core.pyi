@@ -156,3 +156,59 @@ def success_probability(
     seed: int = 0,
     lang: str = "en",
 ) -> tuple[float, pl.DataFrame, pl.DataFrame]: ...
+
+# survey
+class SurveyScores:
+    year: int
+    framework: str
+    method: str
+    normalisation: str
+    level: float
+    n_replicates: int
+    seed: int
+    rank_draws: str
+    provinces: list[int]
+    def frame(self, level: str, *, ci_level: float, lang: str = "en") -> pl.DataFrame: ...
+    def ranks(self, level: str, *, ci_level: float, top: int | None = None, lang: str = "en") -> pl.DataFrame: ...
+    def replicates(self, level: str) -> tuple[list[str], Any]: ...
+    def score_table(self) -> ScoreTable: ...
+
+def survey_score(
+    df: pl.DataFrame,
+    framework: Framework,
+    *,
+    domain: str,
+    strata: str | None = None,
+    psu: str | None = None,
+    weight: str | None = None,
+    fpc: str | None = None,
+    replicate_weights: list[str] | None = None,
+    replicate_scale: float | None = None,
+    replicate_mse: bool = False,
+    lonely_psu: str = "adjust",
+    method: str = "bootstrap",
+    replicates: int = 1000,
+    seed: int = 1,
+    level: float = 0.9,
+    normalisation: str = "goalposts",
+    year: int | None = None,
+) -> SurveyScores: ...
+def survey_domain_means(
+    df: pl.DataFrame,
+    items: list[str],
+    *,
+    domain: str,
+    strata: str | None = None,
+    psu: str | None = None,
+    weight: str | None = None,
+    fpc: str | None = None,
+    replicate_weights: list[str] | None = None,
+    replicate_scale: float | None = None,
+    replicate_mse: bool = False,
+    lonely_psu: str = "adjust",
+    method: str = "taylor",
+    replicates: int = 1000,
+    seed: int = 1,
+    level: float = 0.9,
+) -> pl.DataFrame: ...
+def synthetic_survey(year: int, *, seed: int = 0, scale: float = 1.0) -> pl.DataFrame: ...

@@ -22,6 +22,7 @@ pub mod registry;
 pub mod scores;
 pub mod sensitivity;
 pub mod simulate;
+pub mod survey;
 pub mod text;
 pub mod trend;
 

@@ -10,6 +10,7 @@ mod framework;
 mod published;
 mod registry;
 mod simulation;
+mod survey;
 
 #[pymodule]
 fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
@@ -20,5 +21,6 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     framework::register(m)?;
     analysis::register(m)?;
     simulation::register(m)?;
+    survey::register(m)?;
     Ok(())
 }
