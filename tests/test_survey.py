@@ -165,3 +165,26 @@ def test_bit_identical_for_1_and_2_threads() -> None:
         p = subprocess.run([sys.executable, "-c", _THREADS_SCRIPT], env=env, capture_output=True, text=True, check=True)
         out.append(p.stdout.strip())
     assert out[0] == out[1] and len(out[0]) == 64
+
+
+def test_units_2025_are_re_estimated_as_domains() -> None:
+    """Issue 4 item 5: the 34 units of 2025 re-estimated from microdata as domains of the same design.
+    A unit with one member (Hà Nội) reproduces that province exactly; a merged unit's indicator
+    estimate is a weighted mean of its members' and so lies between them."""
+    df = pk.synthetic_survey(2023, seed=3, scale=0.5)
+    s = pk.Survey(df, design=pk.PAPI_DESIGN)
+    fw = pk.framework(2023)
+    p63 = s.score(fw, method="taylor", year=2023)
+    p34 = s.score(fw, method="taylor", year=2023, units=34)
+    assert p34.totals.height == 34
+    assert set(p34.totals["province"].to_list()) == set(pk.provinces(era=2025)["code"].to_list())
+    hn63 = p63.totals.filter(pl.col("province") == 1)["estimate"][0]
+    hn34 = p34.totals.filter(pl.col("province") == 1)["estimate"][0]
+    assert hn34 == pytest.approx(hn63, rel=1e-12)
+    ind63, ind34 = p63.indicators, p34.indicators
+    for code in ("d8_internet_at_home", "d4_bribe_needed_state_job"):
+        members = ind63.filter((pl.col("code") == code) & pl.col("province").is_in([54, 66]))["estimate"]
+        unit = ind34.filter((pl.col("code") == code) & (pl.col("province") == 66))["estimate"][0]
+        assert members.min() - 1e-9 <= unit <= members.max() + 1e-9  # type: ignore[operator]
+    with pytest.raises(pk.InvalidArgumentError):
+        s.score(fw, units=35)  # type: ignore[arg-type]

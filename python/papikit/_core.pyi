@@ -192,6 +192,7 @@ def survey_score(
     level: float = 0.9,
     normalisation: str = "goalposts",
     year: int | None = None,
+    units_2025: bool = False,
 ) -> SurveyScores: ...
 def survey_domain_means(
     df: pl.DataFrame,

@@ -29,6 +29,7 @@ import polars as pl
 from papikit import _core
 from papikit._display import Lang, check_lang, frame_html
 from papikit.framework import Framework
+from papikit.registry import province
 
 if TYPE_CHECKING:
     import numpy as np
@@ -195,6 +196,18 @@ class SurveyResult:
         )
 
 
+def _to_units_2025(df: pl.DataFrame, kwargs: dict[str, Any]) -> tuple[pl.DataFrame, dict[str, Any]]:
+    """Map the domain column (province codes or names) to the code of the 2025 unit."""
+    col = kwargs["domain"]
+    if col not in df.columns:
+        raise _core.ColumnError(f"column {col!r} not found in the table; it is the design's domain column")
+    values = df.get_column(col).unique().drop_nulls().to_list()
+    mapping = {v: province(v).unit_2025 for v in values}
+    unit_col = f"{col}_unit_2025"
+    out = df.with_columns(pl.col(col).replace_strict(mapping, return_dtype=pl.Int32, default=None).alias(unit_col))
+    return out, {**kwargs, "domain": unit_col}
+
+
 class Survey:
     """Survey microdata with its design.
 
@@ -244,19 +257,41 @@ class Survey:
         level: float = 0.90,
         normalisation: Normalisation = "goalposts",
         year: int | None = None,
+        units: Literal[63, 34] = 63,
         lang: Lang = "en",
     ) -> SurveyResult:
-        """Indicator, sub-dimension, dimension and total scores per province with uncertainty."""
+        """Indicator, sub-dimension, dimension and total scores per province with uncertainty.
+
+        ``units=34`` re-estimates everything on the 34 provincial units of 1 July 2025: each
+        respondent's province is mapped to the unit it joined, and the units are estimated as
+        domains of the same design (strata and PSUs unchanged), so no weights need to be chosen.
+
+        Examples
+        --------
+        >>> import papikit as pk
+        >>> s = pk.Survey(pk.synthetic_survey(2023, seed=1, scale=0.3), design=pk.PAPI_DESIGN)
+        >>> r = s.score(pk.framework(2023), replicates=50, year=2023, units=34)
+        >>> r.totals.height, "Đắk Lắk" in s.score(pk.framework(2023), replicates=50, units=34, lang="vi").totals["name"]
+        (34, True)
+        """
+        df, kwargs = self._df, self._design._kwargs()
+        if units == 34:
+            df, kwargs = _to_units_2025(df, kwargs)
+        elif units != 63:
+            raise _core.InvalidArgumentError(
+                f"invalid value for units: {units!r}; use 63 (provinces) or 34 (2025 units)"
+            )
         native = _core.survey_score(
-            self._df,
+            df,
             framework._native,
-            **self._design._kwargs(),
+            **kwargs,
             method=method,
             replicates=replicates,
             seed=seed,
             level=level,
             normalisation=normalisation,
             year=year,
+            units_2025=units == 34,
         )
         return SurveyResult(native, check_lang(lang))
 

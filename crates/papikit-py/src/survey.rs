@@ -139,7 +139,8 @@ impl PySurveyScores {
 #[pyfunction]
 #[pyo3(signature = (df, framework, *, domain, strata=None, psu=None, weight=None, fpc=None,
     replicate_weights=None, replicate_scale=None, replicate_mse=false, lonely_psu="adjust",
-    method="bootstrap", replicates=1000, seed=1, level=0.90, normalisation="goalposts", year=None))]
+    method="bootstrap", replicates=1000, seed=1, level=0.90, normalisation="goalposts", year=None,
+    units_2025=false))]
 #[allow(clippy::too_many_arguments)]
 pub fn survey_score(
     py: Python<'_>,
@@ -160,6 +161,7 @@ pub fn survey_score(
     level: f64,
     normalisation: &str,
     year: Option<u16>,
+    units_2025: bool,
 ) -> PyResult<PySurveyScores> {
     let d = design(
         domain,
@@ -179,6 +181,7 @@ pub fn survey_score(
         level,
         normalisation: Normalisation::parse(normalisation).py()?,
         year,
+        units_2025,
     };
     let df = df.0;
     let fw = framework.inner;

@@ -39,6 +39,9 @@ pub struct ScoreOptions {
     pub normalisation: Normalisation,
     /// Survey year recorded in the result (default: the framework's last year).
     pub year: Option<u16>,
+    /// Domains are the 34 provincial units of 1 July 2025 (domain labels are unit codes or names;
+    /// a pre-merger province name resolves to the unit it joined) instead of the 63 provinces.
+    pub units_2025: bool,
 }
 
 impl Default for ScoreOptions {
@@ -50,6 +53,7 @@ impl Default for ScoreOptions {
             level: 0.90,
             normalisation: Normalisation::Goalposts,
             year: None,
+            units_2025: false,
         }
     }
 }
@@ -66,6 +70,8 @@ pub struct SurveyScores {
     pub replicates: usize,
     pub seed: u64,
     pub provinces: Vec<u16>,
+    /// `provinces` holds codes of the 34 units of 2025 rather than of the 63 provinces.
+    pub units_2025: bool,
     pub domain_labels: Vec<String>,
     pub measures: Vec<Measure>,
     pub estimate: Array2<f64>,
@@ -89,14 +95,18 @@ pub struct SurveyScores {
     pub rank_draws_kind: String,
 }
 
-fn province_codes(labels: &[String], column: &str) -> Result<Vec<u16>> {
+fn province_codes(labels: &[String], column: &str, units_2025: bool) -> Result<Vec<u16>> {
     let reg = registry()?;
     labels
         .iter()
         .map(|l| {
-            let found = match l.trim().parse::<u16>() {
-                Ok(c) => reg.by_code(c).map(|p| p.code),
-                Err(_) => reg.lookup(l).ok().map(|p| p.code),
+            let found = if units_2025 {
+                reg.lookup_unit(l).ok().map(|u| u.code)
+            } else {
+                match l.trim().parse::<u16>() {
+                    Ok(c) => reg.by_code(c).map(|p| p.code),
+                    Err(_) => reg.lookup(l).ok().map(|p| p.code),
+                }
             };
             found.ok_or_else(|| PapiError::InvalidSurvey {
                 location: format!("domain {l:?} (column {column:?})"),
@@ -323,7 +333,7 @@ pub fn score(
         });
     }
     let ix = IndexedDesign::new(df, design)?;
-    let provinces = province_codes(&ix.domains, &design.domain)?;
+    let provinces = province_codes(&ix.domains, &design.domain, opts.units_2025)?;
     let plan = Plan::from_framework(fw)?;
     let cells = indicator_cells(df, &ix, &plan)?;
     let full_ind = cells.estimates();
@@ -433,6 +443,7 @@ pub fn score(
         replicates: draws.as_ref().map(|d| d.shape()[0]).unwrap_or(0),
         seed: opts.seed,
         provinces,
+        units_2025: opts.units_2025,
         domain_labels: ix.domains.clone(),
         measures: measures(&plan),
         df: estimate::domain_df(&ix, &cells),
@@ -697,15 +708,22 @@ impl SurveyScores {
     }
 }
 
-fn province_names(codes: &[u16], lang: crate::Lang) -> Vec<Option<String>> {
+fn province_names(codes: &[u16], units_2025: bool, lang: crate::Lang) -> Vec<Option<String>> {
     let reg = registry().ok();
+    let pick = |vi: &str, en: &str| match lang {
+        crate::Lang::Vi => vi.to_string(),
+        crate::Lang::En => en.to_string(),
+    };
     codes
         .iter()
         .map(|&c| {
-            reg.and_then(|r| r.by_code(c)).map(|p| match lang {
-                crate::Lang::Vi => p.name_vi.clone(),
-                crate::Lang::En => p.name_en.clone(),
-            })
+            if units_2025 {
+                reg.and_then(|r| r.unit_by_code(c))
+                    .map(|u| pick(&u.name_vi, &u.name_en))
+            } else {
+                reg.and_then(|r| r.by_code(c))
+                    .map(|p| pick(&p.name_vi, &p.name_en))
+            }
         })
         .collect()
 }
@@ -725,7 +743,7 @@ impl SurveyScores {
     /// n, n_missing (one row per province x measure, measures in framework order).
     pub fn frame(&self, level: Level, ci_level: f64, lang: crate::Lang) -> Result<DataFrame> {
         let (lo, hi) = self.ci(ci_level)?;
-        let names = province_names(&self.provinces, lang);
+        let names = province_names(&self.provinces, self.units_2025, lang);
         let ms = self.level_measures(level);
         let nd = self.provinces.len();
         let cap = ms.len() * nd;
@@ -789,7 +807,7 @@ impl SurveyScores {
     ) -> Result<DataFrame> {
         let ms = self.level_measures(level);
         let stats = self.ranks_of(&ms, ci_level, top)?;
-        let names = province_names(&self.provinces, lang);
+        let names = province_names(&self.provinces, self.units_2025, lang);
         let rows: Vec<&RankStat> = stats.iter().filter(|r| ms.contains(&r.measure)).collect();
         let h = rows.len();
         let u =

@@ -19,6 +19,7 @@ fn opts(method: Method, replicates: usize, level: f64) -> ScoreOptions {
         level,
         normalisation: Normalisation::Goalposts,
         year: Some(2023),
+        units_2025: false,
     }
 }
 
