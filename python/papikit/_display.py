@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import html
-from typing import Literal
+from typing import Any, Literal
 
 import polars as pl
 
@@ -46,3 +46,23 @@ def frame_html(df: pl.DataFrame, *, title: str | None = None, max_rows: int = 70
     more = f"<p>… {df.height - max_rows} more rows</p>" if df.height > max_rows else ""
     cap = f"<caption>{html.escape(title)}</caption>" if title else ""
     return f'<table class="papikit">{cap}<thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>{more}'
+
+
+class TableResult:
+    """Mixin for result objects that have ``to_polars()``: adds ``to_pandas()``."""
+
+    __slots__ = ()
+
+    def to_polars(self) -> pl.DataFrame:  # pragma: no cover - overridden
+        raise NotImplementedError
+
+    def to_pandas(self) -> Any:
+        """The result as a pandas DataFrame (needs ``pandas`` and ``pyarrow`` installed)."""
+        try:
+            return self.to_polars().to_pandas()
+        except ModuleNotFoundError as e:
+            from papikit import _core
+
+            raise _core.InvalidArgumentError(
+                f"to_pandas() needs pandas and pyarrow ({e.name} is missing): pip install pandas pyarrow"
+            ) from e

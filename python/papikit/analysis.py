@@ -15,7 +15,7 @@ from typing import Any, Literal
 import polars as pl
 
 from papikit import _core
-from papikit._display import Lang, check_lang, frame_html
+from papikit._display import Lang, TableResult, check_lang, frame_html
 from papikit.published import published
 from papikit.ranking import rank
 from papikit.registry import Province, province
@@ -60,7 +60,7 @@ def _pname(p: str | int | Province) -> str:
 
 
 @dataclass(frozen=True)
-class Profile:
+class Profile(TableResult):
     """Profile of one province in one year: one row per measure (see :func:`profile`)."""
 
     province: str
@@ -164,7 +164,7 @@ def profile(
 
 
 @dataclass(frozen=True)
-class Gaps:
+class Gaps(TableResult):
     """Gaps of one province to a reference (see :func:`gaps`)."""
 
     province: str
@@ -445,7 +445,7 @@ def trend(
 
 
 @dataclass(frozen=True)
-class Merged:
+class Merged(TableResult):
     """Published scores on the 34 units of July 2025 and the weights used."""
 
     year: int

@@ -14,11 +14,11 @@ from pathlib import Path
 import polars as pl
 
 from papikit import _core
-from papikit._display import frame_html
+from papikit._display import TableResult, frame_html
 from papikit._frames import to_core
 
 
-class Framework:
+class Framework(TableResult):
     """A validated, immutable PAPI framework.
 
     Examples

@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import polars as pl
 
 from papikit import _core
-from papikit._display import Lang, check_lang, frame_html
+from papikit._display import Lang, TableResult, check_lang, frame_html
 from papikit.framework import Framework
 from papikit.registry import province
 
@@ -93,7 +93,7 @@ PAPI_DESIGN = Design(domain="province", strata="province", psu="district", weigh
 
 
 @dataclass(frozen=True)
-class SurveyResult:
+class SurveyResult(TableResult):
     """Scores of every province on every level, with uncertainty (an immutable value).
 
     ``indicators``, ``subdimensions``, ``dimensions`` and ``totals`` are polars tables with columns
