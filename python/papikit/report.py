@@ -485,6 +485,9 @@ def report(
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as f:
             f.write(html)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)  # mkstemp creates 0600; give the report normal file permissions
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
