@@ -91,7 +91,7 @@ def test_optimize_rank_15(pub: pl.DataFrame) -> None:
     expected = r15 - own + 1e-4
     gain = plan.items["gain"].sum()
     assert gain == pytest.approx(expected, abs=1e-9)
-    assert gain == pytest.approx(r15 - 42.3265 + 1e-4, abs=5e-5)  # 42.3265 is the 4-d.p. rounding of 42.32653
+    assert gain == pytest.approx(r15 - 42.3265 + 1e-4, abs=5e-5)  # published total is rounded to 4 d.p.
     assert plan.total_cost == pytest.approx(expected, abs=1e-9)  # unit costs
     assert plan.rank_after == 15 and plan.epsilon == 1e-4
     # caps: the best observed score on each dimension that year, never above 10
@@ -162,7 +162,7 @@ def test_success_probability_converges_and_is_monotone() -> None:
         scaled = dataclasses.replace(plan, gains=tuple((c, g * scale) for c, g in plan.gains))
         probs.append(pk.success_probability(scaled, se=se, draws=10_000, seed=0).probability)
     assert probs == sorted(probs)
-    assert probs[0] < 0.1 and probs[-1] > 0.9
+    assert probs[0] < 0.05 and probs[-1] > 0.9
     r = pk.success_probability(plan, se=0.5, draws=1000)
     assert r.ranks.height == 61
     sums = r.distribution.group_by("code").agg(pl.col("probability").sum())["probability"]
@@ -199,7 +199,7 @@ def test_typed_errors() -> None:
         pk.optimize("Dak Lak", 2023, target=pk.TargetRank(15), caps={"d9": 5.0})
     with pytest.raises(pk.InvalidArgumentError):
         pk.TargetRank(0)
-    with pytest.raises(pk.InvalidArgumentError):
+    with pytest.raises(pk.UnknownCodeError):
         pk.Group("medium")
     with pytest.raises(pk.InvalidArgumentError):
         pk.CloseGap(1.5)

@@ -13,7 +13,21 @@ from papikit._version_check import check_polars
 check_polars()
 
 
+from papikit import plot  # noqa: E402  (matplotlib is imported only when a chart is drawn)
 from papikit._core import __version__  # noqa: E402
+from papikit.analysis import (  # noqa: E402
+    Gaps,
+    Merged,
+    Profile,
+    ScoreTable,
+    agencies,
+    compare,
+    gaps,
+    league,
+    merged,
+    profile,
+    trend,
+)
 from papikit.errors import (  # noqa: E402
     ColumnError,
     FrameworkError,
@@ -29,7 +43,14 @@ from papikit.errors import (  # noqa: E402
 from papikit.framework import Framework, framework  # noqa: E402
 from papikit.published import national_stats, published  # noqa: E402
 from papikit.ranking import group_bands, group_sizes, rank  # noqa: E402
-from papikit.registry import Province, Unit2025, crosswalk_2025, province, provinces, unit_2025  # noqa: E402
+from papikit.registry import (  # noqa: E402
+    Province,
+    Unit2025,
+    crosswalk_2025,
+    province,
+    provinces,
+    unit_2025,
+)
 from papikit.simulation import (  # noqa: E402
     CloseGap,
     Plan,
@@ -41,24 +62,33 @@ from papikit.simulation import (  # noqa: E402
     simulate,
     success_probability,
 )
+from papikit.survey import PAPI_DESIGN, Design, Survey, SurveyResult, read_survey, synthetic_survey  # noqa: E402
 from papikit.targets import Group, TargetRank, Year  # noqa: E402
 
 __all__ = [
+    "PAPI_DESIGN",
     "CloseGap",
     "ColumnError",
+    "Design",
     "Framework",
     "FrameworkError",
+    "Gaps",
     "Group",
     "InfeasibleError",
     "InvalidArgumentError",
+    "Merged",
     "NoDataError",
     "PapiError",
     "Plan",
+    "Profile",
     "Province",
+    "ScoreTable",
     "Sensitivity",
     "Simulation",
     "SuccessProbability",
+    "Survey",
     "SurveyError",
+    "SurveyResult",
     "TargetRank",
     "Unit2025",
     "UnknownCodeError",
@@ -66,18 +96,28 @@ __all__ = [
     "UnknownYearError",
     "Year",
     "__version__",
+    "agencies",
+    "compare",
     "crosswalk_2025",
     "framework",
+    "gaps",
     "group_bands",
     "group_sizes",
+    "league",
+    "merged",
     "national_stats",
     "optimize",
+    "plot",
+    "profile",
     "province",
     "provinces",
     "published",
     "rank",
+    "read_survey",
     "sensitivity",
     "simulate",
     "success_probability",
+    "synthetic_survey",
+    "trend",
     "unit_2025",
 ]

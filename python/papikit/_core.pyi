@@ -49,6 +49,70 @@ def framework_from_json(text: str) -> Framework: ...
 def framework_from_toml(text: str) -> Framework: ...
 def framework_from_polars(df: pl.DataFrame, name: str, first_year: int, last_year: int) -> Framework: ...
 
+# analysis (gaps, profile, trend, merge, agencies)
+class ScoreTable:
+    @staticmethod
+    def published(year: int) -> ScoreTable: ...
+    @staticmethod
+    def from_arrays(
+        year: int,
+        provinces: list[int],
+        measures: list[tuple[str, str, str | None, str, str]],
+        values: Any,
+        *,
+        se: Any = None,
+        replicates: Any = None,
+        scale: float = 1.0,
+        centre_full: bool = True,
+        method: str = "supplied",
+        source: str = "survey",
+    ) -> ScoreTable: ...
+    @property
+    def year(self) -> int: ...
+    @property
+    def source(self) -> str: ...
+    @property
+    def provinces(self) -> list[int]: ...
+    @property
+    def measures(self) -> list[str]: ...
+    @property
+    def has_replicates(self) -> bool: ...
+    @property
+    def has_se(self) -> bool: ...
+
+def gap_table(
+    province: str,
+    year: int,
+    *,
+    kind: str,
+    peers: list[str] | None = None,
+    group: str | None = None,
+    target_rank: int | None = None,
+    other_year: int | None = None,
+    region_stat: str = "best",
+    level: float = 0.95,
+    lang: str = "en",
+    table: ScoreTable | None = None,
+    other_table: ScoreTable | None = None,
+) -> tuple[pl.DataFrame, dict[str, Any]]: ...
+def profile_table(
+    province: str,
+    year: int,
+    *,
+    previous_year: int | None = None,
+    margin: int = 10,
+    lang: str = "en",
+    table: ScoreTable | None = None,
+    previous_table: ScoreTable | None = None,
+) -> tuple[pl.DataFrame, dict[str, Any]]: ...
+def trend_table(province: str, years: list[int], *, lang: str = "en") -> pl.DataFrame: ...
+def comparable_with_previous(measure: str, year: int) -> bool | None: ...
+def merged_table(
+    year: int, *, weights: dict[str, float] | None = None, population_year: int | None = None, lang: str = "en"
+) -> tuple[pl.DataFrame, pl.DataFrame]: ...
+def agency_table(table: pl.DataFrame | None = None, *, lang: str = "en") -> pl.DataFrame: ...
+def by_agency(gaps: pl.DataFrame, table: pl.DataFrame | None = None, *, lang: str = "en") -> pl.DataFrame: ...
+
 # simulation, sensitivity, optimiser, Monte Carlo
 def simulate(
     year: int,
@@ -92,3 +156,59 @@ def success_probability(
     seed: int = 0,
     lang: str = "en",
 ) -> tuple[float, pl.DataFrame, pl.DataFrame]: ...
+
+# survey
+class SurveyScores:
+    year: int
+    framework: str
+    method: str
+    normalisation: str
+    level: float
+    n_replicates: int
+    seed: int
+    rank_draws: str
+    provinces: list[int]
+    def frame(self, level: str, *, ci_level: float, lang: str = "en") -> pl.DataFrame: ...
+    def ranks(self, level: str, *, ci_level: float, top: int | None = None, lang: str = "en") -> pl.DataFrame: ...
+    def replicates(self, level: str) -> tuple[list[str], Any]: ...
+    def score_table(self) -> ScoreTable: ...
+
+def survey_score(
+    df: pl.DataFrame,
+    framework: Framework,
+    *,
+    domain: str,
+    strata: str | None = None,
+    psu: str | None = None,
+    weight: str | None = None,
+    fpc: str | None = None,
+    replicate_weights: list[str] | None = None,
+    replicate_scale: float | None = None,
+    replicate_mse: bool = False,
+    lonely_psu: str = "adjust",
+    method: str = "bootstrap",
+    replicates: int = 1000,
+    seed: int = 1,
+    level: float = 0.9,
+    normalisation: str = "goalposts",
+    year: int | None = None,
+) -> SurveyScores: ...
+def survey_domain_means(
+    df: pl.DataFrame,
+    items: list[str],
+    *,
+    domain: str,
+    strata: str | None = None,
+    psu: str | None = None,
+    weight: str | None = None,
+    fpc: str | None = None,
+    replicate_weights: list[str] | None = None,
+    replicate_scale: float | None = None,
+    replicate_mse: bool = False,
+    lonely_psu: str = "adjust",
+    method: str = "taylor",
+    replicates: int = 1000,
+    seed: int = 1,
+    level: float = 0.9,
+) -> pl.DataFrame: ...
+def synthetic_survey(year: int, *, seed: int = 0, scale: float = 1.0) -> pl.DataFrame: ...

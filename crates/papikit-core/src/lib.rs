@@ -3,14 +3,18 @@
 //! Pure Rust, no Python: the structure model, province registry, embedded published results and the
 //! analytics built on them. The Python bindings (crate `papikit-py`) are a thin layer over this.
 
+pub mod agency;
 pub mod csv;
 pub mod error;
 pub mod frame;
 pub mod framework;
 pub mod framework_names;
+pub mod gap;
 pub mod lang;
+pub mod merge;
 pub mod montecarlo;
 pub mod optimise;
+pub mod profile;
 pub mod published;
 pub mod rank;
 pub mod recipe;
@@ -18,7 +22,9 @@ pub mod registry;
 pub mod scores;
 pub mod sensitivity;
 pub mod simulate;
+pub mod survey;
 pub mod text;
+pub mod trend;
 
 pub use error::{PapiError, Result};
 pub use lang::Lang;

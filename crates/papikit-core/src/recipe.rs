@@ -112,3 +112,104 @@ impl Recipe {
         }
     }
 }
+
+fn code_in(x: f64, codes: &[i64]) -> bool {
+    codes.iter().any(|&c| c as f64 == x)
+}
+
+fn read_codes(
+    df: &polars::prelude::DataFrame,
+    item: &str,
+) -> crate::error::Result<Vec<Option<f64>>> {
+    crate::frame::f64_col(df, item)
+}
+
+impl Recipe {
+    /// Per-respondent value of the indicator (NaN = not applicable: missing answer, an `exclude`
+    /// code, or outside `applies_if`). Shares are 0 or 100; `CountYes` needs every item answered
+    /// (listwise), so its value runs 0..items.len(). A `Mean` answer outside `min..max` that is not an
+    /// `exclude` code is an error naming the column and row.
+    pub fn values(&self, df: &polars::prelude::DataFrame) -> crate::error::Result<Vec<f64>> {
+        let n = df.height();
+        let (cond, exclude) = match self {
+            Recipe::Share {
+                applies_if,
+                exclude,
+                ..
+            }
+            | Recipe::Mean {
+                applies_if,
+                exclude,
+                ..
+            }
+            | Recipe::CountYes {
+                applies_if,
+                exclude,
+                ..
+            } => (applies_if, exclude),
+        };
+        let applies: Option<Vec<bool>> = match cond {
+            Some(c) => Some(
+                read_codes(df, &c.item)?
+                    .into_iter()
+                    .map(|v| v.is_some_and(|x| code_in(x, &c.codes)))
+                    .collect(),
+            ),
+            None => None,
+        };
+        let mut out = vec![f64::NAN; n];
+        match self {
+            Recipe::Share { item, codes, .. } => {
+                for (i, v) in read_codes(df, item)?.into_iter().enumerate() {
+                    if let Some(x) = v.filter(|x| !code_in(*x, exclude)) {
+                        out[i] = if code_in(x, codes) { 100.0 } else { 0.0 };
+                    }
+                }
+            }
+            Recipe::Mean { item, min, max, .. } => {
+                for (i, v) in read_codes(df, item)?.into_iter().enumerate() {
+                    if let Some(x) = v.filter(|x| !code_in(*x, exclude)) {
+                        if x < *min || x > *max {
+                            return Err(crate::error::PapiError::InvalidSurvey {
+                                location: format!("column {item:?}, row {i}"),
+                                message: format!(
+                                    "answer {x} is outside the scale {min}..{max} and not an excluded code {exclude:?}; recode it or add it to the recipe's exclude list"
+                                ),
+                            });
+                        }
+                        out[i] = x;
+                    }
+                }
+            }
+            Recipe::CountYes { items, yes, .. } => {
+                let mut cnt = vec![0.0; n];
+                let mut ok = vec![true; n];
+                for item in items {
+                    for (i, v) in read_codes(df, item)?.into_iter().enumerate() {
+                        match v.filter(|x| !code_in(*x, exclude)) {
+                            Some(x) => {
+                                if code_in(x, yes) {
+                                    cnt[i] += 1.0;
+                                }
+                            }
+                            None => ok[i] = false,
+                        }
+                    }
+                }
+                for i in 0..n {
+                    if ok[i] {
+                        out[i] = cnt[i];
+                    }
+                }
+            }
+        }
+        if let Some(a) = applies {
+            for (o, ok) in out.iter_mut().zip(a) {
+                if !ok {
+                    *o = f64::NAN;
+                }
+            }
+        }
+        Ok(out)
+    }
+}

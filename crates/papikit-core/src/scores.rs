@@ -185,6 +185,165 @@ impl ScoreTable {
     }
 }
 
+/// Sampling uncertainty of a difference (reference minus own), from replicate differences or from
+/// standard errors.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct DiffUncertainty {
+    pub se: f64,
+    pub lo: f64,
+    pub hi: f64,
+    /// True when the confidence interval excludes zero.
+    pub significant: bool,
+    /// "replicates" or "se".
+    pub method: &'static str,
+}
+
+impl DiffUncertainty {
+    /// Normal interval `estimate +/- z * se`.
+    pub fn normal(estimate: f64, se: f64, z: f64, method: &'static str) -> DiffUncertainty {
+        let lo = estimate - z * se;
+        let hi = estimate + z * se;
+        DiffUncertainty {
+            se,
+            lo,
+            hi,
+            significant: lo > 0.0 || hi < 0.0,
+            method,
+        }
+    }
+}
+
+/// Two-sided normal quantile for a confidence level (0.95 -> 1.959964).
+pub fn z_for_level(level: f64) -> Result<f64> {
+    use statrs::distribution::{ContinuousCDF, Normal};
+    if !(level > 0.0 && level < 1.0) {
+        return Err(PapiError::InvalidArgument {
+            argument: "level".into(),
+            message: format!(
+                "{level} is not a confidence level; use a number in (0, 1), e.g. 0.95"
+            ),
+        });
+    }
+    let n = Normal::standard();
+    Ok(n.inverse_cdf(0.5 + level / 2.0))
+}
+
+impl Replicates {
+    /// Number of replicate draws.
+    pub fn n(&self) -> usize {
+        self.draws.first().map(|d| d.nrows()).unwrap_or(0)
+    }
+
+    /// Replicate variance of a statistic with replicate values `thetas` and full-sample value
+    /// `full`: `scale * sum_r (theta_r - centre)^2`. `None` if a replicate value is missing.
+    pub fn variance(&self, thetas: &[Option<f64>], full: f64) -> Option<f64> {
+        let v: Vec<f64> = thetas.iter().copied().collect::<Option<Vec<f64>>>()?;
+        if v.is_empty() || v.iter().any(|x| !x.is_finite()) {
+            return None;
+        }
+        let centre = if self.centre_full {
+            full
+        } else {
+            v.iter().sum::<f64>() / v.len() as f64
+        };
+        Some(self.scale * v.iter().map(|t| (t - centre).powi(2)).sum::<f64>())
+    }
+}
+
+impl ScoreTable {
+    /// Do replicate draws exist?
+    pub fn has_replicates(&self) -> bool {
+        self.replicates.as_ref().is_some_and(|r| r.n() > 0)
+    }
+
+    /// Does the table carry standard errors or replicates?
+    pub fn has_uncertainty(&self) -> bool {
+        self.has_replicates() || self.se.is_some()
+    }
+
+    /// Standard error of a measure for a province, if known.
+    pub fn se_at(&self, m: usize, p: usize) -> Option<f64> {
+        self.se
+            .as_ref()
+            .and_then(|s| s.get(m))
+            .and_then(|row| row.get(p).copied().flatten())
+            .filter(|x| x.is_finite())
+    }
+
+    /// Scores of all provinces on measure `m` in replicate `r` (NaN draws become `None`).
+    pub fn replicate_values(&self, m: usize, r: usize) -> Option<Vec<Option<f64>>> {
+        let reps = self.replicates.as_ref()?;
+        let d = reps.draws.get(m)?;
+        if r >= d.nrows() || d.ncols() != self.provinces.len() {
+            return None;
+        }
+        Some(
+            d.row(r)
+                .iter()
+                .map(|&x| if x.is_finite() { Some(x) } else { None })
+                .collect(),
+        )
+    }
+
+    /// Sampling variance of one province's score on measure `m`: from replicates when present,
+    /// else `se^2`.
+    pub fn variance_at(&self, m: usize, p: usize) -> Option<f64> {
+        if let Some(reps) = self.replicates.as_ref().filter(|r| r.n() > 0) {
+            let full = self.values.get(m)?.get(p).copied().flatten()?;
+            let thetas: Vec<Option<f64>> = (0..reps.n())
+                .map(|r| self.replicate_values(m, r).and_then(|v| v[p]))
+                .collect();
+            return reps.variance(&thetas, full);
+        }
+        self.se_at(m, p).map(|s| s * s)
+    }
+
+    /// Check the shapes of values, se and replicate draws against measures and provinces.
+    pub fn validate(&self) -> Result<()> {
+        let bad = |message: String| PapiError::InvalidArgument {
+            argument: "score table".into(),
+            message,
+        };
+        let (nm, np) = (self.measures.len(), self.provinces.len());
+        if self.values.len() != nm || self.values.iter().any(|v| v.len() != np) {
+            return Err(bad(format!(
+                "values must be {nm} measures x {np} provinces"
+            )));
+        }
+        if let Some(se) = &self.se
+            && (se.len() != nm || se.iter().any(|v| v.len() != np))
+        {
+            return Err(bad(format!("se must be {nm} measures x {np} provinces")));
+        }
+        if let Some(r) = &self.replicates {
+            if r.draws.len() != nm {
+                return Err(bad(format!(
+                    "replicates: {} draw matrices for {nm} measures",
+                    r.draws.len()
+                )));
+            }
+            let n = r.n();
+            if let Some((i, d)) = r
+                .draws
+                .iter()
+                .enumerate()
+                .find(|(_, d)| d.nrows() != n || d.ncols() != np)
+            {
+                return Err(bad(format!(
+                    "replicates of measure {:?} are {}x{}, expected {n}x{np}",
+                    self.measures[i].code,
+                    d.nrows(),
+                    d.ncols()
+                )));
+            }
+            if !(r.scale.is_finite() && r.scale > 0.0) {
+                return Err(bad(format!("replicate scale {} must be > 0", r.scale)));
+            }
+        }
+        Ok(())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -4,11 +4,13 @@
 
 use pyo3::prelude::*;
 
+mod analysis;
 mod errors;
 mod framework;
 mod published;
 mod registry;
 mod simulation;
+mod survey;
 
 #[pymodule]
 fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
@@ -17,6 +19,8 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     registry::register(m)?;
     published::register(m)?;
     framework::register(m)?;
+    analysis::register(m)?;
     simulation::register(m)?;
+    survey::register(m)?;
     Ok(())
 }

@@ -1,0 +1,358 @@
+//! Published scores expressed on the 34 provincial units of 1 July 2025.
+//!
+//! A merged unit's score on each measure is the weighted mean of its member provinces' published
+//! scores, `sum_i w_i x_i / sum_i w_i`. Weights are never guessed: either the user gives one per
+//! member of every merged unit, or `Population` uses the shipped population table
+//! (data/vn_population_63.csv) and fails — naming the members without a figure — unless every member
+//! of every merged unit has one. A unit with a single member keeps that province's scores (weight 1,
+//! source "single member"). When a member has no score in the year (e.g. Quảng Ninh 2023) the
+//! unit's score is null and the member is listed in `missing_members`; weights are never silently
+//! renormalised over the remaining members.
+
+use crate::error::{PapiError, Result};
+use crate::frame;
+use crate::lang::Lang;
+use crate::published::{DIMENSION_COLUMNS, measure, n_dimensions, row};
+use crate::rank::{group_of_rank, rank_desc};
+use crate::registry::{Registry, registry};
+use polars::prelude::*;
+use std::collections::HashMap;
+
+/// How member provinces are weighted.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Weights {
+    /// Weight by GSO code, for every member of every merged unit.
+    Explicit(HashMap<u16, f64>),
+    /// Population of a year in the shipped table (`None`: the available year closest to the scores'
+    /// year, the earlier on a tie).
+    Population(Option<u16>),
+}
+
+/// One merged unit.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MergedUnit {
+    pub code: u16,
+    pub members: Vec<u16>,
+    /// Normalised weights, one per member (sum 1).
+    pub weights: Vec<f64>,
+    /// "user", "population <year>" or "single member".
+    pub weight_source: String,
+    /// total then d1..d8.
+    pub scores: Vec<Option<f64>>,
+    pub missing_members: Vec<u16>,
+}
+
+fn population_year(reg: &Registry, year: u16) -> Option<u16> {
+    let mut years: Vec<u16> = reg.population.keys().map(|k| k.1).collect();
+    years.sort_unstable();
+    years.dedup();
+    years
+        .into_iter()
+        .min_by_key(|&y| ((y as i32 - year as i32).abs(), y))
+}
+
+/// Merge a published year onto the 34 units.
+pub fn merged(year: i64, weights: &Weights) -> Result<Vec<MergedUnit>> {
+    let reg = registry()?;
+    let y = crate::published::check_year(year)?;
+    let measures: Vec<&str> = std::iter::once("total")
+        .chain(DIMENSION_COLUMNS[..n_dimensions(y)].iter().copied())
+        .collect();
+    let name = |c: u16| {
+        reg.by_code(c)
+            .map(|p| p.name_vi.clone())
+            .unwrap_or_else(|| c.to_string())
+    };
+    let (raw, source): (HashMap<u16, f64>, String) = match weights {
+        Weights::Explicit(w) => {
+            for (c, v) in w {
+                if reg.by_code(*c).is_none() {
+                    return Err(PapiError::UnknownProvince {
+                        query: c.to_string(),
+                        suggestions: String::new(),
+                    });
+                }
+                if !(v.is_finite() && *v >= 0.0) {
+                    return Err(PapiError::InvalidArgument {
+                        argument: "weights".into(),
+                        message: format!(
+                            "weight of {} is {v}; weights must be finite and >= 0",
+                            name(*c)
+                        ),
+                    });
+                }
+            }
+            (w.clone(), "user".into())
+        }
+        Weights::Population(py) => {
+            let py = match py {
+                Some(p) => *p,
+                None => population_year(reg, y).ok_or_else(|| PapiError::InvalidArgument {
+                    argument: "weights".into(),
+                    message: "the shipped population table is empty".into(),
+                })?,
+            };
+            let w = reg
+                .provinces
+                .iter()
+                .filter_map(|p| reg.population.get(&(p.code, py)).map(|v| (p.code, *v)))
+                .collect();
+            (w, format!("population {py}"))
+        }
+    };
+    let mut missing_w: Vec<String> = Vec::new();
+    for u in reg.units.iter().filter(|u| u.members.len() > 1) {
+        let lacking: Vec<String> = u
+            .members
+            .iter()
+            .filter(|m| !raw.contains_key(m))
+            .map(|&m| name(m))
+            .collect();
+        if !lacking.is_empty() {
+            missing_w.push(format!("{} (unit {})", lacking.join(", "), u.name_vi));
+        } else if u.members.iter().map(|m| raw[m]).sum::<f64>() <= 0.0 {
+            return Err(PapiError::InvalidArgument {
+                argument: "weights".into(),
+                message: format!("the weights of the members of {} sum to 0", u.name_vi),
+            });
+        }
+    }
+    if !missing_w.is_empty() {
+        let what = match weights {
+            Weights::Explicit(_) => "no weight given for".to_string(),
+            Weights::Population(_) => format!("the shipped table has no {source} for"),
+        };
+        return Err(PapiError::InvalidArgument {
+            argument: "weights".into(),
+            message: format!(
+                "{what}: {}. Give a weight for every member of each merged unit, e.g. weights={{\"Phú Yên\": 0.4, \"Đắk Lắk\": 0.6, ...}}; papikit never falls back to equal weights",
+                missing_w.join("; ")
+            ),
+        });
+    }
+    let mut out = Vec::with_capacity(reg.units.len());
+    for u in &reg.units {
+        let single = u.members.len() == 1;
+        let w: Vec<f64> = if single {
+            vec![1.0]
+        } else {
+            let s: f64 = u.members.iter().map(|m| raw[m]).sum();
+            u.members.iter().map(|m| raw[m] / s).collect()
+        };
+        let mut missing = Vec::new();
+        let mut scores = Vec::with_capacity(measures.len());
+        for m in &measures {
+            let mut acc = Some(0.0);
+            for (k, &c) in u.members.iter().enumerate() {
+                match measure(row(c, y as i64)?, m) {
+                    Some(v) => acc = acc.map(|a| a + w[k] * v),
+                    None => {
+                        acc = None;
+                        if !missing.contains(&c) {
+                            missing.push(c);
+                        }
+                    }
+                }
+            }
+            scores.push(acc);
+        }
+        out.push(MergedUnit {
+            code: u.code,
+            members: u.members.clone(),
+            weights: w,
+            weight_source: if single {
+                "single member".into()
+            } else {
+                source.clone()
+            },
+            scores,
+            missing_members: missing,
+        });
+    }
+    Ok(out)
+}
+
+/// Merged scores (one row per unit: year, code, names, region, members, total, d1..d8 that exist,
+/// rank, n_ranked, group, weights, weight_source, missing_members) and the weights used (one row
+/// per member: unit_code, unit_name_vi, code, name_vi, weight, weight_source).
+pub fn merged_frames(year: i64, weights: &Weights, lang: Lang) -> Result<(DataFrame, DataFrame)> {
+    let reg = registry()?;
+    let y = crate::published::check_year(year)?;
+    let units = merged(year, weights)?;
+    let measures: Vec<&str> = std::iter::once("total")
+        .chain(DIMENSION_COLUMNS[..n_dimensions(y)].iter().copied())
+        .collect();
+    let unit = |c: u16| reg.unit_by_code(c);
+    let pname = |c: u16| {
+        reg.by_code(c)
+            .map(|p| p.name_vi.clone())
+            .unwrap_or_default()
+    };
+    let n = units.len();
+    let mut cols = vec![
+        Column::new("year".into(), vec![y as i32; n]),
+        Column::new(
+            "code".into(),
+            units.iter().map(|u| u.code as i32).collect::<Vec<_>>(),
+        ),
+        frame::col_str(
+            "name_vi",
+            &units
+                .iter()
+                .map(|u| unit(u.code).map(|x| x.name_vi.clone()))
+                .collect::<Vec<_>>(),
+        ),
+        frame::col_str(
+            "name_en",
+            &units
+                .iter()
+                .map(|u| unit(u.code).map(|x| x.name_en.clone()))
+                .collect::<Vec<_>>(),
+        ),
+        frame::col_str(
+            "region",
+            &units
+                .iter()
+                .map(|u| unit(u.code).map(|x| lang.pick(&x.region_en, &x.region_vi).to_string()))
+                .collect::<Vec<_>>(),
+        ),
+        frame::col_str(
+            "members",
+            &units
+                .iter()
+                .map(|u| {
+                    Some(
+                        u.members
+                            .iter()
+                            .map(|&c| pname(c))
+                            .collect::<Vec<_>>()
+                            .join(", "),
+                    )
+                })
+                .collect::<Vec<_>>(),
+        ),
+    ];
+    for (k, m) in measures.iter().enumerate() {
+        cols.push(frame::col_f64(
+            m,
+            units.iter().map(|u| u.scores[k]).collect(),
+        ));
+    }
+    let totals: Vec<Option<f64>> = units.iter().map(|u| u.scores[0]).collect();
+    let ranks = rank_desc(&totals);
+    let nr = totals.iter().filter(|t| t.is_some()).count();
+    cols.push(frame::col_u32("rank", ranks.clone()));
+    cols.push(frame::col_u32(
+        "n_ranked",
+        totals.iter().map(|t| t.map(|_| nr as u32)).collect(),
+    ));
+    cols.push(frame::col_str(
+        "group",
+        &ranks
+            .iter()
+            .map(|r| r.and_then(|r| group_of_rank(r, nr)).map(|g| g.label(lang)))
+            .collect::<Vec<_>>(),
+    ));
+    cols.push(frame::col_str(
+        "weights",
+        &units
+            .iter()
+            .map(|u| {
+                Some(
+                    u.members
+                        .iter()
+                        .zip(&u.weights)
+                        .map(|(&c, w)| format!("{} {:.4}", pname(c), w))
+                        .collect::<Vec<_>>()
+                        .join("; "),
+                )
+            })
+            .collect::<Vec<_>>(),
+    ));
+    cols.push(frame::col_str(
+        "weight_source",
+        &units
+            .iter()
+            .map(|u| Some(u.weight_source.clone()))
+            .collect::<Vec<_>>(),
+    ));
+    cols.push(frame::col_str(
+        "missing_members",
+        &units
+            .iter()
+            .map(|u| {
+                (!u.missing_members.is_empty()).then(|| {
+                    u.missing_members
+                        .iter()
+                        .map(|&c| pname(c))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                })
+            })
+            .collect::<Vec<_>>(),
+    ));
+    let scores = frame::build(n, cols)?;
+    let mut uc = Vec::new();
+    let mut un = Vec::new();
+    let mut pc = Vec::new();
+    let mut pn = Vec::new();
+    let mut wv = Vec::new();
+    let mut ws = Vec::new();
+    for u in &units {
+        for (&c, &w) in u.members.iter().zip(&u.weights) {
+            uc.push(u.code as i32);
+            un.push(unit(u.code).map(|x| x.name_vi.clone()));
+            pc.push(c as i32);
+            pn.push(Some(pname(c)));
+            wv.push(Some(w));
+            ws.push(Some(u.weight_source.clone()));
+        }
+    }
+    let h = uc.len();
+    let wdf = frame::build(
+        h,
+        vec![
+            Column::new("unit_code".into(), uc),
+            frame::col_str("unit_name_vi", &un),
+            Column::new("code".into(), pc),
+            frame::col_str("name_vi", &pn),
+            frame::col_f64("weight", wv),
+            frame::col_str("weight_source", &ws),
+        ],
+    )?;
+    Ok((scores, wdf))
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn explicit_weights_are_the_weighted_mean() {
+        let reg = registry().unwrap();
+        let mut w = HashMap::new();
+        for u in reg.units.iter().filter(|u| u.members.len() > 1) {
+            for (k, &m) in u.members.iter().enumerate() {
+                w.insert(m, (k + 1) as f64);
+            }
+        }
+        let units = merged(2023, &Weights::Explicit(w)).unwrap();
+        assert_eq!(units.len(), 34);
+        let dl = units.iter().find(|u| u.code == 66).unwrap();
+        assert_eq!(dl.members, vec![54, 66]);
+        // Phú Yên weight 1, Đắk Lắk weight 2 (normalised 1/3, 2/3)
+        let py = row(54, 2023).unwrap().total.unwrap();
+        let dk = row(66, 2023).unwrap().total.unwrap();
+        assert!((dl.scores[0].unwrap() - (py + 2.0 * dk) / 3.0).abs() < 1e-12);
+        assert_eq!(dl.weight_source, "user");
+    }
+
+    #[test]
+    fn missing_weights_are_an_error() {
+        let e = merged(2023, &Weights::Explicit(HashMap::new())).unwrap_err();
+        assert!(e.to_string().contains("Phú Yên"), "{e}");
+        let e = merged(2023, &Weights::Population(None)).unwrap_err();
+        assert!(e.to_string().contains("population 2023"), "{e}");
+    }
+}

@@ -1,0 +1,435 @@
+//! Survey design: which columns hold the domain (province), strata, PSUs, weights, FPC and replicate
+//! weights, and the validated, indexed form of a design on a table ([`IndexedDesign`]).
+//!
+//! Conventions (the same as R `survey`'s `svydesign(ids=~psu, strata=~strata, weights=~w,
+//! fpc=~fpc, nest=TRUE)`):
+//! * PSU labels are nested in strata: PSU "1" of stratum A and PSU "1" of stratum B are different.
+//! * No strata column: one stratum. No PSU column: every row is its own PSU.
+//! * FPC: a value <= 1 is the sampling fraction of PSUs in the stratum; a value > 1 is the number of
+//!   PSUs in the stratum's population. It must be constant within a stratum.
+//! * Single-PSU strata follow [`LonelyPsu`] (default `Adjust`, as R's
+//!   `options(survey.lonely.psu = "adjust")`).
+
+use crate::error::{PapiError, Result};
+use crate::frame;
+use polars::prelude::*;
+use std::collections::HashMap;
+
+/// What to do with a stratum that has a single PSU (its variance cannot be estimated).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LonelyPsu {
+    /// Centre the lonely PSU at the average of all PSU totals instead of its stratum mean
+    /// (conservative; R's `"adjust"`). Replicate methods leave the stratum's weights unchanged.
+    #[default]
+    Adjust,
+    /// The stratum contributes no variance (a self-representing / certainty unit; R's `"certainty"`).
+    Certainty,
+    /// A typed error naming the stratum (R's `"fail"`).
+    Fail,
+}
+
+impl LonelyPsu {
+    pub fn parse(s: &str) -> Result<LonelyPsu> {
+        match crate::text::fold(s).as_str() {
+            "adjust" => Ok(LonelyPsu::Adjust),
+            "certainty" => Ok(LonelyPsu::Certainty),
+            "fail" => Ok(LonelyPsu::Fail),
+            _ => Err(PapiError::InvalidArgument {
+                argument: "lonely_psu".into(),
+                message: format!("{s:?}; use \"adjust\", \"certainty\" or \"fail\""),
+            }),
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LonelyPsu::Adjust => "adjust",
+            LonelyPsu::Certainty => "certainty",
+            LonelyPsu::Fail => "fail",
+        }
+    }
+}
+
+/// A survey design: column names, as the user gives them.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Design {
+    /// Domain column (province, or any grouping estimated as domains of the full design).
+    pub domain: String,
+    pub strata: Option<String>,
+    pub psu: Option<String>,
+    /// Weight column; None = every row weighs 1.
+    pub weight: Option<String>,
+    pub fpc: Option<String>,
+    /// User-supplied replicate weight columns (full weights, not factors).
+    #[serde(default)]
+    pub replicate_weights: Vec<String>,
+    /// Variance multiplier of supplied replicates (default 1/(R-1), a bootstrap convention).
+    #[serde(default)]
+    pub replicate_scale: Option<f64>,
+    /// Centre supplied-replicate variances at the full-sample estimate (true) or replicate mean.
+    #[serde(default)]
+    pub replicate_mse: bool,
+    #[serde(default)]
+    pub lonely_psu: LonelyPsu,
+}
+
+impl Design {
+    /// A design with a domain column only (one stratum, each row a PSU, unit weights).
+    pub fn new(domain: &str) -> Design {
+        Design {
+            domain: domain.into(),
+            strata: None,
+            psu: None,
+            weight: None,
+            fpc: None,
+            replicate_weights: Vec::new(),
+            replicate_scale: None,
+            replicate_mse: false,
+            lonely_psu: LonelyPsu::Adjust,
+        }
+    }
+
+    pub fn strata(mut self, c: &str) -> Self {
+        self.strata = Some(c.into());
+        self
+    }
+    pub fn psu(mut self, c: &str) -> Self {
+        self.psu = Some(c.into());
+        self
+    }
+    pub fn weight(mut self, c: &str) -> Self {
+        self.weight = Some(c.into());
+        self
+    }
+    pub fn fpc(mut self, c: &str) -> Self {
+        self.fpc = Some(c.into());
+        self
+    }
+    pub fn lonely(mut self, l: LonelyPsu) -> Self {
+        self.lonely_psu = l;
+        self
+    }
+}
+
+/// Supplied replicate weights, indexed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SuppliedReplicates {
+    /// rows x replicates.
+    pub weights: Vec<Vec<f64>>,
+    pub names: Vec<String>,
+    pub scale: f64,
+    pub mse: bool,
+}
+
+/// A design validated against a table: integer codes for domains, strata and PSUs in a canonical
+/// (sorted) order, so every sum runs in the same order whatever the thread count.
+#[derive(Debug, Clone, PartialEq)]
+pub struct IndexedDesign {
+    pub design: Design,
+    pub n_rows: usize,
+    /// Domain labels, sorted (numerically when all are integers).
+    pub domains: Vec<String>,
+    pub domain_of_row: Vec<u32>,
+    pub strata: Vec<String>,
+    /// PSU labels (within their stratum), PSUs sorted by (stratum, label).
+    pub psu_labels: Vec<String>,
+    pub psu_stratum: Vec<u32>,
+    pub psu_of_row: Vec<u32>,
+    /// PSUs of each stratum, ascending.
+    pub stratum_psus: Vec<Vec<u32>>,
+    /// Sampling fraction of PSUs per stratum (0 without FPC).
+    pub fraction: Vec<f64>,
+    pub weights: Vec<f64>,
+    pub supplied: Option<SuppliedReplicates>,
+}
+
+fn sort_labels(labels: &mut [String]) {
+    let all_int = labels.iter().all(|s| s.trim().parse::<i64>().is_ok());
+    if all_int {
+        labels.sort_by_key(|s| s.trim().parse::<i64>().unwrap_or(0));
+    } else {
+        labels.sort();
+    }
+}
+
+fn code_labels(values: &[Option<String>], column: &str) -> Result<(Vec<String>, Vec<u32>)> {
+    let mut uniq: Vec<String> = Vec::new();
+    let mut seen: HashMap<&str, ()> = HashMap::new();
+    for (i, v) in values.iter().enumerate() {
+        match v {
+            None => {
+                return Err(PapiError::InvalidSurvey {
+                    location: format!("column {column:?}, row {i}"),
+                    message: "missing value; every row needs a value in this design column".into(),
+                });
+            }
+            Some(s) => {
+                if seen.insert(s.as_str(), ()).is_none() {
+                    uniq.push(s.clone());
+                }
+            }
+        }
+    }
+    sort_labels(&mut uniq);
+    let pos: HashMap<&str, u32> = uniq
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (s.as_str(), i as u32))
+        .collect();
+    let codes = values
+        .iter()
+        .map(|v| v.as_deref().and_then(|s| pos.get(s).copied()).unwrap_or(0))
+        .collect();
+    Ok((uniq, codes))
+}
+
+fn label_col(df: &DataFrame, name: &str) -> Result<Vec<Option<String>>> {
+    let c = df.column(name).map_err(|_| PapiError::MissingColumn {
+        column: name.into(),
+        available: df
+            .get_column_names()
+            .iter()
+            .map(|s| s.as_str())
+            .collect::<Vec<_>>()
+            .join(", "),
+    })?;
+    if c.dtype().is_float() {
+        // Float labels (e.g. from Stata): accept integral values.
+        let v = frame::f64_col(df, name)?;
+        return Ok(v
+            .into_iter()
+            .map(|x| {
+                x.map(|x| {
+                    if x.fract() == 0.0 {
+                        format!("{}", x as i64)
+                    } else {
+                        format!("{x}")
+                    }
+                })
+            })
+            .collect());
+    }
+    frame::str_col(df, name)
+}
+
+fn weight_col(
+    df: &DataFrame,
+    name: &str,
+    domains: Option<(&[String], &[u32])>,
+) -> Result<Vec<f64>> {
+    let v = frame::f64_col(df, name)?;
+    let mut out = Vec::with_capacity(v.len());
+    for (i, x) in v.iter().enumerate() {
+        let dom = domains
+            .map(|(l, c)| format!(" (domain {})", l[c[i] as usize]))
+            .unwrap_or_default();
+        match x {
+            None => {
+                return Err(PapiError::InvalidSurvey {
+                    location: format!("weight column {name:?}, row {i}{dom}"),
+                    message: "missing or NaN weight; drop the row or give it weight 0".into(),
+                });
+            }
+            Some(w) if !w.is_finite() || *w < 0.0 => {
+                return Err(PapiError::InvalidSurvey {
+                    location: format!("weight column {name:?}, row {i}{dom}"),
+                    message: format!("weight {w} is negative or infinite; weights must be >= 0"),
+                });
+            }
+            Some(w) => out.push(*w),
+        }
+    }
+    if !out.iter().any(|&w| w > 0.0) {
+        return Err(PapiError::InvalidSurvey {
+            location: format!("weight column {name:?}"),
+            message: "all weights are zero".into(),
+        });
+    }
+    Ok(out)
+}
+
+impl IndexedDesign {
+    /// Validate `design` against `df` and index it.
+    pub fn new(df: &DataFrame, design: &Design) -> Result<IndexedDesign> {
+        let n = df.height();
+        if n == 0 {
+            return Err(PapiError::InvalidSurvey {
+                location: "table".into(),
+                message: "the survey table has no rows".into(),
+            });
+        }
+        let (domains, domain_of_row) =
+            code_labels(&label_col(df, &design.domain)?, &design.domain)?;
+        let (strata, stratum_of_row) = match &design.strata {
+            Some(c) => code_labels(&label_col(df, c)?, c)?,
+            None => (vec!["all".to_string()], vec![0u32; n]),
+        };
+        // PSU key = (stratum, label), nested in strata.
+        let psu_raw: Vec<String> = match &design.psu {
+            Some(c) => {
+                let v = label_col(df, c)?;
+                let mut out = Vec::with_capacity(n);
+                for (i, x) in v.into_iter().enumerate() {
+                    out.push(x.ok_or_else(|| PapiError::InvalidSurvey {
+                        location: format!("column {c:?}, row {i}"),
+                        message: "missing PSU".into(),
+                    })?);
+                }
+                out
+            }
+            None => (0..n).map(|i| i.to_string()).collect(),
+        };
+        let mut keys: Vec<(u32, &str)> = stratum_of_row
+            .iter()
+            .zip(psu_raw.iter())
+            .map(|(&s, p)| (s, p.as_str()))
+            .collect();
+        keys.sort_by(|a, b| {
+            a.0.cmp(&b.0).then_with(|| {
+                match (a.1.trim().parse::<i64>(), b.1.trim().parse::<i64>()) {
+                    (Ok(x), Ok(y)) => x.cmp(&y).then_with(|| a.1.cmp(b.1)),
+                    _ => a.1.cmp(b.1),
+                }
+            })
+        });
+        keys.dedup();
+        let psu_pos: HashMap<(u32, &str), u32> = keys
+            .iter()
+            .enumerate()
+            .map(|(i, k)| (*k, i as u32))
+            .collect();
+        let psu_of_row: Vec<u32> = stratum_of_row
+            .iter()
+            .zip(psu_raw.iter())
+            .map(|(&s, p)| psu_pos.get(&(s, p.as_str())).copied().unwrap_or(0))
+            .collect();
+        let psu_stratum: Vec<u32> = keys.iter().map(|k| k.0).collect();
+        let psu_labels: Vec<String> = keys.iter().map(|k| k.1.to_string()).collect();
+        let mut stratum_psus: Vec<Vec<u32>> = vec![Vec::new(); strata.len()];
+        for (p, &s) in psu_stratum.iter().enumerate() {
+            stratum_psus[s as usize].push(p as u32);
+        }
+        for (h, ps) in stratum_psus.iter().enumerate() {
+            if ps.len() == 1 && design.lonely_psu == LonelyPsu::Fail {
+                return Err(PapiError::InvalidSurvey {
+                    location: format!(
+                        "stratum {} (column {:?})",
+                        strata[h],
+                        design.strata.as_deref().unwrap_or("-")
+                    ),
+                    message: "the stratum has a single PSU, so its variance cannot be estimated; use lonely_psu=\"adjust\" or \"certainty\", or merge it with a similar stratum".into(),
+                });
+            }
+        }
+        let weights = match &design.weight {
+            Some(c) => weight_col(df, c, Some((&domains, &domain_of_row)))?,
+            None => vec![1.0; n],
+        };
+        // Every domain needs respondents with positive weight.
+        let mut wsum = vec![0.0; domains.len()];
+        for (i, &d) in domain_of_row.iter().enumerate() {
+            wsum[d as usize] += weights[i];
+        }
+        if let Some(d) = wsum.iter().position(|&w| w <= 0.0) {
+            return Err(PapiError::InvalidSurvey {
+                location: format!("domain {} (column {:?})", domains[d], design.domain),
+                message: "no respondents with a positive weight in this domain".into(),
+            });
+        }
+        let fraction = match &design.fpc {
+            None => vec![0.0; strata.len()],
+            Some(c) => {
+                let v = frame::f64_col(df, c)?;
+                let mut f: Vec<Option<f64>> = vec![None; strata.len()];
+                for (i, x) in v.iter().enumerate() {
+                    let h = stratum_of_row[i] as usize;
+                    let x = x.ok_or_else(|| PapiError::InvalidSurvey {
+                        location: format!("fpc column {c:?}, row {i}"),
+                        message: "missing FPC value".into(),
+                    })?;
+                    let nh = stratum_psus[h].len() as f64;
+                    let frac = if x <= 1.0 { x } else { nh / x };
+                    if !(0.0..=1.0).contains(&frac) || !x.is_finite() || x < 0.0 {
+                        return Err(PapiError::InvalidSurvey {
+                            location: format!("fpc column {c:?}, stratum {}", strata[h]),
+                            message: format!(
+                                "FPC {x} is invalid: give a sampling fraction in [0, 1] or a population number of PSUs >= the {nh} sampled"
+                            ),
+                        });
+                    }
+                    match f[h] {
+                        None => f[h] = Some(frac),
+                        Some(g) if (g - frac).abs() > 1e-12 => {
+                            return Err(PapiError::InvalidSurvey {
+                                location: format!("fpc column {c:?}, stratum {}", strata[h]),
+                                message: "FPC differs between rows of one stratum".into(),
+                            });
+                        }
+                        _ => {}
+                    }
+                }
+                f.into_iter().map(|x| x.unwrap_or(0.0)).collect()
+            }
+        };
+        let supplied = if design.replicate_weights.is_empty() {
+            None
+        } else {
+            let r = design.replicate_weights.len();
+            let mut cols = Vec::with_capacity(r);
+            for c in &design.replicate_weights {
+                let v = frame::f64_col(df, c)?;
+                let mut col = Vec::with_capacity(n);
+                for (i, x) in v.iter().enumerate() {
+                    match x {
+                        Some(w) if w.is_finite() && *w >= 0.0 => col.push(*w),
+                        _ => {
+                            return Err(PapiError::InvalidSurvey {
+                                location: format!("replicate weight column {c:?}, row {i}"),
+                                message: "missing, negative or infinite replicate weight".into(),
+                            });
+                        }
+                    }
+                }
+                cols.push(col);
+            }
+            let scale = design
+                .replicate_scale
+                .unwrap_or(1.0 / (r.max(2) - 1) as f64);
+            if !(scale.is_finite() && scale > 0.0) {
+                return Err(PapiError::InvalidArgument {
+                    argument: "replicate_scale".into(),
+                    message: format!("{scale}; must be a positive number"),
+                });
+            }
+            Some(SuppliedReplicates {
+                weights: cols,
+                names: design.replicate_weights.clone(),
+                scale,
+                mse: design.replicate_mse,
+            })
+        };
+        Ok(IndexedDesign {
+            design: design.clone(),
+            n_rows: n,
+            domains,
+            domain_of_row,
+            strata,
+            psu_labels,
+            psu_stratum,
+            psu_of_row,
+            stratum_psus,
+            fraction,
+            weights,
+            supplied,
+        })
+    }
+
+    pub fn n_psus(&self) -> usize {
+        self.psu_stratum.len()
+    }
+
+    pub fn n_domains(&self) -> usize {
+        self.domains.len()
+    }
+}

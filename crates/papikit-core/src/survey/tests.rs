@@ -1,0 +1,564 @@
+//! Pipeline tests on the synthetic survey (seeded; see each test for what it shows).
+
+use super::*;
+use crate::frame::{build, col_f64, col_str};
+use crate::framework::builtin;
+
+fn papi_design() -> Design {
+    Design::new("province")
+        .strata("province")
+        .psu("district")
+        .weight("weight")
+}
+
+fn opts(method: Method, replicates: usize, level: f64) -> ScoreOptions {
+    ScoreOptions {
+        method,
+        replicates,
+        seed: 1,
+        level,
+        normalisation: Normalisation::Goalposts,
+        year: Some(2023),
+    }
+}
+
+#[test]
+fn synthetic_2023_has_the_papi_shape() {
+    let df = synthetic::synthetic_survey(2023, 0, 1.0).unwrap();
+    // 57 x 3 x 4 x 23 + 4 x 6 x 4 x 23 + 2 x 6 x 4 x 34 = 19,572 (published n = 19,536).
+    assert_eq!(df.height(), 19_572);
+    let ix = IndexedDesign::new(&df, &papi_design()).unwrap();
+    assert_eq!(ix.n_domains(), 63);
+    assert_eq!(ix.n_psus(), 207);
+    let fw = builtin(2023).unwrap();
+    for (_, _, i) in fw.indicators() {
+        for it in i.recipe.as_ref().unwrap().items() {
+            assert!(df.column(it).is_ok(), "{it}");
+        }
+    }
+    let again = synthetic::synthetic_survey(2023, 0, 1.0).unwrap();
+    assert!(df.equals_missing(&again));
+}
+
+/// Published 2023 dimension scores fall inside the 95 % CI of the synthetic 2023 survey's scores in
+/// >= 90 % of province x dimension cells (Taylor, per-province t with df = 2 or 5).
+#[test]
+fn published_2023_inside_95_ci() {
+    let df = synthetic::synthetic_survey(2023, 0, 1.0).unwrap();
+    let fw = builtin(2023).unwrap();
+    let s = score(&df, &papi_design(), &fw, &opts(Method::Taylor, 200, 0.95)).unwrap();
+    let (lo, hi) = s.ci(0.95).unwrap();
+    let (mut inside, mut cells) = (0, 0);
+    for (p, &code) in s.provinces.iter().enumerate() {
+        let row = crate::published::row(code, 2023).unwrap();
+        for k in 0..8 {
+            if let Some(v) = row.dims[k] {
+                cells += 1;
+                if lo[[1 + k, p]] <= v && v <= hi[[1 + k, p]] {
+                    inside += 1;
+                }
+            }
+        }
+    }
+    let share = inside as f64 / cells as f64;
+    eprintln!("published inside 95% CI: {inside}/{cells} = {share:.3}");
+    assert!(cells >= 480);
+    assert!(share >= 0.90, "{share}");
+}
+
+/// Coverage of nominal 90 % CIs of dimension scores for the known truth (the calibration targets)
+/// over 63 x 8 cells and 3 seeds: within 85-95 %.
+#[test]
+fn coverage_of_90_ci_is_nominal() {
+    let fw = builtin(2023).unwrap();
+    let (codes, truth) = synthetic::targets(&fw, 2023).unwrap();
+    for method in [Method::Taylor, Method::Bootstrap] {
+        let (mut inside, mut cells) = (0, 0);
+        for seed in [11u64, 12, 13] {
+            let df = synthetic::synthetic_survey(2023, seed, 1.0).unwrap();
+            let s = score(&df, &papi_design(), &fw, &opts(method, 200, 0.90)).unwrap();
+            let (lo, hi) = s.ci(0.90).unwrap();
+            for (p, code) in s.provinces.iter().enumerate() {
+                let tp = codes.iter().position(|c| c == code).unwrap();
+                for k in 0..8 {
+                    cells += 1;
+                    let t = truth[k][tp];
+                    if lo[[1 + k, p]] <= t && t <= hi[[1 + k, p]] {
+                        inside += 1;
+                    }
+                }
+            }
+        }
+        let share = inside as f64 / cells as f64;
+        eprintln!("{method:?} coverage of 90% CI: {inside}/{cells} = {share:.3}");
+        assert!((0.85..=0.95).contains(&share), "{method:?} {share}");
+    }
+}
+
+/// Rao-Wu bootstrap SEs agree with Taylor SEs in distribution: the median ratio over indicator x
+/// province cells is within 15 % of 1 (scale 2 synthetic set, 400 replicates).
+#[test]
+fn bootstrap_se_agrees_with_taylor() {
+    let df = synthetic::synthetic_survey(2023, 5, 2.0).unwrap();
+    let d = papi_design();
+    let fw = builtin(2023).unwrap();
+    let items: Vec<String> = fw
+        .indicators()
+        .filter_map(|(_, _, i)| match &i.recipe {
+            Some(crate::recipe::Recipe::Share { item, .. }) => Some(item.clone()),
+            _ => None,
+        })
+        .take(12)
+        .collect();
+    let it: Vec<&str> = items.iter().map(String::as_str).collect();
+    // Use 0/1 answers of share items: recode via recipes is not needed for SE comparison.
+    let t = domain_means(&df, &d, &it, Method::Taylor, 0, 0).unwrap();
+    let b = domain_means(&df, &d, &it, Method::Bootstrap, 400, 3).unwrap();
+    let j = domain_means(&df, &d, &it, Method::Jackknife, 0, 0).unwrap();
+    let mut rb: Vec<f64> = Vec::new();
+    let mut rj: Vec<f64> = Vec::new();
+    for (x, y) in b.se.iter().zip(t.se.iter()) {
+        rb.push(x / y);
+    }
+    for (x, y) in j.se.iter().zip(t.se.iter()) {
+        rj.push(x / y);
+    }
+    rb.sort_by(f64::total_cmp);
+    rj.sort_by(f64::total_cmp);
+    let mb = rb[rb.len() / 2];
+    let mj = rj[rj.len() / 2];
+    eprintln!("median SE ratio bootstrap/taylor {mb:.3}, jackknife/taylor {mj:.3}");
+    assert!((mb - 1.0).abs() <= 0.15, "{mb}");
+    assert!((mj - 1.0).abs() <= 0.15, "{mj}");
+}
+
+fn run_in(threads: usize, df: &DataFrame, method: Method) -> SurveyScores {
+    let fw = builtin(2023).unwrap();
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .unwrap()
+        .install(|| score(df, &papi_design(), &fw, &opts(method, 64, 0.9)).unwrap())
+}
+
+/// Bit-identical results with 1 and 2 threads and for the same seed.
+#[test]
+fn deterministic_across_threads_and_runs() {
+    let df = synthetic::synthetic_survey(2023, 7, 0.5).unwrap();
+    for method in [Method::Bootstrap, Method::Jackknife, Method::Taylor] {
+        let a = run_in(1, &df, method);
+        let b = run_in(2, &df, method);
+        let c = run_in(2, &df, method);
+        assert_eq!(a, b, "{method:?}");
+        assert_eq!(b, c, "{method:?}");
+        let ra = a.ranks(0.9, Some(10)).unwrap();
+        let rb = b.ranks(0.9, Some(10)).unwrap();
+        assert_eq!(ra, rb);
+    }
+    let df2 = rayon::ThreadPoolBuilder::new()
+        .num_threads(1)
+        .build()
+        .unwrap()
+        .install(|| synthetic::synthetic_survey(2023, 7, 0.5).unwrap());
+    assert!(df.equals_missing(&df2));
+}
+
+#[test]
+fn every_level_has_se_ci_and_ranks_and_a_score_table() {
+    let df = synthetic::synthetic_survey(2023, 2, 1.0).unwrap();
+    let fw = builtin(2023).unwrap();
+    let s = score(&df, &papi_design(), &fw, &opts(Method::Bootstrap, 100, 0.9)).unwrap();
+    assert_eq!(s.measures.len(), 1 + 8 + 28 + 68);
+    assert!(s.se.iter().all(|v| v.is_finite() && *v > 0.0));
+    // Dimension = sum of sub-dimensions; total = sum of dimensions.
+    for p in 0..63 {
+        let dims: f64 = (1..9).map(|k| s.estimate[[k, p]]).sum();
+        assert!((dims - s.estimate[[0, p]]).abs() < 1e-9);
+    }
+    let ranks = s.ranks(0.9, None).unwrap();
+    for r in ranks.iter().filter(|r| r.measure == 0) {
+        let (rk, lo, hi) = (r.rank.unwrap(), r.rank_low.unwrap(), r.rank_high.unwrap());
+        assert!(lo <= hi && (1..=63).contains(&rk), "{r:?}");
+        assert!((0.0..=1.0).contains(&r.p_group.unwrap()));
+    }
+    let t = s.to_score_table();
+    assert_eq!(t.replicates.as_ref().unwrap().draws.len(), t.measures.len());
+    assert_eq!(t.replicates.as_ref().unwrap().draws[0].dim(), (100, 63));
+    assert_eq!(t.children("d6").len(), 4);
+    // Jackknife ScoreTable replicates reproduce the JKn SE.
+    let j = score(&df, &papi_design(), &fw, &opts(Method::Jackknife, 100, 0.9)).unwrap();
+    let tj = j.to_score_table();
+    let r = tj.replicates.unwrap();
+    let v: f64 = (0..r.draws[3].nrows())
+        .map(|i| (r.draws[3][[i, 5]] - tj.values[3][5].unwrap()).powi(2))
+        .sum::<f64>()
+        * r.scale;
+    assert!((v.sqrt() - j.se[[3, 5]]).abs() < 1e-9 * j.se[[3, 5]]);
+    // min-max and z-score normalisations are recorded and need replicates.
+    let mut o = opts(Method::Bootstrap, 50, 0.9);
+    o.normalisation = Normalisation::MinMax;
+    let mm = score(&df, &papi_design(), &fw, &o).unwrap();
+    assert_eq!(mm.normalisation, Normalisation::MinMax);
+    o.normalisation = Normalisation::ZScore;
+    assert!(score(&df, &papi_design(), &fw, &o).is_ok());
+    o.method = Method::Taylor;
+    assert!(matches!(
+        score(&df, &papi_design(), &fw, &o),
+        Err(crate::PapiError::InvalidArgument { .. })
+    ));
+}
+
+#[test]
+fn missing_indicator_is_renormalised_and_recorded() {
+    let mut df = synthetic::synthetic_survey(2023, 3, 0.5).unwrap();
+    let fw = builtin(2023).unwrap();
+    let (_, _, ind) = fw.indicators().next().unwrap();
+    let item = ind.recipe.as_ref().unwrap().items()[0].to_string();
+    // Blank the item in Hà Nội (code 1) only.
+    let prov = crate::frame::f64_col(&df, "province").unwrap();
+    let vals = crate::frame::f64_col(&df, &item).unwrap();
+    let v: Vec<Option<f64>> = vals
+        .iter()
+        .zip(prov.iter())
+        .map(|(v, p)| if *p == Some(1.0) { None } else { *v })
+        .collect();
+    df.with_column(col_f64(&item, v)).unwrap();
+    let s = score(&df, &papi_design(), &fw, &opts(Method::Taylor, 10, 0.9)).unwrap();
+    let p = s.provinces.iter().position(|&c| c == 1).unwrap();
+    let sub = s
+        .measures
+        .iter()
+        .position(|m| {
+            Some(&m.code)
+                == s.measures
+                    .iter()
+                    .find(|m| m.code == ind.code)
+                    .and_then(|m| m.parent.as_ref())
+        })
+        .unwrap();
+    assert_eq!(s.missing[[sub, p]], 1);
+    assert!(s.estimate[[sub, p]].is_finite());
+    assert!(
+        s.estimate[[
+            s.measures.iter().position(|m| m.code == ind.code).unwrap(),
+            p
+        ]]
+        .is_nan()
+    );
+}
+
+fn small() -> DataFrame {
+    build(
+        6,
+        vec![
+            col_str(
+                "province",
+                &[
+                    Some("1"),
+                    Some("1"),
+                    Some("1"),
+                    Some("66"),
+                    Some("66"),
+                    Some("66"),
+                ],
+            ),
+            col_f64(
+                "stratum",
+                vec![
+                    Some(1.0),
+                    Some(1.0),
+                    Some(1.0),
+                    Some(2.0),
+                    Some(2.0),
+                    Some(2.0),
+                ],
+            ),
+            col_f64(
+                "psu",
+                vec![
+                    Some(1.0),
+                    Some(2.0),
+                    Some(2.0),
+                    Some(1.0),
+                    Some(2.0),
+                    Some(3.0),
+                ],
+            ),
+            col_f64(
+                "w",
+                vec![
+                    Some(1.0),
+                    Some(2.0),
+                    Some(1.0),
+                    Some(1.0),
+                    Some(1.0),
+                    Some(1.0),
+                ],
+            ),
+            col_str(
+                "wtext",
+                &[
+                    Some("a"),
+                    Some("b"),
+                    Some("c"),
+                    Some("d"),
+                    Some("e"),
+                    Some("f"),
+                ],
+            ),
+            col_f64(
+                "y",
+                vec![Some(1.0), Some(2.0), Some(3.0), Some(4.0), None, Some(6.0)],
+            ),
+        ],
+    )
+    .unwrap()
+}
+
+#[test]
+fn bad_inputs_are_typed_errors_naming_the_culprit() {
+    use crate::PapiError as E;
+    let df = small();
+    let d = Design::new("province")
+        .strata("stratum")
+        .psu("psu")
+        .weight("w");
+    assert!(domain_means(&df, &d, &["y"], Method::Taylor, 0, 0).is_ok());
+    // Missing column.
+    let e = domain_means(&df, &d.clone().weight("nope"), &["y"], Method::Taylor, 0, 0).unwrap_err();
+    assert!(
+        matches!(&e, E::MissingColumn { column, .. } if column == "nope"),
+        "{e}"
+    );
+    let e = domain_means(&df, &d, &["zz"], Method::Taylor, 0, 0).unwrap_err();
+    assert!(
+        matches!(&e, E::MissingColumn { column, .. } if column == "zz"),
+        "{e}"
+    );
+    // Non-numeric weights.
+    let e = domain_means(
+        &df,
+        &d.clone().weight("wtext"),
+        &["y"],
+        Method::Taylor,
+        0,
+        0,
+    )
+    .unwrap_err();
+    assert!(
+        matches!(&e, E::ColumnType { column, .. } if column == "wtext"),
+        "{e}"
+    );
+    // Negative weight: names the column, row and province.
+    let mut neg = df.clone();
+    neg.with_column(col_f64(
+        "w",
+        vec![
+            Some(1.0),
+            Some(-2.0),
+            Some(1.0),
+            Some(1.0),
+            Some(1.0),
+            Some(1.0),
+        ],
+    ))
+    .unwrap();
+    let e = domain_means(&neg, &d, &["y"], Method::Taylor, 0, 0).unwrap_err();
+    assert!(
+        matches!(&e, E::InvalidSurvey { location, .. } if location.contains("\"w\"") && location.contains("row 1") && location.contains("domain 1")),
+        "{e}"
+    );
+    // All-zero weights.
+    let mut zero = df.clone();
+    zero.with_column(col_f64("w", vec![Some(0.0); 6])).unwrap();
+    let e = domain_means(&zero, &d, &["y"], Method::Taylor, 0, 0).unwrap_err();
+    assert!(
+        matches!(&e, E::InvalidSurvey { message, .. } if message.contains("all weights are zero")),
+        "{e}"
+    );
+    // A province with no respondents (all its weights zero).
+    let mut dom0 = df.clone();
+    dom0.with_column(col_f64(
+        "w",
+        vec![
+            Some(1.0),
+            Some(1.0),
+            Some(1.0),
+            Some(0.0),
+            Some(0.0),
+            Some(0.0),
+        ],
+    ))
+    .unwrap();
+    let e = domain_means(&dom0, &d, &["y"], Method::Taylor, 0, 0).unwrap_err();
+    assert!(
+        matches!(&e, E::InvalidSurvey { location, .. } if location.contains("domain 66")),
+        "{e}"
+    );
+    // NaN / null weight.
+    let mut nul = df.clone();
+    nul.with_column(col_f64(
+        "w",
+        vec![Some(1.0), None, Some(1.0), Some(1.0), Some(1.0), Some(1.0)],
+    ))
+    .unwrap();
+    assert!(matches!(
+        domain_means(&nul, &d, &["y"], Method::Taylor, 0, 0),
+        Err(E::InvalidSurvey { .. })
+    ));
+    // Single-PSU stratum: "fail" is an error naming the stratum; "adjust"/"certainty" work.
+    let mut one = df.clone();
+    one.with_column(col_f64("psu", vec![Some(1.0); 6])).unwrap();
+    let e = domain_means(
+        &one,
+        &d.clone().lonely(LonelyPsu::Fail),
+        &["y"],
+        Method::Taylor,
+        0,
+        0,
+    )
+    .unwrap_err();
+    assert!(e.to_string().contains("stratum 1"), "{e}");
+    for l in [LonelyPsu::Adjust, LonelyPsu::Certainty] {
+        let m = domain_means(&one, &d.clone().lonely(l), &["y"], Method::Taylor, 0, 0).unwrap();
+        assert!(m.se.iter().all(|s| s.is_finite()));
+        let m = domain_means(&one, &d.clone().lonely(l), &["y"], Method::Bootstrap, 20, 1).unwrap();
+        assert!(m.se.iter().all(|s| s.is_finite()));
+    }
+    assert!(matches!(
+        domain_means(&one, &d, &["y"], Method::Jackknife, 0, 0),
+        Err(E::InvalidSurvey { .. })
+    ));
+    // Missing design values.
+    let mut nd = df.clone();
+    nd.with_column(col_str(
+        "province",
+        &[
+            Some("1"),
+            None,
+            Some("1"),
+            Some("66"),
+            Some("66"),
+            Some("66"),
+        ],
+    ))
+    .unwrap();
+    let e = domain_means(&nd, &d, &["y"], Method::Taylor, 0, 0).unwrap_err();
+    assert!(
+        e.to_string().contains("province") && e.to_string().contains("row 1"),
+        "{e}"
+    );
+    // Bad options.
+    assert!(matches!(
+        domain_means(&df, &d, &["y"], Method::Bootstrap, 1, 0),
+        Err(E::InvalidArgument { .. })
+    ));
+    assert!(Method::parse("bogus").is_err());
+    assert!(LonelyPsu::parse("bogus").is_err());
+    assert!(estimate::t_quantile(1.5, 3.0).is_err());
+    // FPC not constant in a stratum.
+    let mut f = df.clone();
+    f.with_column(col_f64(
+        "fpc",
+        vec![
+            Some(10.0),
+            Some(11.0),
+            Some(10.0),
+            Some(5.0),
+            Some(5.0),
+            Some(5.0),
+        ],
+    ))
+    .unwrap();
+    assert!(matches!(
+        domain_means(&f, &d.clone().fpc("fpc"), &["y"], Method::Taylor, 0, 0),
+        Err(E::InvalidSurvey { .. })
+    ));
+}
+
+#[test]
+fn scoring_errors_name_columns_and_domains() {
+    use crate::PapiError as E;
+    let fw = builtin(2023).unwrap();
+    let df = synthetic::synthetic_survey(2023, 0, 0.3).unwrap();
+    // A framework item column that is missing.
+    let first = fw.indicators().next().unwrap().2.items[0].clone();
+    let less = df.drop(&first).unwrap();
+    let e = score(&less, &papi_design(), &fw, &opts(Method::Taylor, 10, 0.9)).unwrap_err();
+    assert!(
+        matches!(&e, E::MissingColumn { column, .. } if column.contains(&first)),
+        "{e}"
+    );
+    // A domain that is not a province.
+    let mut bad = df.clone();
+    let n = bad.height();
+    bad.with_column(col_str("region", &vec![Some("north"); n]))
+        .unwrap();
+    let e = score(
+        &bad,
+        &papi_design().clone_with_domain("region"),
+        &fw,
+        &opts(Method::Taylor, 10, 0.9),
+    )
+    .unwrap_err();
+    assert!(e.to_string().contains("north"), "{e}");
+    // An out-of-scale answer in a mean item.
+    let mean_item = fw.indicators().find_map(|(_, _, i)| match &i.recipe {
+        Some(crate::recipe::Recipe::Mean { item, max, .. }) if *max < 50.0 => Some(item.clone()),
+        _ => None,
+    });
+    if let Some(item) = mean_item {
+        let mut m = df.clone();
+        let mut v = crate::frame::f64_col(&m, &item).unwrap();
+        v[3] = Some(77.0);
+        m.with_column(col_f64(&item, v)).unwrap();
+        let e = score(&m, &papi_design(), &fw, &opts(Method::Taylor, 10, 0.9)).unwrap_err();
+        assert!(
+            e.to_string().contains(&item) && e.to_string().contains("row 3"),
+            "{e}"
+        );
+    }
+}
+
+impl Design {
+    fn clone_with_domain(&self, d: &str) -> Design {
+        let mut x = self.clone();
+        x.domain = d.into();
+        x.strata = None;
+        x
+    }
+}
+
+#[test]
+fn evaluate_into_equals_evaluate() {
+    let fw = builtin(2023).unwrap();
+    let plan = index::Plan::from_framework(&fw).unwrap();
+    let k = plan.indicators.len();
+    let mut est = ndarray::Array2::<f64>::zeros((k, 7));
+    for j in 0..k {
+        for d in 0..7 {
+            let i = plan.indicators[j].clone();
+            est[[j, d]] = if (j + d) % 11 == 0 {
+                f64::NAN
+            } else {
+                i.lo + (i.hi - i.lo) * (((j * 7 + d * 13) % 17) as f64 / 17.0)
+            };
+        }
+    }
+    for norm in [
+        Normalisation::Goalposts,
+        Normalisation::MinMax,
+        Normalisation::ZScore,
+    ] {
+        let (a, _) = index::evaluate(&plan, est.view(), norm);
+        let mut out = vec![0.0; a.len()];
+        let mut s = index::Scratch::default();
+        index::evaluate_into(&plan, est.view(), norm, &mut out, &mut s);
+        for (x, y) in a.iter().zip(out.iter()) {
+            assert!(
+                x.to_bits() == y.to_bits() || (x.is_nan() && y.is_nan()),
+                "{x} {y}"
+            );
+        }
+    }
+}

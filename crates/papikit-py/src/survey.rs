@@ -1,0 +1,245 @@
+//! Bindings for survey microdata: design-based domain means, index scores with uncertainty, and
+//! the synthetic PAPI survey.
+
+use crate::errors::{IntoPyResult, run};
+use crate::framework::PyFramework;
+use numpy::{IntoPyArray, PyArray3};
+use papikit_core::scores::Level;
+use papikit_core::survey::{
+    self, Design, LonelyPsu, Method, Normalisation, ScoreOptions, SurveyScores,
+};
+use papikit_core::{Lang, PapiError};
+use pyo3::prelude::*;
+use pyo3_polars::PyDataFrame;
+
+#[allow(clippy::too_many_arguments)]
+fn design(
+    domain: &str,
+    strata: Option<String>,
+    psu: Option<String>,
+    weight: Option<String>,
+    fpc: Option<String>,
+    replicate_weights: Option<Vec<String>>,
+    replicate_scale: Option<f64>,
+    replicate_mse: bool,
+    lonely_psu: &str,
+) -> PyResult<Design> {
+    Ok(Design {
+        domain: domain.to_string(),
+        strata,
+        psu,
+        weight,
+        fpc,
+        replicate_weights: replicate_weights.unwrap_or_default(),
+        replicate_scale,
+        replicate_mse,
+        lonely_psu: LonelyPsu::parse(lonely_psu).py()?,
+    })
+}
+
+fn seed(s: i64) -> PyResult<u64> {
+    u64::try_from(s)
+        .map_err(|_| PapiError::InvalidArgument {
+            argument: "seed".into(),
+            message: format!("{s}; use a non-negative integer"),
+        })
+        .py()
+}
+
+/// Scores of a survey (immutable).
+#[pyclass(name = "SurveyScores", module = "papikit._core", frozen)]
+pub struct PySurveyScores {
+    inner: SurveyScores,
+}
+
+#[pymethods]
+impl PySurveyScores {
+    #[getter]
+    fn year(&self) -> u16 {
+        self.inner.year
+    }
+    #[getter]
+    fn framework(&self) -> String {
+        self.inner.framework.clone()
+    }
+    #[getter]
+    fn method(&self) -> &'static str {
+        self.inner.method.as_str()
+    }
+    #[getter]
+    fn normalisation(&self) -> &'static str {
+        self.inner.normalisation.as_str()
+    }
+    #[getter]
+    fn level(&self) -> f64 {
+        self.inner.level
+    }
+    #[getter]
+    fn n_replicates(&self) -> usize {
+        self.inner.replicates
+    }
+    #[getter]
+    fn seed(&self) -> u64 {
+        self.inner.seed
+    }
+    #[getter]
+    fn rank_draws(&self) -> String {
+        self.inner.rank_draws_kind.clone()
+    }
+    #[getter]
+    fn provinces(&self) -> Vec<u16> {
+        self.inner.provinces.clone()
+    }
+
+    #[pyo3(signature = (level, *, ci_level, lang="en"))]
+    fn frame(
+        &self,
+        py: Python<'_>,
+        level: &str,
+        ci_level: f64,
+        lang: &str,
+    ) -> PyResult<PyDataFrame> {
+        let level = Level::parse(level).py()?;
+        let lang = Lang::parse(lang).py()?;
+        let s = &self.inner;
+        run(py, || s.frame(level, ci_level, lang)).map(PyDataFrame)
+    }
+
+    #[pyo3(signature = (level, *, ci_level, top=None, lang="en"))]
+    fn ranks(
+        &self,
+        py: Python<'_>,
+        level: &str,
+        ci_level: f64,
+        top: Option<u32>,
+        lang: &str,
+    ) -> PyResult<PyDataFrame> {
+        let level = Level::parse(level).py()?;
+        let lang = Lang::parse(lang).py()?;
+        let s = &self.inner;
+        run(py, || s.rank_frame(level, ci_level, top, lang)).map(PyDataFrame)
+    }
+
+    /// The shared `ScoreTable` (every level, with se and replicates) for gaps/simulation.
+    fn score_table(&self) -> crate::analysis::PyScoreTable {
+        crate::analysis::PyScoreTable(self.inner.to_score_table())
+    }
+
+    fn replicates<'py>(
+        &self,
+        py: Python<'py>,
+        level: &str,
+    ) -> PyResult<(Vec<String>, Bound<'py, PyArray3<f64>>)> {
+        let level = Level::parse(level).py()?;
+        let (codes, a) = self.inner.replicate_array(level);
+        Ok((codes, a.into_pyarray(py)))
+    }
+}
+
+#[pyfunction]
+#[pyo3(signature = (df, framework, *, domain, strata=None, psu=None, weight=None, fpc=None,
+    replicate_weights=None, replicate_scale=None, replicate_mse=false, lonely_psu="adjust",
+    method="bootstrap", replicates=1000, seed=1, level=0.90, normalisation="goalposts", year=None))]
+#[allow(clippy::too_many_arguments)]
+pub fn survey_score(
+    py: Python<'_>,
+    df: PyDataFrame,
+    framework: PyFramework,
+    domain: &str,
+    strata: Option<String>,
+    psu: Option<String>,
+    weight: Option<String>,
+    fpc: Option<String>,
+    replicate_weights: Option<Vec<String>>,
+    replicate_scale: Option<f64>,
+    replicate_mse: bool,
+    lonely_psu: &str,
+    method: &str,
+    replicates: usize,
+    seed: i64,
+    level: f64,
+    normalisation: &str,
+    year: Option<u16>,
+) -> PyResult<PySurveyScores> {
+    let d = design(
+        domain,
+        strata,
+        psu,
+        weight,
+        fpc,
+        replicate_weights,
+        replicate_scale,
+        replicate_mse,
+        lonely_psu,
+    )?;
+    let opts = ScoreOptions {
+        method: Method::parse(method).py()?,
+        replicates,
+        seed: self::seed(seed)?,
+        level,
+        normalisation: Normalisation::parse(normalisation).py()?,
+        year,
+    };
+    let df = df.0;
+    let fw = framework.inner;
+    run(py, || survey::score(&df, &d, &fw, &opts)).map(|inner| PySurveyScores { inner })
+}
+
+#[pyfunction]
+#[pyo3(signature = (df, items, *, domain, strata=None, psu=None, weight=None, fpc=None,
+    replicate_weights=None, replicate_scale=None, replicate_mse=false, lonely_psu="adjust",
+    method="taylor", replicates=1000, seed=1, level=0.90))]
+#[allow(clippy::too_many_arguments)]
+pub fn survey_domain_means(
+    py: Python<'_>,
+    df: PyDataFrame,
+    items: Vec<String>,
+    domain: &str,
+    strata: Option<String>,
+    psu: Option<String>,
+    weight: Option<String>,
+    fpc: Option<String>,
+    replicate_weights: Option<Vec<String>>,
+    replicate_scale: Option<f64>,
+    replicate_mse: bool,
+    lonely_psu: &str,
+    method: &str,
+    replicates: usize,
+    seed: i64,
+    level: f64,
+) -> PyResult<PyDataFrame> {
+    let d = design(
+        domain,
+        strata,
+        psu,
+        weight,
+        fpc,
+        replicate_weights,
+        replicate_scale,
+        replicate_mse,
+        lonely_psu,
+    )?;
+    let m = Method::parse(method).py()?;
+    let sd = self::seed(seed)?;
+    let df = df.0;
+    run(py, || {
+        let it: Vec<&str> = items.iter().map(String::as_str).collect();
+        survey::domain_means(&df, &d, &it, m, replicates, sd)?.frame(level)
+    })
+    .map(PyDataFrame)
+}
+
+#[pyfunction]
+#[pyo3(signature = (year, *, seed=0, scale=1.0))]
+pub fn synthetic_survey(py: Python<'_>, year: i64, seed: i64, scale: f64) -> PyResult<PyDataFrame> {
+    let s = self::seed(seed)?;
+    run(py, || survey::synthetic::synthetic_survey(year, s, scale)).map(PyDataFrame)
+}
+
+pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_class::<PySurveyScores>()?;
+    m.add_function(wrap_pyfunction!(survey_score, m)?)?;
+    m.add_function(wrap_pyfunction!(survey_domain_means, m)?)?;
+    m.add_function(wrap_pyfunction!(synthetic_survey, m)?)?;
+    Ok(())
+}

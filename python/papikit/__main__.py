@@ -1,0 +1,7 @@
+"""``python -m papikit``: see :mod:`papikit.cli`."""
+
+import sys
+
+from papikit.cli import main
+
+sys.exit(main())

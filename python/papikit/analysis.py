@@ -1,0 +1,550 @@
+"""Benchmarking and gap analysis: profile, gaps (down to the indicator when the scores have it),
+comparison tables, trends across structural breaks, the 34 units of 2025 and the agency view.
+
+Everything works on a *score table*: the published results (dimension level, the default) or a
+``ScoreTable``-backed result (survey results: every level with standard errors / replicates),
+passed as ``source=``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import polars as pl
+
+from papikit import _core
+from papikit._display import Lang, check_lang, frame_html
+from papikit.published import published
+from papikit.ranking import rank
+from papikit.registry import Province, province
+from papikit.targets import Group, TargetRank, Year
+
+__all__ = [
+    "Gaps",
+    "Merged",
+    "Profile",
+    "agencies",
+    "compare",
+    "gaps",
+    "league",
+    "merged",
+    "profile",
+    "trend",
+]
+
+ScoreTable = _core.ScoreTable
+Against = Literal["best", "median", "mean", "region"] | Sequence[str | int | Province] | Group | TargetRank | Year
+
+
+def _table(source: Any) -> Any:
+    """The ``_core.ScoreTable`` behind ``source`` (None = published scores)."""
+    if source is None:
+        return None
+    if isinstance(source, _core.ScoreTable):
+        return source
+    st = getattr(source, "score_table", None)
+    if st is not None:
+        st = st() if callable(st) else st
+        if isinstance(st, _core.ScoreTable):
+            return st
+    raise _core.InvalidArgumentError(
+        f"invalid value for source: {type(source).__name__}; use None (published scores), a ScoreTable "
+        "or a result object with a .score_table"
+    )
+
+
+def _pname(p: str | int | Province) -> str:
+    return str(p.code) if isinstance(p, Province) else str(p)
+
+
+@dataclass(frozen=True)
+class Profile:
+    """Profile of one province in one year: one row per measure (see :func:`profile`)."""
+
+    province: str
+    province_code: int
+    year: int
+    previous_year: int | None
+    region: str | None
+    source: str
+    margin: int
+    table: pl.DataFrame
+
+    def to_polars(self) -> pl.DataFrame:
+        """The profile table."""
+        return self.table
+
+    def strengths(self) -> pl.DataFrame:
+        """Measures whose rank is at least ``margin`` places better than the total rank."""
+        return self.table.filter(pl.col("flag").is_in(["strength", "điểm mạnh"]))
+
+    def weaknesses(self) -> pl.DataFrame:
+        """Measures whose rank is at least ``margin`` places worse than the total rank."""
+        return self.table.filter(pl.col("flag").is_in(["weakness", "điểm yếu"]))
+
+    def _repr_html_(self) -> str:
+        prev = f" vs {self.previous_year}" if self.previous_year else ""
+        return frame_html(self.table, title=f"{self.province} {self.year}{prev} ({self.source})")
+
+    def __repr__(self) -> str:
+        return f"Profile({self.province}, {self.year}, source={self.source!r})\n{self.table}"
+
+
+def profile(
+    province: str | int | Province,
+    year: int,
+    *,
+    source: Any = None,
+    previous: int | Any | None = None,
+    margin: int = 10,
+    lang: Lang = "en",
+) -> Profile:
+    """Where a province stands on the total and every measure.
+
+    Columns: ``measure, level, name, score, rank, n_ranked, rank_region, n_region, group, band_min,
+    band_max, next_group, next_group_min, distance_next_group, best, best_province, distance_best,
+    national_mean, national_median, previous_score, change_points, previous_rank, change_places,
+    comparable_with_previous, flag``.
+
+    * ``distance_next_group`` = lowest score inside the next better group minus own score (null in
+      the top group); ``distance_best`` = best score minus own score.
+    * Year-on-year: ``change_places`` = previous rank minus rank (positive = moved up); both changes
+      are null where the measure is not comparable across the years (structural breaks, see
+      :func:`trend`).
+    * **Strengths/weaknesses rule**: a measure is a ``strength`` when its rank is at least ``margin``
+      (default 10) places better than the total rank, a ``weakness`` when at least ``margin``
+      places worse.
+
+    Parameters
+    ----------
+    source
+        None for the published scores, or a ``ScoreTable`` (or a result object with
+        ``.score_table``) for survey results.
+    previous
+        Year to compare with (published; default ``year - 1``), or a ScoreTable-backed source.
+
+    Examples
+    --------
+    >>> import papikit as pk
+    >>> p = pk.profile("Đắk Lắk", 2023)
+    >>> t = p.to_polars().filter(pl.col("measure") == "total").row(0, named=True)
+    >>> t["rank"], t["n_ranked"], t["rank_region"], t["n_region"], t["next_group"]
+    (31, 61, 1, 5, 'High average')
+    >>> round(t["change_points"], 4), t["previous_rank"], t["change_places"]
+    (1.2042, 41, 10)
+    """
+    lang = check_lang(lang)
+    prev_table = None
+    prev_year = None
+    if previous is not None and not isinstance(previous, int):
+        prev_table = _table(previous)
+    elif isinstance(previous, int):
+        prev_year = previous
+    df, meta = _core.profile_table(
+        _pname(province),
+        year,
+        previous_year=prev_year,
+        margin=margin,
+        lang=lang,
+        table=_table(source),
+        previous_table=prev_table,
+    )
+    return Profile(
+        province=meta["province"],
+        province_code=meta["province_code"],
+        year=meta["year"],
+        previous_year=meta["previous_year"],
+        region=meta.get("region"),
+        source=meta["source"],
+        margin=meta["margin"],
+        table=df,
+    )
+
+
+@dataclass(frozen=True)
+class Gaps:
+    """Gaps of one province to a reference (see :func:`gaps`)."""
+
+    province: str
+    province_code: int
+    year: int
+    source: str
+    against: str
+    reference_province: str | None
+    additive: bool
+    residual: float | None
+    level: float
+    lang: str
+    table: pl.DataFrame
+
+    @property
+    def total_gap(self) -> float | None:
+        """Gap on the total (reference minus own)."""
+        s = self.table.filter(pl.col("level") == "total")["gap"]
+        return s[0] if s.len() else None
+
+    def to_polars(self) -> pl.DataFrame:
+        """The gap table (total first, then each level ordered by gap, largest first)."""
+        return self.table
+
+    def by_agency(self, agencies: pl.DataFrame | str | None = None) -> pl.DataFrame:
+        """Each responsible agency's gaps and their weight in the total gap.
+
+        One row per (agency, measure): ``agency_code, agency, role, measure, measure_name,
+        subdimensions, gap, share_of_total_gap, n_agencies_sharing, agency_share_of_total_gap,
+        significant, source``. An agency owning a sub-dimension gets that sub-dimension's gap when
+        the scores have sub-dimensions, else its dimension's gap. Responsibility is shared, so shares
+        do not add up across agencies.
+
+        Examples
+        --------
+        >>> import papikit as pk
+        >>> a = pk.gaps("Đắk Lắk", 2023).by_agency()
+        >>> a.filter(pl.col("agency_code") == "y_te")["measure"].to_list()
+        ['d4', 'd6']
+        """
+        return _core.by_agency(self.table, _agency_frame(agencies), lang=self.lang)
+
+    def _repr_html_(self) -> str:
+        return frame_html(self.table, title=f"{self.province} {self.year}: gaps to {self.against}")
+
+    def __repr__(self) -> str:
+        return f"Gaps({self.province}, {self.year}, against={self.against!r})\n{self.table}"
+
+
+def gaps(
+    province: str | int | Province,
+    year: int,
+    *,
+    against: Against = "best",
+    region_stat: Literal["best", "mean"] = "best",
+    level: float = 0.95,
+    source: Any = None,
+    previous_source: Any = None,
+    lang: Lang = "en",
+) -> Gaps:
+    """Gaps of a province to a reference on the total and every measure.
+
+    ``gap = reference - own`` (positive: points behind). Output columns: ``measure, level, parent,
+    name, own, reference, gap, share_of_total_gap, comparable, se, ci_low, ci_high, significant``;
+    total first, then each level ordered by gap (largest contribution first).
+
+    ``against``:
+
+    * ``"best"`` — the province with the highest total (its scores on every measure, so dimension
+      gaps add up to the total gap; ``residual`` reports the rounding of published totals);
+    * ``"median"`` / ``"mean"`` — national median / mean per measure (median gaps are not additive);
+    * ``"region"`` — regional peers (the province excluded): ``region_stat="best"`` (best peer) or
+      ``"mean"``;
+    * a list of provinces — the mean of those peers;
+    * ``pk.Group("high")`` — the lowest total inside that group (the score that just enters it);
+    * ``pk.TargetRank(k)`` — the province at position k when totals are sorted;
+    * ``pk.Year(y)`` — the province's own scores in year y (published, or ``previous_source``);
+      measures not comparable across a structural break have a null gap.
+
+    With a source that has replicates, each gap has a CI from replicate differences; with standard
+    errors only, a normal approximation for independent estimates; ``significant`` is True when the
+    CI excludes 0.
+
+    Raises
+    ------
+    NoDataError
+        The province (or a peer) has no score in that year, e.g. Quảng Ninh 2023.
+    InvalidArgumentError
+        Empty peer list, target rank out of range.
+
+    Examples
+    --------
+    >>> import papikit as pk
+    >>> g = pk.gaps("Đắk Lắk", 2023, against="best")
+    >>> g.reference_province, round(g.total_gap, 4)
+    ('Thua Thien Hue', 3.715)
+    >>> round(pk.gaps("Đắk Lắk", 2023, against=pk.Year(2022)).total_gap, 4)
+    -1.2042
+    """
+    lang = check_lang(lang)
+    kw: dict[str, Any] = {}
+    if isinstance(against, str):
+        if against not in ("best", "median", "mean", "region"):
+            raise _core.InvalidArgumentError(
+                f"invalid value for against: {against!r}; use 'best', 'median', 'mean', 'region', a list of "
+                "provinces, pk.Group(...), pk.TargetRank(k) or pk.Year(y)"
+            )
+        kind = against
+    elif isinstance(against, Group):
+        kind, kw["group"] = "group", against.value
+    elif isinstance(against, TargetRank):
+        kind, kw["target_rank"] = "target_rank", against.value
+    elif isinstance(against, Year):
+        kind, kw["other_year"] = "year", against.value
+        if previous_source is not None:
+            kw["other_table"] = _table(previous_source)
+    elif isinstance(against, Iterable):
+        kind, kw["peers"] = "peers", [_pname(p) for p in against]
+    else:
+        raise _core.InvalidArgumentError(f"invalid value for against: {against!r}")
+    if region_stat not in ("best", "mean"):
+        raise _core.InvalidArgumentError(f'invalid value for region_stat: {region_stat!r}; use "best" or "mean"')
+    df, meta = _core.gap_table(
+        _pname(province),
+        year,
+        kind=kind,
+        region_stat=region_stat,
+        level=level,
+        lang=lang,
+        table=_table(source),
+        **kw,
+    )
+    return Gaps(
+        province=meta["province"],
+        province_code=meta["province_code"],
+        year=meta["year"],
+        source=meta["source"],
+        against=meta["against"],
+        reference_province=meta["reference_province"],
+        additive=meta["additive"],
+        residual=meta["residual"],
+        level=meta["level"],
+        lang=lang,
+        table=df,
+    )
+
+
+_MEASURES = ["total", "d1", "d2", "d3", "d4", "d5", "d6", "d7", "d8"]
+
+
+def compare(
+    provinces: Sequence[str | int | Province],
+    year: int,
+    *,
+    values: Literal["score", "rank"] = "score",
+    lang: Lang = "en",
+) -> pl.DataFrame:
+    """Provinces side by side: one row per measure, one column per province (score or national
+    rank), plus ``best_in_set``.
+
+    Examples
+    --------
+    >>> import papikit as pk
+    >>> highlands = ["Kon Tum", "Gia Lai", "Đắk Lắk", "Đắk Nông", "Lâm Đồng"]
+    >>> t = pk.compare(highlands, 2023)
+    >>> t.columns[:3], t.filter(pl.col("measure") == "total")["best_in_set"][0]
+    (['measure', 'Kon Tum', 'Gia Lai'], 'Dak Lak')
+    """
+    lang = check_lang(lang)
+    if values not in ("score", "rank"):
+        raise _core.InvalidArgumentError(f'invalid value for values: {values!r}; use "score" or "rank"')
+    if len(provinces) == 0:
+        raise _core.InvalidArgumentError("invalid value for provinces: the list is empty; give at least one province")
+    ps = [province(p) for p in provinces]
+    df = published(year, lang=lang)
+    present = [m for m in _MEASURES if df[m].null_count() < df.height]
+    ranked = rank(df.drop("rank", "n_ranked", "group"), by=present, lang=lang)
+    names = [p.name(lang) for p in ps]
+    cols: dict[str, list[Any]] = {"measure": present}
+    scores: dict[str, list[float | None]] = {}
+    for p, n in zip(ps, names, strict=True):
+        row = ranked.filter(pl.col("code") == p.code).row(0, named=True)
+        if row["total"] is None:
+            raise _core.NoDataError(f"{p.name_vi} has no published scores in {year}; choose another year")
+        scores[n] = [row[m] for m in present]
+        cols[n] = [row[m] if values == "score" else row["rank" if m == "total" else f"{m}_rank"] for m in present]
+    best = []
+    for i in range(len(present)):
+        vals = [(scores[n][i], n) for n in names if scores[n][i] is not None]
+        best.append(max(vals)[1] if vals else None)
+    cols["best_in_set"] = best
+    return pl.DataFrame(cols)
+
+
+def league(
+    year: int,
+    *,
+    by: str = "total",
+    region: str | int | None = None,
+    lang: Lang = "en",
+) -> pl.DataFrame:
+    """League table of a year on any measure, optionally within one region.
+
+    Columns: ``position`` (within the table), ``code, name_vi, name_en, region``, the ``by`` score,
+    ``rank`` (national, on ``by``), ``n_ranked``, ``group`` (national, on ``by``).
+
+    Examples
+    --------
+    >>> import papikit as pk
+    >>> t = pk.league(2023, region="Central Highlands")
+    >>> t.select("position", "name_en", "rank").row(0)
+    (1, 'Dak Lak', 31)
+    >>> pk.league(2023, by="d6").row(0, named=True)["name_en"]
+    'Thua Thien Hue'
+    """
+    lang = check_lang(lang)
+    df = published(year, lang=lang).drop("rank", "n_ranked", "group")
+    by = by.lower()
+    r = rank(df, by=by, lang=lang)
+    if by != "total":
+        r = r.rename({f"{by}_rank": "rank", f"{by}_n_ranked": "n_ranked", f"{by}_group": "group"})
+    if region is not None:
+        regions = _core.provinces_63()
+        key = str(region)
+        match = regions.filter(
+            (pl.col("region_id").cast(pl.String) == key)
+            | (pl.col("region_en").str.to_lowercase() == key.lower())
+            | (pl.col("region_vi").str.to_lowercase() == key.lower())
+        )
+        if match.height == 0:
+            known = ", ".join(sorted(set(regions["region_en"].to_list())))
+            raise _core.UnknownCodeError(f"unknown region code {region!r}; known codes: {known} (or 1-6)")
+        r = r.filter(pl.col("code").is_in(match["code"].to_list()))
+    r = r.filter(pl.col(by).is_not_null()).sort(by, descending=True)
+    return r.select(
+        pl.int_range(1, pl.len() + 1, dtype=pl.UInt32).alias("position"),
+        "code",
+        "name_vi",
+        "name_en",
+        "region",
+        by,
+        "rank",
+        "n_ranked",
+        "group",
+    )
+
+
+def trend(
+    province: str | int | Province,
+    years: Iterable[int] = range(2011, 2025),
+    *,
+    lang: Lang = "en",
+) -> pl.DataFrame:
+    """A province's scores across years with structural breaks flagged.
+
+    One row per year and measure (total, d1..d8 that exist that year): ``year, province, measure,
+    score, rank, n_ranked, national_mean, national_median, change, change_places,
+    comparable_with_previous, structural_break, break_note``.
+
+    **Comparability rule**: a measure is comparable with the previous year when it exists in both
+    years and its sub-dimension composition and construction are unchanged; the total only when every
+    dimension is and the number of dimensions is the same. Breaks: 2016 (D1, D3, D5 re-constructed),
+    2018 (D7, D8 new; D2, D3 changed sub-dimensions; total 6 -> 8 dimensions), 2019 (D8 adds
+    E-Responsiveness; secondary source), 2021 (D5 loses Construction Permits). ``change`` and
+    ``change_places`` are null where not comparable; D7/D8 have no rows before 2018.
+
+    Examples
+    --------
+    >>> import papikit as pk
+    >>> t = pk.trend("Đắk Lắk", years=[2017, 2018])
+    >>> t.filter(pl.col("year") == 2018).select("measure", "comparable_with_previous").rows()[:4]
+    [('total', False), ('d1', True), ('d2', False), ('d3', False)]
+    """
+    ys = list(years)
+    if not ys:
+        raise _core.InvalidArgumentError("invalid value for years: empty")
+    return _core.trend_table(_pname(province), ys, lang=check_lang(lang))
+
+
+@dataclass(frozen=True)
+class Merged:
+    """Published scores on the 34 units of July 2025 and the weights used."""
+
+    year: int
+    weight_source: str
+    scores: pl.DataFrame
+    weights: pl.DataFrame
+
+    def to_polars(self) -> pl.DataFrame:
+        """The merged scores (one row per unit)."""
+        return self.scores
+
+    def _repr_html_(self) -> str:
+        return frame_html(
+            self.scores,
+            title=f"PAPI {self.year} on the 34 units (weights: {self.weight_source})",
+        )
+
+    def __repr__(self) -> str:
+        return f"Merged({self.year}, weights={self.weight_source!r})\n{self.scores}"
+
+
+def merged(
+    year: int,
+    *,
+    weights: Mapping[str | int, float] | pl.DataFrame | Literal["population"] | None = None,
+    population_year: int | None = None,
+    lang: Lang = "en",
+) -> Merged:
+    """Express a published year on the 34 provincial units of 1 July 2025.
+
+    A merged unit's score = weighted mean of its members' scores. ``weights``: a mapping
+    province -> weight (names or GSO codes) or a DataFrame with columns ``province`` (or ``code``)
+    and ``weight``, covering every member of every merged unit; or ``"population"``, which uses the
+    shipped population table and fails (naming the members without a figure) unless every member of
+    every merged unit has one. Weights are normalised within each unit and never guessed: no
+    weights is an error. Single-member units keep their province's scores. A member without a score
+    that year makes the unit's score null (``missing_members``).
+
+    Examples
+    --------
+    >>> import papikit as pk
+    >>> try:
+    ...     pk.merged(2023)
+    ... except pk.InvalidArgumentError as e:
+    ...     print("never uses equal weights" in str(e))
+    True
+    >>> w = {c: 1.0 for c in pk.crosswalk_2025()["code"]}
+    >>> m = pk.merged(2023, weights=w)
+    >>> m.scores.height, m.weights.filter(pl.col("unit_code") == 66)["weight"].to_list()
+    (34, [0.5, 0.5])
+    """
+    lang = check_lang(lang)
+    if weights is None:
+        raise _core.InvalidArgumentError(
+            "invalid value for weights: None. Merging needs weights for every member of each merged unit: "
+            "pass weights={province: weight, ...}, a DataFrame (province, weight) or weights='population' "
+            "(only where the shipped table has every member's population); papikit never uses equal weights"
+        )
+    w: dict[str, float] | None
+    if isinstance(weights, str):
+        if weights != "population":
+            raise _core.InvalidArgumentError(f"invalid value for weights: {weights!r}; use a mapping or 'population'")
+        w = None
+    elif isinstance(weights, pl.DataFrame):
+        key = "province" if "province" in weights.columns else "code"
+        for c in (key, "weight"):
+            if c not in weights.columns:
+                raise _core.ColumnError(
+                    f"column {c!r} not found in the table (columns: {', '.join(weights.columns)}); "
+                    "weights need columns province (or code) and weight"
+                )
+        w = {str(k): float(v) for k, v in weights.select(key, "weight").iter_rows()}
+    else:
+        w = {_pname(k): float(v) for k, v in weights.items()}
+    scores, wdf = _core.merged_table(year, weights=w, population_year=population_year, lang=lang)
+    src = "user" if w is not None else "population"
+    return Merged(year=year, weight_source=src, scores=scores, weights=wdf)
+
+
+def _agency_frame(table: pl.DataFrame | str | None) -> pl.DataFrame | None:
+    if table is None or isinstance(table, pl.DataFrame):
+        return table
+    return pl.read_csv(table, infer_schema=False)
+
+
+def agencies(table: pl.DataFrame | str | None = None, *, lang: Lang = "en") -> pl.DataFrame:
+    """The agency table: which department owns which PAPI dimension / sub-dimension.
+
+    Built in: the assignments of the Đắk Lắk plan "Nâng cao Chỉ số PAPI cấp tỉnh năm 2024"
+    (section II), each with a ``source`` quoting the plan paragraph. Pass ``table`` (a DataFrame or
+    CSV path with columns ``agency_code, dimension`` and optionally ``subdimension, role, source,
+    agency_vi, agency_en``) to load and validate your own: unknown dimension, sub-dimension or agency
+    codes raise ``UnknownCodeError`` naming them.
+
+    Examples
+    --------
+    >>> import papikit as pk
+    >>> a = pk.agencies(lang="vi")
+    >>> a.filter(pl.col("subdimension") == "public_health")["agency"].to_list()
+    ['Sở Y tế']
+    """
+    return _core.agency_table(_agency_frame(table), lang=check_lang(lang))

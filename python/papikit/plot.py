@@ -1,0 +1,969 @@
+"""Charts for PAPI results (matplotlib): radar, dimension bars, rank caterpillar, gap waterfall,
+trend lines with structural breaks, before/after of a simulation, a quartile tile map of the 63
+provinces (or the 34 units of 2025) and an optional choropleth from the user's own GeoJSON.
+
+Every function takes polars DataFrames in the shapes papikit returns, draws on ``ax=`` when given
+(otherwise on a new figure) and returns the matplotlib ``Axes`` so you can restyle it
+(``ax.figure`` is the Figure, ``ax.figure.savefig("chart.png")`` saves it). Labels are in English
+or Vietnamese (``lang="vi"``); Vietnamese diacritics render with matplotlib's bundled DejaVu Sans.
+Works headless (Agg) as well as inline in Jupyter.
+
+Examples
+--------
+>>> import papikit as pk
+>>> import papikit.plot as pkp
+>>> ax = pkp.radar(pk.published(2023), "Đắk Lắk", peers=["Gia Lai"], lang="vi")
+>>> ax.get_title()
+'Đắk Lắk 2023: 8 lĩnh vực'
+>>> pkp.close(ax)
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import polars as pl
+
+from papikit._display import GROUP_COLOURS, Lang, check_lang
+from papikit.registry import Province
+from papikit.registry import province as _find
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+
+__all__ = [
+    "BREAK_YEARS",
+    "before_after",
+    "choropleth",
+    "close",
+    "dimension_bars",
+    "dimension_label",
+    "gap_waterfall",
+    "radar",
+    "rank_caterpillar",
+    "tile_layout",
+    "tile_map",
+    "trend",
+]
+
+#: Years in which PAPI's structure changed (2016: D1, D3, D5 revised; 2018: D7, D8 added and D2
+#: changed; 2021: D5 loses a sub-dimension). Trend charts mark them.
+BREAK_YEARS: tuple[int, ...] = (2016, 2018, 2021)
+
+DIMENSIONS: tuple[str, ...] = ("d1", "d2", "d3", "d4", "d5", "d6", "d7", "d8")
+
+_DIM_SHORT: dict[str, tuple[str, str]] = {
+    "d1": ("Participation", "Tham gia"),
+    "d2": ("Transparency", "Công khai, minh bạch"),
+    "d3": ("Vertical accountability", "Trách nhiệm giải trình"),
+    "d4": ("Control of corruption", "Kiểm soát tham nhũng"),
+    "d5": ("Administrative procedures", "Thủ tục hành chính công"),
+    "d6": ("Public service delivery", "Cung ứng dịch vụ công"),
+    "d7": ("Environmental governance", "Quản trị môi trường"),
+    "d8": ("E-governance", "Quản trị điện tử"),
+    "total": ("Total", "Tổng"),
+}
+
+_GROUP_ORDER_EN = ("High", "High average", "Low average", "Low")
+_GROUP_ORDER_VI = ("Cao", "Trung bình cao", "Trung bình thấp", "Thấp")
+_GROUP_TO = {**dict(zip(_GROUP_ORDER_VI, _GROUP_ORDER_EN, strict=True)), **{g: g for g in _GROUP_ORDER_EN}}
+
+_TXT: dict[str, tuple[str, str]] = {
+    "dims": ("8 dimensions", "8 lĩnh vực"),
+    "best": ("Best on each axis", "Cao nhất mỗi lĩnh vực"),
+    "median": ("National median", "Trung vị cả nước"),
+    "score": ("Score", "Điểm"),
+    "total": ("Total score", "Điểm tổng hợp"),
+    "rank": ("Rank", "Thứ hạng"),
+    "year": ("Year", "Năm"),
+    "gap": ("Gap (points)", "Khoảng cách (điểm)"),
+    "gap_total": ("Total gap", "Tổng khoảng cách"),
+    "before": ("Before", "Trước"),
+    "after": ("After", "Sau"),
+    "break": ("structural break", "thay đổi cấu trúc"),
+    "no_data": ("no data", "không có dữ liệu"),
+    "dim_scores": ("dimension scores", "điểm các lĩnh vực"),
+    "ranks": ("ranks", "thứ hạng"),
+    "groups": ("performance groups", "nhóm xếp hạng"),
+    "simulation": ("simulation: before and after", "mô phỏng: trước và sau"),
+    "gaps": ("gap by", "khoảng cách theo"),
+    "provinces": ("provinces", "tỉnh, thành phố"),
+    "units": ("units (2025)", "đơn vị (2025)"),
+}
+
+_SHORT_NAMES: dict[int, tuple[str, str]] = {
+    79: ("HCMC", "TP HCM"),
+    77: ("BR-VT", "BR-VT"),
+    46: ("TT Hue", "TT Huế"),
+}
+
+
+def _t(key: str, lang: Lang) -> str:
+    en, vi = _TXT[key]
+    return vi if lang == "vi" else en
+
+
+def dimension_label(measure: str, lang: Lang = "en") -> str:
+    """Short chart label of a measure (``"d1"``..``"d8"``, ``"total"``); other names pass through.
+
+    Examples
+    --------
+    >>> import papikit.plot as pkp
+    >>> pkp.dimension_label("d4", "vi"), pkp.dimension_label("D8")
+    ('Kiểm soát tham nhũng', 'E-governance')
+    """
+    key = measure.lower()
+    if key in _DIM_SHORT:
+        en, vi = _DIM_SHORT[key]
+        return vi if lang == "vi" else en
+    return measure
+
+
+def _axis_label(measure: str, lang: Lang, width: int = 14) -> str:
+    """``"D4\nKiểm soát\ntham nhũng"``: code on the first line, the short name wrapped below."""
+    import textwrap
+
+    if measure.lower() not in _DIM_SHORT:
+        return "\n".join(textwrap.wrap(measure, width)) or measure
+    name = "\n".join(textwrap.wrap(dimension_label(measure, lang), width))
+    return f"{measure.upper()}\n{name}" if measure.lower() != "total" else name
+
+
+def _group_label(g: str | None, lang: Lang) -> str | None:
+    if g is None:
+        return None
+    en = _GROUP_TO.get(g)
+    if en is None:
+        return g
+    return _GROUP_ORDER_VI[_GROUP_ORDER_EN.index(en)] if lang == "vi" else en
+
+
+def _plt() -> Any:
+    import matplotlib
+
+    # pyplot picks a GUI backend only when a display exists; headless sessions fall back to Agg.
+    matplotlib.rcParams.setdefault("font.family", "DejaVu Sans")
+    import matplotlib.pyplot as plt
+
+    return plt
+
+
+def _axes(ax: Axes | None, figsize: tuple[float, float], *, polar: bool = False) -> Axes:
+    if ax is not None:
+        return ax
+    plt = _plt()
+    fig = plt.figure(figsize=figsize, layout="constrained")
+    return fig.add_subplot(projection="polar" if polar else None)  # type: ignore[no-any-return]
+
+
+def close(ax: Axes | Any) -> None:
+    """Close the figure of ``ax`` (or a Figure) to free memory in loops and scripts."""
+    plt = _plt()
+    fig = getattr(ax, "figure", ax)
+    plt.close(fig)
+
+
+def _name_col(lang: Lang) -> str:
+    return "name_vi" if lang == "vi" else "name_en"
+
+
+def _code_col(df: pl.DataFrame) -> str:
+    """The province-code column: ``province`` when it holds GSO codes (survey results, where ``code``
+    is the measure), else ``code``."""
+    if "province" in df.columns and df.schema["province"].is_integer():
+        return "province"
+    return "code"
+
+
+def _label_col(df: pl.DataFrame, lang: Lang) -> str | None:
+    for c in (_name_col(lang), "name_en", "name_vi", "name"):
+        if c in df.columns:
+            return c
+    return None
+
+
+def _pick(df: pl.DataFrame, prov: str | int | Province) -> tuple[Province, dict[str, Any]]:
+    p = _find(prov)
+    rows = df.filter(pl.col("code") == p.code)
+    if rows.height == 0:
+        from papikit import _core
+
+        raise _core.NoDataError(f"no row for {p.name_vi} (code {p.code}) in the table given to the chart")
+    return p, rows.row(0, named=True)
+
+
+def _dims_present(df: pl.DataFrame, row: Mapping[str, Any] | None = None) -> list[str]:
+    out = []
+    for d in DIMENSIONS:
+        if d not in df.columns:
+            continue
+        if row is not None and row.get(d) is None:
+            continue
+        if df[d].null_count() == df.height:
+            continue
+        out.append(d)
+    return out
+
+
+def _year_of(df: pl.DataFrame) -> int | None:
+    if "year" in df.columns and df.height > 0:
+        years = df["year"].unique().to_list()
+        if len(years) == 1:
+            return int(years[0])
+    return None
+
+
+# --------------------------------------------------------------------------------------- radar
+
+
+def radar(
+    df: pl.DataFrame,
+    province: str | int | Province,
+    *,
+    peers: Sequence[str | int | Province] = (),
+    best: bool = True,
+    median: bool = True,
+    lang: Lang = "en",
+    ax: Axes | None = None,
+) -> Axes:
+    """Radar of the dimension scores of one province against the best score on each axis, the
+    national median and chosen peers.
+
+    Parameters
+    ----------
+    df
+        One year of scores with ``code`` and ``d1``..``d8`` columns, e.g. ``pk.published(2023)``.
+        Dimensions missing that year (d7, d8 before 2018) are left out.
+    province
+        Name or code of the province to show.
+    peers
+        Other provinces drawn as thin lines.
+    best, median
+        Draw the best score on each axis (over all provinces) and the national median.
+    lang
+        "en" or "vi".
+    ax
+        A polar Axes to draw on.
+
+    Examples
+    --------
+    >>> import papikit as pk, papikit.plot as pkp
+    >>> ax = pkp.radar(pk.published(2023), "Dak Lak", peers=["Gia Lai", "Kon Tum"])
+    >>> len(ax.get_lines()), len(ax.get_xticklabels())
+    (5, 8)
+    >>> pkp.close(ax)
+    """
+    lang = check_lang(lang)
+    p, row = _pick(df, province)
+    dims = _dims_present(df, row)
+    n = len(dims)
+    angles = [2 * math.pi * i / n for i in range(n)]
+    closed = [*angles, angles[0]]
+    ax = _axes(ax, (8.0, 7.5), polar=True)
+    polar: Any = ax
+    polar.set_theta_offset(math.pi / 2)
+    polar.set_theta_direction(-1)
+
+    def draw(values: list[float], label: str, **kw: Any) -> None:
+        ax.plot(closed, [*values, values[0]], label=label, **kw)
+
+    if best:
+        draw([float(df[d].max()) for d in dims], _t("best", lang), color="#1a9641", ls="--", lw=1.2)  # type: ignore[arg-type]
+    if median:
+        draw([float(df[d].median()) for d in dims], _t("median", lang), color="#555555", ls=":", lw=1.5)  # type: ignore[arg-type]
+    cmap = _plt().get_cmap("tab10")
+    for i, peer in enumerate(peers):
+        pp, prow = _pick(df, peer)
+        vals = [prow[d] if prow[d] is not None else float("nan") for d in dims]
+        draw(vals, pp.name(lang), color=cmap((i + 1) % 10), lw=1.0, alpha=0.9)
+    own = [float(row[d]) for d in dims]
+    ax.plot(closed, [*own, own[0]], color="#c0392b", lw=2.5, label=p.name(lang))
+    ax.fill(closed, [*own, own[0]], color="#c0392b", alpha=0.12)
+    ax.set_xticks(angles)
+    ax.set_xticklabels([_axis_label(d, lang, 18) for d in dims], fontsize=8)
+    lo = min(float(df[d].min()) for d in dims)  # type: ignore[arg-type]
+    hi = max(float(df[d].max()) for d in dims)  # type: ignore[arg-type]
+    ax.set_ylim(max(0.0, math.floor(lo) - 1), math.ceil(hi))
+    ax.tick_params(axis="y", labelsize=7)
+    year = _year_of(df)
+    ax.set_title(f"{p.name(lang)} {year}: {_t('dims', lang)}" if year else f"{p.name(lang)}: {_t('dims', lang)}")
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.08), ncol=3, fontsize=8, frameon=False)
+    return ax
+
+
+# ------------------------------------------------------------------------------ dimension bars
+
+
+def dimension_bars(
+    df: pl.DataFrame,
+    province: str | int | Province | None = None,
+    *,
+    label: str | None = None,
+    value: str | None = None,
+    reference: bool = True,
+    lang: Lang = "en",
+    ax: Axes | None = None,
+) -> Axes:
+    """Bars of dimension (or any level's) scores, with CI whiskers when the table has
+    ``ci_low``/``ci_high``.
+
+    Two input shapes:
+
+    * **wide** (``pk.published(year)``): pass ``province``; bars are its ``d1``..``d8`` scores and,
+      with ``reference=True``, the national median of each dimension is marked with a tick.
+    * **long** (one row per level, e.g. a profile or survey result): columns ``value`` (default
+      ``"score"``) and a label column (``label=``, default the first of ``label``, ``measure``,
+      ``dimension``, ``level``, ``code``), optional ``ci_low``/``ci_high`` and ``median``. ``value``
+      defaults to ``score``, or ``estimate`` for survey results (``result.dimensions`` filtered to
+      one province).
+
+    Examples
+    --------
+    >>> import papikit as pk, papikit.plot as pkp
+    >>> ax = pkp.dimension_bars(pk.published(2023), "Đắk Lắk", lang="vi")
+    >>> len(ax.patches), ax.get_xticklabels()[3].get_text()
+    (8, 'D4\\nKiểm soát tham\\nnhũng')
+    >>> long = pl.DataFrame({"measure": ["d1", "d2"], "score": [5.1, 5.4],
+    ...                      "ci_low": [4.9, 5.2], "ci_high": [5.3, 5.6]})
+    >>> ax2 = pkp.dimension_bars(long)
+    >>> len(ax2.patches), len(ax2.collections[0].get_segments())  # 2 bars, 2 whiskers
+    (2, 2)
+    >>> pkp.close(ax); pkp.close(ax2)
+    """
+    lang = check_lang(lang)
+    title = ""
+    medians: list[float] | None = None
+    lows: list[float] | None = None
+    highs: list[float] | None = None
+    if province is not None:
+        p, row = _pick(df, province)
+        dims = _dims_present(df, row)
+        labels = [_axis_label(d, lang) for d in dims]
+        values = [float(row[d]) for d in dims]
+        if reference:
+            medians = [float(df[d].median()) for d in dims]  # type: ignore[arg-type]
+        year = _year_of(df)
+        title = f"{p.name(lang)}{' ' + str(year) if year else ''}: {_t('dim_scores', lang)}"
+    else:
+        from papikit import _core
+
+        lab = label or next((c for c in ("label", "measure", "dimension", "level", "code") if c in df.columns), None)
+        if value is None:
+            value = "estimate" if "score" not in df.columns and "estimate" in df.columns else "score"
+        if lab is None or value not in df.columns:
+            raise _core.ColumnError(
+                f"dimension_bars needs a label column and a {value!r} column (or a wide frame and a province); "
+                f"got columns {df.columns}"
+            )
+        raw = [str(v) for v in df[lab].to_list()]
+        labels = [_axis_label(r, lang) for r in raw]
+        values = [float(v) if v is not None else float("nan") for v in df[value].to_list()]
+        if "ci_low" in df.columns and "ci_high" in df.columns:
+            lows = [float(v) if v is not None else float("nan") for v in df["ci_low"].to_list()]
+            highs = [float(v) if v is not None else float("nan") for v in df["ci_high"].to_list()]
+        if reference and "median" in df.columns:
+            medians = [float(v) if v is not None else float("nan") for v in df["median"].to_list()]
+        title = _t("dim_scores", lang).capitalize()
+    ax = _axes(ax, (max(6.0, 1.0 * len(values) + 2), 4.5))
+    xs = list(range(len(values)))
+    yerr = None
+    if lows is not None and highs is not None:
+        yerr = [
+            [max(0.0, v - lo) for v, lo in zip(values, lows, strict=True)],
+            [max(0.0, hi - v) for v, hi in zip(values, highs, strict=True)],
+        ]
+    ax.bar(xs, values, color="#2c7fb8", yerr=yerr, capsize=4 if yerr else 0, ecolor="#333333", label=_t("score", lang))
+    if medians is not None:
+        ax.scatter(xs, medians, marker="_", s=700, color="#d95f0e", zorder=3, label=_t("median", lang))
+        ax.legend(fontsize=8, frameon=False, loc="upper left", ncol=2, markerscale=0.5)
+    ax.set_xticks(xs)
+    ax.set_xticklabels(labels, fontsize=7)
+    ax.set_ylabel(_t("score", lang))
+    finite = [v for v in values + (highs or []) if not math.isnan(v)]
+    if finite and max(finite) <= 10:
+        ax.set_ylim(0, 10)
+    ax.set_title(title)
+    return ax
+
+
+# ---------------------------------------------------------------------------- rank caterpillar
+
+
+def rank_caterpillar(
+    df: pl.DataFrame,
+    highlight: str | int | Province | None = None,
+    *,
+    lang: Lang = "en",
+    ax: Axes | None = None,
+) -> Axes:
+    """Every ranked province ordered by rank, with its rank interval (``rank_low``/``rank_high``
+    columns) when the table has one, and one province highlighted.
+
+    Works on ``pk.published(year)`` and on survey rank tables (``result.ranks()``: the province code
+    is then in ``province``).
+
+    Examples
+    --------
+    >>> import papikit as pk, papikit.plot as pkp
+    >>> df = pk.published(2023)
+    >>> ax = pkp.rank_caterpillar(df, "Đắk Lắk")
+    >>> len(ax.get_yticklabels()), ax.get_yticklabels()[30].get_text(), ax.get_yticklabels()[30].get_color()
+    (61, '31. Dak Lak', '#c0392b')
+    >>> pkp.close(ax)
+    """
+    lang = check_lang(lang)
+    cc = _code_col(df)
+    d = df.filter(pl.col("rank").is_not_null()).sort("rank", cc)
+    hl = _find(highlight).code if highlight is not None else None
+    lab = _label_col(d, lang)
+    names = [str(v) for v in d[lab].to_list()] if lab else [str(c) for c in d[cc]]
+    if lang == "vi" and lab in ("name", "name_en"):
+        names = [_find(int(c)).name_vi for c in d[cc].to_list()]
+    ranks = [int(r) for r in d["rank"].to_list()]
+    codes = d[cc].to_list()
+    n = d.height
+    ax = _axes(ax, (6.5, max(6.0, 0.17 * n + 1.5)))
+    ys = list(range(n))
+    has_iv = "rank_low" in d.columns and "rank_high" in d.columns
+    colours = ["#c0392b" if c == hl else "#2c7fb8" for c in codes]
+    if has_iv:
+        lo = [float(v) if v is not None else float(r) for v, r in zip(d["rank_low"].to_list(), ranks, strict=True)]
+        hi = [float(v) if v is not None else float(r) for v, r in zip(d["rank_high"].to_list(), ranks, strict=True)]
+        ax.hlines(ys, lo, hi, colors=colours, lw=[2.5 if c == hl else 1.2 for c in codes])
+    ax.scatter(ranks, ys, c=colours, s=[40 if c == hl else 14 for c in codes], zorder=3)
+    ax.set_yticks(ys)
+    ax.set_yticklabels([f"{r}. {nm}" for r, nm in zip(ranks, names, strict=True)], fontsize=6)
+    for tick, c in zip(ax.get_yticklabels(), codes, strict=True):
+        if c == hl:
+            tick.set_color("#c0392b")
+            tick.set_fontweight("bold")
+    ax.invert_yaxis()
+    ax.set_xlabel(_t("rank", lang))
+    ax.set_xlim(0, n + 1)
+    ax.grid(axis="x", alpha=0.3)
+    year = _year_of(df)
+    ax.set_title(f"{_t('ranks', lang).capitalize()}{' ' + str(year) if year else ''} (n={n})")
+    return ax
+
+
+# ------------------------------------------------------------------------------- gap waterfall
+
+
+def gap_waterfall(
+    gaps: pl.DataFrame,
+    *,
+    label: str = "label",
+    gap: str = "gap",
+    title: str | None = None,
+    lang: Lang = "en",
+    ax: Axes | None = None,
+) -> Axes:
+    """Waterfall of a total gap split into parts (dimensions, agencies ...): one floating bar per
+    row of ``gaps`` (columns ``label`` and ``gap``; positive = behind the reference), then the total.
+
+    Examples
+    --------
+    >>> import papikit as pk, papikit.plot as pkp
+    >>> g = pl.DataFrame({"label": ["D1", "D4", "D8"], "gap": [0.5, 1.25, -0.25]})
+    >>> ax = pkp.gap_waterfall(g, lang="vi")
+    >>> len(ax.patches), [t.get_text() for t in ax.get_xticklabels()][-1]
+    (4, 'Tổng khoảng cách')
+    >>> pkp.close(ax)
+    """
+    lang = check_lang(lang)
+    from papikit import _core
+
+    for c in (label, gap):
+        if c not in gaps.columns:
+            raise _core.ColumnError(f"gap_waterfall: column {c!r} not found; columns are {gaps.columns}")
+    labels = [str(v) for v in gaps[label].to_list()]
+    labels = [_axis_label(lb, lang) for lb in labels]
+    vals = [float(v) if v is not None else 0.0 for v in gaps[gap].to_list()]
+    ax = _axes(ax, (max(6.0, 0.9 * len(vals) + 2.5), 4.5))
+    start = 0.0
+    for i, v in enumerate(vals):
+        ax.bar(i, v, bottom=start, color="#d7191c" if v > 0 else "#1a9641", edgecolor="white")
+        ax.text(
+            i,
+            start + v + (0.02 if v >= 0 else -0.02),
+            f"{v:+.2f}",
+            ha="center",
+            va="bottom" if v >= 0 else "top",
+            fontsize=7,
+        )
+        start += v
+    total = start
+    ax.bar(len(vals), total, color="#555555")
+    ax.text(
+        len(vals),
+        total,
+        f"{total:.2f}",
+        ha="center",
+        va="bottom" if total >= 0 else "top",
+        fontsize=8,
+        fontweight="bold",
+    )
+    ax.axhline(0, color="black", lw=0.8)
+    ax.set_xticks(range(len(vals) + 1))
+    ax.set_xticklabels(
+        [*labels, _t("gap_total", lang)],
+        fontsize=7,
+        rotation=30 if len(vals) > 8 else 0,
+        ha="right" if len(vals) > 8 else "center",
+    )
+    ax.set_ylabel(_t("gap", lang))
+    ax.set_title(title or _t("gap_total", lang))
+    return ax
+
+
+# --------------------------------------------------------------------------------------- trend
+
+#: Break years across which a measure's level is not comparable (a line is interrupted there).
+_NOT_COMPARABLE: dict[str, tuple[int, ...]] = {
+    "total": (2018,),
+    "d1": (2016,),
+    "d2": (2018,),
+    "d3": (2016, 2018),
+    "d5": (2016, 2021),
+}
+
+
+def _cut_lines(years: list[Any], vals: list[Any], cuts: Sequence[int]) -> tuple[list[float], list[float]]:
+    xs: list[float] = []
+    ys: list[float] = []
+    for y, v in zip(years, vals, strict=True):
+        if xs and any(xs[-1] < c <= y for c in cuts):
+            xs.append(float("nan"))
+            ys.append(float("nan"))
+        xs.append(float(y))
+        ys.append(float(v))
+    return xs, ys
+
+
+def trend(
+    df: pl.DataFrame,
+    provinces: str | int | Province | Sequence[str | int | Province],
+    *,
+    measure: str = "total",
+    national: bool = True,
+    breaks: Iterable[int] = BREAK_YEARS,
+    connect: bool = False,
+    lang: Lang = "en",
+    ax: Axes | None = None,
+) -> Axes:
+    """Scores over the years for one or more provinces, the national median beside them, and the
+    structural breaks of PAPI (2016, 2018, 2021) marked as dashed vertical lines.
+
+    ``df`` is a panel with ``year``, ``code`` and ``measure`` columns, e.g. ``pk.published()``.
+    Lines are interrupted where the measure is not comparable across a break (total and D2 at 2018;
+    D1, D3, D5 at 2016; D5 at 2021) unless ``connect=True``: totals before 2018 sum 6 dimensions,
+    after it 8.
+
+    Examples
+    --------
+    >>> import papikit as pk, papikit.plot as pkp
+    >>> ax = pkp.trend(pk.published(), ["Đắk Lắk", "Lâm Đồng"], lang="vi")
+    >>> len(ax.get_lines()), len([t for t in ax.texts if "2018" in t.get_text()])
+    (6, 1)
+    >>> pkp.close(ax)
+    """
+    lang = check_lang(lang)
+    if isinstance(provinces, (str, int, Province)):
+        provinces = [provinces]
+    from papikit import _core
+
+    if measure not in df.columns:
+        raise _core.ColumnError(f"trend: column {measure!r} not found; columns are {df.columns}")
+    ax = _axes(ax, (8.0, 4.5))
+    cmap = _plt().get_cmap("tab10")
+    years_all = sorted(int(y) for y in df["year"].unique().to_list())
+    if national:
+        med = (
+            df.filter(pl.col(measure).is_not_null())
+            .group_by("year")
+            .agg(pl.col(measure).median().alias("m"))
+            .sort("year")
+        )
+        cut0 = sorted(_NOT_COMPARABLE.get(measure.lower(), ())) if not connect else []
+        mx, my = _cut_lines(med["year"].to_list(), med["m"].to_list(), cut0)
+        ax.plot(mx, my, color="#777777", ls=":", lw=1.5, label=_t("median", lang))
+    cuts = sorted(_NOT_COMPARABLE.get(measure.lower(), ())) if not connect else []
+    for i, prov in enumerate(provinces):
+        p = _find(prov)
+        s = df.filter((pl.col("code") == p.code) & pl.col(measure).is_not_null()).sort("year")
+        xs, ys = _cut_lines(s["year"].to_list(), s[measure].to_list(), cuts)
+        ax.plot(
+            xs,
+            ys,
+            marker="o",
+            ms=3.5,
+            color="#c0392b" if i == 0 else cmap(i % 10),
+            lw=2.2 if i == 0 else 1.4,
+            label=p.name(lang),
+        )
+    for b in breaks:
+        if years_all and years_all[0] < b <= years_all[-1]:
+            ax.axvline(b - 0.5, color="#999999", ls="--", lw=0.8)
+            ax.text(b - 0.45, 1.0, f"{b}", transform=ax.get_xaxis_transform(), fontsize=7, va="top", color="#666666")
+    ax.set_xlabel(_t("year", lang))
+    ax.set_ylabel(_t("total", lang) if measure == "total" else f"{measure.upper()} {dimension_label(measure, lang)}")
+    if years_all:
+        ax.set_xticks(years_all)
+        ax.tick_params(axis="x", labelsize=7, rotation=45)
+    ax.legend(fontsize=8, frameon=False)
+    ax.set_title(
+        f"{dimension_label(measure, lang)}: {years_all[0]}-{years_all[-1]} "
+        f"({_t('break', lang)}: {', '.join(str(b) for b in breaks)})"
+        if years_all
+        else ""
+    )
+    ax.grid(alpha=0.3)
+    return ax
+
+
+# --------------------------------------------------------------------------------- before/after
+
+
+def before_after(
+    df: pl.DataFrame,
+    *,
+    label: str | None = None,
+    before: str = "before",
+    after: str = "after",
+    highlight: str | int | Province | None = None,
+    top: int | None = None,
+    lang: Lang = "en",
+    ax: Axes | None = None,
+) -> Axes:
+    """Dumbbell chart of a simulation: one row per province (or axis) from ``before`` to ``after``.
+
+    ``label`` defaults to the province name column of ``lang`` (or ``label``/``measure``). ``top``
+    keeps the rows that moved most. Rows are ordered by the ``after`` value.
+
+    Examples
+    --------
+    >>> import papikit as pk, papikit.plot as pkp
+    >>> sim = pl.DataFrame({"name_en": ["Dak Lak", "Gia Lai"], "name_vi": ["Đắk Lắk", "Gia Lai"],
+    ...                     "code": [66, 64], "before": [42.33, 41.9], "after": [42.83, 41.9]})
+    >>> ax = pkp.before_after(sim, highlight="Dak Lak", lang="vi")
+    >>> len(ax.collections), [t.get_text() for t in ax.get_yticklabels()]
+    (3, ['Đắk Lắk', 'Gia Lai'])
+    >>> pkp.close(ax)
+    """
+    lang = check_lang(lang)
+    from papikit import _core
+
+    lab = label or next((c for c in (_name_col(lang), "name_en", "label", "measure") if c in df.columns), None)
+    for c in (lab, before, after):
+        if c is None or c not in df.columns:
+            raise _core.ColumnError(f"before_after: column {c!r} not found; columns are {df.columns}")
+    assert lab is not None
+    d = df.filter(pl.col(before).is_not_null() & pl.col(after).is_not_null())
+    if top is not None:
+        d = d.sort((pl.col(after) - pl.col(before)).abs(), descending=True).head(top)
+    d = d.sort(after, descending=True)
+    hl = _find(highlight).code if highlight is not None else None
+    codes = d["code"].to_list() if "code" in d.columns else [None] * d.height
+    names = [str(v) for v in d[lab].to_list()]
+    names = [dimension_label(nm, lang) if nm.lower() in _DIM_SHORT else nm for nm in names]
+    b = [float(v) for v in d[before].to_list()]
+    a = [float(v) for v in d[after].to_list()]
+    ax = _axes(ax, (7.0, max(3.0, 0.22 * d.height + 1.5)))
+    ys = list(range(d.height))
+    ax.hlines(ys, b, a, colors=["#c0392b" if c == hl and hl is not None else "#999999" for c in codes], lw=2)
+    ax.scatter(b, ys, color="#bbbbbb", s=20, zorder=3, label=_t("before", lang))
+    ax.scatter(a, ys, color="#2c7fb8", s=24, zorder=3, label=_t("after", lang))
+    ax.set_yticks(ys)
+    ax.set_yticklabels(names, fontsize=7 if d.height > 20 else 9)
+    for tick, c in zip(ax.get_yticklabels(), codes, strict=True):
+        if hl is not None and c == hl:
+            tick.set_color("#c0392b")
+            tick.set_fontweight("bold")
+    ax.invert_yaxis()
+    ax.set_xlabel(_t("score", lang))
+    ax.legend(fontsize=8, frameon=False)
+    ax.set_title(_t("simulation", lang).capitalize())
+    ax.grid(axis="x", alpha=0.3)
+    return ax
+
+
+# ------------------------------------------------------------------------------------ tile map
+
+
+@lru_cache(maxsize=2)
+def _layout(era: int) -> tuple[tuple[int, int, int], ...]:
+    name = "tilemap_63.csv" if era == 63 else "tilemap_34.csv"
+    text = resources.files("papikit").joinpath("data").joinpath(name).read_text(encoding="utf-8")
+    return tuple((int(r["code"]), int(r["row"]), int(r["col"])) for r in csv.DictReader(text.splitlines()))
+
+
+def tile_layout(era: int = 63) -> pl.DataFrame:
+    """The grid-cartogram layout: one row per province (``era=63``) or 2025 unit (``era=34``) with
+    ``code, row, col`` (row 0 is the north). Shipped as ``papikit/data/tilemap_{63,34}.csv``.
+
+    Examples
+    --------
+    >>> import papikit.plot as pkp
+    >>> lay = pkp.tile_layout(63)
+    >>> lay.height, lay.select("row", "col").unique().height
+    (63, 63)
+    >>> pkp.tile_layout(34).height
+    34
+    """
+    from papikit import _core
+
+    if era in (2024, 63):
+        era = 63
+    elif era in (2025, 34):
+        era = 34
+    else:
+        raise _core.InvalidArgumentError(f"invalid value for era: {era!r}; use 63 (provinces) or 34 (2025 units)")
+    rows = _layout(era)
+    return pl.DataFrame(
+        {"code": [r[0] for r in rows], "row": [r[1] for r in rows], "col": [r[2] for r in rows]},
+        schema={"code": pl.UInt32, "row": pl.Int32, "col": pl.Int32},
+    )
+
+
+def _short(code: int, name: str, lang: Lang) -> str:
+    if code in _SHORT_NAMES:
+        en, vi = _SHORT_NAMES[code]
+        return vi if lang == "vi" else en
+    if name.startswith("Thành phố "):
+        name = name[len("Thành phố ") :]
+    return name.replace(" ", "\n", 1) if len(name) > 9 else name
+
+
+def _unit_names(era: int, lang: Lang) -> dict[int, str]:
+    from papikit import _core
+
+    t = _core.provinces_63() if era == 63 else _core.units_2025()
+    col = "name_vi" if lang == "vi" else "name_en"
+    return {int(c): str(n) for c, n in zip(t["code"].to_list(), t[col].to_list(), strict=True)}
+
+
+def tile_map(
+    df: pl.DataFrame,
+    *,
+    value: str = "group",
+    era: int | None = None,
+    highlight: str | int | Province | None = None,
+    cmap: str = "RdYlGn",
+    lang: Lang = "en",
+    ax: Axes | None = None,
+) -> Axes:
+    """Quartile tile map: a grid cartogram with every province (or 2025 unit) in a fixed square
+    roughly where it lies, coloured by performance group (``value="group"``) or by any numeric
+    column (continuous colour scale with a colour bar). Provinces without data are grey.
+
+    ``era`` is 63 (provinces; codes as in ``pk.provinces()``) or 34 (units of July 2025; codes as in
+    ``pk.provinces(era=2025)``); by default 34 when the table has at most 34 rows, else 63.
+
+    Examples
+    --------
+    >>> import papikit as pk, papikit.plot as pkp
+    >>> ax = pkp.tile_map(pk.published(2023), highlight="Đắk Lắk", lang="vi")
+    >>> len(ax.patches), sorted(t.get_text() for t in ax.get_legend().get_texts())[:2]
+    (63, ['Cao', 'Thấp'])
+    >>> pkp.close(ax)
+    """
+    lang = check_lang(lang)
+    from papikit import _core
+
+    cc = _code_col(df)
+    if value not in df.columns or cc not in df.columns:
+        raise _core.ColumnError(f"tile_map needs columns 'code' and {value!r}; got {df.columns}")
+    if era is None:
+        era = 34 if df.height <= 34 else 63
+    lay = tile_layout(era)
+    names = _unit_names(63 if lay.height == 63 else 34, lang)
+    vals = {int(c): v for c, v in zip(df[cc].to_list(), df[value].to_list(), strict=True) if c is not None}
+    hl = None
+    if highlight is not None:
+        p = _find(highlight)
+        hl = p.code if lay.height == 63 else p.unit_2025
+    numeric = df[value].dtype.is_numeric()
+    plt = _plt()
+    from matplotlib.colors import Normalize
+    from matplotlib.patches import Patch, Rectangle
+
+    norm = None
+    cm = None
+    if numeric:
+        nums = [float(v) for v in vals.values() if v is not None]
+        norm = Normalize(vmin=min(nums), vmax=max(nums)) if nums else Normalize(0, 1)
+        cm = plt.get_cmap(cmap)
+    nrows = int(lay["row"].max()) + 1  # type: ignore[arg-type]
+    ncols = int(lay["col"].max()) + 1  # type: ignore[arg-type]
+    ax = _axes(ax, (0.95 * ncols + 2.2, 0.62 * nrows + 0.8))
+    for code, r, c in lay.iter_rows():
+        v = vals.get(int(code))
+        if v is None:
+            colour: Any = "#dddddd"
+        elif numeric and cm is not None and norm is not None:
+            colour = cm(norm(float(v)))
+        else:
+            colour = GROUP_COLOURS.get(str(v), "#dddddd")
+        edge = "black" if code == hl else "white"
+        ax.add_patch(Rectangle((c, -r), 0.95, 0.95, facecolor=colour, edgecolor=edge, lw=2.0 if code == hl else 0.5))
+        ax.text(
+            c + 0.475,
+            -r + 0.475,
+            _short(int(code), names.get(int(code), str(code)), lang),
+            ha="center",
+            va="center",
+            fontsize=5.2,
+            fontweight="bold" if code == hl else "normal",
+        )
+    ax.set_xlim(-0.2, ncols + 0.2)
+    ax.set_ylim(-nrows + 0.8, 1.1)
+    ax.set_aspect("equal")
+    ax.axis("off")
+    if numeric and cm is not None and norm is not None:
+        from matplotlib.cm import ScalarMappable
+
+        ax.figure.colorbar(ScalarMappable(norm=norm, cmap=cm), ax=ax, shrink=0.5, label=dimension_label(value, lang))
+    else:
+        present = {_GROUP_TO.get(str(v)) for v in vals.values() if v is not None}
+        handles = [
+            Patch(facecolor=GROUP_COLOURS[g], label=_group_label(g, lang) or g) for g in _GROUP_ORDER_EN if g in present
+        ]
+        if handles:
+            ax.legend(
+                handles=handles,
+                loc="center left",
+                bbox_to_anchor=(0.0, 0.55),
+                fontsize=7,
+                frameon=False,
+                title=_t("groups", lang).capitalize(),
+                title_fontsize=7,
+            )
+    year = _year_of(df)
+    what = _t("provinces", lang) if lay.height == 63 else _t("units", lang)
+    ax.set_title(f"{lay.height} {what}{' ' + str(year) if year else ''}", fontsize=10)
+    return ax
+
+
+# ---------------------------------------------------------------------------------- choropleth
+
+
+def _rings(geom: Mapping[str, Any]) -> list[list[list[float]]]:
+    kind = geom.get("type")
+    coords = geom.get("coordinates") or []
+    if kind == "Polygon":
+        return [list(ring) for ring in coords[:1]]
+    if kind == "MultiPolygon":
+        return [list(poly[0]) for poly in coords if poly]
+    if kind == "GeometryCollection":
+        out: list[list[list[float]]] = []
+        for g in geom.get("geometries") or []:
+            out.extend(_rings(g))
+        return out
+    return []
+
+
+def choropleth(
+    df: pl.DataFrame,
+    geojson: str | Path | Mapping[str, Any],
+    *,
+    feature_key: str,
+    value: str = "group",
+    cmap: str = "RdYlGn",
+    lang: Lang = "en",
+    ax: Axes | None = None,
+) -> Axes:
+    """A true choropleth from **your own** GeoJSON (papikit ships no boundaries). Polygons are filled
+    with matplotlib (outer rings; holes are ignored), no geopandas needed.
+
+    Parameters
+    ----------
+    df
+        A table with ``code`` and the ``value`` column (``"group"`` or numeric).
+    geojson
+        Path to a GeoJSON file or an already-loaded FeatureCollection dict.
+    feature_key
+        The feature property naming the province: either its GSO code or a name that
+        :func:`papikit.province` understands (diacritics and spelling variants are fine).
+
+    Examples
+    --------
+    >>> import papikit as pk, papikit.plot as pkp
+    >>> gj = {"type": "FeatureCollection", "features": [
+    ...     {"type": "Feature", "properties": {"ten": "Đắk Lắk"},
+    ...      "geometry": {"type": "Polygon", "coordinates": [[[108, 12], [109, 12], [109, 13], [108, 12]]]}}]}
+    >>> ax = pkp.choropleth(pk.published(2023), gj, feature_key="ten")
+    >>> len(ax.patches)
+    1
+    >>> pkp.close(ax)
+    """
+    lang = check_lang(lang)
+    from papikit import _core
+
+    if isinstance(geojson, (str, Path)):
+        try:
+            gj = json.loads(Path(geojson).read_text(encoding="utf-8"))
+        except (OSError, ValueError) as e:
+            raise _core.InvalidArgumentError(f"cannot read GeoJSON {str(geojson)!r}: {e}") from e
+    else:
+        gj = geojson
+    feats = gj.get("features") if isinstance(gj, Mapping) else None
+    if not isinstance(feats, list):
+        raise _core.InvalidArgumentError("GeoJSON must be a FeatureCollection with a 'features' list")
+    cc = _code_col(df)
+    if value not in df.columns or cc not in df.columns:
+        raise _core.ColumnError(f"choropleth needs columns 'code' and {value!r}; got {df.columns}")
+    vals = {int(c): v for c, v in zip(df[cc].to_list(), df[value].to_list(), strict=True) if c is not None}
+    numeric = df[value].dtype.is_numeric()
+    plt = _plt()
+    from matplotlib.colors import Normalize
+    from matplotlib.patches import Patch, Polygon
+
+    cm = plt.get_cmap(cmap)
+    nums = [float(v) for v in vals.values() if v is not None] if numeric else []
+    norm = Normalize(vmin=min(nums), vmax=max(nums)) if nums else Normalize(0, 1)
+    ax = _axes(ax, (6.0, 9.0))
+    xs: list[float] = []
+    ys: list[float] = []
+    drawn: set[str | None] = set()
+    for f in feats:
+        props = f.get("properties") or {}
+        key = props.get(feature_key)
+        if key is None:
+            raise _core.InvalidArgumentError(f"a GeoJSON feature has no property {feature_key!r}")
+        code = _find(str(key)).code
+        v = vals.get(code)
+        if v is None:
+            colour: Any = "#dddddd"
+        elif numeric:
+            colour = cm(norm(float(v)))
+        else:
+            colour = GROUP_COLOURS.get(str(v), "#dddddd")
+        drawn.add(_GROUP_TO.get(str(v)) if v is not None else None)
+        for ring in _rings(f.get("geometry") or {}):
+            pts = [(float(p[0]), float(p[1])) for p in ring]
+            xs.extend(p[0] for p in pts)
+            ys.extend(p[1] for p in pts)
+            ax.add_patch(Polygon(pts, closed=True, facecolor=colour, edgecolor="white", lw=0.4))
+    if xs:
+        ax.set_xlim(min(xs), max(xs))
+        ax.set_ylim(min(ys), max(ys))
+    ax.set_aspect("equal")
+    ax.axis("off")
+    if numeric:
+        from matplotlib.cm import ScalarMappable
+
+        ax.figure.colorbar(ScalarMappable(norm=norm, cmap=cm), ax=ax, shrink=0.5, label=dimension_label(value, lang))
+    else:
+        handles = [
+            Patch(facecolor=GROUP_COLOURS[g], label=_group_label(g, lang) or g) for g in _GROUP_ORDER_EN if g in drawn
+        ]
+        if handles:
+            ax.legend(handles=handles, loc="lower left", fontsize=7, frameon=False)
+    return ax

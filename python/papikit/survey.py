@@ -1,0 +1,353 @@
+"""Scores from survey microdata with design-based uncertainty, and a synthetic PAPI survey.
+
+A :class:`Survey` is a polars DataFrame of respondents plus a :class:`Design` (province/domain,
+strata, PSU, weight, optional FPC, or supplied replicate weights). :meth:`Survey.score` computes
+every indicator of a framework from its recipe, then sub-dimension (1/n..10/n), dimension (1..10)
+and total scores per province, each with a standard error, a t confidence interval (per-province
+degrees of freedom = PSUs - strata), rank intervals and P(performance group).
+
+Methods: ``"taylor"`` (linearisation; exact through the index for fixed goalposts), ``"bootstrap"``
+(Rao-Wu rescaled, m_h = n_h - 1), ``"jackknife"`` (delete-one-PSU JKn) or ``"supplied"`` (the
+design's replicate weights). Replicates are pushed through normalisation and aggregation, so every
+level carries them. Single-PSU strata follow ``lonely_psu`` ("adjust" as R's
+``survey.lonely.psu = "adjust"``, "certainty", or "fail").
+
+Normalisation of indicators to 0..1 (recorded in the result): ``"goalposts"`` (default, the
+recipe's theoretical range: 0-100 % for shares, scale ends for means), ``"minmax"`` or ``"zscore"``
+(mapped to 0..1 by the normal CDF) across provinces. **The official PAPI rescaling rule is not
+public**: scores from microdata approximate, but need not equal, the published ones.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+
+import polars as pl
+
+from papikit import _core
+from papikit._display import Lang, check_lang, frame_html
+from papikit.framework import Framework
+
+if TYPE_CHECKING:
+    import numpy as np
+
+Method = Literal["taylor", "bootstrap", "jackknife", "supplied"]
+Normalisation = Literal["goalposts", "minmax", "zscore"]
+LevelName = Literal["total", "dimension", "subdimension", "indicator"]
+
+
+@dataclass(frozen=True)
+class Design:
+    """Which columns describe the survey design.
+
+    Parameters
+    ----------
+    domain
+        Domain column (province: GSO code or name for index scores; any grouping for
+        :meth:`Survey.means`). Domains are estimated within the full design, never by filtering.
+    strata, psu, weight, fpc
+        Strata, primary sampling unit (nested in strata), weight and finite population correction
+        (a fraction <= 1 or the number of PSUs in the stratum population) columns.
+    replicate_weights
+        Supplied replicate weight columns (use ``method="supplied"``), with ``replicate_scale``
+        (default 1/(R-1)) and ``replicate_mse`` (centre at the full-sample estimate).
+    lonely_psu
+        Rule for strata with a single PSU: "adjust", "certainty" or "fail".
+
+    Examples
+    --------
+    >>> import papikit as pk
+    >>> pk.Design(domain="province", strata="province", psu="district", weight="weight").psu
+    'district'
+    """
+
+    domain: str = "province"
+    strata: str | None = None
+    psu: str | None = None
+    weight: str | None = None
+    fpc: str | None = None
+    replicate_weights: tuple[str, ...] | None = None
+    replicate_scale: float | None = None
+    replicate_mse: bool = False
+    lonely_psu: Literal["adjust", "certainty", "fail"] = "adjust"
+
+    def _kwargs(self) -> dict[str, Any]:
+        return {
+            "domain": self.domain,
+            "strata": self.strata,
+            "psu": self.psu,
+            "weight": self.weight,
+            "fpc": self.fpc,
+            "replicate_weights": list(self.replicate_weights) if self.replicate_weights else None,
+            "replicate_scale": self.replicate_scale,
+            "replicate_mse": self.replicate_mse,
+            "lonely_psu": self.lonely_psu,
+        }
+
+
+#: The design of :func:`synthetic_survey` data: strata = province, PSU = district.
+PAPI_DESIGN = Design(domain="province", strata="province", psu="district", weight="weight")
+
+
+@dataclass(frozen=True)
+class SurveyResult:
+    """Scores of every province on every level, with uncertainty (an immutable value).
+
+    ``indicators``, ``subdimensions``, ``dimensions`` and ``totals`` are polars tables with columns
+    ``province, name, code, parent, estimate, se, ci_low, ci_high, df, n, n_missing`` at the
+    result's confidence ``level`` (``n_missing``: children left out and renormalised).
+    """
+
+    _native: _core.SurveyScores = field(repr=False)
+    lang: Lang = "en"
+
+    @property
+    def method(self) -> str:
+        return str(self._native.method)
+
+    @property
+    def normalisation(self) -> str:
+        return str(self._native.normalisation)
+
+    @property
+    def level(self) -> float:
+        return float(self._native.level)
+
+    @property
+    def year(self) -> int:
+        return int(self._native.year)
+
+    @property
+    def n_replicates(self) -> int:
+        return int(self._native.n_replicates)
+
+    def table(self, level: LevelName, *, ci_level: float | None = None) -> pl.DataFrame:
+        """One level as a long table (see class docs); ``ci_level`` overrides the result's level."""
+        lvl = self.level if ci_level is None else ci_level
+        return self._native.frame(level, ci_level=lvl, lang=self.lang)
+
+    @property
+    def indicators(self) -> pl.DataFrame:
+        return self.table("indicator")
+
+    @property
+    def subdimensions(self) -> pl.DataFrame:
+        return self.table("subdimension")
+
+    @property
+    def dimensions(self) -> pl.DataFrame:
+        return self.table("dimension")
+
+    @property
+    def totals(self) -> pl.DataFrame:
+        return self.table("total")
+
+    def ranks(
+        self, level: LevelName = "total", *, ci_level: float | None = None, top: int | None = None
+    ) -> pl.DataFrame:
+        """Ranks with equal-tailed rank intervals, performance group and P(group).
+
+        Columns ``province, name, code, estimate, rank, rank_low, rank_high, group, p_group``
+        (+ ``p_top`` = P(rank <= top) when ``top`` is given). Intervals come from the bootstrap
+        replicates; for Taylor and jackknife results from normal draws estimate + se * N(0, 1).
+        """
+        lvl = self.level if ci_level is None else ci_level
+        return self._native.ranks(level, ci_level=lvl, top=top, lang=self.lang)
+
+    def replicates(self, level: LevelName = "dimension") -> tuple[list[str], np.ndarray]:
+        """Replicate scores of a level: (codes, array of shape replicates x codes x provinces)."""
+        codes, arr = self._native.replicates(level)
+        return list(codes), arr
+
+    @property
+    def provinces(self) -> list[int]:
+        return list(self._native.provinces)
+
+    def score_table(self) -> _core.ScoreTable:
+        """The shared ``ScoreTable`` (all levels with SEs and replicates): pass it to
+        :func:`papikit.gaps`, :func:`papikit.simulate` and the other analyses as their source."""
+        return self._native.score_table()
+
+    def to_polars(self) -> pl.DataFrame:
+        """All levels stacked, with a ``level`` column."""
+        return pl.concat(
+            [
+                self.table(lv).with_columns(pl.lit(lv).alias("level"))
+                for lv in ("total", "dimension", "subdimension", "indicator")
+            ]
+        )
+
+    def _repr_html_(self) -> str:
+        title = (
+            f"PAPI {self.year} from microdata — {self.method}"
+            f"{f' ({self.n_replicates} replicates)' if self.n_replicates else ''}, "
+            f"{self.normalisation} normalisation, {round(self.level * 100)}% CI"
+        )
+        wide = self.totals.select("province", "name", "estimate", "se", "ci_low", "ci_high", "n")
+        return frame_html(wide.sort("estimate", descending=True), title=title)
+
+    def __repr__(self) -> str:
+        return (
+            f"SurveyResult(year={self.year}, method={self.method!r}, normalisation={self.normalisation!r}, "
+            f"level={self.level}, provinces={len(self.provinces)})"
+        )
+
+
+class Survey:
+    """Survey microdata with its design.
+
+    Examples
+    --------
+    >>> import papikit as pk
+    >>> df = pk.synthetic_survey(2023, seed=1, scale=0.25)
+    >>> s = pk.Survey(df, design=pk.Design(domain="province", strata="province", psu="district", weight="weight"))
+    >>> res = s.score(pk.framework(2023), method="taylor")
+    >>> res.dimensions.columns[:8]
+    ['province', 'name', 'code', 'parent', 'estimate', 'se', 'ci_low', 'ci_high']
+    >>> res.totals.height
+    63
+    """
+
+    __slots__ = ("_design", "_df")
+    _df: pl.DataFrame
+    _design: Design
+
+    def __init__(self, df: pl.DataFrame, *, design: Design) -> None:
+        if not isinstance(df, pl.DataFrame):
+            raise _core.InvalidArgumentError(
+                f"invalid value for df: expected a polars DataFrame, got {type(df).__name__}; "
+                "convert pandas with pl.from_pandas(df)"
+            )
+        object.__setattr__(self, "_df", df)
+        object.__setattr__(self, "_design", design)
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError("Survey is immutable")
+
+    @property
+    def data(self) -> pl.DataFrame:
+        return self._df
+
+    @property
+    def design(self) -> Design:
+        return self._design
+
+    def score(
+        self,
+        framework: Framework,
+        *,
+        method: Method = "bootstrap",
+        replicates: int = 1000,
+        seed: int = 1,
+        level: float = 0.90,
+        normalisation: Normalisation = "goalposts",
+        year: int | None = None,
+        lang: Lang = "en",
+    ) -> SurveyResult:
+        """Indicator, sub-dimension, dimension and total scores per province with uncertainty."""
+        native = _core.survey_score(
+            self._df,
+            framework._native,
+            **self._design._kwargs(),
+            method=method,
+            replicates=replicates,
+            seed=seed,
+            level=level,
+            normalisation=normalisation,
+            year=year,
+        )
+        return SurveyResult(native, check_lang(lang))
+
+    def means(
+        self,
+        items: list[str] | str,
+        *,
+        method: Method = "taylor",
+        replicates: int = 1000,
+        seed: int = 1,
+        level: float = 0.90,
+    ) -> pl.DataFrame:
+        """Weighted domain means of numeric columns (nulls = not applicable), with SE and CI.
+
+        Columns ``domain, item, estimate, se, ci_low, ci_high, df, n`` (R: ``svyby(~y, ~domain,
+        design, svymean, na.rm = TRUE)``).
+        """
+        its = [items] if isinstance(items, str) else list(items)
+        return _core.survey_domain_means(
+            self._df,
+            its,
+            **self._design._kwargs(),
+            method=method,
+            replicates=replicates,
+            seed=seed,
+            level=level,
+        )
+
+    def __repr__(self) -> str:
+        return f"Survey({self._df.height} rows, design={self._design!r})"
+
+
+def synthetic_survey(year: int, *, seed: int = 0, scale: float = 1.0) -> pl.DataFrame:
+    """A synthetic PAPI survey for ``year``, calibrated to that year's published dimension scores.
+
+    63 provinces; districts = the capital + PPS (3, or 6 in the six large/medium provinces); 2
+    communes per district, 2 villages per commune; 16 respondents per village (24 in Hà Nội and TP
+    HCM), scaled to the year's published sample size (2023: 19,572 rows) and by ``scale``
+    (50 -> ~1M rows). Columns: ``province`` (GSO code), ``province_name``, ``district`` (PSU),
+    ``district_type``, ``commune``, ``village``, ``sex``, ``age_group``, ``weight``
+    (post-stratification-like) and one column per item of the year's framework recipes. Scoring it
+    with the default framework reproduces the published dimension scores in expectation. Use
+    :data:`PAPI_DESIGN` as its design.
+
+    Examples
+    --------
+    >>> import papikit as pk
+    >>> df = pk.synthetic_survey(2023)
+    >>> df.height, df["province"].n_unique(), df["district"].n_unique()
+    (19572, 63, 207)
+    """
+    return _core.synthetic_survey(year, seed=seed, scale=scale)
+
+
+def read_survey(path: str | Path, *, keep_labels: bool = True) -> pl.DataFrame:
+    """Read survey microdata: Parquet or CSV (polars), Stata ``.dta`` or SPSS ``.sav`` (pyreadstat).
+
+    For Stata/SPSS files the answer codes are kept as numbers (recipes use codes); with
+    ``keep_labels`` the value labels are attached as ``df.attrs``-like metadata: the returned frame
+    gets one extra column ``<var>__label`` per labelled variable holding the label text.
+    pyreadstat is an optional dependency (``pip install pyreadstat``).
+    """
+    p = Path(path)
+    suffix = p.suffix.lower()
+    if suffix == ".parquet":
+        return pl.read_parquet(p)
+    if suffix in (".csv", ".txt"):
+        return pl.read_csv(p, infer_schema_length=10000)
+    if suffix in (".dta", ".sav", ".zsav"):
+        try:
+            import pyreadstat  # type: ignore[import-not-found,unused-ignore]
+        except ImportError as e:
+            raise _core.InvalidArgumentError(
+                f"reading {suffix} files needs the optional dependency pyreadstat: pip install pyreadstat ({e})"
+            ) from None
+        reader = pyreadstat.read_dta if suffix == ".dta" else pyreadstat.read_sav
+        pdf, meta = reader(str(p), apply_value_formats=False)
+        df = pl.from_pandas(pdf)
+        if keep_labels:
+            labels: dict[str, dict[Any, str]] = getattr(meta, "variable_value_labels", {}) or {}
+            extra = []
+            for var, mapping in labels.items():
+                if var in df.columns:
+                    m = {float(k): str(v) for k, v in mapping.items()}
+                    extra.append(
+                        pl.col(var)
+                        .cast(pl.Float64)
+                        .replace_strict(m, default=None, return_dtype=pl.String)
+                        .alias(f"{var}__label")
+                    )
+            if extra:
+                df = df.with_columns(extra)
+        return df
+    raise _core.InvalidArgumentError(f"invalid value for path: {str(p)!r}; use a .parquet, .csv, .dta or .sav file")

@@ -1,0 +1,167 @@
+"""Survey microdata -> index scores with design-based uncertainty (issue 3).
+
+The statistical claims (R golden values, CI coverage, published-in-CI, bit-identical across thread
+counts) are tested in Rust (crates/papikit-core/src/survey/{golden_tests,tests}.rs); here the Python
+API, its errors, immutability and the thread-count invariance through the GIL-released path.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+import papikit as pk
+
+GOLDEN = Path(__file__).parent / "golden" / "survey"
+
+
+@pytest.fixture(scope="module")
+def small() -> pl.DataFrame:
+    return pk.synthetic_survey(2023, seed=3, scale=0.3)
+
+
+@pytest.fixture(scope="module")
+def fw() -> pk.Framework:
+    return pk.framework(2023)
+
+
+def test_synthetic_shape() -> None:
+    df = pk.synthetic_survey(2023)
+    assert df.height == 19572
+    assert df["province"].n_unique() == 63
+    assert df["district"].n_unique() == 207
+    assert {"weight", "commune", "village", "district_type", "sex", "age_group"} <= set(df.columns)
+    assert pk.synthetic_survey(2023).equals(df)
+    assert not pk.synthetic_survey(2023, seed=1).equals(df)
+
+
+def test_score_levels_and_columns(small: pl.DataFrame, fw: pk.Framework) -> None:
+    res = pk.Survey(small, design=pk.PAPI_DESIGN).score(fw, method="bootstrap", replicates=60, seed=2)
+    cols = ["province", "name", "code", "parent", "estimate", "se", "ci_low", "ci_high", "df", "n", "n_missing"]
+    for t, n_codes in ((res.totals, 1), (res.dimensions, 8), (res.subdimensions, 28), (res.indicators, 68)):
+        assert t.columns == cols
+        assert t.height == 63 * n_codes
+        assert (t["ci_low"] <= t["estimate"]).all() and (t["estimate"] <= t["ci_high"]).all()
+    dims = res.dimensions.group_by("province").agg(pl.col("estimate").sum())
+    tot = res.totals.select("province", "estimate").join(dims, on="province")
+    assert (tot["estimate"] - tot["estimate_right"]).abs().max() < 1e-9  # type: ignore[operator]
+    r = res.ranks("total", top=10)
+    assert {"rank", "rank_low", "rank_high", "group", "p_group", "p_top"} <= set(r.columns)
+    assert (r["rank_low"] <= r["rank"]).all() and (r["rank"] <= r["rank_high"]).all()
+    codes, arr = res.replicates("dimension")
+    assert codes == [f"d{k}" for k in range(1, 9)]
+    assert arr.shape == (60, 8, 63)
+    assert "bootstrap" in res._repr_html_()
+    assert res.to_polars().height == 63 * (1 + 8 + 28 + 68)
+    with pytest.raises(AttributeError):
+        res.lang = "vi"  # type: ignore[misc]
+
+
+def test_same_seed_same_result_and_methods(small: pl.DataFrame, fw: pk.Framework) -> None:
+    s = pk.Survey(small, design=pk.PAPI_DESIGN)
+    a = s.score(fw, method="bootstrap", replicates=40, seed=9).to_polars()
+    b = s.score(fw, method="bootstrap", replicates=40, seed=9).to_polars()
+    assert a.equals(b)
+    t = s.score(fw, method="taylor", level=0.95)
+    j = s.score(fw, method="jackknife")
+    assert t.method == "taylor" and j.method == "jackknife" and t.level == 0.95
+    mm = s.score(fw, method="bootstrap", replicates=30, normalisation="minmax")
+    assert mm.normalisation == "minmax"
+    with pytest.raises(pk.InvalidArgumentError):
+        s.score(fw, method="taylor", normalisation="zscore")
+
+
+def test_means_match_r_golden() -> None:
+    df = pl.read_csv(GOLDEN / "data.csv")
+    gold = pl.read_csv(GOLDEN / "golden_means.csv").filter(pl.col("design") == "taylor")
+    s = pk.Survey(df, design=pk.Design(domain="province", strata="stratum", psu="psu", weight="weight"))
+    m = s.means(["y1", "y2", "y3"]).with_columns(pl.col("domain").cast(pl.Int64))
+    j = gold.join(m, left_on=["province", "item"], right_on=["domain", "item"])
+    assert j.height == 12
+    assert ((j["estimate"] - j["mean"]).abs() / j["mean"].abs()).max() <= 1e-9  # type: ignore[operator]
+    assert ((j["se_right"] - j["se"]).abs() / j["se"]).max() <= 1e-9  # type: ignore[operator]
+
+
+def test_bad_inputs_are_typed(small: pl.DataFrame, fw: pk.Framework) -> None:
+    with pytest.raises(pk.ColumnError, match="nope"):
+        pk.Survey(small, design=pk.Design(domain="province", weight="nope")).score(fw, method="taylor")
+    neg = small.with_columns(
+        pl.when(pl.int_range(pl.len()) == 5).then(-1.0).otherwise(pl.col("weight")).alias("weight")
+    )
+    with pytest.raises(pk.SurveyError, match="row 5"):
+        pk.Survey(neg, design=pk.PAPI_DESIGN).score(fw, method="taylor")
+    with pytest.raises(pk.SurveyError, match="all weights are zero"):
+        pk.Survey(small.with_columns(pl.lit(0.0).alias("weight")), design=pk.PAPI_DESIGN).score(fw, method="taylor")
+    zero_hn = small.with_columns(pl.when(pl.col("province") == 1).then(0.0).otherwise(pl.col("weight")).alias("weight"))
+    with pytest.raises(pk.SurveyError, match="domain 1 "):
+        pk.Survey(zero_hn, design=pk.PAPI_DESIGN).score(fw, method="taylor")
+    txt = small.with_columns(pl.col("weight").cast(pl.String))
+    with pytest.raises(pk.ColumnError, match="weight"):
+        pk.Survey(txt, design=pk.PAPI_DESIGN).score(fw, method="taylor")
+    one = small.with_columns(pl.lit(1).alias("district"))
+    with pytest.raises(pk.SurveyError, match="single PSU"):
+        pk.Survey(
+            one,
+            design=pk.Design(domain="province", strata="province", psu="district", weight="weight", lonely_psu="fail"),
+        ).score(fw, method="taylor")
+    ok = pk.Survey(
+        one,
+        design=pk.Design(domain="province", strata="province", psu="district", weight="weight", lonely_psu="certainty"),
+    ).score(fw, method="taylor")
+    assert ok.totals.height == 63
+    with pytest.raises(pk.InvalidArgumentError):
+        pk.Survey(small, design=pk.PAPI_DESIGN).score(fw, method="bogus")  # type: ignore[arg-type]
+    with pytest.raises(pk.InvalidArgumentError):
+        pk.Survey(small, design=pk.PAPI_DESIGN).score(fw, level=1.5)
+    with pytest.raises(pk.InvalidArgumentError):
+        pk.Survey(small, design=pk.PAPI_DESIGN).score(fw, seed=-1)
+    with pytest.raises(pk.InvalidArgumentError):
+        pk.Survey(small.to_dict(), design=pk.PAPI_DESIGN)  # type: ignore[arg-type]
+    with pytest.raises(pk.InvalidArgumentError):
+        pk.read_survey("x.xlsx")
+
+
+def test_read_survey_csv_parquet(tmp_path: Path) -> None:
+    df = pk.synthetic_survey(2023, scale=0.1)
+    df.write_parquet(tmp_path / "s.parquet")
+    df.write_csv(tmp_path / "s.csv")
+    assert pk.read_survey(tmp_path / "s.parquet").equals(df)
+    assert pk.read_survey(tmp_path / "s.csv").height == df.height
+
+
+def test_user_column_names_via_with_columns(small: pl.DataFrame, fw: pk.Framework) -> None:
+    ind = fw.indicators().row(0, named=True)
+    item = ind["items"].split(",")[0] if isinstance(ind["items"], str) else ind["code"]
+    renamed = small.rename({item: "their_var"})
+    with pytest.raises(pk.ColumnError):
+        pk.Survey(renamed, design=pk.PAPI_DESIGN).score(fw, method="taylor")
+    fw2 = fw.with_columns({ind["code"]: "their_var"})
+    res = pk.Survey(renamed, design=pk.PAPI_DESIGN).score(fw2, method="taylor")
+    base = pk.Survey(small, design=pk.PAPI_DESIGN).score(fw, method="taylor")
+    assert res.totals["estimate"].equals(base.totals["estimate"])
+
+
+_THREADS_SCRIPT = """
+import papikit as pk, hashlib
+df = pk.synthetic_survey(2023, seed=4, scale=0.3)
+r = pk.Survey(df, design=pk.PAPI_DESIGN).score(pk.framework(2023), method="bootstrap", replicates=50, seed=3)
+codes, arr = r.replicates("subdimension")
+h = hashlib.sha256(arr.tobytes())
+h.update(r.to_polars().write_csv().encode())
+h.update(r.ranks("dimension").write_csv().encode())
+print(h.hexdigest())
+"""
+
+
+def test_bit_identical_for_1_and_2_threads() -> None:
+    out = []
+    for n in ("1", "2"):
+        env = dict(os.environ, RAYON_NUM_THREADS=n)
+        p = subprocess.run([sys.executable, "-c", _THREADS_SCRIPT], env=env, capture_output=True, text=True, check=True)
+        out.append(p.stdout.strip())
+    assert out[0] == out[1] and len(out[0]) == 64
