@@ -224,3 +224,33 @@ def test_plan_table_with_agencies() -> None:
     )
     assert t.filter(pl.col("dimension") == "d2")["agencies"][0] is None
     assert plan.plan_table(agencies, lang="vi").filter(pl.col("dimension") == "d6")["agencies"][0] == "Sở Y tế"
+
+
+# ------------------------------------------------------------------- survey source (every level, SEs)
+
+
+@pytest.fixture(scope="module")
+def survey_result() -> object:
+    df = pk.synthetic_survey(2023, seed=3, scale=0.3)
+    return pk.Survey(df, design=pk.PAPI_DESIGN).score(
+        pk.framework(2023), method="bootstrap", replicates=60, seed=2, year=2023
+    )
+
+
+def test_survey_source_all_levels(survey_result: object) -> None:
+    st = survey_result.score_table()  # type: ignore[attr-defined]
+    for level in ("dimension", "subdimension", "indicator"):
+        plan = pk.optimize(66, 2023, target=pk.TargetRank(10), level=level, source=survey_result)
+        assert plan.level == level
+        assert plan.items["gain"].sum() >= 0
+        assert plan.rank_after <= 10
+    # the plan's success probability uses the survey's own replicate SEs (no se= needed)
+    plan = pk.optimize(66, 2023, target=pk.TargetRank(10), level="subdimension", source=st)
+    p = pk.success_probability(plan, draws=2000).probability
+    assert 0.0 <= p <= 1.0
+    sens = pk.sensitivity(66, 2023, level="indicator", source=st)
+    assert sens.table.height > 0 and (sens.table["level"] == "indicator").all()
+    ind = sens.table.filter(pl.col("total_per_unit") > 0)["measure"][0]
+    s = pk.simulate(2023, {66: {ind: 5.0}}, source=st)
+    ch = s.changes.filter(pl.col("code") == 66)
+    assert set(ch["level"]) >= {"indicator", "subdimension", "dimension", "total"}

@@ -121,9 +121,10 @@ def simulate(
     others: str = "stay",
     years: int = 3,
     lang: str = "en",
+    table: ScoreTable | None = None,
 ) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]: ...
 def sensitivity(
-    province: str, year: int, *, level: str | None = None, n_thresholds: int = 5, lang: str = "en"
+    province: str, year: int, *, level: str | None = None, n_thresholds: int = 5, lang: str = "en", table: ScoreTable | None = None
 ) -> tuple[pl.DataFrame, pl.DataFrame, dict[str, Any]]: ...
 def optimize(
     province: str,
@@ -141,6 +142,7 @@ def optimize(
     draws: int = 10000,
     seed: int = 0,
     lang: str = "en",
+    table: ScoreTable | None = None,
 ) -> dict[str, Any]: ...
 def success_probability(
     province: str,
@@ -155,6 +157,7 @@ def success_probability(
     draws: int = 10000,
     seed: int = 0,
     lang: str = "en",
+    table: ScoreTable | None = None,
 ) -> tuple[float, pl.DataFrame, pl.DataFrame]: ...
 
 # survey

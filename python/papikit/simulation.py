@@ -98,11 +98,13 @@ def _se(se: SE) -> dict[str, Any]:
     return {"se_total": _number("se", se)}
 
 
-def _source(source: object) -> None:
-    if source not in (None, "published"):
-        raise _core.InvalidArgumentError(
-            f"invalid value for source: {source!r}; only the published results are supported here for now"
-        )
+def _source(source: object) -> Any:
+    """The ``_core.ScoreTable`` behind ``source`` (None / "published" = published scores)."""
+    if source is None or source == "published":
+        return None
+    from papikit.analysis import _table
+
+    return _table(source)
 
 
 # --------------------------------------------------------------------------------------------- simulate
@@ -149,7 +151,9 @@ def simulate(
         dimension over the last ``years`` published years, one year ahead) or ``"national"``
         (national average annual change per dimension over the last ``years`` years).
     source
-        ``None``/``"published"`` (published dimension scores).
+        ``None``/``"published"`` (published dimension scores), or a ``pk.ScoreTable`` / survey result
+        (anything with ``.score_table()``) with sub-dimension and indicator scores, standard errors or
+        replicates. Indicator changes go through the framework's normalisation (goalposts, direction).
 
     Examples
     --------
@@ -159,7 +163,7 @@ def simulate(
     >>> round(row["total_after"], 4), row["rank_before"]
     (42.8265, 31)
     """
-    _source(source)
+    table = _source(source)
     if not isinstance(changes, Mapping):
         raise _core.InvalidArgumentError("invalid value for changes: expected {province: {measure: amount}}")
     specs: list[tuple[str, str, str, float, float | None]] = []
@@ -180,8 +184,8 @@ def simulate(
                 )
     if isinstance(years, bool) or not isinstance(years, int) or years < 1:
         raise _core.InvalidArgumentError(f"invalid value for years: {years!r}; use a whole number >= 1")
-    table, movers, changed = _core.simulate(year, specs, others=others, years=years, lang=check_lang(lang))
-    return Simulation(year=year, table=table, movers=movers, changes=changed)
+    frame, movers, changed = _core.simulate(year, specs, others=others, years=years, lang=check_lang(lang), table=table)
+    return Simulation(year=year, table=frame, movers=movers, changes=changed)
 
 
 # ------------------------------------------------------------------------------------------ sensitivity
@@ -216,6 +220,7 @@ def sensitivity(
     *,
     level: Literal["dimension", "subdimension", "indicator"] | None = None,
     n_thresholds: int = 5,
+    source: object = None,
     lang: Lang = "en",
 ) -> Sensitivity:
     """Marginal value of each measure for a province, competitors fixed.
@@ -236,7 +241,12 @@ def sensitivity(
     if isinstance(n_thresholds, bool) or not isinstance(n_thresholds, int) or n_thresholds < 0:
         raise _core.InvalidArgumentError(f"invalid value for n_thresholds: {n_thresholds!r}")
     table, th, info = _core.sensitivity(
-        _province(province), year, level=level, n_thresholds=n_thresholds, lang=check_lang(lang)
+        _province(province),
+        year,
+        level=level,
+        n_thresholds=n_thresholds,
+        lang=check_lang(lang),
+        table=_source(source),
     )
     return Sensitivity(table=table, thresholds=th, **info)
 
@@ -269,6 +279,7 @@ class Plan:
     probability: float | None = None
     scale: float | None = None
     deterministic_gain: float | None = None
+    source: Any = field(default=None, repr=False, compare=False)
 
     def to_polars(self) -> pl.DataFrame:
         """One row per measure of the plan: current, cap, gain, target, cost, share of the gain."""
@@ -326,6 +337,7 @@ def optimize(
     se: SE = None,
     draws: int = 10_000,
     seed: int = 0,
+    source: object = None,
     lang: Lang = "en",
 ) -> Plan:
     """The least-cost plan for a province to reach a target, competitors fixed.
@@ -373,9 +385,10 @@ def optimize(
     }
     if probability is not None:
         args["probability"] = _number("probability", probability)
-    d = _core.optimize(_province(province), year, **args)
+    table = _source(source)
+    d = _core.optimize(_province(province), year, table=table, **args)
     d["gains"] = tuple((str(c), float(g)) for c, g in d["gains"])
-    return Plan(target=target, **d)
+    return Plan(target=target, source=table, **d)
 
 
 # ------------------------------------------------------------------------------------------ uncertainty
@@ -413,8 +426,8 @@ def success_probability(
 
     Each draw gives every ranked province ``total + se * z`` (independent normals; the plan's gains
     added to its province) and ranks the draw. ``se``: one SE for every total, or ``{measure: se}``
-    (e.g. one per dimension, combined as sqrt(sum se^2)); published results carry no SEs, so it is
-    required with them. Seeded (ChaCha8), bit-identical for any number of threads.
+    (e.g. one per dimension, combined as sqrt(sum se^2)); ``None`` uses the plan's source's SEs or
+    replicates — published results carry none, so it is required with them. Seeded (ChaCha8), bit-identical for any number of threads.
 
     Examples
     --------
@@ -433,6 +446,7 @@ def success_probability(
         draws=draws,
         seed=seed,
         lang=check_lang(lang),
+        table=plan.source,
         **_target(plan.target),
         **_se(se),
     )

@@ -60,6 +60,20 @@ impl<'a> Model<'a> {
     /// As [`Model::new`], with explicit slopes (points of parent per unit) for some measures, e.g. the
     /// framework's normalisation of indicators.
     pub fn with_slopes(table: &'a ScoreTable, slopes: &[(String, f64)]) -> Result<Model<'a>> {
+        let m = Model::build(table, slopes)?;
+        if let Some(i) = (0..m.slope.len()).find(|&i| !m.slope[i].is_finite()) {
+            return Err(invalid(
+                "score table",
+                format!(
+                    "indicator {} has no finite range to normalise with; give its slope (points of parent per unit) or a framework",
+                    table.measures[i].code
+                ),
+            ));
+        }
+        Ok(m)
+    }
+
+    fn build(table: &'a ScoreTable, slopes: &[(String, f64)]) -> Result<Model<'a>> {
         let nm = table.measures.len();
         let np = table.provinces.len();
         if table.values.len() != nm || table.values.iter().any(|v| v.len() != np) {
@@ -79,7 +93,8 @@ impl<'a> Model<'a> {
         };
         let mut parent = vec![None; nm];
         for (i, m) in table.measures.iter().enumerate() {
-            if !(m.min.is_finite() && m.max.is_finite() && m.min < m.max) {
+            // Infinite bounds (a hand-built table without ranges) mean "no cap".
+            if m.min.partial_cmp(&m.max) != Some(std::cmp::Ordering::Less) {
                 return Err(invalid(
                     "score table",
                     format!(
@@ -118,7 +133,12 @@ impl<'a> Model<'a> {
                     .filter(|x| x.level == Level::Indicator && x.parent == m.parent)
                     .count()
                     .max(1);
-                slope[i] = (pm.max - pm.min) / (m.max - m.min) / k as f64;
+                let v = (pm.max - pm.min) / (m.max - m.min) / k as f64;
+                slope[i] = if v.is_finite() && v != 0.0 {
+                    v
+                } else {
+                    f64::NAN
+                };
             }
         }
         for (code, s) in slopes {
@@ -148,7 +168,7 @@ impl<'a> Model<'a> {
         table: &'a ScoreTable,
         fw: &crate::framework::Framework,
     ) -> Result<Model<'a>> {
-        let base = Model::new(table)?;
+        let base = Model::build(table, &[])?;
         let mut slopes = Vec::new();
         for (_, sub, ind) in fw.indicators() {
             let Ok(m) = table.measure_index(&ind.code) else {
@@ -160,6 +180,9 @@ impl<'a> Model<'a> {
             }
             let Some(pi) = base.parent[m] else { continue };
             let pm = &table.measures[pi];
+            if !(pm.max - pm.min).is_finite() {
+                continue;
+            }
             let (lo, hi) = ind
                 .recipe
                 .as_ref()

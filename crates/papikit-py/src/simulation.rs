@@ -12,6 +12,8 @@ use pyo3::prelude::*;
 use pyo3::types::PyDict;
 use pyo3_polars::PyDataFrame;
 
+use crate::analysis::PyScoreTable;
+
 /// Map a core error; an `Infeasible` error carries `best_rank` and `best_score` attributes.
 fn map_err(py: Python<'_>, e: PapiError) -> PyErr {
     let best = match &e {
@@ -36,8 +38,34 @@ fn compute<T: Send, F: FnOnce() -> Result<T> + Send>(py: Python<'_>, f: F) -> Py
     run(py, || Ok(f()))?.map_err(|e| map_err(py, e))
 }
 
-fn table(year: i64) -> Result<ScoreTable> {
-    ScoreTable::from_published(year)
+/// The given table (survey or hand-built) or the published scores of `year`.
+fn table(year: i64, given: Option<ScoreTable>) -> Result<ScoreTable> {
+    match given {
+        Some(t) => {
+            if t.year as i64 != year {
+                return Err(PapiError::InvalidArgument {
+                    argument: "source".into(),
+                    message: format!("the source holds {} scores, not {year}", t.year),
+                });
+            }
+            Ok(t)
+        }
+        None => ScoreTable::from_published(year),
+    }
+}
+
+/// Model with the framework's indicator slopes when a built-in framework exists for the year.
+fn model(t: &ScoreTable) -> Result<Model<'_>> {
+    match papikit_core::framework::builtin(t.year as i64) {
+        Ok(fw) => Model::from_framework(t, &fw),
+        Err(_) => Model::new(t),
+    }
+}
+
+type Source<'py> = Option<Bound<'py, PyScoreTable>>;
+
+fn source(s: Source<'_>) -> Option<ScoreTable> {
+    s.map(|t| t.get().0.clone())
 }
 
 fn code_of(query: &str) -> Result<u16> {
@@ -106,7 +134,7 @@ fn changes_of(specs: &[ChangeSpec]) -> Result<Vec<Change>> {
 }
 
 #[pyfunction]
-#[pyo3(signature = (year, changes, *, others="stay", years=3, lang="en"))]
+#[pyo3(signature = (year, changes, *, others="stay", years=3, lang="en", table=None))]
 pub fn simulate(
     py: Python<'_>,
     year: i64,
@@ -114,12 +142,14 @@ pub fn simulate(
     others: &str,
     years: u16,
     lang: &str,
+    table: Source<'_>,
 ) -> PyResult<(PyDataFrame, PyDataFrame, PyDataFrame)> {
+    let given = source(table);
     let lang = Lang::parse(lang).py()?;
     let others = Others::parse(others, years).py()?;
     compute(py, || {
-        let t = table(year)?;
-        let m = Model::from_framework(&t, &papikit_core::framework::builtin(year)?)?;
+        let t = self::table(year, given)?;
+        let m = model(&t)?;
         let s = simulate_with(&m, &changes_of(&changes)?, others)?;
         Ok((
             s.frame(false, lang)?,
@@ -131,7 +161,7 @@ pub fn simulate(
 }
 
 #[pyfunction]
-#[pyo3(signature = (province, year, *, level=None, n_thresholds=5, lang="en"))]
+#[pyo3(signature = (province, year, *, level=None, n_thresholds=5, lang="en", table=None))]
 pub fn sensitivity<'py>(
     py: Python<'py>,
     province: &str,
@@ -139,12 +169,14 @@ pub fn sensitivity<'py>(
     level: Option<&str>,
     n_thresholds: usize,
     lang: &str,
+    table: Source<'py>,
 ) -> PyResult<(PyDataFrame, PyDataFrame, Bound<'py, PyDict>)> {
+    let given = source(table);
     let lang = Lang::parse(lang).py()?;
     let level = level.map(Level::parse).transpose().py()?;
     let code = code_of(province).py()?;
     let s = compute(py, || {
-        let t = table(year)?;
+        let t = self::table(year, given)?;
         let s = sens::sensitivity(&t, code, level, n_thresholds)?;
         Ok((s.frame(lang)?, s.thresholds_frame(lang)?, s))
     })?;
@@ -186,7 +218,7 @@ fn plan_dict<'py>(
 }
 
 #[pyfunction]
-#[pyo3(signature = (province, year, *, target_kind, target_value=0.0, target_group=None, costs=vec![], caps=vec![], level="dimension", probability=None, se_total=None, se_measures=None, draws=10_000, seed=0, lang="en"))]
+#[pyo3(signature = (province, year, *, target_kind, target_value=0.0, target_group=None, costs=vec![], caps=vec![], level="dimension", probability=None, se_total=None, se_measures=None, draws=10_000, seed=0, lang="en", table=None))]
 #[allow(clippy::too_many_arguments)]
 pub fn optimize<'py>(
     py: Python<'py>,
@@ -204,7 +236,9 @@ pub fn optimize<'py>(
     draws: usize,
     seed: u64,
     lang: &str,
+    table: Source<'py>,
 ) -> PyResult<Bound<'py, PyDict>> {
+    let given = source(table);
     let lang = Lang::parse(lang).py()?;
     let level = Level::parse(level).py()?;
     let target = target_of(target_kind, target_value, target_group).py()?;
@@ -212,8 +246,8 @@ pub fn optimize<'py>(
     let opts = OptimiseOptions { level, costs, caps };
     let se = se_of(se_total, se_measures);
     let (plan, items, dims, extra) = compute(py, || {
-        let t = table(year)?;
-        let m = Model::from_framework(&t, &papikit_core::framework::builtin(year)?)?;
+        let t = self::table(year, given)?;
+        let m = model(&t)?;
         let (plan, extra) = match probability {
             None => (optimise::optimise_with(&m, code, target, &opts)?, None),
             Some(p) => {
@@ -239,7 +273,7 @@ pub fn optimize<'py>(
 }
 
 #[pyfunction]
-#[pyo3(signature = (province, year, gains, *, target_kind, target_value=0.0, target_group=None, se_total=None, se_measures=None, draws=10_000, seed=0, lang="en"))]
+#[pyo3(signature = (province, year, gains, *, target_kind, target_value=0.0, target_group=None, se_total=None, se_measures=None, draws=10_000, seed=0, lang="en", table=None))]
 #[allow(clippy::too_many_arguments)]
 pub fn success_probability(
     py: Python<'_>,
@@ -254,14 +288,16 @@ pub fn success_probability(
     draws: usize,
     seed: u64,
     lang: &str,
+    table: Source<'_>,
 ) -> PyResult<(f64, PyDataFrame, PyDataFrame)> {
+    let given = source(table);
     let lang = Lang::parse(lang).py()?;
     let target = target_of(target_kind, target_value, target_group).py()?;
     let code = code_of(province).py()?;
     let se = se_of(se_total, se_measures);
     compute(py, || {
-        let t = table(year)?;
-        let m = Model::from_framework(&t, &papikit_core::framework::builtin(year)?)?;
+        let t = self::table(year, given)?;
+        let m = model(&t)?;
         let d = montecarlo::success_probability(&m, code, &gains, target, &se, draws, seed)?;
         Ok((
             d.probability().unwrap_or(f64::NAN),
