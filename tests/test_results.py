@@ -18,10 +18,14 @@ def _results() -> list[object]:
         pk.gaps("Đắk Lắk", 2023),
         pk.merged(2023, weights={c: 1.0 for c in pk.provinces()["code"].to_list()}),
         survey.score(pk.framework(2023), replicates=30, year=2023),
+        pk.simulate(2023, {"Đắk Lắk": {"d4": 0.5}}),
+        pk.sensitivity("Đắk Lắk", 2023),
+        pk.optimize("Đắk Lắk", 2023, target=pk.Group("high")),
+        pk.success_probability(pk.optimize("Đắk Lắk", 2023, target=pk.TargetRank(15)), se=0.2, draws=500),
     ]
 
 
-@pytest.mark.parametrize("i", range(5))
+@pytest.mark.parametrize("i", range(9))
 def test_result_protocol(i: int) -> None:
     r = _results()[i]
     html = r._repr_html_()  # type: ignore[attr-defined]

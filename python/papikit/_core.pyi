@@ -124,7 +124,13 @@ def simulate(
     table: ScoreTable | None = None,
 ) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]: ...
 def sensitivity(
-    province: str, year: int, *, level: str | None = None, n_thresholds: int = 5, lang: str = "en", table: ScoreTable | None = None
+    province: str,
+    year: int,
+    *,
+    level: str | None = None,
+    n_thresholds: int = 5,
+    lang: str = "en",
+    table: ScoreTable | None = None,
 ) -> tuple[pl.DataFrame, pl.DataFrame, dict[str, Any]]: ...
 def optimize(
     province: str,

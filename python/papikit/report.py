@@ -410,7 +410,7 @@ def report_html(
             )
             + "</p>"
         )
-        parts.append(_table(_plan_with_agencies(plan, agency), lang=lang))
+        parts.append(_table(plan.plan_table(lang=lang), lang=lang))
     else:
         parts.append(f"<p>{_esc(plan_msg)}</p>")
     parts.append(
@@ -422,18 +422,6 @@ def report_html(
         f'<meta name="viewport" content="width=device-width, initial-scale=1">'
         f"<title>{_esc(title)}</title><style>{_CSS}</style></head><body>\n" + "\n".join(parts) + "\n</body></html>\n"
     )
-
-
-def _plan_with_agencies(plan: Plan, agency: pl.DataFrame) -> pl.DataFrame:
-    """The plan per dimension with the agencies responsible for each dimension."""
-    t = plan.plan_table()
-    owners = (
-        agency.select(pl.col("measure").str.to_lowercase().alias("dimension"), "agency")
-        .unique(maintain_order=True)
-        .group_by("dimension", maintain_order=True)
-        .agg(pl.col("agency").str.join("; ").alias("agencies"))
-    )
-    return t.with_columns(pl.col("dimension").str.to_lowercase()).join(owners, on="dimension", how="left")
 
 
 def report(

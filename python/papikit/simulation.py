@@ -25,7 +25,7 @@ from typing import Any, Literal
 import polars as pl
 
 from papikit import _core
-from papikit._display import Lang, check_lang, frame_html
+from papikit._display import Lang, TableResult, check_lang, frame_html
 from papikit.targets import Group, TargetRank
 
 Target = TargetRank | Group | float
@@ -111,7 +111,7 @@ def _source(source: object) -> Any:
 
 
 @dataclass(frozen=True)
-class Simulation:
+class Simulation(TableResult):
     """Result of :func:`simulate`: every province before and after, the movers and the changed measures."""
 
     year: int
@@ -192,7 +192,7 @@ def simulate(
 
 
 @dataclass(frozen=True)
-class Sensitivity:
+class Sensitivity(TableResult):
     """Result of :func:`sensitivity`: marginal-value table and the thresholds above."""
 
     province: int
@@ -255,7 +255,7 @@ def sensitivity(
 
 
 @dataclass(frozen=True)
-class Plan:
+class Plan(TableResult):
     """A least-cost improvement plan (result of :func:`optimize`)."""
 
     province: int
@@ -286,33 +286,45 @@ class Plan:
         return self.items
 
     def plan_table(self, agencies: pl.DataFrame | None = None, *, lang: Lang = "en") -> pl.DataFrame:
-        """Per dimension: current score and rank, target score, required gain, share of effort, cost.
+        """Per dimension: responsible agencies, current score and rank, target score, required gain,
+        share of effort, cost — the table a provincial plan needs (export with ``write_csv``/``write_excel``).
 
-        With an agency table (columns ``dimension`` and ``agency_en``/``agency_vi``, e.g. the
-        Đắk Lắk plan's assignments) a column ``agencies`` lists the responsible agencies.
+        ``agencies`` defaults to :func:`papikit.agencies` (the Đắk Lắk plan's assignments); pass your
+        own table with columns ``dimension`` and ``agency`` (or ``agency_en``/``agency_vi``), and
+        optionally ``role`` (``lead`` agencies are listed first).
 
         Examples
         --------
         >>> import papikit as pk
+        >>> import polars as pl
         >>> plan = pk.optimize("Đắk Lắk", 2023, target=pk.TargetRank(15))
         >>> t = plan.plan_table()
-        >>> t.columns[:6], round(t["required_gain"].sum(), 4) == round(plan.required_gain, 4)
-        (['dimension', 'name', 'current', 'current_rank', 'target', 'required_gain'], True)
+        >>> t.columns[:7], round(t["required_gain"].sum(), 4) == round(plan.required_gain, 4)
+        (['dimension', 'name', 'agencies', 'current', 'current_rank', 'target', 'required_gain'], True)
+        >>> "Sở Y tế" in plan.plan_table(lang="vi").filter(pl.col("dimension") == "d6")["agencies"][0]
+        True
         """
+        from papikit.analysis import agencies as default_agencies
+
+        lang = check_lang(lang)
         out = self.dimensions
         if agencies is None:
-            return out
-        lang = check_lang(lang)
-        name = "agency_vi" if lang == "vi" else "agency_en"
+            agencies = default_agencies(lang=lang)
+        name = "agency" if "agency" in agencies.columns else ("agency_vi" if lang == "vi" else "agency_en")
         for c in ("dimension", name):
             if c not in agencies.columns:
                 raise _core.ColumnError(f"column {c!r} not found in the agency table (columns: {agencies.columns})")
+        order = pl.col("role") != "lead" if "role" in agencies.columns else pl.lit(0)
         agg = (
-            agencies.with_columns(pl.col("dimension").cast(pl.String).str.to_lowercase())
+            agencies.with_columns(pl.col("dimension").cast(pl.String).str.to_lowercase(), order.alias("_order"))
+            .sort("_order", maintain_order=True)
             .group_by("dimension", maintain_order=True)
             .agg(pl.col(name).unique(maintain_order=True).str.join("; ").alias("agencies"))
         )
-        return out.join(agg, on="dimension", how="left")
+        joined = out.join(agg, on="dimension", how="left")
+        return joined.select(
+            "dimension", "name", "agencies", *[c for c in out.columns if c not in ("dimension", "name")]
+        )
 
     def _repr_html_(self) -> str:
         title = (
@@ -395,7 +407,7 @@ def optimize(
 
 
 @dataclass(frozen=True)
-class SuccessProbability:
+class SuccessProbability(TableResult):
     """Result of :func:`success_probability`."""
 
     probability: float
