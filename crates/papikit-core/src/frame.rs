@@ -36,6 +36,29 @@ pub fn f64_col(df: &DataFrame, name: &str) -> Result<Vec<Option<f64>>> {
     Ok(s.f64()?.iter().map(|v| v.filter(|x| !x.is_nan())).collect())
 }
 
+/// A numeric column as plain `f64` with null (and NaN) as NaN: the fast path for large survey
+/// tables (no `Option` per value; a single-chunk column without nulls is copied straight from its
+/// buffer).
+pub fn f64_nan_col(df: &DataFrame, name: &str) -> Result<Vec<f64>> {
+    let c = df.column(name).map_err(|_| missing(df, name))?;
+    let dt = c.dtype();
+    if !(dt.is_primitive_numeric() || dt.is_null()) {
+        return Err(PapiError::ColumnType {
+            column: name.into(),
+            found: dt.to_string(),
+            expected: "a number (Float64 or integer)".into(),
+        });
+    }
+    let s = c.as_materialized_series().cast(&DataType::Float64)?;
+    let ca = s.f64()?;
+    if ca.null_count() == 0
+        && let Ok(slice) = ca.cont_slice()
+    {
+        return Ok(slice.to_vec());
+    }
+    Ok(ca.iter().map(|v| v.unwrap_or(f64::NAN)).collect())
+}
+
 /// A string column (nulls kept). Categorical/Enum are accepted and read as strings.
 pub fn str_col(df: &DataFrame, name: &str) -> Result<Vec<Option<String>>> {
     let c = df.column(name).map_err(|_| missing(df, name))?;

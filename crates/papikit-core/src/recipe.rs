@@ -117,11 +117,14 @@ fn code_in(x: f64, codes: &[i64]) -> bool {
     codes.iter().any(|&c| c as f64 == x)
 }
 
-fn read_codes(
-    df: &polars::prelude::DataFrame,
-    item: &str,
-) -> crate::error::Result<Vec<Option<f64>>> {
-    crate::frame::f64_col(df, item)
+/// Answer codes of an item; a missing answer is NaN.
+fn read_codes(df: &polars::prelude::DataFrame, item: &str) -> crate::error::Result<Vec<f64>> {
+    crate::frame::f64_nan_col(df, item)
+}
+
+/// A valid answer: present and not an excluded ("don't know"/refused) code.
+fn valid(x: f64, exclude: &[i64]) -> Option<f64> {
+    (!x.is_nan() && !code_in(x, exclude)).then_some(x)
 }
 
 impl Recipe {
@@ -152,7 +155,7 @@ impl Recipe {
             Some(c) => Some(
                 read_codes(df, &c.item)?
                     .into_iter()
-                    .map(|v| v.is_some_and(|x| code_in(x, &c.codes)))
+                    .map(|x| !x.is_nan() && code_in(x, &c.codes))
                     .collect(),
             ),
             None => None,
@@ -160,15 +163,15 @@ impl Recipe {
         let mut out = vec![f64::NAN; n];
         match self {
             Recipe::Share { item, codes, .. } => {
-                for (i, v) in read_codes(df, item)?.into_iter().enumerate() {
-                    if let Some(x) = v.filter(|x| !code_in(*x, exclude)) {
-                        out[i] = if code_in(x, codes) { 100.0 } else { 0.0 };
+                for (o, v) in out.iter_mut().zip(read_codes(df, item)?) {
+                    if let Some(x) = valid(v, exclude) {
+                        *o = if code_in(x, codes) { 100.0 } else { 0.0 };
                     }
                 }
             }
             Recipe::Mean { item, min, max, .. } => {
                 for (i, v) in read_codes(df, item)?.into_iter().enumerate() {
-                    if let Some(x) = v.filter(|x| !code_in(*x, exclude)) {
+                    if let Some(x) = valid(v, exclude) {
                         if x < *min || x > *max {
                             return Err(crate::error::PapiError::InvalidSurvey {
                                 location: format!("column {item:?}, row {i}"),
@@ -186,7 +189,7 @@ impl Recipe {
                 let mut ok = vec![true; n];
                 for item in items {
                     for (i, v) in read_codes(df, item)?.into_iter().enumerate() {
-                        match v.filter(|x| !code_in(*x, exclude)) {
+                        match valid(v, exclude) {
                             Some(x) => {
                                 if code_in(x, yes) {
                                     cnt[i] += 1.0;

@@ -178,8 +178,17 @@ impl Plan {
 
 /// Normalise indicator estimates (indicators x domains; NaN = missing) to 0..1.
 pub fn normalise(plan: &Plan, est: ArrayView2<f64>, norm: Normalisation) -> Array2<f64> {
+    let mut out = Vec::new();
+    normalise_into(plan, est, norm, &mut out);
+    Array2::from_shape_vec(est.dim(), out)
+        .unwrap_or_else(|_| Array2::from_elem(est.dim(), f64::NAN))
+}
+
+/// [`normalise`] into a reused buffer (row-major, indicators x domains).
+pub fn normalise_into(plan: &Plan, est: ArrayView2<f64>, norm: Normalisation, out: &mut Vec<f64>) {
     let (k, nd) = est.dim();
-    let mut out = Array2::<f64>::from_elem((k, nd), f64::NAN);
+    out.clear();
+    out.resize(k * nd, f64::NAN);
     let std_normal = Normal::standard();
     for (j, ind) in plan.indicators.iter().enumerate().take(k) {
         let row = est.row(j);
@@ -222,10 +231,9 @@ pub fn normalise(plan: &Plan, est: ArrayView2<f64>, norm: Normalisation) -> Arra
                     }
                 }
             };
-            out[[j, d]] = if ind.higher_is_better { x } else { 1.0 - x };
+            out[j * nd + d] = if ind.higher_is_better { x } else { 1.0 - x };
         }
     }
-    out
 }
 
 /// Index of one set of indicator estimates: measures x domains (total, dims, subs, raw indicator
@@ -330,6 +338,8 @@ pub fn jacobian(plan: &Plan, est: ArrayView2<f64>) -> Vec<Array2<f64>> {
 #[derive(Debug, Clone, Default)]
 pub struct Scratch {
     z: Vec<f64>,
+    /// Number of sub-dimensions of each dimension (filled on first use).
+    n_sub: Vec<f64>,
     sum: Vec<f64>,
     cnt: Vec<u32>,
     dsum: Vec<f64>,
@@ -347,49 +357,69 @@ pub fn evaluate_into(
 ) {
     let nd = est.ncols();
     let (ns, ndim) = (plan.subs.len(), plan.dims.len());
-    let z = normalise(plan, est, norm);
-    s.z.clear();
-    s.z.extend(z.iter().copied());
-    s.sum.resize(ns, 0.0);
-    s.cnt.resize(ns, 0);
-    s.dsum.resize(ndim, 0.0);
-    s.dcnt.resize(ndim, 0);
+    normalise_into(plan, est, norm, &mut s.z);
+    if s.n_sub.len() != ndim {
+        s.n_sub = (0..ndim)
+            .map(|k| plan.subs.iter().filter(|x| x.dim == k).count() as f64)
+            .collect();
+    }
     let (so, io) = (plan.sub_offset(), plan.ind_offset());
     out.fill(f64::NAN);
-    for d in 0..nd {
-        s.sum.fill(0.0);
-        s.cnt.fill(0);
-        s.dsum.fill(0.0);
-        s.dcnt.fill(0);
-        for (j, ind) in plan.indicators.iter().enumerate() {
-            out[(io + j) * nd + d] = est[[j, d]];
-            let zz = s.z[j * nd + d];
+    // Row-major passes (contiguous in `out` and `z`); every cell sums its children in the same
+    // order as `evaluate` (indicators, then sub-dimensions, then dimensions, each ascending), so
+    // results are bit-identical.
+    s.sum.clear();
+    s.sum.resize(ns * nd, 0.0);
+    s.cnt.clear();
+    s.cnt.resize(ns * nd, 0);
+    s.dsum.clear();
+    s.dsum.resize(ndim * nd, 0.0);
+    s.dcnt.clear();
+    s.dcnt.resize(ndim * nd, 0);
+    for (j, ind) in plan.indicators.iter().enumerate() {
+        let row = est.row(j);
+        let dst = &mut out[(io + j) * nd..(io + j + 1) * nd];
+        for (o, &v) in dst.iter_mut().zip(row.iter()) {
+            *o = v;
+        }
+        let z = &s.z[j * nd..(j + 1) * nd];
+        let sum = &mut s.sum[ind.sub * nd..(ind.sub + 1) * nd];
+        let cnt = &mut s.cnt[ind.sub * nd..(ind.sub + 1) * nd];
+        for ((a, c), &zz) in sum.iter_mut().zip(cnt.iter_mut()).zip(z) {
             if !zz.is_nan() {
-                s.sum[ind.sub] += zz;
-                s.cnt[ind.sub] += 1;
+                *a += zz;
+                *c += 1;
             }
         }
-        for (k, sub) in plan.subs.iter().enumerate() {
-            if s.cnt[k] > 0 {
-                let v = (1.0 + 9.0 * s.sum[k] / s.cnt[k] as f64) / sub.n_in_dim as f64;
+    }
+    for (k, sub) in plan.subs.iter().enumerate() {
+        let n_in_dim = sub.n_in_dim as f64;
+        for d in 0..nd {
+            let c = s.cnt[k * nd + d];
+            if c > 0 {
+                let v = (1.0 + 9.0 * s.sum[k * nd + d] / c as f64) / n_in_dim;
                 out[(so + k) * nd + d] = v;
-                s.dsum[sub.dim] += v;
-                s.dcnt[sub.dim] += 1;
+                s.dsum[sub.dim * nd + d] += v;
+                s.dcnt[sub.dim * nd + d] += 1;
             }
         }
-        let mut tsum = 0.0;
-        let mut tcnt = 0u32;
-        for k in 0..ndim {
-            if s.dcnt[k] > 0 {
-                let n_sub = plan.subs.iter().filter(|x| x.dim == k).count() as f64;
-                let v = s.dsum[k] * n_sub / s.dcnt[k] as f64;
+    }
+    let mut tsum = vec![0.0; nd];
+    let mut tcnt = vec![0u32; nd];
+    for k in 0..ndim {
+        for d in 0..nd {
+            let c = s.dcnt[k * nd + d];
+            if c > 0 {
+                let v = s.dsum[k * nd + d] * s.n_sub[k] / c as f64;
                 out[(1 + k) * nd + d] = v;
-                tsum += v;
-                tcnt += 1;
+                tsum[d] += v;
+                tcnt[d] += 1;
             }
         }
-        if tcnt > 0 {
-            out[d] = tsum * ndim as f64 / tcnt as f64;
+    }
+    for d in 0..nd {
+        if tcnt[d] > 0 {
+            out[d] = tsum[d] * ndim as f64 / tcnt[d] as f64;
         }
     }
 }
