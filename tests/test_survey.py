@@ -188,3 +188,12 @@ def test_units_2025_are_re_estimated_as_domains() -> None:
         assert members.min() - 1e-9 <= unit <= members.max() + 1e-9  # type: ignore[operator]
     with pytest.raises(pk.InvalidArgumentError):
         s.score(fw, units=35)  # type: ignore[arg-type]
+
+
+def test_year_comes_from_the_data() -> None:
+    df = pk.synthetic_survey(2022, seed=4, scale=0.3)
+    assert df["year"].unique().to_list() == [2022]
+    s = pk.Survey(df, design=pk.PAPI_DESIGN)
+    assert s.score(pk.framework(2022), method="taylor").year == 2022
+    assert s.score(pk.framework(2022), method="taylor", year=2021).year == 2021
+    assert pk.Survey(df.drop("year"), design=pk.PAPI_DESIGN).score(pk.framework(2022), method="taylor").year == 2024

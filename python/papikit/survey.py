@@ -262,6 +262,10 @@ class Survey:
     ) -> SurveyResult:
         """Indicator, sub-dimension, dimension and total scores per province with uncertainty.
 
+        ``year`` (recorded in the result, and checked by gaps/simulation on it) defaults to the
+        single value of a ``year`` column when the data has one (``pk.synthetic_survey`` adds it),
+        otherwise to the framework's last year.
+
         ``units=34`` re-estimates everything on the 34 provincial units of 1 July 2025: each
         respondent's province is mapped to the unit it joined, and the units are estimated as
         domains of the same design (strata and PSUs unchanged), so no weights need to be chosen.
@@ -275,6 +279,10 @@ class Survey:
         (34, True)
         """
         df, kwargs = self._df, self._design._kwargs()
+        if year is None and "year" in df.columns:
+            years = df.get_column("year").drop_nulls().unique().to_list()
+            if len(years) == 1 and isinstance(years[0], int):
+                year = years[0]
         if units == 34:
             df, kwargs = _to_units_2025(df, kwargs)
         elif units != 63:
@@ -343,7 +351,8 @@ def synthetic_survey(year: int, *, seed: int = 0, scale: float = 1.0) -> pl.Data
     >>> df.height, df["province"].n_unique(), df["district"].n_unique()
     (19572, 63, 207)
     """
-    return _core.synthetic_survey(year, seed=seed, scale=scale)
+    df = _core.synthetic_survey(year, seed=seed, scale=scale)
+    return df.with_columns(pl.lit(year, dtype=pl.Int32).alias("year"))
 
 
 def read_survey(path: str | Path, *, keep_labels: bool = True) -> pl.DataFrame:
