@@ -18,7 +18,7 @@ from papikit import _core
 from papikit._display import Lang, TableResult, check_lang, frame_html
 from papikit.published import published
 from papikit.ranking import rank
-from papikit.registry import Province, province
+from papikit.registry import Province, province, province_arg
 from papikit.targets import Group, TargetRank, Year
 
 __all__ = [
@@ -53,10 +53,6 @@ def _table(source: Any) -> Any:
         f"invalid value for source: {type(source).__name__}; use None (published scores), a ScoreTable "
         "or a result object with a .score_table"
     )
-
-
-def _pname(p: str | int | Province) -> str:
-    return str(p.code) if isinstance(p, Province) else str(p)
 
 
 @dataclass(frozen=True)
@@ -143,7 +139,7 @@ def profile(
     elif isinstance(previous, int):
         prev_year = previous
     df, meta = _core.profile_table(
-        _pname(province),
+        province_arg(province),
         year,
         previous_year=prev_year,
         margin=margin,
@@ -282,13 +278,13 @@ def gaps(
         if previous_source is not None:
             kw["other_table"] = _table(previous_source)
     elif isinstance(against, Iterable):
-        kind, kw["peers"] = "peers", [_pname(p) for p in against]
+        kind, kw["peers"] = "peers", [province_arg(p) for p in against]
     else:
         raise _core.InvalidArgumentError(f"invalid value for against: {against!r}")
     if region_stat not in ("best", "mean"):
         raise _core.InvalidArgumentError(f'invalid value for region_stat: {region_stat!r}; use "best" or "mean"')
     df, meta = _core.gap_table(
-        _pname(province),
+        province_arg(province),
         year,
         kind=kind,
         region_stat=region_stat,
@@ -441,7 +437,7 @@ def trend(
     ys = list(years)
     if not ys:
         raise _core.InvalidArgumentError("invalid value for years: empty")
-    return _core.trend_table(_pname(province), ys, lang=check_lang(lang))
+    return _core.trend_table(province_arg(province), ys, lang=check_lang(lang))
 
 
 @dataclass(frozen=True)
@@ -519,7 +515,7 @@ def merged(
                 )
         w = {str(k): float(v) for k, v in weights.select(key, "weight").iter_rows()}
     else:
-        w = {_pname(k): float(v) for k, v in weights.items()}
+        w = {province_arg(k): float(v) for k, v in weights.items()}
     scores, wdf = _core.merged_table(year, weights=w, population_year=population_year, lang=lang)
     src = "user" if w is not None else "population"
     return Merged(year=year, weight_source=src, scores=scores, weights=wdf)

@@ -56,6 +56,17 @@ class Unit2025:
     region_vi: str
 
 
+def province_arg(p: str | int | Province) -> str:
+    """A province argument as the string the Rust side resolves (name, alias or GSO code)."""
+    if isinstance(p, Province):
+        return str(p.code)
+    if isinstance(p, bool) or not isinstance(p, (str, int)):
+        raise _core.InvalidArgumentError(
+            f"invalid value for province: {p!r}; use a name, a GSO code or pk.province(...)"
+        )
+    return str(p)
+
+
 def province(query: str | int | Province) -> Province:
     """Find a province by name, alias or GSO code.
 

@@ -26,6 +26,7 @@ import polars as pl
 
 from papikit import _core
 from papikit._display import Lang, TableResult, check_lang, frame_html
+from papikit.registry import province_arg
 from papikit.targets import Group, TargetRank
 
 Target = TargetRank | Group | float
@@ -56,12 +57,6 @@ class CloseGap:
             raise _core.InvalidArgumentError(f"invalid value for share: {self.share!r}; use a number in 0..1")
         if self.to != "best" and (isinstance(self.to, bool) or not isinstance(self.to, (int, float))):
             raise _core.InvalidArgumentError(f'invalid value for to: {self.to!r}; use "best" or a score')
-
-
-def _province(p: str | int) -> str:
-    if isinstance(p, bool) or not isinstance(p, (str, int)):
-        raise _core.InvalidArgumentError(f"invalid value for province: {p!r}; use a name or GSO code")
-    return str(p)
 
 
 def _number(what: str, v: Any) -> float:
@@ -175,12 +170,18 @@ def simulate(
         for measure, amount in per.items():
             if isinstance(amount, CloseGap):
                 if amount.to == "best":
-                    specs.append((_province(prov), str(measure), "gap_best", float(amount.share), None))
+                    specs.append((province_arg(prov), str(measure), "gap_best", float(amount.share), None))
                 else:
-                    specs.append((_province(prov), str(measure), "gap_score", float(amount.share), float(amount.to)))
+                    specs.append((province_arg(prov), str(measure), "gap_score", float(amount.share), float(amount.to)))
             else:
                 specs.append(
-                    (_province(prov), str(measure), "points", _number(f"changes[{prov!r}][{measure!r}]", amount), None)
+                    (
+                        province_arg(prov),
+                        str(measure),
+                        "points",
+                        _number(f"changes[{prov!r}][{measure!r}]", amount),
+                        None,
+                    )
                 )
     if isinstance(years, bool) or not isinstance(years, int) or years < 1:
         raise _core.InvalidArgumentError(f"invalid value for years: {years!r}; use a whole number >= 1")
@@ -241,7 +242,7 @@ def sensitivity(
     if isinstance(n_thresholds, bool) or not isinstance(n_thresholds, int) or n_thresholds < 0:
         raise _core.InvalidArgumentError(f"invalid value for n_thresholds: {n_thresholds!r}")
     table, th, info = _core.sensitivity(
-        _province(province),
+        province_arg(province),
         year,
         level=level,
         n_thresholds=n_thresholds,
@@ -398,7 +399,7 @@ def optimize(
     if probability is not None:
         args["probability"] = _number("probability", probability)
     table = _source(source)
-    d = _core.optimize(_province(province), year, table=table, **args)
+    d = _core.optimize(province_arg(province), year, table=table, **args)
     d["gains"] = tuple((str(c), float(g)) for c, g in d["gains"])
     return Plan(target=target, source=table, **d)
 

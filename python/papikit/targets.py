@@ -7,31 +7,9 @@ its own name (``rank``, ``name``, ``year``) and as ``value``.
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass
 
 from papikit import _core
-
-_GROUPS = {
-    "high": "high",
-    "cao": "high",
-    "top": "high",
-    "1": "high",
-    "highaverage": "high_average",
-    "trungbinhcao": "high_average",
-    "2": "high_average",
-    "lowaverage": "low_average",
-    "trungbinhthap": "low_average",
-    "3": "low_average",
-    "low": "low",
-    "thap": "low",
-    "4": "low",
-}
-
-
-def _fold(s: str) -> str:
-    s = unicodedata.normalize("NFD", s.replace("đ", "d").replace("Đ", "D"))
-    return "".join(c for c in s if c.isascii() and c.isalnum()).lower()
 
 
 @dataclass(frozen=True)
@@ -75,13 +53,8 @@ class Group:
     name: str
 
     def __post_init__(self) -> None:
-        key = _fold(str(self.name))
-        if key not in _GROUPS:
-            raise _core.UnknownCodeError(
-                f"unknown group code {self.name!r}; known codes: high, high_average, low_average, low "
-                "(or Cao, Trung bình cao, Trung bình thấp, Thấp)"
-            )
-        object.__setattr__(self, "name", _GROUPS[key])
+        # the one group vocabulary lives in the Rust core (papikit_core::rank::Group::parse)
+        object.__setattr__(self, "name", _core.group_key(str(self.name)))
 
     @property
     def key(self) -> str:

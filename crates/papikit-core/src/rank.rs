@@ -52,6 +52,16 @@ impl Group {
         }
     }
 
+    /// Canonical snake_case name: high, high_average, low_average, low.
+    pub fn key(self) -> &'static str {
+        match self {
+            Group::High => "high",
+            Group::HighAverage => "high_average",
+            Group::LowAverage => "low_average",
+            Group::Low => "low",
+        }
+    }
+
     /// Parse "high", "High average", "high_average", "Trung bình cao", "1".."4".
     pub fn parse(s: &str) -> Result<Group> {
         let k = crate::text::fold(s);

@@ -46,11 +46,18 @@ pub fn group_sizes(n: usize) -> [usize; 4] {
     rank::group_sizes(n)
 }
 
+/// Canonical key of a performance group name (EN/VN, with or without diacritics, or 1-4).
+#[pyfunction]
+pub fn group_key(name: &str) -> PyResult<&'static str> {
+    rank::Group::parse(name).py().map(rank::Group::key)
+}
+
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(published_frame, m)?)?;
     m.add_function(wrap_pyfunction!(national_stats, m)?)?;
     m.add_function(wrap_pyfunction!(rank_frame, m)?)?;
     m.add_function(wrap_pyfunction!(group_bands, m)?)?;
     m.add_function(wrap_pyfunction!(group_sizes, m)?)?;
+    m.add_function(wrap_pyfunction!(group_key, m)?)?;
     Ok(())
 }
