@@ -292,7 +292,7 @@ class Survey:
         native = _core.survey_score(
             df,
             framework._native,
-            **kwargs,
+            design=kwargs,
             method=method,
             replicates=replicates,
             seed=seed,
@@ -321,7 +321,7 @@ class Survey:
         return _core.survey_domain_means(
             self._df,
             its,
-            **self._design._kwargs(),
+            design=self._design._kwargs(),
             method=method,
             replicates=replicates,
             seed=seed,

@@ -12,9 +12,11 @@ use papikit_core::{Lang, PapiError};
 use pyo3::prelude::*;
 use pyo3_polars::PyDataFrame;
 
-#[allow(clippy::too_many_arguments)]
-fn design(
-    domain: &str,
+/// The survey design as passed from Python: the items of `papikit.Design._kwargs()`.
+#[derive(FromPyObject)]
+#[pyo3(from_item_all)]
+pub struct DesignArgs {
+    domain: String,
     strata: Option<String>,
     psu: Option<String>,
     weight: Option<String>,
@@ -22,18 +24,20 @@ fn design(
     replicate_weights: Option<Vec<String>>,
     replicate_scale: Option<f64>,
     replicate_mse: bool,
-    lonely_psu: &str,
-) -> PyResult<Design> {
+    lonely_psu: String,
+}
+
+fn design(a: DesignArgs) -> PyResult<Design> {
     Ok(Design {
-        domain: domain.to_string(),
-        strata,
-        psu,
-        weight,
-        fpc,
-        replicate_weights: replicate_weights.unwrap_or_default(),
-        replicate_scale,
-        replicate_mse,
-        lonely_psu: LonelyPsu::parse(lonely_psu).py()?,
+        domain: a.domain,
+        strata: a.strata,
+        psu: a.psu,
+        weight: a.weight,
+        fpc: a.fpc,
+        replicate_weights: a.replicate_weights.unwrap_or_default(),
+        replicate_scale: a.replicate_scale,
+        replicate_mse: a.replicate_mse,
+        lonely_psu: LonelyPsu::parse(&a.lonely_psu).py()?,
     })
 }
 
@@ -137,24 +141,14 @@ impl PySurveyScores {
 }
 
 #[pyfunction]
-#[pyo3(signature = (df, framework, *, domain, strata=None, psu=None, weight=None, fpc=None,
-    replicate_weights=None, replicate_scale=None, replicate_mse=false, lonely_psu="adjust",
-    method="bootstrap", replicates=1000, seed=1, level=0.90, normalisation="goalposts", year=None,
+#[pyo3(signature = (df, framework, *, design, method="bootstrap", replicates=1000, seed=1, level=0.90, normalisation="goalposts", year=None,
     units_2025=false))]
 #[allow(clippy::too_many_arguments)]
 pub fn survey_score(
     py: Python<'_>,
     df: PyDataFrame,
     framework: PyFramework,
-    domain: &str,
-    strata: Option<String>,
-    psu: Option<String>,
-    weight: Option<String>,
-    fpc: Option<String>,
-    replicate_weights: Option<Vec<String>>,
-    replicate_scale: Option<f64>,
-    replicate_mse: bool,
-    lonely_psu: &str,
+    design: DesignArgs,
     method: &str,
     replicates: usize,
     seed: i64,
@@ -163,17 +157,7 @@ pub fn survey_score(
     year: Option<u16>,
     units_2025: bool,
 ) -> PyResult<PySurveyScores> {
-    let d = design(
-        domain,
-        strata,
-        psu,
-        weight,
-        fpc,
-        replicate_weights,
-        replicate_scale,
-        replicate_mse,
-        lonely_psu,
-    )?;
+    let d = self::design(design)?;
     let opts = ScoreOptions {
         method: Method::parse(method).py()?,
         replicates,
@@ -189,39 +173,19 @@ pub fn survey_score(
 }
 
 #[pyfunction]
-#[pyo3(signature = (df, items, *, domain, strata=None, psu=None, weight=None, fpc=None,
-    replicate_weights=None, replicate_scale=None, replicate_mse=false, lonely_psu="adjust",
-    method="taylor", replicates=1000, seed=1, level=0.90))]
+#[pyo3(signature = (df, items, *, design, method="taylor", replicates=1000, seed=1, level=0.90))]
 #[allow(clippy::too_many_arguments)]
 pub fn survey_domain_means(
     py: Python<'_>,
     df: PyDataFrame,
     items: Vec<String>,
-    domain: &str,
-    strata: Option<String>,
-    psu: Option<String>,
-    weight: Option<String>,
-    fpc: Option<String>,
-    replicate_weights: Option<Vec<String>>,
-    replicate_scale: Option<f64>,
-    replicate_mse: bool,
-    lonely_psu: &str,
+    design: DesignArgs,
     method: &str,
     replicates: usize,
     seed: i64,
     level: f64,
 ) -> PyResult<PyDataFrame> {
-    let d = design(
-        domain,
-        strata,
-        psu,
-        weight,
-        fpc,
-        replicate_weights,
-        replicate_scale,
-        replicate_mse,
-        lonely_psu,
-    )?;
+    let d = self::design(design)?;
     let m = Method::parse(method).py()?;
     let sd = self::seed(seed)?;
     let df = df.0;
