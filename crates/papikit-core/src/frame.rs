@@ -4,7 +4,8 @@
 use crate::error::{PapiError, Result};
 use polars::prelude::*;
 
-fn missing(df: &DataFrame, name: &str) -> PapiError {
+/// The "column not found" error, listing the table's columns.
+pub fn missing(df: &DataFrame, name: &str) -> PapiError {
     PapiError::MissingColumn {
         column: name.to_string(),
         available: df
@@ -21,8 +22,8 @@ pub fn has(df: &DataFrame, name: &str) -> bool {
     df.column(name).is_ok()
 }
 
-/// A numeric column as `Option<f64>` values (ints and floats accepted; NaN becomes null).
-pub fn f64_col(df: &DataFrame, name: &str) -> Result<Vec<Option<f64>>> {
+/// A numeric column cast to Float64, after checking its type (ints and floats accepted).
+fn numeric_f64(df: &DataFrame, name: &str) -> Result<Series> {
     let c = df.column(name).map_err(|_| missing(df, name))?;
     let dt = c.dtype();
     if !(dt.is_primitive_numeric() || dt.is_null()) {
@@ -32,7 +33,12 @@ pub fn f64_col(df: &DataFrame, name: &str) -> Result<Vec<Option<f64>>> {
             expected: "a number (Float64 or integer)".into(),
         });
     }
-    let s = c.as_materialized_series().cast(&DataType::Float64)?;
+    Ok(c.as_materialized_series().cast(&DataType::Float64)?)
+}
+
+/// A numeric column as `Option<f64>` values (ints and floats accepted; NaN becomes null).
+pub fn f64_col(df: &DataFrame, name: &str) -> Result<Vec<Option<f64>>> {
+    let s = numeric_f64(df, name)?;
     Ok(s.f64()?.iter().map(|v| v.filter(|x| !x.is_nan())).collect())
 }
 
@@ -40,16 +46,7 @@ pub fn f64_col(df: &DataFrame, name: &str) -> Result<Vec<Option<f64>>> {
 /// tables (no `Option` per value; a single-chunk column without nulls is copied straight from its
 /// buffer).
 pub fn f64_nan_col(df: &DataFrame, name: &str) -> Result<Vec<f64>> {
-    let c = df.column(name).map_err(|_| missing(df, name))?;
-    let dt = c.dtype();
-    if !(dt.is_primitive_numeric() || dt.is_null()) {
-        return Err(PapiError::ColumnType {
-            column: name.into(),
-            found: dt.to_string(),
-            expected: "a number (Float64 or integer)".into(),
-        });
-    }
-    let s = c.as_materialized_series().cast(&DataType::Float64)?;
+    let s = numeric_f64(df, name)?;
     let ca = s.f64()?;
     if ca.null_count() == 0
         && let Ok(slice) = ca.cont_slice()

@@ -120,22 +120,6 @@ pub(crate) fn total_what(source: &str) -> String {
     }
 }
 
-fn name_of(code: u16) -> String {
-    registry()
-        .ok()
-        .and_then(|r| r.by_code(code))
-        .map(|p| p.name_vi.clone())
-        .unwrap_or_else(|| code.to_string())
-}
-
-fn name_en_of(code: u16) -> String {
-    registry()
-        .ok()
-        .and_then(|r| r.by_code(code))
-        .map(|p| p.name_en.clone())
-        .unwrap_or_else(|| code.to_string())
-}
-
 /// Select the reference province on a score vector (full sample or one replicate).
 fn select(sel: &Selector, scores: &[Option<f64>]) -> Result<Option<usize>> {
     let argmax = |idx: &mut dyn Iterator<Item = usize>| {
@@ -227,7 +211,7 @@ pub fn gaps(table: &ScoreTable, province: u16, against: &Against, level: f64) ->
     let z = z_for_level(level)?;
     let p = table.province_index(province)?;
     let ti = table.measure_index("total")?;
-    let pname = name_of(province);
+    let pname = crate::registry::name_vi(province);
     if table.values[ti][p].is_none() {
         return Err(PapiError::NoData {
             province: pname,
@@ -292,7 +276,7 @@ pub fn gaps(table: &ScoreTable, province: u16, against: &Against, level: f64) ->
                 let i = table.province_index(c)?;
                 if table.values[ti][i].is_none() {
                     return Err(PapiError::NoData {
-                        province: name_of(c),
+                        province: crate::registry::name_vi(c),
                         year: table.year,
                         what: format!("{} (peer)", total_what(&table.source)),
                     });
@@ -301,7 +285,7 @@ pub fn gaps(table: &ScoreTable, province: u16, against: &Against, level: f64) ->
                     members.push(i);
                 }
             }
-            let names: Vec<String> = codes.iter().map(|&c| name_of(c)).collect();
+            let names: Vec<String> = codes.iter().map(|&c| crate::registry::name_vi(c)).collect();
             (
                 Resolved::Stat {
                     members,
@@ -334,7 +318,7 @@ pub fn gaps(table: &ScoreTable, province: u16, against: &Against, level: f64) ->
             }
             (
                 Resolved::Year(other),
-                format!("{} {}", name_en_of(province), other.year),
+                format!("{} {}", crate::registry::name_en(province), other.year),
                 format!("{} năm {}", pname, other.year),
             )
         }
@@ -353,8 +337,14 @@ pub fn gaps(table: &ScoreTable, province: u16, against: &Against, level: f64) ->
                 argument: "against".into(),
                 message: format!("no reference province with a total for {pname}"),
             })?;
-            label_en = format!("{label_en}: {}", name_en_of(table.provinces[j]));
-            label_vi = format!("{label_vi}: {}", name_of(table.provinces[j]));
+            label_en = format!(
+                "{label_en}: {}",
+                crate::registry::name_en(table.provinces[j])
+            );
+            label_vi = format!(
+                "{label_vi}: {}",
+                crate::registry::name_vi(table.provinces[j])
+            );
             Some(j)
         }
         _ => None,

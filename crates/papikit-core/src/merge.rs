@@ -58,11 +58,7 @@ pub fn merged(year: i64, weights: &Weights) -> Result<Vec<MergedUnit>> {
     let measures: Vec<&str> = std::iter::once("total")
         .chain(DIMENSION_COLUMNS[..n_dimensions(y)].iter().copied())
         .collect();
-    let name = |c: u16| {
-        reg.by_code(c)
-            .map(|p| p.name_vi.clone())
-            .unwrap_or_else(|| c.to_string())
-    };
+    let name = crate::registry::name_vi;
     let (raw, source): (HashMap<u16, f64>, String) = match weights {
         Weights::Explicit(w) => {
             for (c, v) in w {

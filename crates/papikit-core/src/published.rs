@@ -135,11 +135,7 @@ pub fn row(code: u16, year: i64) -> Result<&'static PublishedRow> {
         .iter()
         .find(|r| r.year == y && r.code == code)
         .ok_or_else(|| PapiError::NoData {
-            province: registry()
-                .ok()
-                .and_then(|r| r.by_code(code))
-                .map(|p| p.name_vi.clone())
-                .unwrap_or_else(|| code.to_string()),
+            province: crate::registry::name_vi(code),
             year: y,
             what: "scores".into(),
         })

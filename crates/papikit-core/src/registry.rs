@@ -343,6 +343,24 @@ pub fn registry() -> Result<&'static Registry> {
         .map_err(Clone::clone)
 }
 
+/// Vietnamese name of a province code for messages and tables (the code itself if unknown).
+pub fn name_vi(code: u16) -> String {
+    name(code, |p| &p.name_vi)
+}
+
+/// ASCII/English name of a province code (the code itself if unknown).
+pub fn name_en(code: u16) -> String {
+    name(code, |p| &p.name_en)
+}
+
+fn name(code: u16, pick: fn(&Province) -> &String) -> String {
+    registry()
+        .ok()
+        .and_then(|r| r.by_code(code))
+        .map(|p| pick(p).clone())
+        .unwrap_or_else(|| code.to_string())
+}
+
 /// Shortcut for `registry()?.lookup(query)`.
 pub fn province(query: &str) -> Result<&'static Province> {
     registry()?.lookup(query)

@@ -5,7 +5,6 @@
 use crate::error::{PapiError, Result};
 use crate::published::{DIMENSION_COLUMNS, measure, n_dimensions, year_rows};
 use crate::rank::rank_desc;
-use crate::registry::registry;
 use ndarray::Array2;
 
 /// Level of a measure in the index.
@@ -154,11 +153,7 @@ impl ScoreTable {
             .iter()
             .position(|&p| p == code)
             .ok_or_else(|| PapiError::NoData {
-                province: registry()
-                    .ok()
-                    .and_then(|r| r.by_code(code))
-                    .map(|p| p.name_vi.clone())
-                    .unwrap_or_else(|| code.to_string()),
+                province: crate::registry::name_vi(code),
                 year: self.year,
                 what: format!("{} scores", self.source),
             })

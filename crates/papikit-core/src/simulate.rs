@@ -288,11 +288,7 @@ impl<'a> Model<'a> {
 
 /// Vietnamese name of a province code (the code itself if unknown).
 pub fn province_name(code: u16) -> String {
-    registry()
-        .ok()
-        .and_then(|r| r.by_code(code))
-        .map(|p| p.name_vi.clone())
-        .unwrap_or_else(|| code.to_string())
+    crate::registry::name_vi(code)
 }
 
 /// What the gap is closed towards.

@@ -185,15 +185,9 @@ fn code_labels(values: &[Option<String>], column: &str) -> Result<(Vec<String>, 
 }
 
 fn label_col(df: &DataFrame, name: &str) -> Result<Vec<Option<String>>> {
-    let c = df.column(name).map_err(|_| PapiError::MissingColumn {
-        column: name.into(),
-        available: df
-            .get_column_names()
-            .iter()
-            .map(|s| s.as_str())
-            .collect::<Vec<_>>()
-            .join(", "),
-    })?;
+    let c = df
+        .column(name)
+        .map_err(|_| crate::frame::missing(df, name))?;
     if c.dtype().is_float() {
         // Float labels (e.g. from Stata): accept integral values.
         let v = frame::f64_col(df, name)?;
