@@ -632,14 +632,8 @@ mod tests {
     /// A hand-built table: 4 provinces (codes 62, 64, 66, 67: all Central Highlands), measures
     /// total + d1 + d2.
     fn toy(se: bool, reps: bool) -> ScoreTable {
-        let m = |code: &str, level, parent: Option<&str>| Measure {
-            code: code.into(),
-            level,
-            parent: parent.map(Into::into),
-            name_en: code.into(),
-            name_vi: code.into(),
-            min: 0.0,
-            max: 20.0,
+        let m = |code: &str, level, parent: Option<&str>| {
+            Measure::named(code, level, parent, 0.0, 20.0)
         };
         let d1 = [5.0, 6.0, 4.0, 7.0];
         let d2 = [5.0, 5.5, 5.0, 4.0];

@@ -689,15 +689,7 @@ mod tests {
 
     /// 4 provinces, 3 dimensions: a toy published-like table.
     fn four(scores: [[f64; 3]; 4]) -> ScoreTable {
-        let m = |code: &str, level, parent: Option<&str>, min, max| Measure {
-            code: code.into(),
-            level,
-            parent: parent.map(str::to_string),
-            name_en: code.into(),
-            name_vi: code.into(),
-            min,
-            max,
-        };
+        let m = Measure::named;
         let mut measures = vec![m("total", Level::Total, None, 3.0, 30.0)];
         for d in ["d1", "d2", "d3"] {
             measures.push(m(d, Level::Dimension, Some("total"), 1.0, 10.0));

@@ -59,6 +59,21 @@ pub struct Measure {
     pub max: f64,
 }
 
+impl Measure {
+    /// A measure whose names are its code (hand-built tables, tests).
+    pub fn named(code: &str, level: Level, parent: Option<&str>, min: f64, max: f64) -> Measure {
+        Measure {
+            code: code.into(),
+            level,
+            parent: parent.map(str::to_string),
+            name_en: code.into(),
+            name_vi: code.into(),
+            min,
+            max,
+        }
+    }
+}
+
 /// Replicate draws of every measure: `draws[m]` is (replicates x provinces). The variance of a
 /// statistic is `scale * sum_r (theta_r - centre)^2` where centre is the full-sample estimate
 /// (`centre_full = true`) or the replicate mean.

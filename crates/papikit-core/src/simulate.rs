@@ -696,15 +696,7 @@ pub(crate) mod tests {
     /// A hand-built survey-like table: 3 provinces, total -> d1, d2 -> d1 has sub-dimensions s11, s12
     /// (0.5..5 each) -> s11 has indicators i1, i2 (percent, 0..100).
     pub fn toy_table() -> ScoreTable {
-        let m = |code: &str, level, parent: Option<&str>, min, max| Measure {
-            code: code.into(),
-            level,
-            parent: parent.map(str::to_string),
-            name_en: code.into(),
-            name_vi: code.into(),
-            min,
-            max,
-        };
+        let m = Measure::named;
         let measures = vec![
             m("total", Level::Total, None, 2.0, 20.0),
             m("d1", Level::Dimension, Some("total"), 1.0, 10.0),
