@@ -46,6 +46,15 @@ pub fn f64_col(df: &DataFrame, name: &str) -> Result<Vec<Option<f64>>> {
 /// tables (no `Option` per value; a single-chunk column without nulls is copied straight from its
 /// buffer).
 pub fn f64_nan_col(df: &DataFrame, name: &str) -> Result<Vec<f64>> {
+    // Int32/Int64 (the usual survey code columns) are converted straight from their buffers.
+    if let Ok(c) = df.column(name) {
+        let s = c.as_materialized_series();
+        match c.dtype() {
+            DataType::Int32 => return Ok(i32_as_f64(s.i32()?)),
+            DataType::Int64 => return Ok(i64_as_f64(s.i64()?)),
+            _ => {}
+        }
+    }
     let s = numeric_f64(df, name)?;
     let ca = s.f64()?;
     if ca.null_count() == 0
@@ -54,6 +63,26 @@ pub fn f64_nan_col(df: &DataFrame, name: &str) -> Result<Vec<f64>> {
         return Ok(slice.to_vec());
     }
     Ok(ca.iter().map(|v| v.unwrap_or(f64::NAN)).collect())
+}
+
+fn i32_as_f64(ca: &Int32Chunked) -> Vec<f64> {
+    if ca.null_count() == 0
+        && let Ok(v) = ca.cont_slice()
+    {
+        return v.iter().map(|&x| f64::from(x)).collect();
+    }
+    ca.iter().map(|v| v.map_or(f64::NAN, f64::from)).collect()
+}
+
+fn i64_as_f64(ca: &Int64Chunked) -> Vec<f64> {
+    if ca.null_count() == 0
+        && let Ok(v) = ca.cont_slice()
+    {
+        return v.iter().map(|&x| x as f64).collect();
+    }
+    ca.iter()
+        .map(|v| v.map_or(f64::NAN, |x| x as f64))
+        .collect()
 }
 
 /// A string column (nulls kept). Categorical/Enum are accepted and read as strings.

@@ -125,8 +125,9 @@ impl PySurveyScores {
     }
 
     /// The shared `ScoreTable` (every level, with se and replicates) for gaps/simulation.
-    fn score_table(&self) -> crate::analysis::PyScoreTable {
-        crate::analysis::PyScoreTable(self.inner.to_score_table())
+    fn score_table(&self, py: Python<'_>) -> PyResult<crate::analysis::PyScoreTable> {
+        let s = &self.inner;
+        run(py, || s.to_score_table()).map(crate::analysis::PyScoreTable)
     }
 
     fn replicates<'py>(
@@ -135,7 +136,8 @@ impl PySurveyScores {
         level: &str,
     ) -> PyResult<(Vec<String>, Bound<'py, PyArray3<f64>>)> {
         let level = Level::parse(level).py()?;
-        let (codes, a) = self.inner.replicate_array(level);
+        let s = &self.inner;
+        let (codes, a) = run(py, || s.replicate_array(level))?;
         Ok((codes, a.into_pyarray(py)))
     }
 }

@@ -144,67 +144,101 @@ pub struct IndexedDesign {
     pub supplied: Option<SuppliedReplicates>,
 }
 
-fn sort_labels(labels: &mut [String]) {
-    let all_int = labels.iter().all(|s| s.trim().parse::<i64>().is_ok());
-    if all_int {
-        labels.sort_by_key(|s| s.trim().parse::<i64>().unwrap_or(0));
-    } else {
-        labels.sort();
-    }
+/// A design column's values: integers (integer columns, and float columns whose values are all
+/// integral, e.g. from Stata) or strings.
+enum LabelCol {
+    Int(Vec<Option<i64>>),
+    Str(Vec<Option<String>>),
 }
 
-fn code_labels(values: &[Option<String>], column: &str) -> Result<(Vec<String>, Vec<u32>)> {
-    let mut uniq: Vec<String> = Vec::new();
-    let mut seen: HashMap<&str, ()> = HashMap::new();
-    for (i, v) in values.iter().enumerate() {
-        match v {
-            None => {
-                return Err(PapiError::InvalidSurvey {
-                    location: format!("column {column:?}, row {i}"),
-                    message: "missing value; every row needs a value in this design column".into(),
-                });
+impl LabelCol {
+    fn read(df: &DataFrame, name: &str) -> Result<LabelCol> {
+        let c = df
+            .column(name)
+            .map_err(|_| crate::frame::missing(df, name))?;
+        let dt = c.dtype();
+        if dt.is_integer() {
+            let s = c.as_materialized_series().cast(&DataType::Int64)?;
+            return Ok(LabelCol::Int(s.i64()?.iter().collect()));
+        }
+        if dt.is_float() {
+            let v = frame::f64_col(df, name)?;
+            if v.iter()
+                .flatten()
+                .all(|x| x.fract() == 0.0 && x.abs() < 9e15)
+            {
+                return Ok(LabelCol::Int(
+                    v.into_iter().map(|x| x.map(|x| x as i64)).collect(),
+                ));
             }
-            Some(s) => {
-                if seen.insert(s.as_str(), ()).is_none() {
-                    uniq.push(s.clone());
-                }
-            }
+            return Ok(LabelCol::Str(
+                v.into_iter().map(|x| x.map(|x| format!("{x}"))).collect(),
+            ));
+        }
+        Ok(LabelCol::Str(frame::str_col(df, name)?))
+    }
+
+    fn len(&self) -> usize {
+        match self {
+            LabelCol::Int(v) => v.len(),
+            LabelCol::Str(v) => v.len(),
         }
     }
-    sort_labels(&mut uniq);
-    let pos: HashMap<&str, u32> = uniq
-        .iter()
-        .enumerate()
-        .map(|(i, s)| (s.as_str(), i as u32))
-        .collect();
-    let codes = values
-        .iter()
-        .map(|v| v.as_deref().and_then(|s| pos.get(s).copied()).unwrap_or(0))
-        .collect();
-    Ok((uniq, codes))
+
+    /// Row of the first missing value.
+    fn first_missing(&self) -> Option<usize> {
+        match self {
+            LabelCol::Int(v) => v.iter().position(Option::is_none),
+            LabelCol::Str(v) => v.iter().position(Option::is_none),
+        }
+    }
 }
 
-fn label_col(df: &DataFrame, name: &str) -> Result<Vec<Option<String>>> {
-    let c = df
-        .column(name)
-        .map_err(|_| crate::frame::missing(df, name))?;
-    if c.dtype().is_float() {
-        // Float labels (e.g. from Stata): accept integral values.
-        let v = frame::f64_col(df, name)?;
-        return Ok(v
-            .into_iter()
-            .map(|x| {
-                x.map(|x| {
-                    if x.fract() == 0.0 {
-                        format!("{}", x as i64)
-                    } else {
-                        format!("{x}")
-                    }
-                })
-            })
-            .collect());
+/// Sorted labels (numerically when all are integers) and each row's position among them. A missing
+/// value is an error naming the column and row.
+fn code_labels(values: &LabelCol, column: &str) -> Result<(Vec<String>, Vec<u32>)> {
+    if let Some(i) = values.first_missing() {
+        return Err(PapiError::InvalidSurvey {
+            location: format!("column {column:?}, row {i}"),
+            message: "missing value; every row needs a value in this design column".into(),
+        });
     }
-    frame::str_col(df, name)
+    match values {
+        LabelCol::Int(v) => {
+            let ints: Vec<i64> = v.iter().flatten().copied().collect();
+            let mut uniq = ints.clone();
+            uniq.sort_unstable();
+            uniq.dedup();
+            let codes = ints
+                .iter()
+                .map(|x| uniq.partition_point(|u| u < x) as u32)
+                .collect();
+            Ok((uniq.iter().map(i64::to_string).collect(), codes))
+        }
+        LabelCol::Str(v) => {
+            let strs: Vec<&str> = v.iter().flatten().map(String::as_str).collect();
+            let mut uniq: Vec<&str> = strs.clone();
+            uniq.sort_unstable();
+            uniq.dedup();
+            let ints: Option<Vec<i64>> = uniq.iter().map(|s| s.trim().parse().ok()).collect();
+            if let Some(ints) = ints {
+                // Integer labels stored as text: numeric order.
+                let mut order: Vec<usize> = (0..uniq.len()).collect();
+                order.sort_by_key(|&i| (ints[i], uniq[i]));
+                uniq = order.iter().map(|&i| uniq[i]).collect();
+            }
+            let pos: HashMap<&str, u32> = uniq
+                .iter()
+                .enumerate()
+                .map(|(i, s)| (*s, i as u32))
+                .collect();
+            let codes = strs
+                .iter()
+                .map(|s| pos.get(s).copied().unwrap_or(0))
+                .collect();
+            Ok((uniq.iter().map(|s| s.to_string()).collect(), codes))
+        }
+    }
 }
 
 fn weight_col(
@@ -215,19 +249,21 @@ fn weight_col(
     let v = frame::f64_col(df, name)?;
     let mut out = Vec::with_capacity(v.len());
     for (i, x) in v.iter().enumerate() {
-        let dom = domains
-            .map(|(l, c)| format!(" (domain {})", l[c[i] as usize]))
-            .unwrap_or_default();
+        let dom = || {
+            domains
+                .map(|(l, c)| format!(" (domain {})", l[c[i] as usize]))
+                .unwrap_or_default()
+        };
         match x {
             None => {
                 return Err(PapiError::InvalidSurvey {
-                    location: format!("weight column {name:?}, row {i}{dom}"),
+                    location: format!("weight column {name:?}, row {i}{}", dom()),
                     message: "missing or NaN weight; drop the row or give it weight 0".into(),
                 });
             }
             Some(w) if !w.is_finite() || *w < 0.0 => {
                 return Err(PapiError::InvalidSurvey {
-                    location: format!("weight column {name:?}, row {i}{dom}"),
+                    location: format!("weight column {name:?}, row {i}{}", dom()),
                     message: format!("weight {w} is negative or infinite; weights must be >= 0"),
                 });
             }
@@ -254,52 +290,46 @@ impl IndexedDesign {
             });
         }
         let (domains, domain_of_row) =
-            code_labels(&label_col(df, &design.domain)?, &design.domain)?;
+            code_labels(&LabelCol::read(df, &design.domain)?, &design.domain)?;
         let (strata, stratum_of_row) = match &design.strata {
-            Some(c) => code_labels(&label_col(df, c)?, c)?,
+            Some(c) => code_labels(&LabelCol::read(df, c)?, c)?,
             None => (vec!["all".to_string()], vec![0u32; n]),
         };
-        // PSU key = (stratum, label), nested in strata.
-        let psu_raw: Vec<String> = match &design.psu {
+        // PSU key = (stratum, label), nested in strata; PSUs ordered by stratum, then label.
+        let (psu_names, psu_code): (Vec<String>, Vec<u32>) = match &design.psu {
             Some(c) => {
-                let v = label_col(df, c)?;
-                let mut out = Vec::with_capacity(n);
-                for (i, x) in v.into_iter().enumerate() {
-                    out.push(x.ok_or_else(|| PapiError::InvalidSurvey {
+                let col = LabelCol::read(df, c)?;
+                if let Some(i) = col.first_missing() {
+                    return Err(PapiError::InvalidSurvey {
                         location: format!("column {c:?}, row {i}"),
                         message: "missing PSU".into(),
-                    })?);
+                    });
                 }
-                out
+                debug_assert_eq!(col.len(), n);
+                code_labels(&col, c)?
             }
-            None => (0..n).map(|i| i.to_string()).collect(),
+            None => (
+                (0..n).map(|i| i.to_string()).collect(),
+                (0..n as u32).collect(),
+            ),
         };
-        let mut keys: Vec<(u32, &str)> = stratum_of_row
+        let mut keys: Vec<(u32, u32)> = stratum_of_row
             .iter()
-            .zip(psu_raw.iter())
-            .map(|(&s, p)| (s, p.as_str()))
+            .zip(psu_code.iter())
+            .map(|(&s, &p)| (s, p))
             .collect();
-        keys.sort_by(|a, b| {
-            a.0.cmp(&b.0).then_with(|| {
-                match (a.1.trim().parse::<i64>(), b.1.trim().parse::<i64>()) {
-                    (Ok(x), Ok(y)) => x.cmp(&y).then_with(|| a.1.cmp(b.1)),
-                    _ => a.1.cmp(b.1),
-                }
-            })
-        });
+        keys.sort_unstable();
         keys.dedup();
-        let psu_pos: HashMap<(u32, &str), u32> = keys
-            .iter()
-            .enumerate()
-            .map(|(i, k)| (*k, i as u32))
-            .collect();
         let psu_of_row: Vec<u32> = stratum_of_row
             .iter()
-            .zip(psu_raw.iter())
-            .map(|(&s, p)| psu_pos.get(&(s, p.as_str())).copied().unwrap_or(0))
+            .zip(psu_code.iter())
+            .map(|(&s, &p)| keys.partition_point(|k| *k < (s, p)) as u32)
             .collect();
         let psu_stratum: Vec<u32> = keys.iter().map(|k| k.0).collect();
-        let psu_labels: Vec<String> = keys.iter().map(|k| k.1.to_string()).collect();
+        let psu_labels: Vec<String> = keys
+            .iter()
+            .map(|k| psu_names[k.1 as usize].clone())
+            .collect();
         let mut stratum_psus: Vec<Vec<u32>> = vec![Vec::new(); strata.len()];
         for (p, &s) in psu_stratum.iter().enumerate() {
             stratum_psus[s as usize].push(p as u32);

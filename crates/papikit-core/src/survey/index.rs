@@ -21,7 +21,6 @@ use crate::error::{PapiError, Result};
 use crate::framework::{Direction, Framework};
 use crate::recipe::Recipe;
 use ndarray::{Array2, ArrayView2};
-use statrs::distribution::{ContinuousCDF, Normal};
 
 /// How indicator estimates are put on 0..1.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
@@ -176,154 +175,304 @@ impl Plan {
     }
 }
 
-/// Normalise indicator estimates (indicators x domains; NaN = missing) to 0..1.
-pub fn normalise(plan: &Plan, est: ArrayView2<f64>, norm: Normalisation) -> Array2<f64> {
-    let mut out = Vec::new();
-    normalise_into(plan, est, norm, &mut out);
-    Array2::from_shape_vec(est.dim(), out)
-        .unwrap_or_else(|_| Array2::from_elem(est.dim(), f64::NAN))
+/// The plan compiled for evaluation: the indicators of each sub-dimension and the sub-dimensions
+/// of each dimension as contiguous ranges (the plan lists them in framework order).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Compiled {
+    /// Indicators of sub-dimension s: `sub_start[s]..sub_start[s + 1]`.
+    sub_start: Vec<usize>,
+    /// Sub-dimensions of dimension k: `dim_start[k]..dim_start[k + 1]`.
+    dim_start: Vec<usize>,
+    /// Number of sub-dimensions in the dimension of each sub-dimension.
+    n_in_dim: Vec<f64>,
+    /// Goalposts of each indicator and its direction.
+    lo: Vec<f64>,
+    hi: Vec<f64>,
+    higher_is_better: Vec<bool>,
 }
 
-/// [`normalise`] into a reused buffer (row-major, indicators x domains).
-pub fn normalise_into(plan: &Plan, est: ArrayView2<f64>, norm: Normalisation, out: &mut Vec<f64>) {
-    let (k, nd) = est.dim();
-    out.clear();
-    out.resize(k * nd, f64::NAN);
-    let std_normal = Normal::standard();
-    for (j, ind) in plan.indicators.iter().enumerate().take(k) {
-        let row = est.row(j);
-        let (a, b) = match norm {
-            Normalisation::Goalposts => (ind.lo, ind.hi - ind.lo),
-            Normalisation::MinMax => {
-                let (mut mn, mut mx) = (f64::INFINITY, f64::NEG_INFINITY);
-                for &v in row.iter().filter(|v| !v.is_nan()) {
-                    mn = mn.min(v);
-                    mx = mx.max(v);
-                }
-                (mn, mx - mn)
+/// How one indicator is put on 0..1 in one evaluation: `x = (v - a) * inv_b` (then `Phi(x)` for the
+/// z-score), or 0.5 when `inv_b` is 0 (no spread across provinces).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Affine {
+    pub a: f64,
+    pub inv_b: f64,
+}
+
+impl Compiled {
+    pub fn new(plan: &Plan) -> Result<Compiled> {
+        let (ns, ndim) = (plan.subs.len(), plan.dims.len());
+        let ordered = plan.indicators.windows(2).all(|w| w[0].sub <= w[1].sub)
+            && plan.subs.windows(2).all(|w| w[0].dim <= w[1].dim)
+            && plan.indicators.iter().all(|i| i.sub < ns)
+            && plan.subs.iter().all(|s| s.dim < ndim);
+        if !ordered {
+            return Err(PapiError::InvalidFramework {
+                problems: vec![
+                    "the index plan must list indicators grouped by sub-dimension and sub-dimensions grouped by dimension; build it with Plan::from_framework".into(),
+                ],
+            });
+        }
+        let starts = |n: usize, parents: &mut dyn Iterator<Item = usize>| {
+            let mut st = vec![0usize; n + 1];
+            for p in parents {
+                st[p + 1] += 1;
             }
-            Normalisation::ZScore => {
-                let vals: Vec<f64> = row.iter().copied().filter(|v| !v.is_nan()).collect();
-                let n = vals.len().max(1) as f64;
-                let mean = vals.iter().sum::<f64>() / n;
-                let var = vals.iter().map(|v| (v - mean) * (v - mean)).sum::<f64>() / n;
-                (mean, var.sqrt())
+            for i in 0..n {
+                st[i + 1] += st[i];
             }
+            st
         };
-        for d in 0..nd {
-            let v = row[d];
-            if v.is_nan() {
-                continue;
-            }
-            let x = match norm {
-                Normalisation::ZScore => {
-                    if b > 0.0 {
-                        std_normal.cdf((v - a) / b)
-                    } else {
-                        0.5
+        let sub_start = starts(ns, &mut plan.indicators.iter().map(|i| i.sub));
+        let dim_start = starts(ndim, &mut plan.subs.iter().map(|s| s.dim));
+        Ok(Compiled {
+            sub_start,
+            dim_start,
+            n_in_dim: plan.subs.iter().map(|s| s.n_in_dim as f64).collect(),
+            lo: plan.indicators.iter().map(|i| i.lo).collect(),
+            hi: plan.indicators.iter().map(|i| i.hi).collect(),
+            higher_is_better: plan.indicators.iter().map(|i| i.higher_is_better).collect(),
+        })
+    }
+
+    pub fn n_indicators(&self) -> usize {
+        self.lo.len()
+    }
+
+    pub fn n_measures(&self) -> usize {
+        1 + (self.dim_start.len() - 1) + (self.sub_start.len() - 1) + self.lo.len()
+    }
+
+    /// Normalisation of every indicator for one set of estimates. `theta` is domain-major
+    /// (`theta[d * k + j]`, NaN = missing); only min-max and z-score look at it.
+    pub fn affine(&self, norm: Normalisation, theta: &[f64], nd: usize, out: &mut Vec<Affine>) {
+        let k = self.n_indicators();
+        out.clear();
+        for j in 0..k {
+            let (a, b) = match norm {
+                Normalisation::Goalposts => (self.lo[j], self.hi[j] - self.lo[j]),
+                Normalisation::MinMax => {
+                    let (mut mn, mut mx) = (f64::INFINITY, f64::NEG_INFINITY);
+                    for d in 0..nd {
+                        let v = theta[d * k + j];
+                        if !v.is_nan() {
+                            mn = mn.min(v);
+                            mx = mx.max(v);
+                        }
                     }
+                    (mn, mx - mn)
                 }
-                _ => {
-                    if b > 0.0 {
-                        (v - a) / b
-                    } else {
-                        0.5
+                Normalisation::ZScore => {
+                    let (mut s, mut n) = (0.0, 0usize);
+                    for d in 0..nd {
+                        let v = theta[d * k + j];
+                        if !v.is_nan() {
+                            s += v;
+                            n += 1;
+                        }
                     }
+                    let mean = s / n.max(1) as f64;
+                    let mut ss = 0.0;
+                    for d in 0..nd {
+                        let v = theta[d * k + j];
+                        if !v.is_nan() {
+                            ss += (v - mean) * (v - mean);
+                        }
+                    }
+                    (mean, (ss / n.max(1) as f64).sqrt())
                 }
             };
-            out[j * nd + d] = if ind.higher_is_better { x } else { 1.0 - x };
+            out.push(Affine {
+                a,
+                inv_b: if b > 0.0 { 1.0 / b } else { 0.0 },
+            });
+        }
+    }
+
+    /// Normalised value (0..1, direction applied) of indicator `j`; NaN stays NaN.
+    #[inline]
+    fn normalised(&self, j: usize, v: f64, p: Affine, zscore: bool) -> f64 {
+        let x = if p.inv_b == 0.0 {
+            0.5
+        } else if zscore {
+            phi((v - p.a) * p.inv_b)
+        } else {
+            (v - p.a) * p.inv_b
+        };
+        if self.higher_is_better[j] { x } else { 1.0 - x }
+    }
+
+    /// The index of one domain from its indicator estimates `theta` (k values, NaN = missing):
+    /// measure `j` is written to `out[j * stride]` (total, dimensions, sub-dimensions, then the
+    /// raw indicator estimates) and, when given, its number of missing children to
+    /// `missing[j * stride]`.
+    #[inline]
+    pub fn eval_domain(
+        &self,
+        theta: &[f64],
+        params: &[Affine],
+        zscore: bool,
+        out: &mut [f64],
+        stride: usize,
+        mut missing: Option<&mut [u32]>,
+    ) {
+        let ns = self.sub_start.len() - 1;
+        let ndim = self.dim_start.len() - 1;
+        let (so, io) = (1 + ndim, 1 + ndim + ns);
+        let (mut tsum, mut tcnt) = (0.0, 0u32);
+        for k in 0..ndim {
+            let (s0, s1) = (self.dim_start[k], self.dim_start[k + 1]);
+            let (mut dsum, mut dcnt) = (0.0, 0u32);
+            for s in s0..s1 {
+                let (i0, i1) = (self.sub_start[s], self.sub_start[s + 1]);
+                let (mut sum, mut cnt) = (0.0, 0u32);
+                for j in i0..i1 {
+                    let v = theta[j];
+                    out[(io + j) * stride] = v;
+                    if !v.is_nan() {
+                        sum += self.normalised(j, v, params[j], zscore);
+                        cnt += 1;
+                    }
+                }
+                let v = if cnt > 0 {
+                    let v = (1.0 + 9.0 * sum / cnt as f64) / self.n_in_dim[s];
+                    dsum += v;
+                    dcnt += 1;
+                    v
+                } else {
+                    f64::NAN
+                };
+                out[(so + s) * stride] = v;
+                if let Some(m) = missing.as_deref_mut() {
+                    m[(so + s) * stride] = (i1 - i0) as u32 - cnt;
+                }
+            }
+            let n_sub = (s1 - s0) as f64;
+            let v = if dcnt > 0 {
+                let v = dsum * n_sub / dcnt as f64;
+                tsum += v;
+                tcnt += 1;
+                v
+            } else {
+                f64::NAN
+            };
+            out[(1 + k) * stride] = v;
+            if let Some(m) = missing.as_deref_mut() {
+                m[(1 + k) * stride] = (s1 - s0) as u32 - dcnt;
+            }
+        }
+        out[0] = if tcnt > 0 {
+            tsum * ndim as f64 / tcnt as f64
+        } else {
+            f64::NAN
+        };
+        if let Some(m) = missing {
+            m[0] = ndim as u32 - tcnt;
         }
     }
 }
 
+fn phi(x: f64) -> f64 {
+    0.5 * statrs::function::erf::erfc(-x / std::f64::consts::SQRT_2)
+}
+
+/// Indicator estimates (indicators x domains) as a domain-major vector.
+fn domain_major(est: ArrayView2<f64>) -> Vec<f64> {
+    let (k, nd) = est.dim();
+    let mut t = vec![f64::NAN; k * nd];
+    for j in 0..k {
+        for d in 0..nd {
+            t[d * k + j] = est[[j, d]];
+        }
+    }
+    t
+}
+
+/// Normalise indicator estimates (indicators x domains; NaN = missing) to 0..1, direction applied.
+pub fn normalise(plan: &Plan, est: ArrayView2<f64>, norm: Normalisation) -> Result<Array2<f64>> {
+    let c = Compiled::new(plan)?;
+    let (k, nd) = est.dim();
+    let theta = domain_major(est);
+    let mut params = Vec::new();
+    c.affine(norm, &theta, nd, &mut params);
+    let zs = norm == Normalisation::ZScore;
+    Ok(Array2::from_shape_fn((k, nd), |(j, d)| {
+        let v = est[[j, d]];
+        if v.is_nan() {
+            f64::NAN
+        } else {
+            c.normalised(j, v, params[j], zs)
+        }
+    }))
+}
+
 /// Index of one set of indicator estimates: measures x domains (total, dims, subs, raw indicator
-/// estimates) and the number of missing children per cell.
+/// estimates) and the number of missing children per cell. The replicate kernel evaluates every
+/// replicate with the same [`Compiled::eval_domain`], so full-sample and replicate scores share
+/// their arithmetic.
 pub fn evaluate(
     plan: &Plan,
     est: ArrayView2<f64>,
     norm: Normalisation,
-) -> (Array2<f64>, Array2<u32>) {
-    let nd = est.ncols();
-    let m = plan.n_measures();
-    let mut out = Array2::<f64>::from_elem((m, nd), f64::NAN);
-    let mut missing = Array2::<u32>::zeros((m, nd));
-    let z = normalise(plan, est, norm);
-    let (so, dof, io) = (plan.sub_offset(), plan.dim_offset(), plan.ind_offset());
-    let mut sum = vec![0.0; plan.subs.len()];
-    let mut cnt = vec![0u32; plan.subs.len()];
-    let mut tot = vec![0u32; plan.subs.len()];
-    let mut dsum = vec![0.0; plan.dims.len()];
-    let mut dcnt = vec![0u32; plan.dims.len()];
-    let n_sub: Vec<u32> = (0..plan.dims.len())
-        .map(|k| plan.subs.iter().filter(|s| s.dim == k).count() as u32)
-        .collect();
+) -> Result<(Array2<f64>, Array2<u32>)> {
+    let c = Compiled::new(plan)?;
+    let (k, nd) = est.dim();
+    let m = c.n_measures();
+    let theta = domain_major(est);
+    let mut params = Vec::new();
+    c.affine(norm, &theta, nd, &mut params);
+    let mut out = vec![f64::NAN; m * nd];
+    let mut missing = vec![0u32; m * nd];
     for d in 0..nd {
-        // Sub-dimensions.
-        sum.fill(0.0);
-        cnt.fill(0);
-        tot.fill(0);
-        dsum.fill(0.0);
-        dcnt.fill(0);
-        for (j, ind) in plan.indicators.iter().enumerate() {
-            out[[io + j, d]] = est[[j, d]];
-            tot[ind.sub] += 1;
-            if !z[[j, d]].is_nan() {
-                sum[ind.sub] += z[[j, d]];
-                cnt[ind.sub] += 1;
-            }
-        }
-        for (s, sub) in plan.subs.iter().enumerate() {
-            missing[[so + s, d]] = tot[s] - cnt[s];
-            if cnt[s] > 0 {
-                let v = (1.0 + 9.0 * sum[s] / cnt[s] as f64) / sub.n_in_dim as f64;
-                out[[so + s, d]] = v;
-                dsum[sub.dim] += v;
-                dcnt[sub.dim] += 1;
-            }
-        }
-        let mut tsum = 0.0;
-        let mut tcnt = 0u32;
-        for (k, _) in plan.dims.iter().enumerate() {
-            missing[[dof + k, d]] = n_sub[k] - dcnt[k];
-            if dcnt[k] > 0 {
-                let v = dsum[k] * n_sub[k] as f64 / dcnt[k] as f64;
-                out[[dof + k, d]] = v;
-                tsum += v;
-                tcnt += 1;
-            }
-        }
-        missing[[0, d]] = plan.dims.len() as u32 - tcnt;
-        if tcnt > 0 {
-            out[[0, d]] = tsum * plan.dims.len() as f64 / tcnt as f64;
-        }
+        c.eval_domain(
+            &theta[d * k..(d + 1) * k],
+            &params,
+            norm == Normalisation::ZScore,
+            &mut out[d..],
+            nd,
+            Some(&mut missing[d..]),
+        );
     }
-    (out, missing)
+    let shape_err = |e: ndarray::ShapeError| PapiError::InvalidArgument {
+        argument: "estimates".into(),
+        message: format!("internal layout error: {e}"),
+    };
+    Ok((
+        Array2::from_shape_vec((m, nd), out).map_err(shape_err)?,
+        Array2::from_shape_vec((m, nd), missing).map_err(shape_err)?,
+    ))
 }
 
 /// Jacobian of the (linear) goalpost index of every domain with respect to its indicator
 /// estimates: `jac[d]` is (measures x indicators). Computed by unit perturbation, exact up to
 /// rounding because the map is linear for a fixed missing pattern.
-pub fn jacobian(plan: &Plan, est: ArrayView2<f64>) -> Vec<Array2<f64>> {
+pub fn jacobian(plan: &Plan, est: ArrayView2<f64>) -> Result<Vec<Array2<f64>>> {
+    let c = Compiled::new(plan)?;
     let (k, nd) = est.dim();
-    let m = plan.n_measures();
-    (0..nd)
+    let m = c.n_measures();
+    let theta = domain_major(est);
+    let mut params = Vec::new();
+    c.affine(Normalisation::Goalposts, &theta, nd, &mut params);
+    let mut base = vec![0.0; m];
+    let mut pert = vec![0.0; m];
+    Ok((0..nd)
         .map(|d| {
-            let col = est.column(d).to_owned().insert_axis(ndarray::Axis(1));
-            let (base, _) = evaluate(plan, col.view(), Normalisation::Goalposts);
+            let mut col = theta[d * k..(d + 1) * k].to_vec();
+            c.eval_domain(&col, &params, false, &mut base, 1, None);
             let mut jac = Array2::<f64>::zeros((m, k));
             for j in 0..k {
-                if col[[j, 0]].is_nan() {
+                let v = col[j];
+                if v.is_nan() {
                     continue;
                 }
                 let step = (plan.indicators[j].hi - plan.indicators[j].lo)
                     .abs()
                     .max(1.0);
-                let mut c2 = col.clone();
-                c2[[j, 0]] += step;
-                let (pert, _) = evaluate(plan, c2.view(), Normalisation::Goalposts);
+                col[j] = v + step;
+                c.eval_domain(&col, &params, false, &mut pert, 1, None);
+                col[j] = v;
                 for i in 0..m {
-                    let a = pert[[i, 0]];
-                    let b = base[[i, 0]];
+                    let (a, b) = (pert[i], base[i]);
                     if !a.is_nan() && !b.is_nan() {
                         jac[[i, j]] = (a - b) / step;
                     }
@@ -331,95 +480,5 @@ pub fn jacobian(plan: &Plan, est: ArrayView2<f64>) -> Vec<Array2<f64>> {
             }
             jac
         })
-        .collect()
-}
-
-/// Scratch buffers for [`evaluate_into`].
-#[derive(Debug, Clone, Default)]
-pub struct Scratch {
-    z: Vec<f64>,
-    /// Number of sub-dimensions of each dimension (filled on first use).
-    n_sub: Vec<f64>,
-    sum: Vec<f64>,
-    cnt: Vec<u32>,
-    dsum: Vec<f64>,
-    dcnt: Vec<u32>,
-}
-
-/// [`evaluate`] without the missing counts, on flat row-major slices: `est` is (indicators x
-/// domains), `out` is (measures x domains). Same arithmetic in the same order as `evaluate`.
-pub fn evaluate_into(
-    plan: &Plan,
-    est: ArrayView2<f64>,
-    norm: Normalisation,
-    out: &mut [f64],
-    s: &mut Scratch,
-) {
-    let nd = est.ncols();
-    let (ns, ndim) = (plan.subs.len(), plan.dims.len());
-    normalise_into(plan, est, norm, &mut s.z);
-    if s.n_sub.len() != ndim {
-        s.n_sub = (0..ndim)
-            .map(|k| plan.subs.iter().filter(|x| x.dim == k).count() as f64)
-            .collect();
-    }
-    let (so, io) = (plan.sub_offset(), plan.ind_offset());
-    out.fill(f64::NAN);
-    // Row-major passes (contiguous in `out` and `z`); every cell sums its children in the same
-    // order as `evaluate` (indicators, then sub-dimensions, then dimensions, each ascending), so
-    // results are bit-identical.
-    s.sum.clear();
-    s.sum.resize(ns * nd, 0.0);
-    s.cnt.clear();
-    s.cnt.resize(ns * nd, 0);
-    s.dsum.clear();
-    s.dsum.resize(ndim * nd, 0.0);
-    s.dcnt.clear();
-    s.dcnt.resize(ndim * nd, 0);
-    for (j, ind) in plan.indicators.iter().enumerate() {
-        let row = est.row(j);
-        let dst = &mut out[(io + j) * nd..(io + j + 1) * nd];
-        for (o, &v) in dst.iter_mut().zip(row.iter()) {
-            *o = v;
-        }
-        let z = &s.z[j * nd..(j + 1) * nd];
-        let sum = &mut s.sum[ind.sub * nd..(ind.sub + 1) * nd];
-        let cnt = &mut s.cnt[ind.sub * nd..(ind.sub + 1) * nd];
-        for ((a, c), &zz) in sum.iter_mut().zip(cnt.iter_mut()).zip(z) {
-            if !zz.is_nan() {
-                *a += zz;
-                *c += 1;
-            }
-        }
-    }
-    for (k, sub) in plan.subs.iter().enumerate() {
-        let n_in_dim = sub.n_in_dim as f64;
-        for d in 0..nd {
-            let c = s.cnt[k * nd + d];
-            if c > 0 {
-                let v = (1.0 + 9.0 * s.sum[k * nd + d] / c as f64) / n_in_dim;
-                out[(so + k) * nd + d] = v;
-                s.dsum[sub.dim * nd + d] += v;
-                s.dcnt[sub.dim * nd + d] += 1;
-            }
-        }
-    }
-    let mut tsum = vec![0.0; nd];
-    let mut tcnt = vec![0u32; nd];
-    for k in 0..ndim {
-        for d in 0..nd {
-            let c = s.dcnt[k * nd + d];
-            if c > 0 {
-                let v = s.dsum[k * nd + d] * s.n_sub[k] / c as f64;
-                out[(1 + k) * nd + d] = v;
-                tsum[d] += v;
-                tcnt[d] += 1;
-            }
-        }
-    }
-    for d in 0..nd {
-        if tcnt[d] > 0 {
-            out[d] = tsum[d] * ndim as f64 / tcnt[d] as f64;
-        }
-    }
+        .collect())
 }

@@ -82,8 +82,16 @@ pub struct SurveyScores {
     pub n: Array2<u64>,
     /// Missing children (renormalised) per cell.
     pub missing: Array2<u32>,
-    /// Replicate scores (replicates x measures x provinces); None for Taylor.
-    pub draws: Option<Array3<f64>>,
+    /// Replicate scores of the total and the dimensions (replicates x (1 + dimensions) x
+    /// provinces), kept from the scoring pass for their rank intervals; None when ranks use normal
+    /// draws or for supplied replicates (whose draws are all kept).
+    pub head: Option<Array3<f64>>,
+    /// Replicate scores of every measure (replicates x measures x provinces): kept at once for
+    /// supplied replicates, otherwise recomputed from `source` on first use (same kernel, so
+    /// bit-identical to the scoring pass). Empty for Taylor.
+    pub all_draws: std::sync::OnceLock<Array3<f64>>,
+    /// Cell sums and PSU factors of the bootstrap/jackknife, to recompute the replicates.
+    pub source: Option<std::sync::Arc<ReplicateSource>>,
     pub scale: f64,
     pub rscales: Vec<f64>,
     pub mse: bool,
@@ -227,78 +235,189 @@ fn normal_draws(est: &Array2<f64>, se: &Array2<f64>, r: usize, seed: u64) -> Arr
     stack(&slabs, m, nd)
 }
 
-/// Fused replicate kernel: for each replicate (in parallel, each writing its own contiguous slab),
-/// the domain sums `sum_c factor[psu_c] * cells` of every item, the ratio estimates, and the whole
-/// index. Memory: the (replicates x measures x provinces) result only.
-fn replicate_scores(
-    cells: &CellSums,
-    f: &replicate::Factors,
-    full: &Array2<f64>,
-    plan: &Plan,
+/// Everything the replicate kernel needs: PSU-level cell sums, the PSU factors of every replicate,
+/// the full-sample indicator estimates and the compiled index.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReplicateSource {
+    cells: CellSums,
+    factors: replicate::Factors,
+    /// Full-sample indicator estimates, domain-major (`[d * k + j]`).
+    full: Vec<f64>,
+    compiled: index::Compiled,
     norm: Normalisation,
-    m: usize,
-) -> Result<Array3<f64>> {
-    let r = f.factors.nrows();
-    let (k, nd) = full.dim();
-    let mut out = Array3::<f64>::zeros((r, m, nd));
-    let slab = m * nd;
-    let buf = out
-        .as_slice_mut()
-        .ok_or_else(|| PapiError::InvalidArgument {
+}
+
+/// Replicates per task of the kernel. Fixed (not derived from the thread count), and every sum
+/// runs in replicate order within a chunk and in chunk order across chunks, so results are
+/// bit-identical for any number of threads.
+const CHUNK: usize = 32;
+
+/// Variance accumulators of one chunk: sums of `x - c`, `rscale (x - c)` and `rscale (x - c)^2`
+/// around the full-sample estimate `c`.
+struct Accum {
+    s1: Vec<f64>,
+    t1: Vec<f64>,
+    t2: Vec<f64>,
+}
+
+impl ReplicateSource {
+    fn n_replicates(&self) -> usize {
+        self.factors.factors.nrows()
+    }
+
+    /// The fused replicate kernel. For every replicate: domain sums `sum_c factor[psu_c] * cells`
+    /// of every item (PSUs with factor 0 skipped), ratio estimates, and the whole index. Keeps the
+    /// first `keep` measures of every replicate (replicates x keep x provinces) and, with `centre`
+    /// (the full-sample scores, measures x provinces), returns the replicate SEs of every measure.
+    /// Memory: one (measures x provinces) slab per task plus what is kept.
+    fn run(
+        &self,
+        keep: usize,
+        centre: Option<&Array2<f64>>,
+    ) -> Result<(Array3<f64>, Option<Array2<f64>>)> {
+        let c = &self.compiled;
+        let (k, m) = (c.n_indicators(), c.n_measures());
+        let nd = self.cells.domains.len();
+        let r = self.n_replicates();
+        let layout = || PapiError::InvalidArgument {
             argument: "replicates".into(),
-            message: "internal layout error".into(),
-        })?;
-    // Per-domain cell sums as contiguous (cells x items) slices.
-    let dom: Vec<(&[u32], Vec<f64>, Vec<f64>)> = cells
-        .domains
-        .iter()
-        .map(|dc| {
-            (
+            message: "internal layout error in the replicate kernel".into(),
+        };
+        let mut dom: Vec<(&[u32], &[f64], &[f64])> = Vec::with_capacity(nd);
+        for dc in &self.cells.domains {
+            dom.push((
                 dc.psus.as_slice(),
-                dc.num.iter().copied().collect(),
-                dc.den.iter().copied().collect(),
-            )
-        })
-        .collect();
-    buf.par_chunks_mut(slab.max(1)).enumerate().for_each_init(
-        || {
-            (
-                Array2::<f64>::zeros((k, nd)),
-                vec![0.0; k],
-                vec![0.0; k],
-                index::Scratch::default(),
-            )
-        },
-        |(theta, nv, wv, scratch), (i, dst)| {
-            let fac = f.factors.row(i);
-            for (d, (psus, num, den)) in dom.iter().enumerate() {
-                nv.fill(0.0);
-                wv.fill(0.0);
-                for (c, &p) in psus.iter().enumerate() {
-                    let x = fac[p as usize];
-                    let nrow = &num[c * k..(c + 1) * k];
-                    let drow = &den[c * k..(c + 1) * k];
-                    for ((a, b), (&y, &z)) in nv
-                        .iter_mut()
-                        .zip(wv.iter_mut())
-                        .zip(nrow.iter().zip(drow.iter()))
-                    {
-                        *a += x * y;
-                        *b += x * z;
+                dc.num.as_slice().ok_or_else(layout)?,
+                dc.den.as_slice().ok_or_else(layout)?,
+            ));
+        }
+        let centre = match centre {
+            Some(cn) => Some(cn.as_slice().ok_or_else(layout)?),
+            None => None,
+        };
+        let zscore = self.norm == Normalisation::ZScore;
+        let mut fixed = Vec::new();
+        if self.norm.is_linear() {
+            c.affine(self.norm, &self.full, nd, &mut fixed);
+        }
+        let mut kept = Array3::<f64>::zeros((r, keep, nd));
+        let kept_buf = kept.as_slice_mut().ok_or_else(layout)?;
+        let per_rep = keep * nd;
+        let n_chunks = r.div_ceil(CHUNK);
+        let chunk_of = |ci: usize| ci * CHUNK..((ci + 1) * CHUNK).min(r);
+        let body = |ci: usize, dst: &mut [f64]| -> Option<Accum> {
+            let mut theta = vec![0.0; nd * k];
+            let (mut nv, mut wv) = (vec![0.0; k], vec![0.0; k]);
+            let mut params = fixed.clone();
+            let mut slab = vec![f64::NAN; m * nd];
+            let mut acc = centre.map(|_| Accum {
+                s1: vec![0.0; m * nd],
+                t1: vec![0.0; m * nd],
+                t2: vec![0.0; m * nd],
+            });
+            for (off, i) in chunk_of(ci).enumerate() {
+                let fac = self.factors.factors.row(i);
+                for (d, &(psus, num, den)) in dom.iter().enumerate() {
+                    nv.fill(0.0);
+                    wv.fill(0.0);
+                    for (cc, &p) in psus.iter().enumerate() {
+                        let x = fac[p as usize];
+                        if x == 0.0 {
+                            continue;
+                        }
+                        let nrow = &num[cc * k..(cc + 1) * k];
+                        let drow = &den[cc * k..(cc + 1) * k];
+                        for (a, &y) in nv.iter_mut().zip(nrow) {
+                            *a += x * y;
+                        }
+                        for (b, &z) in wv.iter_mut().zip(drow) {
+                            *b += x * z;
+                        }
+                    }
+                    let th = &mut theta[d * k..(d + 1) * k];
+                    let fl = &self.full[d * k..(d + 1) * k];
+                    for (((t, &a), &b), &f) in th.iter_mut().zip(&nv).zip(&wv).zip(fl) {
+                        *t = if b > 0.0 { a / b } else { f };
                     }
                 }
-                for kk in 0..k {
-                    theta[[kk, d]] = if wv[kk] > 0.0 {
-                        nv[kk] / wv[kk]
-                    } else {
-                        full[[kk, d]]
-                    };
+                if !self.norm.is_linear() {
+                    c.affine(self.norm, &theta, nd, &mut params);
+                }
+                for d in 0..nd {
+                    c.eval_domain(
+                        &theta[d * k..(d + 1) * k],
+                        &params,
+                        zscore,
+                        &mut slab[d..],
+                        nd,
+                        None,
+                    );
+                }
+                dst[off * per_rep..(off + 1) * per_rep].copy_from_slice(&slab[..per_rep]);
+                if let (Some(a), Some(cn)) = (acc.as_mut(), centre) {
+                    let rs = self.factors.rscales.get(i).copied().unwrap_or(1.0);
+                    for (idx, (&x, &cc)) in slab.iter().zip(cn).enumerate() {
+                        let dx = x - cc;
+                        a.s1[idx] += dx;
+                        a.t1[idx] += rs * dx;
+                        a.t2[idx] += rs * dx * dx;
+                    }
                 }
             }
-            index::evaluate_into(plan, theta.view(), norm, dst, scratch);
-        },
-    );
-    Ok(out)
+            acc
+        };
+        let accs: Vec<Option<Accum>> = if per_rep == 0 {
+            (0..n_chunks)
+                .into_par_iter()
+                .map(|ci| body(ci, &mut []))
+                .collect()
+        } else {
+            kept_buf
+                .par_chunks_mut(CHUNK * per_rep)
+                .enumerate()
+                .map(|(ci, dst)| body(ci, dst))
+                .collect()
+        };
+        let se = match centre {
+            None => None,
+            Some(cn) => {
+                let mut tot = Accum {
+                    s1: vec![0.0; m * nd],
+                    t1: vec![0.0; m * nd],
+                    t2: vec![0.0; m * nd],
+                };
+                for a in accs.iter().flatten() {
+                    for idx in 0..m * nd {
+                        tot.s1[idx] += a.s1[idx];
+                        tot.t1[idx] += a.t1[idx];
+                        tot.t2[idx] += a.t2[idx];
+                    }
+                }
+                let f = &self.factors;
+                let rsum: f64 = (0..r)
+                    .map(|i| f.rscales.get(i).copied().unwrap_or(1.0))
+                    .sum();
+                let se: Vec<f64> = (0..m * nd)
+                    .map(|idx| {
+                        if cn[idx].is_nan() {
+                            return f64::NAN;
+                        }
+                        // sum rs (x - centre)^2 with centre = the full estimate (mse) or the
+                        // replicate mean c + d, from the sums around c.
+                        let v = if f.mse {
+                            tot.t2[idx]
+                        } else {
+                            let d = tot.s1[idx] / r.max(1) as f64;
+                            tot.t2[idx] - 2.0 * d * tot.t1[idx] + d * d * rsum
+                        };
+                        (f.scale * v).max(0.0).sqrt()
+                    })
+                    .collect();
+                Some(Array2::from_shape_vec((m, nd), se).map_err(|_| layout())?)
+            }
+        };
+        Ok((kept, se))
+    }
 }
 
 fn stack(slabs: &[Array2<f64>], m: usize, nd: usize) -> Array3<f64> {
@@ -337,14 +456,17 @@ pub fn score(
     let plan = Plan::from_framework(fw)?;
     let cells = indicator_cells(df, &ix, &plan)?;
     let full_ind = cells.estimates();
-    let (estimate, missing) = index::evaluate(&plan, full_ind.view(), opts.normalisation);
+    let counts = estimate::counts(&cells);
+    let dom_df = estimate::domain_df(&ix, &cells);
+    let (estimate, missing) = index::evaluate(&plan, full_ind.view(), opts.normalisation)?;
     let (m, nd) = estimate.dim();
     let mut se = Array2::<f64>::from_elem((m, nd), f64::NAN);
-    let mut draws = None;
+    let (mut head, all_draws, mut source) = (None, std::sync::OnceLock::new(), None);
     let (mut scale, mut rscales, mut mse) = (1.0, Vec::new(), true);
+    let mut n_reps = 0;
     match opts.method {
         Method::Taylor => {
-            let jac = index::jacobian(&plan, full_ind.view());
+            let jac = index::jacobian(&plan, full_ind.view())?;
             let cols: Vec<Vec<f64>> = (0..nd)
                 .into_par_iter()
                 .map(|d| {
@@ -361,48 +483,63 @@ pub fn score(
                 }
             }
         }
-        method => {
-            let dr = match method {
-                Method::Supplied => {
-                    let sup = ix
-                        .supplied
-                        .as_ref()
-                        .ok_or_else(|| PapiError::InvalidArgument {
-                            argument: "method".into(),
-                            message: "\"supplied\" needs replicate_weights= in the design".into(),
-                        })?;
-                    scale = sup.scale;
-                    mse = sup.mse;
-                    let rep_ind = replicate::supplied_estimates(&cells, &full_ind)?;
-                    let r = rep_ind.shape()[0];
-                    rscales = vec![1.0; r];
-                    let slabs: Vec<Array2<f64>> = (0..r)
-                        .into_par_iter()
-                        .map(|i| {
-                            index::evaluate(
-                                &plan,
-                                rep_ind.index_axis(Axis(0), i),
-                                opts.normalisation,
-                            )
-                            .0
-                        })
-                        .collect();
-                    stack(&slabs, m, nd)
-                }
-                _ => {
-                    let f = if method == Method::Jackknife {
-                        replicate::jackknife(&ix)?
-                    } else {
-                        replicate::bootstrap(&ix, opts.replicates, opts.seed)?
-                    };
-                    scale = f.scale;
-                    rscales = f.rscales.clone();
-                    mse = f.mse;
-                    replicate_scores(&cells, &f, &full_ind, &plan, opts.normalisation, m)?
-                }
-            };
+        Method::Supplied => {
+            let sup = ix
+                .supplied
+                .as_ref()
+                .ok_or_else(|| PapiError::InvalidArgument {
+                    argument: "method".into(),
+                    message: "\"supplied\" needs replicate_weights= in the design".into(),
+                })?;
+            scale = sup.scale;
+            mse = sup.mse;
+            let rep_ind = replicate::supplied_estimates(&cells, &full_ind)?;
+            let r = rep_ind.shape()[0];
+            rscales = vec![1.0; r];
+            let slabs: Vec<Array2<f64>> = (0..r)
+                .into_par_iter()
+                .map(|i| {
+                    index::evaluate(&plan, rep_ind.index_axis(Axis(0), i), opts.normalisation)
+                        .map(|x| x.0)
+                })
+                .collect::<Result<_>>()?;
+            let dr = stack(&slabs, m, nd);
             se = replicate::rep_se(&dr, &estimate, scale, &rscales, mse);
-            draws = Some(dr);
+            n_reps = r;
+            let _ = all_draws.set(dr);
+        }
+        method => {
+            let f = if method == Method::Jackknife {
+                replicate::jackknife(&ix)?
+            } else {
+                replicate::bootstrap(&ix, opts.replicates, opts.seed)?
+            };
+            scale = f.scale;
+            rscales = f.rscales.clone();
+            mse = f.mse;
+            n_reps = f.factors.nrows();
+            let src = ReplicateSource {
+                compiled: index::Compiled::new(&plan)?,
+                full: full_ind.t().iter().copied().collect(),
+                cells,
+                factors: f,
+                norm: opts.normalisation,
+            };
+            // Bootstrap replicates are draws of the sampling distribution: keep those of the total
+            // and dimensions for their rank intervals (jackknife ranks use normal draws).
+            let keep = if method == Method::Bootstrap {
+                1 + plan.dims.len()
+            } else {
+                0
+            };
+            let (kept, rep_se) = src.run(keep, Some(&estimate))?;
+            if let Some(x) = rep_se {
+                se = x;
+            }
+            if keep > 0 {
+                head = Some(kept);
+            }
+            source = Some(std::sync::Arc::new(src));
         }
     }
     let boot_like = match opts.method {
@@ -413,16 +550,16 @@ pub fn score(
         }
         _ => false,
     };
-    let (normal, rank_draws_kind) = match (&draws, boot_like) {
-        (Some(_), true) => (None, opts.method.as_str().to_string()),
-        _ => (Some(opts.replicates), "normal".to_string()),
+    let (normal, rank_draws_kind) = if boot_like && n_reps > 0 {
+        (None, opts.method.as_str().to_string())
+    } else {
+        (Some(opts.replicates), "normal".to_string())
     };
     // n: applicable respondents for indicators, all respondents for aggregates.
     let mut rows = vec![0u64; nd];
     for &d in &ix.domain_of_row {
         rows[d as usize] += 1;
     }
-    let counts = estimate::counts(&cells);
     let io = plan.ind_offset();
     let mut n = Array2::<u64>::zeros((m, nd));
     for j in 0..m {
@@ -440,18 +577,20 @@ pub fn score(
         method: opts.method,
         normalisation: opts.normalisation,
         level: opts.level,
-        replicates: draws.as_ref().map(|d| d.shape()[0]).unwrap_or(0),
+        replicates: n_reps,
         seed: opts.seed,
         provinces,
         units_2025: opts.units_2025,
         domain_labels: ix.domains.clone(),
         measures: measures(&plan),
-        df: estimate::domain_df(&ix, &cells),
+        df: dom_df,
         estimate,
         se,
         n,
         missing,
-        draws,
+        head,
+        all_draws,
+        source,
         scale,
         rscales,
         mse,
@@ -459,6 +598,144 @@ pub fn score(
         normal_draws: std::sync::OnceLock::new(),
         rank_draws_kind,
     })
+}
+
+/// Ranks of one draw of one measure, descending, ties sharing the lowest rank. Values are sorted
+/// as integer keys (order-preserving bits of the value with the province in the lowest bits);
+/// provinces whose keys tie after that truncation are then ordered by their exact values, so the
+/// ranks are exact.
+struct Ranker {
+    keys: Vec<u64>,
+    /// Value of each province in the current draw.
+    vals: Vec<f64>,
+    /// (province, rank) in rank order.
+    ranked: Vec<(u32, u32)>,
+    bits: u32,
+}
+
+impl Ranker {
+    fn new(nd: usize) -> Ranker {
+        Ranker {
+            keys: Vec::with_capacity(nd),
+            vals: vec![f64::NAN; nd],
+            ranked: Vec::with_capacity(nd),
+            bits: (u64::BITS - (nd.max(2) as u64 - 1).leading_zeros()).max(1),
+        }
+    }
+
+    fn rank(&mut self, row: ndarray::ArrayView1<f64>, valid: &[usize]) {
+        let bits = self.bits;
+        let mask = (1u64 << bits) - 1;
+        self.keys.clear();
+        self.ranked.clear();
+        for &d in valid {
+            let v = row[d];
+            self.vals[d] = v;
+            if v.is_nan() {
+                continue;
+            }
+            let b = v.to_bits();
+            let ascending = if b >> 63 == 1 { !b } else { b | (1 << 63) };
+            self.keys.push((!ascending & !mask) | d as u64);
+        }
+        self.keys.sort_unstable();
+        let (keys, vals) = (&mut self.keys, &self.vals);
+        let n = keys.len();
+        let mut i = 0;
+        while i < n {
+            let mut e = i + 1;
+            while e < n && keys[e] >> bits == keys[i] >> bits {
+                e += 1;
+            }
+            for a in i + 1..e {
+                let mut b = a;
+                while b > i
+                    && vals[(keys[b - 1] & mask) as usize]
+                        .total_cmp(&vals[(keys[b] & mask) as usize])
+                        == std::cmp::Ordering::Less
+                {
+                    keys.swap(b - 1, b);
+                    b -= 1;
+                }
+            }
+            i = e;
+        }
+        let (mut prev, mut prev_rank) = (f64::NAN, 0u32);
+        for (pos, &k) in keys.iter().enumerate() {
+            let d = (k & mask) as usize;
+            let v = vals[d];
+            let rk = if pos > 0 && v == prev {
+                prev_rank
+            } else {
+                pos as u32 + 1
+            };
+            prev = v;
+            prev_rank = rk;
+            self.ranked.push((d as u32, rk));
+        }
+    }
+}
+
+/// Rank histogram (province x rank), draws in the point-estimate group and in the top, summed
+/// over draws.
+struct RankCounts {
+    hist: Vec<u32>,
+    in_group: Vec<u32>,
+    in_top: Vec<u32>,
+    w: usize,
+    /// Cumulative group sizes for `bounds_for` ranked provinces.
+    bounds: [u32; 4],
+    bounds_for: usize,
+}
+
+impl RankCounts {
+    fn new(nd: usize, w: usize) -> RankCounts {
+        RankCounts {
+            hist: vec![0; nd * w],
+            in_group: vec![0; nd],
+            in_top: vec![0; nd],
+            w,
+            bounds: [0; 4],
+            bounds_for: usize::MAX,
+        }
+    }
+
+    fn add(&mut self, ranker: &Ranker, groups: &[Option<Group>], top: Option<u32>) {
+        let nr = ranker.ranked.len();
+        if nr != self.bounds_for {
+            let mut acc = 0u32;
+            for (k, g) in group_sizes(nr).iter().enumerate() {
+                acc += *g as u32;
+                self.bounds[k] = acc;
+            }
+            self.bounds_for = nr;
+        }
+        for &(d, rk) in &ranker.ranked {
+            let d = d as usize;
+            self.hist[d * self.w + rk as usize] += 1;
+            if let Some(g) = groups[d] {
+                let gi = self.bounds.iter().position(|&u| rk <= u).unwrap_or(3);
+                if gi == g.index() {
+                    self.in_group[d] += 1;
+                }
+            }
+            if top.is_some_and(|t| rk <= t) {
+                self.in_top[d] += 1;
+            }
+        }
+    }
+
+    fn merge(&mut self, o: &RankCounts) {
+        for (a, b) in self.hist.iter_mut().zip(&o.hist) {
+            *a += b;
+        }
+        for (a, b) in self.in_group.iter_mut().zip(&o.in_group) {
+            *a += b;
+        }
+        for (a, b) in self.in_top.iter_mut().zip(&o.in_top) {
+            *a += b;
+        }
+    }
 }
 
 /// Rank statistics of one province on one measure.
@@ -477,16 +754,37 @@ pub struct RankStat {
 }
 
 impl SurveyScores {
-    /// Draws used for rank statistics (replicates x measures x provinces).
-    pub fn rank_draws(&self) -> &Array3<f64> {
-        match (self.normal_for_ranks, &self.draws) {
-            (Some(r), _) => self
-                .normal_draws
-                .get_or_init(|| normal_draws(&self.estimate, &self.se, r, self.seed)),
-            (None, Some(d)) => d,
-            // Unreachable by construction (score() sets one of them); an empty array keeps it total.
-            (None, None) => &EMPTY,
+    /// Replicate scores of every measure (replicates x measures x provinces): the supplied
+    /// replicates, or the bootstrap/jackknife replicates recomputed from the kept cell sums and
+    /// PSU factors on first use (the scoring pass keeps only the total and dimensions); None for
+    /// Taylor.
+    pub fn draws(&self) -> Result<Option<&Array3<f64>>> {
+        if let Some(d) = self.all_draws.get() {
+            return Ok(Some(d));
         }
+        let Some(src) = &self.source else {
+            return Ok(None);
+        };
+        let (d, _) = src.run(self.measures.len(), None)?;
+        let _ = self.all_draws.set(d);
+        Ok(self.all_draws.get())
+    }
+
+    /// Draws used for the rank statistics of `measures` (replicates x measures x provinces,
+    /// indexed by measure): the bootstrap or supplied replicates, or normal draws.
+    pub fn rank_draws(&self, measures: &[usize]) -> Result<&Array3<f64>> {
+        if let Some(r) = self.normal_for_ranks {
+            return Ok(self
+                .normal_draws
+                .get_or_init(|| normal_draws(&self.estimate, &self.se, r, self.seed)));
+        }
+        if let Some(h) = &self.head
+            && measures.iter().all(|&j| j < h.shape()[1])
+        {
+            return Ok(h);
+        }
+        // Empty only if score() set neither (not reachable); keeps the function total.
+        Ok(self.draws()?.unwrap_or(&EMPTY))
     }
 
     /// (low, high) CI bounds at `level`: estimate -/+ t(df of the province) * se.
@@ -521,7 +819,8 @@ impl SurveyScores {
         self.ranks_of(&all, level, top)
     }
 
-    /// [`SurveyScores::ranks`] for some measures only (by index).
+    /// [`SurveyScores::ranks`] for some measures only (by index). Work is split over (measure,
+    /// chunk of draws); counts are integers, so the result does not depend on the split.
     pub fn ranks_of(
         &self,
         measures: &[usize],
@@ -530,10 +829,21 @@ impl SurveyScores {
     ) -> Result<Vec<RankStat>> {
         estimate::t_quantile(level, 10.0)?;
         let nd = self.estimate.ncols();
-        let draws = self.rank_draws();
+        let draws = self.rank_draws(measures)?;
         let r = draws.shape()[0];
-        let per_measure: Vec<Vec<RankStat>> = measures
-            .par_iter()
+        if measures.iter().any(|&j| j >= draws.shape()[1]) {
+            return Err(PapiError::InvalidArgument {
+                argument: "measures".into(),
+                message: format!("a measure index is not below {}", draws.shape()[1]),
+            });
+        }
+        struct Point {
+            ranks: Vec<Option<u32>>,
+            groups: Vec<Option<Group>>,
+            valid: Vec<usize>,
+        }
+        let points: Vec<Point> = measures
+            .iter()
             .map(|&j| {
                 let point: Vec<Option<f64>> = self
                     .estimate
@@ -543,104 +853,84 @@ impl SurveyScores {
                     .collect();
                 let n_ranked = point.iter().filter(|v| v.is_some()).count();
                 let ranks = rank_desc(&point);
-                let groups: Vec<Option<Group>> = ranks
+                let groups = ranks
                     .iter()
                     .map(|r| r.and_then(|r| group_of_rank(r, n_ranked)))
                     .collect();
-                let valid: Vec<usize> = (0..nd).filter(|&d| point[d].is_some()).collect();
-                // hist[d * (nd + 2) + rank] = number of draws with that rank.
-                let w = nd + 2;
-                let mut hist = vec![0u32; nd * w];
-                let mut in_group = vec![0usize; nd];
-                let mut in_top = vec![0usize; nd];
-                let mut pairs: Vec<(f64, u32)> = Vec::with_capacity(nd);
-                let mut bounds_for = usize::MAX;
-                let mut bounds = [0u32; 4];
-                for i in 0..r {
-                    pairs.clear();
-                    let slab = draws.index_axis(Axis(0), i);
-                    let row = slab.row(j);
-                    for &d in &valid {
-                        let v = row[d];
-                        if !v.is_nan() {
-                            pairs.push((v, d as u32));
-                        }
-                    }
-                    pairs.sort_unstable_by(|a, b| b.0.total_cmp(&a.0));
-                    let nr = pairs.len();
-                    if nr != bounds_for {
-                        let gs = group_sizes(nr);
-                        let mut acc = 0u32;
-                        for (k, g) in gs.iter().enumerate() {
-                            acc += *g as u32;
-                            bounds[k] = acc;
-                        }
-                        bounds_for = nr;
-                    }
-                    let mut prev = f64::NAN;
-                    let mut prev_rank = 0u32;
-                    for (pos, &(v, d)) in pairs.iter().enumerate() {
-                        let d = d as usize;
-                        let rk = if pos > 0 && v == prev {
-                            prev_rank
-                        } else {
-                            pos as u32 + 1
-                        };
-                        prev = v;
-                        prev_rank = rk;
-                        hist[d * w + rk as usize] += 1;
-                        if let Some(g) = groups[d] {
-                            let gi = bounds.iter().position(|&u| rk <= u).unwrap_or(3);
-                            if gi == g.index() {
-                                in_group[d] += 1;
-                            }
-                        }
-                        if top.is_some_and(|t| rk <= t) {
-                            in_top[d] += 1;
-                        }
-                    }
+                let valid = (0..nd).filter(|&d| point[d].is_some()).collect();
+                Point {
+                    ranks,
+                    groups,
+                    valid,
                 }
-                (0..nd)
-                    .map(|d| {
-                        let h = &hist[d * w..(d + 1) * w];
-                        let total: u32 = h.iter().sum();
-                        // Nearest-rank quantile of the sorted draws: element round(p (n - 1)).
-                        let q = |p: f64| -> Option<u32> {
-                            if total == 0 {
-                                return None;
-                            }
-                            let target = (p * (total - 1) as f64).round() as u32;
-                            let mut cum = 0u32;
-                            for (rk, &c) in h.iter().enumerate() {
-                                cum += c;
-                                if cum > target {
-                                    return Some(rk as u32);
-                                }
-                            }
-                            None
-                        };
-                        let cnt = total.max(1) as f64;
-                        RankStat {
-                            measure: j,
-                            province: d,
-                            rank: ranks[d],
-                            rank_low: ranks[d].and(q((1.0 - level) / 2.0)),
-                            rank_high: ranks[d].and(q((1.0 + level) / 2.0)),
-                            group: groups[d],
-                            p_group: ranks[d].map(|_| in_group[d] as f64 / cnt),
-                            p_top: top.and(ranks[d]).map(|_| in_top[d] as f64 / cnt),
-                        }
-                    })
-                    .collect()
             })
             .collect();
-        Ok(per_measure.into_iter().flatten().collect())
+        const RANK_CHUNK: usize = 125;
+        let n_chunks = r.div_ceil(RANK_CHUNK).max(1);
+        let w = nd + 2;
+        let tasks: Vec<(usize, usize)> = (0..measures.len())
+            .flat_map(|mi| (0..n_chunks).map(move |c| (mi, c)))
+            .collect();
+        let counted: Vec<RankCounts> = tasks
+            .par_iter()
+            .map(|&(mi, c)| {
+                let p = &points[mi];
+                let mut rc = RankCounts::new(nd, w);
+                let mut ranker = Ranker::new(nd);
+                for i in c * RANK_CHUNK..((c + 1) * RANK_CHUNK).min(r) {
+                    let slab = draws.index_axis(Axis(0), i);
+                    ranker.rank(slab.row(measures[mi]), &p.valid);
+                    rc.add(&ranker, &p.groups, top);
+                }
+                rc
+            })
+            .collect();
+        let mut out = Vec::with_capacity(measures.len() * nd);
+        for (mi, &j) in measures.iter().enumerate() {
+            let mut tot = RankCounts::new(nd, w);
+            for rc in &counted[mi * n_chunks..(mi + 1) * n_chunks] {
+                tot.merge(rc);
+            }
+            let p = &points[mi];
+            for d in 0..nd {
+                let h = &tot.hist[d * w..(d + 1) * w];
+                let total: u32 = h.iter().sum();
+                // Nearest-rank quantile of the sorted draws: element round(p (n - 1)).
+                let q = |pr: f64| -> Option<u32> {
+                    if total == 0 {
+                        return None;
+                    }
+                    let target = (pr * (total - 1) as f64).round() as u32;
+                    let mut cum = 0u32;
+                    for (rk, &c) in h.iter().enumerate() {
+                        cum += c;
+                        if cum > target {
+                            return Some(rk as u32);
+                        }
+                    }
+                    None
+                };
+                let cnt = total.max(1) as f64;
+                let rank = p.ranks[d];
+                out.push(RankStat {
+                    measure: j,
+                    province: d,
+                    rank,
+                    rank_low: rank.and(q((1.0 - level) / 2.0)),
+                    rank_high: rank.and(q((1.0 + level) / 2.0)),
+                    group: p.groups[d],
+                    p_group: rank.map(|_| tot.in_group[d] as f64 / cnt),
+                    p_top: top.and(rank).map(|_| tot.in_top[d] as f64 / cnt),
+                });
+            }
+        }
+        Ok(out)
     }
 
     /// The shared `ScoreTable` shape with `se` and `replicates` filled (jackknife replicates are
     /// rescaled around the estimate so that `scale * sum (theta_r - estimate)^2` is the JKn
     /// variance; Taylor results carry the normal draws).
-    pub fn to_score_table(&self) -> ScoreTable {
+    pub fn to_score_table(&self) -> Result<ScoreTable> {
         let (m, nd) = self.estimate.dim();
         let opt = |a: &Array2<f64>| -> Vec<Vec<Option<f64>>> {
             (0..m)
@@ -654,7 +944,7 @@ impl SurveyScores {
                 })
                 .collect()
         };
-        let reps = match (&self.draws, self.method) {
+        let reps = match (self.draws()?, self.method) {
             (Some(dr), Method::Bootstrap) | (Some(dr), Method::Supplied) if !self.mse => {
                 Replicates {
                     draws: (0..m)
@@ -687,16 +977,20 @@ impl SurveyScores {
                     method: self.method.as_str().into(),
                 }
             }
-            (None, _) => Replicates {
-                draws: (0..m)
-                    .map(|j| self.rank_draws().index_axis(Axis(1), j).to_owned())
-                    .collect(),
-                scale: 1.0 / (self.rank_draws().shape()[0].max(2) as f64 - 1.0),
-                centre_full: false,
-                method: "normal".into(),
-            },
+            (None, _) => {
+                let all: Vec<usize> = (0..m).collect();
+                let nd_draws = self.rank_draws(&all)?;
+                Replicates {
+                    draws: (0..m)
+                        .map(|j| nd_draws.index_axis(Axis(1), j).to_owned())
+                        .collect(),
+                    scale: 1.0 / (nd_draws.shape()[0].max(2) as f64 - 1.0),
+                    centre_full: false,
+                    method: "normal".into(),
+                }
+            }
         };
-        ScoreTable {
+        Ok(ScoreTable {
             year: self.year,
             source: "survey".into(),
             provinces: self.provinces.clone(),
@@ -704,7 +998,7 @@ impl SurveyScores {
             values: opt(&self.estimate),
             se: Some(opt(&self.se)),
             replicates: Some(reps),
-        }
+        })
     }
 }
 
@@ -860,11 +1154,18 @@ impl SurveyScores {
 
     /// Replicate scores of one level: (codes, array replicates x measures x provinces). Taylor
     /// results give the normal draws used for ranks.
-    pub fn replicate_array(&self, level: Level) -> (Vec<String>, Array3<f64>) {
+    pub fn replicate_array(&self, level: Level) -> Result<(Vec<String>, Array3<f64>)> {
         let ms = self.level_measures(level);
-        let src = self.draws.as_ref().unwrap_or(self.rank_draws());
+        let src = match self.normal_for_ranks {
+            // Bootstrap-like replicates: the kept total/dimension draws serve those levels.
+            None => self.rank_draws(&ms)?,
+            Some(_) => match self.draws()? {
+                Some(d) => d,
+                None => self.rank_draws(&ms)?,
+            },
+        };
         let codes = ms.iter().map(|&j| self.measures[j].code.clone()).collect();
-        (codes, src.select(Axis(1), &ms))
+        Ok((codes, src.select(Axis(1), &ms)))
     }
 }
 

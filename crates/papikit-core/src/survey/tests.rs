@@ -139,7 +139,7 @@ fn run_in(threads: usize, df: &DataFrame, method: Method) -> SurveyScores {
         .num_threads(threads)
         .build()
         .unwrap()
-        .install(|| score(df, &papi_design(), &fw, &opts(method, 64, 0.9)).unwrap())
+        .install(|| score(df, &papi_design(), &fw, &opts(method, 100, 0.9)).unwrap())
 }
 
 /// Bit-identical results with 1 and 2 threads and for the same seed.
@@ -147,14 +147,23 @@ fn run_in(threads: usize, df: &DataFrame, method: Method) -> SurveyScores {
 fn deterministic_across_threads_and_runs() {
     let df = synthetic::synthetic_survey(2023, 7, 0.5).unwrap();
     for method in [Method::Bootstrap, Method::Jackknife, Method::Taylor] {
+        // 100 replicates = 3 full kernel chunks and a partial one.
         let a = run_in(1, &df, method);
         let b = run_in(2, &df, method);
-        let c = run_in(2, &df, method);
+        let c = run_in(3, &df, method);
         assert_eq!(a, b, "{method:?}");
         assert_eq!(b, c, "{method:?}");
         let ra = a.ranks(0.9, Some(10)).unwrap();
         let rb = b.ranks(0.9, Some(10)).unwrap();
         assert_eq!(ra, rb);
+        // Draws recomputed on first use: same bits in any thread count.
+        let da = a.draws().unwrap().cloned();
+        let dc = rayon::ThreadPoolBuilder::new()
+            .num_threads(3)
+            .build()
+            .unwrap()
+            .install(|| c.draws().unwrap().cloned());
+        assert_eq!(da, dc, "{method:?}");
     }
     let df2 = rayon::ThreadPoolBuilder::new()
         .num_threads(1)
@@ -182,13 +191,13 @@ fn every_level_has_se_ci_and_ranks_and_a_score_table() {
         assert!(lo <= hi && (1..=63).contains(&rk), "{r:?}");
         assert!((0.0..=1.0).contains(&r.p_group.unwrap()));
     }
-    let t = s.to_score_table();
+    let t = s.to_score_table().unwrap();
     assert_eq!(t.replicates.as_ref().unwrap().draws.len(), t.measures.len());
     assert_eq!(t.replicates.as_ref().unwrap().draws[0].dim(), (100, 63));
     assert_eq!(t.children("d6").len(), 4);
     // Jackknife ScoreTable replicates reproduce the JKn SE.
     let j = score(&df, &papi_design(), &fw, &opts(Method::Jackknife, 100, 0.9)).unwrap();
-    let tj = j.to_score_table();
+    let tj = j.to_score_table().unwrap();
     let r = tj.replicates.unwrap();
     let v: f64 = (0..r.draws[3].nrows())
         .map(|i| (r.draws[3][[i, 5]] - tj.values[3][5].unwrap()).powi(2))
@@ -530,36 +539,107 @@ impl Design {
     }
 }
 
+/// The fused replicate kernel (PSU factors -> ratio estimates -> index, variance accumulated on
+/// the fly around the full-sample estimate) against the plain path: replicate indicator estimates
+/// from (R x PSU) . (PSU x item) products per province (`replicate::replicate_estimates`), each
+/// replicate put through `index::evaluate`, SEs from the stored draws (`replicate::rep_se`, two
+/// passes). Also: the kept total/dimension draws are the first measures of the recomputed draws,
+/// bit for bit.
 #[test]
-fn evaluate_into_equals_evaluate() {
+fn replicate_kernel_matches_the_plain_path() {
+    let df = synthetic::synthetic_survey(2023, 3, 0.3).unwrap();
     let fw = builtin(2023).unwrap();
+    let design = papi_design();
+    let ix = IndexedDesign::new(&df, &design).unwrap();
     let plan = index::Plan::from_framework(&fw).unwrap();
-    let k = plan.indicators.len();
-    let mut est = ndarray::Array2::<f64>::zeros((k, 7));
-    for j in 0..k {
-        for d in 0..7 {
-            let i = plan.indicators[j].clone();
-            est[[j, d]] = if (j + d) % 11 == 0 {
-                f64::NAN
-            } else {
-                i.lo + (i.hi - i.lo) * (((j * 7 + d * 13) % 17) as f64 / 17.0)
-            };
-        }
-    }
-    for norm in [
-        Normalisation::Goalposts,
-        Normalisation::MinMax,
-        Normalisation::ZScore,
+    let cells = score::indicator_cells(&df, &ix, &plan).unwrap();
+    let full = cells.estimates();
+    for (method, norm) in [
+        (Method::Bootstrap, Normalisation::Goalposts),
+        (Method::Bootstrap, Normalisation::MinMax),
+        (Method::Bootstrap, Normalisation::ZScore),
+        (Method::Jackknife, Normalisation::Goalposts),
     ] {
-        let (a, _) = index::evaluate(&plan, est.view(), norm);
-        let mut out = vec![0.0; a.len()];
-        let mut s = index::Scratch::default();
-        index::evaluate_into(&plan, est.view(), norm, &mut out, &mut s);
-        for (x, y) in a.iter().zip(out.iter()) {
+        let mut o = opts(method, 70, 0.9);
+        o.normalisation = norm;
+        let s = score(&df, &design, &fw, &o).unwrap();
+        let f = match method {
+            Method::Jackknife => replicate::jackknife(&ix).unwrap(),
+            _ => replicate::bootstrap(&ix, 70, 1).unwrap(),
+        };
+        let rep_ind = replicate::replicate_estimates(&cells, &f, &full);
+        let r = rep_ind.shape()[0];
+        let draws = s.draws().unwrap().unwrap();
+        assert_eq!(draws.shape(), &[r, s.measures.len(), 63]);
+        let mut max_diff = 0.0f64;
+        for i in 0..r {
+            let (e, _) =
+                index::evaluate(&plan, rep_ind.index_axis(ndarray::Axis(0), i), norm).unwrap();
+            for (x, y) in e.iter().zip(draws.index_axis(ndarray::Axis(0), i).iter()) {
+                assert_eq!(x.is_nan(), y.is_nan());
+                if !x.is_nan() {
+                    max_diff = max_diff.max((x - y).abs() / x.abs().max(1.0));
+                }
+            }
+        }
+        assert!(max_diff < 1e-12, "{method:?} {norm:?}: {max_diff}");
+        let se = replicate::rep_se(draws, &s.estimate, f.scale, &f.rscales, f.mse);
+        for (a, b) in se.iter().zip(s.se.iter()) {
             assert!(
-                x.to_bits() == y.to_bits() || (x.is_nan() && y.is_nan()),
-                "{x} {y}"
+                (a - b).abs() <= 1e-10 * a.abs().max(1e-12),
+                "{method:?} {norm:?}: {a} {b}"
             );
         }
+        if let Some(h) = &s.head {
+            assert_eq!(h.shape()[1], 9);
+            for i in 0..r {
+                for j in 0..9 {
+                    for d in 0..63 {
+                        assert_eq!(h[[i, j, d]].to_bits(), draws[[i, j, d]].to_bits());
+                    }
+                }
+            }
+        } else {
+            assert_eq!(method, Method::Jackknife);
+        }
+    }
+}
+
+/// Rank statistics from the integer-key ranker equal a direct count (rank = 1 + number of
+/// provinces with a strictly higher value) on draws with exact ties and near-ties.
+#[test]
+fn ranks_are_exact_with_ties_and_near_ties() {
+    let df = synthetic::synthetic_survey(2023, 5, 0.3).unwrap();
+    let fw = builtin(2023).unwrap();
+    let mut s = score(&df, &papi_design(), &fw, &opts(Method::Bootstrap, 40, 0.9)).unwrap();
+    // Plant ties and values one ulp apart in the kept total draws.
+    let h = s.head.as_mut().unwrap();
+    for i in 0..40 {
+        let base = h[[i, 0, 0]];
+        h[[i, 0, 1]] = base;
+        h[[i, 0, 2]] = f64::from_bits(base.to_bits() + 1);
+        h[[i, 0, 3]] = f64::from_bits(base.to_bits() - 1);
+        h[[i, 0, 4]] = h[[i, 0, 5]];
+    }
+    let stats = s.ranks_of(&[0], 0.9, Some(20)).unwrap();
+    let h = s.head.as_ref().unwrap();
+    for d in 0..63 {
+        let mut ranks: Vec<u32> = (0..40)
+            .map(|i| 1 + (0..63).filter(|&q| h[[i, 0, q]] > h[[i, 0, d]]).count() as u32)
+            .collect();
+        let top = ranks.iter().filter(|&&r| r <= 20).count() as f64 / 40.0;
+        ranks.sort_unstable();
+        let st = &stats[d];
+        assert_eq!(
+            st.rank_low,
+            Some(ranks[(0.05f64 * 39.0).round() as usize]),
+            "{d}"
+        );
+        assert_eq!(
+            st.rank_high,
+            Some(ranks[(0.95f64 * 39.0).round() as usize]),
+            "{d}"
+        );
+        assert_eq!(st.p_top, Some(top), "{d}");
     }
 }
