@@ -62,6 +62,39 @@ def test_score_levels_and_columns(small: pl.DataFrame, fw: pk.Framework) -> None
         res.lang = "vi"  # type: ignore[misc]
 
 
+def test_replicates_of_every_level_reproduce_the_reported_se(small: pl.DataFrame, fw: pk.Framework) -> None:
+    """Scoring keeps only total/dimension replicates and accumulates SEs on the fly; the replicates of
+    the other levels are recomputed on demand. Both must agree with the textbook bootstrap SE
+    sqrt(sum (x_r - mean)^2 / (R - 1)) computed here with numpy from the returned arrays."""
+    import numpy as np
+
+    res = pk.Survey(small, design=pk.PAPI_DESIGN).score(fw, method="bootstrap", replicates=90, seed=5)
+    for level, table in (
+        ("total", res.totals),
+        ("dimension", res.dimensions),
+        ("subdimension", res.subdimensions),
+        ("indicator", res.indicators),
+    ):
+        codes, arr = res.replicates(level)  # type: ignore[arg-type]
+        assert arr.shape == (90, len(codes), 63)
+        se = np.sqrt(((arr - arr.mean(axis=0)) ** 2).sum(axis=0) / 89)  # codes x provinces
+        want = table.sort(["code", "province"])  # same order as codes x provinces below
+        order = {c: i for i, c in enumerate(codes)}
+        prov = {p: i for i, p in enumerate(res.provinces)}
+        got = np.array([se[order[c], prov[p]] for c, p in zip(want["code"], want["province"], strict=True)])
+        assert np.allclose(got, want["se"].to_numpy(), rtol=1e-10, atol=0), level
+    # Kept dimension replicates (from the scoring pass) = sums of the recomputed sub-dimension
+    # replicates of the same draw; kept total = sum of kept dimensions.
+    dcodes, dims = res.replicates("dimension")
+    scodes, subs = res.replicates("subdimension")
+    _, tot = res.replicates("total")
+    parent = dict(res.subdimensions.select("code", "parent").unique().iter_rows())
+    for k, d in enumerate(dcodes):
+        members = [i for i, c in enumerate(scodes) if parent[c] == d]
+        assert np.abs(subs[:, members, :].sum(axis=1) - dims[:, k, :]).max() < 1e-9
+    assert np.abs(dims.sum(axis=1) - tot[:, 0, :]).max() < 1e-9
+
+
 def test_same_seed_same_result_and_methods(small: pl.DataFrame, fw: pk.Framework) -> None:
     s = pk.Survey(small, design=pk.PAPI_DESIGN)
     a = s.score(fw, method="bootstrap", replicates=40, seed=9).to_polars()

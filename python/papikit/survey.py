@@ -158,7 +158,11 @@ class SurveyResult(TableResult):
         return self._native.ranks(level, ci_level=lvl, top=top, lang=self.lang)
 
     def replicates(self, level: LevelName = "dimension") -> tuple[list[str], np.ndarray]:
-        """Replicate scores of a level: (codes, array of shape replicates x codes x provinces)."""
+        """Replicate scores of a level: (codes, array of shape replicates x codes x provinces).
+
+        Scoring keeps the total and dimension replicates; those of sub-dimensions and indicators
+        are recomputed from the kept PSU-level sums on first use (same numbers, bit for bit).
+        """
         codes, arr = self._native.replicates(level)
         return list(codes), arr
 

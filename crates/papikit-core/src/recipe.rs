@@ -113,8 +113,37 @@ impl Recipe {
     }
 }
 
-fn code_in(x: f64, codes: &[i64]) -> bool {
-    codes.iter().any(|&c| c as f64 == x)
+/// A set of answer codes with a constant-time test for the usual small codes (0..=255).
+struct CodeSet {
+    small: [bool; 256],
+    /// Codes outside 0..=255, as the f64 values they compare equal to.
+    other: Vec<f64>,
+}
+
+impl CodeSet {
+    fn new(codes: &[i64]) -> CodeSet {
+        let mut small = [false; 256];
+        let mut other = Vec::new();
+        for &c in codes {
+            match usize::try_from(c) {
+                Ok(i) if i < 256 => small[i] = true,
+                _ => other.push(c as f64),
+            }
+        }
+        CodeSet { small, other }
+    }
+
+    /// Is `x` one of the codes? (NaN never is.)
+    #[inline]
+    fn contains(&self, x: f64) -> bool {
+        if (0.0..256.0).contains(&x) {
+            let i = x as usize;
+            if i as f64 == x {
+                return self.small[i];
+            }
+        }
+        self.other.contains(&x)
+    }
 }
 
 /// Answer codes of an item; a missing answer is NaN.
@@ -123,8 +152,9 @@ fn read_codes(df: &polars::prelude::DataFrame, item: &str) -> crate::error::Resu
 }
 
 /// A valid answer: present and not an excluded ("don't know"/refused) code.
-fn valid(x: f64, exclude: &[i64]) -> Option<f64> {
-    (!x.is_nan() && !code_in(x, exclude)).then_some(x)
+#[inline]
+fn valid(x: f64, exclude: &CodeSet) -> Option<f64> {
+    (!x.is_nan() && !exclude.contains(x)).then_some(x)
 }
 
 impl Recipe {
@@ -151,21 +181,27 @@ impl Recipe {
                 ..
             } => (applies_if, exclude),
         };
+        let exclude_codes = exclude;
+        let exclude = &CodeSet::new(exclude);
         let applies: Option<Vec<bool>> = match cond {
-            Some(c) => Some(
-                read_codes(df, &c.item)?
-                    .into_iter()
-                    .map(|x| !x.is_nan() && code_in(x, &c.codes))
-                    .collect(),
-            ),
+            Some(c) => {
+                let set = CodeSet::new(&c.codes);
+                Some(
+                    read_codes(df, &c.item)?
+                        .into_iter()
+                        .map(|x| set.contains(x))
+                        .collect(),
+                )
+            }
             None => None,
         };
         let mut out = vec![f64::NAN; n];
         match self {
             Recipe::Share { item, codes, .. } => {
+                let codes = CodeSet::new(codes);
                 for (o, v) in out.iter_mut().zip(read_codes(df, item)?) {
                     if let Some(x) = valid(v, exclude) {
-                        *o = if code_in(x, codes) { 100.0 } else { 0.0 };
+                        *o = if codes.contains(x) { 100.0 } else { 0.0 };
                     }
                 }
             }
@@ -176,7 +212,7 @@ impl Recipe {
                             return Err(crate::error::PapiError::InvalidSurvey {
                                 location: format!("column {item:?}, row {i}"),
                                 message: format!(
-                                    "answer {x} is outside the scale {min}..{max} and not an excluded code {exclude:?}; recode it or add it to the recipe's exclude list"
+                                    "answer {x} is outside the scale {min}..{max} and not an excluded code {exclude_codes:?}; recode it or add it to the recipe's exclude list"
                                 ),
                             });
                         }
@@ -185,13 +221,14 @@ impl Recipe {
                 }
             }
             Recipe::CountYes { items, yes, .. } => {
+                let yes = CodeSet::new(yes);
                 let mut cnt = vec![0.0; n];
                 let mut ok = vec![true; n];
                 for item in items {
                     for (i, v) in read_codes(df, item)?.into_iter().enumerate() {
                         match valid(v, exclude) {
                             Some(x) => {
-                                if code_in(x, yes) {
+                                if yes.contains(x) {
                                     cnt[i] += 1.0;
                                 }
                             }

@@ -623,7 +623,7 @@ impl Ranker {
         }
     }
 
-    fn rank(&mut self, row: ndarray::ArrayView1<f64>, valid: &[usize]) {
+    fn rank(&mut self, row: &[f64], valid: &[usize]) {
         let bits = self.bits;
         let mask = (1u64 << bits) - 1;
         self.keys.clear();
@@ -683,8 +683,10 @@ struct RankCounts {
     in_group: Vec<u32>,
     in_top: Vec<u32>,
     w: usize,
-    /// Cumulative group sizes for `bounds_for` ranked provinces.
-    bounds: [u32; 4],
+    /// Rank range of each province's point-estimate group when `bounds_for` provinces are ranked
+    /// (empty range for a province without a group).
+    group_lo: Vec<u32>,
+    group_hi: Vec<u32>,
     bounds_for: usize,
 }
 
@@ -695,7 +697,8 @@ impl RankCounts {
             in_group: vec![0; nd],
             in_top: vec![0; nd],
             w,
-            bounds: [0; 4],
+            group_lo: vec![1; nd],
+            group_hi: vec![0; nd],
             bounds_for: usize::MAX,
         }
     }
@@ -703,25 +706,27 @@ impl RankCounts {
     fn add(&mut self, ranker: &Ranker, groups: &[Option<Group>], top: Option<u32>) {
         let nr = ranker.ranked.len();
         if nr != self.bounds_for {
-            let mut acc = 0u32;
-            for (k, g) in group_sizes(nr).iter().enumerate() {
-                acc += *g as u32;
-                self.bounds[k] = acc;
+            let mut edges = [0u32; 5];
+            for (k, g) in group_sizes(nr).iter().enumerate().take(4) {
+                edges[k + 1] = edges[k] + *g as u32;
+            }
+            for (d, g) in groups.iter().enumerate() {
+                (self.group_lo[d], self.group_hi[d]) = match g {
+                    Some(g) => {
+                        let k = g.index().min(3);
+                        (edges[k] + 1, if k == 3 { u32::MAX } else { edges[k + 1] })
+                    }
+                    None => (1, 0),
+                };
             }
             self.bounds_for = nr;
         }
+        let t = top.unwrap_or(0);
         for &(d, rk) in &ranker.ranked {
             let d = d as usize;
             self.hist[d * self.w + rk as usize] += 1;
-            if let Some(g) = groups[d] {
-                let gi = self.bounds.iter().position(|&u| rk <= u).unwrap_or(3);
-                if gi == g.index() {
-                    self.in_group[d] += 1;
-                }
-            }
-            if top.is_some_and(|t| rk <= t) {
-                self.in_top[d] += 1;
-            }
+            self.in_group[d] += u32::from(rk >= self.group_lo[d] && rk <= self.group_hi[d]);
+            self.in_top[d] += u32::from(rk <= t);
         }
     }
 
@@ -830,7 +835,11 @@ impl SurveyScores {
         estimate::t_quantile(level, 10.0)?;
         let nd = self.estimate.ncols();
         let draws = self.rank_draws(measures)?;
-        let r = draws.shape()[0];
+        let (r, n_measures) = (draws.shape()[0], draws.shape()[1]);
+        let flat = draws.as_slice().ok_or_else(|| PapiError::InvalidArgument {
+            argument: "draws".into(),
+            message: "internal layout error: replicate draws are not contiguous".into(),
+        })?;
         if measures.iter().any(|&j| j >= draws.shape()[1]) {
             return Err(PapiError::InvalidArgument {
                 argument: "measures".into(),
@@ -878,8 +887,8 @@ impl SurveyScores {
                 let mut rc = RankCounts::new(nd, w);
                 let mut ranker = Ranker::new(nd);
                 for i in c * RANK_CHUNK..((c + 1) * RANK_CHUNK).min(r) {
-                    let slab = draws.index_axis(Axis(0), i);
-                    ranker.rank(slab.row(measures[mi]), &p.valid);
+                    let at = (i * n_measures + measures[mi]) * nd;
+                    ranker.rank(&flat[at..at + nd], &p.valid);
                     rc.add(&ranker, &p.groups, top);
                 }
                 rc
