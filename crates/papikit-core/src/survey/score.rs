@@ -97,8 +97,10 @@ pub struct SurveyScores {
     pub mse: bool,
     /// Ranks use normal draws (Taylor, jackknife) rather than `draws`; how many.
     pub normal_for_ranks: Option<usize>,
-    /// Normal draws `estimate + se * N(0, 1)` (replicates x measures x provinces), made on first use.
-    pub normal_draws: std::sync::OnceLock<Array3<f64>>,
+    /// Normal draws `estimate + se * N(0, 1)` of each measure (replicates x provinces), made on
+    /// first use of that measure from its own random stream, so they do not depend on which
+    /// measures were asked for first.
+    pub normal_draws: Vec<std::sync::OnceLock<Array2<f64>>>,
     /// "bootstrap", "supplied" or "normal".
     pub rank_draws_kind: String,
 }
@@ -211,28 +213,28 @@ pub fn indicator_cells(df: &DataFrame, ix: &IndexedDesign, plan: &Plan) -> Resul
     )
 }
 
-fn normal_draws(est: &Array2<f64>, se: &Array2<f64>, r: usize, seed: u64) -> Array3<f64> {
-    let (m, nd) = est.dim();
-    let slabs: Vec<Array2<f64>> = (0..r)
-        .into_par_iter()
-        .map(|i| {
-            let mut rng = ChaCha8Rng::seed_from_u64(seed ^ 0x5eed_0f4a_4e4b);
-            rng.set_stream(i as u64);
-            let mut a = Array2::<f64>::zeros((m, nd));
-            for j in 0..m {
-                for d in 0..nd {
-                    // Box-Muller.
-                    let u1: f64 = 1.0 - rng.random::<f64>();
-                    let u2: f64 = rng.random::<f64>();
-                    let z = (-2.0 * u1.ln()).sqrt() * (std::f64::consts::TAU * u2).cos();
-                    let s = if se[[j, d]].is_nan() { 0.0 } else { se[[j, d]] };
-                    a[[j, d]] = est[[j, d]] + s * z;
-                }
-            }
-            a
-        })
-        .collect();
-    stack(&slabs, m, nd)
+/// The draws of one measure: (contiguous data, offset of draw 0, stride between draws).
+type DrawRows<'a> = (&'a [f64], usize, usize);
+
+/// Normal draws `estimate + se * N(0, 1)` of measure `j` (replicates x provinces; a NaN SE counts
+/// as 0), from the ChaCha8 stream `j` of the seed; Box-Muller, both outputs used.
+fn normal_draws(est: &Array2<f64>, se: &Array2<f64>, j: usize, r: usize, seed: u64) -> Array2<f64> {
+    let nd = est.ncols();
+    let mut rng = ChaCha8Rng::seed_from_u64(seed ^ 0x5eed_0f4a_4e4b);
+    rng.set_stream(j as u64);
+    let mut z = Vec::with_capacity(r * nd + 1);
+    while z.len() < r * nd {
+        let u1: f64 = 1.0 - rng.random::<f64>();
+        let u2: f64 = rng.random::<f64>();
+        let rad = (-2.0 * u1.ln()).sqrt();
+        let (sn, cs) = (std::f64::consts::TAU * u2).sin_cos();
+        z.push(rad * cs);
+        z.push(rad * sn);
+    }
+    Array2::from_shape_fn((r, nd), |(i, d)| {
+        let s = if se[[j, d]].is_nan() { 0.0 } else { se[[j, d]] };
+        est[[j, d]] + s * z[i * nd + d]
+    })
 }
 
 /// Everything the replicate kernel needs: PSU-level cell sums, the PSU factors of every replicate,
@@ -595,7 +597,7 @@ pub fn score(
         rscales,
         mse,
         normal_for_ranks: normal,
-        normal_draws: std::sync::OnceLock::new(),
+        normal_draws: (0..m).map(|_| std::sync::OnceLock::new()).collect(),
         rank_draws_kind,
     })
 }
@@ -775,21 +777,55 @@ impl SurveyScores {
         Ok(self.all_draws.get())
     }
 
-    /// Draws used for the rank statistics of `measures` (replicates x measures x provinces,
-    /// indexed by measure): the bootstrap or supplied replicates, or normal draws.
-    pub fn rank_draws(&self, measures: &[usize]) -> Result<&Array3<f64>> {
+    /// Normal draws of measure `j` (replicates x provinces), made on first use.
+    fn normal_of(&self, j: usize, r: usize) -> Option<&Array2<f64>> {
+        let cell = self.normal_draws.get(j)?;
+        Some(cell.get_or_init(|| normal_draws(&self.estimate, &self.se, j, r, self.seed)))
+    }
+
+    /// Where the rank draws of each of `measures` live: (contiguous data, offset of draw 0,
+    /// stride between draws); draw `i` of the measure is `data[offset + i * stride..][..provinces]`.
+    /// Bootstrap or supplied replicates (the kept total/dimension ones when they suffice), or
+    /// normal draws made per measure.
+    fn rank_rows(&self, measures: &[usize]) -> Result<(usize, Vec<DrawRows<'_>>)> {
+        let nd = self.estimate.ncols();
+        let m = self.measures.len();
+        let layout = || PapiError::InvalidArgument {
+            argument: "draws".into(),
+            message: "internal layout error: draws are not contiguous".into(),
+        };
+        if let Some(&bad) = measures.iter().find(|&&j| j >= m) {
+            return Err(PapiError::InvalidArgument {
+                argument: "measures".into(),
+                message: format!("measure index {bad}; there are {m} measures"),
+            });
+        }
         if let Some(r) = self.normal_for_ranks {
-            return Ok(self
-                .normal_draws
-                .get_or_init(|| normal_draws(&self.estimate, &self.se, r, self.seed)));
+            // Make the missing ones in parallel (each from its own stream).
+            measures.par_iter().for_each(|&j| {
+                let _ = self.normal_of(j, r);
+            });
+            let mut rows = Vec::with_capacity(measures.len());
+            for &j in measures {
+                let a = self.normal_of(j, r).ok_or_else(layout)?;
+                rows.push((a.as_slice().ok_or_else(layout)?, 0, nd));
+            }
+            return Ok((r, rows));
         }
-        if let Some(h) = &self.head
-            && measures.iter().all(|&j| j < h.shape()[1])
-        {
-            return Ok(h);
+        let draws = match &self.head {
+            Some(h) if measures.iter().all(|&j| j < h.shape()[1]) => h,
+            // Empty only if score() set neither (not reachable); keeps the function total.
+            _ => self.draws()?.unwrap_or(&EMPTY),
+        };
+        let (r, mm) = (draws.shape()[0], draws.shape()[1]);
+        if measures.iter().any(|&j| j >= mm) && r > 0 {
+            return Err(layout());
         }
-        // Empty only if score() set neither (not reachable); keeps the function total.
-        Ok(self.draws()?.unwrap_or(&EMPTY))
+        let flat = draws.as_slice().ok_or_else(layout)?;
+        Ok((
+            r,
+            measures.iter().map(|&j| (flat, j * nd, mm * nd)).collect(),
+        ))
     }
 
     /// (low, high) CI bounds at `level`: estimate -/+ t(df of the province) * se.
@@ -834,18 +870,7 @@ impl SurveyScores {
     ) -> Result<Vec<RankStat>> {
         estimate::t_quantile(level, 10.0)?;
         let nd = self.estimate.ncols();
-        let draws = self.rank_draws(measures)?;
-        let (r, n_measures) = (draws.shape()[0], draws.shape()[1]);
-        let flat = draws.as_slice().ok_or_else(|| PapiError::InvalidArgument {
-            argument: "draws".into(),
-            message: "internal layout error: replicate draws are not contiguous".into(),
-        })?;
-        if measures.iter().any(|&j| j >= draws.shape()[1]) {
-            return Err(PapiError::InvalidArgument {
-                argument: "measures".into(),
-                message: format!("a measure index is not below {}", draws.shape()[1]),
-            });
-        }
+        let (r, rows) = self.rank_rows(measures)?;
         struct Point {
             ranks: Vec<Option<u32>>,
             groups: Vec<Option<Group>>,
@@ -887,8 +912,9 @@ impl SurveyScores {
                 let mut rc = RankCounts::new(nd, w);
                 let mut ranker = Ranker::new(nd);
                 for i in c * RANK_CHUNK..((c + 1) * RANK_CHUNK).min(r) {
-                    let at = (i * n_measures + measures[mi]) * nd;
-                    ranker.rank(&flat[at..at + nd], &p.valid);
+                    let (data, offset, stride) = rows[mi];
+                    let at = offset + i * stride;
+                    ranker.rank(&data[at..at + nd], &p.valid);
                     rc.add(&ranker, &p.groups, top);
                 }
                 rc
@@ -988,12 +1014,15 @@ impl SurveyScores {
             }
             (None, _) => {
                 let all: Vec<usize> = (0..m).collect();
-                let nd_draws = self.rank_draws(&all)?;
+                let (r, rows) = self.rank_rows(&all)?;
                 Replicates {
-                    draws: (0..m)
-                        .map(|j| nd_draws.index_axis(Axis(1), j).to_owned())
+                    draws: rows
+                        .iter()
+                        .map(|&(data, offset, stride)| {
+                            Array2::from_shape_fn((r, nd), |(i, d)| data[offset + i * stride + d])
+                        })
                         .collect(),
-                    scale: 1.0 / (nd_draws.shape()[0].max(2) as f64 - 1.0),
+                    scale: 1.0 / (r.max(2) as f64 - 1.0),
                     centre_full: false,
                     method: "normal".into(),
                 }
@@ -1165,16 +1194,20 @@ impl SurveyScores {
     /// results give the normal draws used for ranks.
     pub fn replicate_array(&self, level: Level) -> Result<(Vec<String>, Array3<f64>)> {
         let ms = self.level_measures(level);
-        let src = match self.normal_for_ranks {
-            // Bootstrap-like replicates: the kept total/dimension draws serve those levels.
-            None => self.rank_draws(&ms)?,
-            Some(_) => match self.draws()? {
-                Some(d) => d,
-                None => self.rank_draws(&ms)?,
-            },
-        };
         let codes = ms.iter().map(|&j| self.measures[j].code.clone()).collect();
-        Ok((codes, src.select(Axis(1), &ms)))
+        // Jackknife: its own replicates; Taylor: the normal draws used for ranks.
+        if self.normal_for_ranks.is_some()
+            && let Some(d) = self.draws()?
+        {
+            return Ok((codes, d.select(Axis(1), &ms)));
+        }
+        let nd = self.estimate.ncols();
+        let (r, rows) = self.rank_rows(&ms)?;
+        let arr = Array3::from_shape_fn((r, ms.len(), nd), |(i, k, d)| {
+            let (data, offset, stride) = rows[k];
+            data[offset + i * stride + d]
+        });
+        Ok((codes, arr))
     }
 }
 

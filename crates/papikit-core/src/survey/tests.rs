@@ -643,3 +643,33 @@ fn ranks_are_exact_with_ties_and_near_ties() {
         assert_eq!(st.p_top, Some(top), "{d}");
     }
 }
+
+/// Taylor/jackknife rank draws are made per measure from the measure's own stream: the rank
+/// statistics of a measure do not depend on which measures were asked for before, and only the
+/// asked-for measures get draws.
+#[test]
+fn normal_rank_draws_are_per_measure_and_order_free() {
+    let df = synthetic::synthetic_survey(2023, 2, 0.3).unwrap();
+    let fw = builtin(2023).unwrap();
+    let a = score(&df, &papi_design(), &fw, &opts(Method::Taylor, 200, 0.9)).unwrap();
+    let b = a.clone();
+    let total_first = a.ranks_of(&[0], 0.9, Some(5)).unwrap();
+    assert_eq!(
+        a.normal_draws.iter().filter(|c| c.get().is_some()).count(),
+        1
+    );
+    let all = b.ranks(0.9, Some(5)).unwrap();
+    assert_eq!(
+        b.normal_draws.iter().filter(|c| c.get().is_some()).count(),
+        a.measures.len()
+    );
+    assert_eq!(total_first, all[..63].to_vec());
+    let d = a.normal_draws[0].get().unwrap();
+    assert_eq!(d.dim(), (200, 63));
+    // Centred on the estimate with the SE as spread (200 draws: within 4 standard errors).
+    for p in 0..63 {
+        let col: Vec<f64> = (0..200).map(|i| d[[i, p]]).collect();
+        let mean = col.iter().sum::<f64>() / 200.0;
+        assert!((mean - a.estimate[[0, p]]).abs() < 4.0 * a.se[[0, p]] / 200f64.sqrt());
+    }
+}
