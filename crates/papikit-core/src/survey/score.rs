@@ -631,7 +631,8 @@ impl Ranker {
         self.keys.clear();
         self.ranked.clear();
         for &d in valid {
-            let v = row[d];
+            // + 0.0 turns -0.0 into 0.0, so equal values have equal keys.
+            let v = row[d] + 0.0;
             self.vals[d] = v;
             if v.is_nan() {
                 continue;
@@ -662,73 +663,76 @@ impl Ranker {
             }
             i = e;
         }
-        let (mut prev, mut prev_rank) = (f64::NAN, 0u32);
+        // Equal values have equal truncated keys, so values are compared only then.
+        let (mut prev, mut prev_rank) = (u64::MAX, 0u32);
         for (pos, &k) in keys.iter().enumerate() {
             let d = (k & mask) as usize;
-            let v = vals[d];
-            let rk = if pos > 0 && v == prev {
-                prev_rank
-            } else {
-                pos as u32 + 1
-            };
-            prev = v;
+            let tie =
+                pos > 0 && k >> bits == prev >> bits && vals[d] == vals[(prev & mask) as usize];
+            let rk = if tie { prev_rank } else { pos as u32 + 1 };
+            prev = k;
             prev_rank = rk;
             self.ranked.push((d as u32, rk));
         }
     }
 }
 
-/// Rank histogram (province x rank), draws in the point-estimate group and in the top, summed
-/// over draws.
+/// Rank histogram (province x rank) summed over draws. P(rank <= k) and P(in the point-estimate
+/// group) are read off the histogram at the end; the group's rank range depends on how many
+/// provinces a draw ranks, so a draw that ranks fewer than the point estimate does (a missing
+/// value) is corrected for in `adj`.
 struct RankCounts {
     hist: Vec<u32>,
-    in_group: Vec<u32>,
-    in_top: Vec<u32>,
+    /// Per province: draws in its group minus those the histogram rule counts (other-size draws).
+    adj: Vec<i64>,
     w: usize,
-    /// Rank range of each province's point-estimate group when `bounds_for` provinces are ranked
-    /// (empty range for a province without a group).
-    group_lo: Vec<u32>,
-    group_hi: Vec<u32>,
-    bounds_for: usize,
+    /// Rank range of each province's group when `n_main` provinces are ranked ((1, 0) = none).
+    main: Vec<(u32, u32)>,
+    n_main: usize,
+}
+
+/// Rank range of each province's point-estimate group when `n` provinces are ranked.
+fn group_ranges(groups: &[Option<Group>], n: usize) -> Vec<(u32, u32)> {
+    let mut edges = [0u32; 5];
+    for (k, g) in group_sizes(n).iter().enumerate().take(4) {
+        edges[k + 1] = edges[k] + *g as u32;
+    }
+    groups
+        .iter()
+        .map(|g| match g {
+            Some(g) => {
+                let k = g.index().min(3);
+                (edges[k] + 1, if k == 3 { u32::MAX } else { edges[k + 1] })
+            }
+            None => (1, 0),
+        })
+        .collect()
 }
 
 impl RankCounts {
-    fn new(nd: usize, w: usize) -> RankCounts {
+    fn new(nd: usize, w: usize, groups: &[Option<Group>], n_main: usize) -> RankCounts {
         RankCounts {
             hist: vec![0; nd * w],
-            in_group: vec![0; nd],
-            in_top: vec![0; nd],
+            adj: vec![0; nd],
             w,
-            group_lo: vec![1; nd],
-            group_hi: vec![0; nd],
-            bounds_for: usize::MAX,
+            main: group_ranges(groups, n_main),
+            n_main,
         }
     }
 
-    fn add(&mut self, ranker: &Ranker, groups: &[Option<Group>], top: Option<u32>) {
-        let nr = ranker.ranked.len();
-        if nr != self.bounds_for {
-            let mut edges = [0u32; 5];
-            for (k, g) in group_sizes(nr).iter().enumerate().take(4) {
-                edges[k + 1] = edges[k] + *g as u32;
-            }
-            for (d, g) in groups.iter().enumerate() {
-                (self.group_lo[d], self.group_hi[d]) = match g {
-                    Some(g) => {
-                        let k = g.index().min(3);
-                        (edges[k] + 1, if k == 3 { u32::MAX } else { edges[k + 1] })
-                    }
-                    None => (1, 0),
-                };
-            }
-            self.bounds_for = nr;
-        }
-        let t = top.unwrap_or(0);
+    fn add(&mut self, ranker: &Ranker, groups: &[Option<Group>]) {
+        let w = self.w;
         for &(d, rk) in &ranker.ranked {
-            let d = d as usize;
-            self.hist[d * self.w + rk as usize] += 1;
-            self.in_group[d] += u32::from(rk >= self.group_lo[d] && rk <= self.group_hi[d]);
-            self.in_top[d] += u32::from(rk <= t);
+            self.hist[d as usize * w + rk as usize] += 1;
+        }
+        let nr = ranker.ranked.len();
+        if nr != self.n_main {
+            let other = group_ranges(groups, nr);
+            for &(d, rk) in &ranker.ranked {
+                let d = d as usize;
+                let inside = |(lo, hi): (u32, u32)| i64::from(rk >= lo && rk <= hi);
+                self.adj[d] += inside(other[d]) - inside(self.main[d]);
+            }
         }
     }
 
@@ -736,12 +740,32 @@ impl RankCounts {
         for (a, b) in self.hist.iter_mut().zip(&o.hist) {
             *a += b;
         }
-        for (a, b) in self.in_group.iter_mut().zip(&o.in_group) {
+        for (a, b) in self.adj.iter_mut().zip(&o.adj) {
             *a += b;
         }
-        for (a, b) in self.in_top.iter_mut().zip(&o.in_top) {
-            *a += b;
+    }
+
+    /// Draws in which province `d` is in its point-estimate group.
+    fn in_group(&self, d: usize) -> u64 {
+        let (lo, hi) = self.main[d];
+        let h = &self.hist[d * self.w..(d + 1) * self.w];
+        let mut n: i64 = self.adj[d];
+        for (rk, &c) in h.iter().enumerate() {
+            if rk as u32 >= lo && rk as u32 <= hi {
+                n += i64::from(c);
+            }
         }
+        n.max(0) as u64
+    }
+
+    /// Draws in which province `d` ranks `top` or better.
+    fn in_top(&self, d: usize, top: u32) -> u64 {
+        let h = &self.hist[d * self.w..(d + 1) * self.w];
+        h.iter()
+            .enumerate()
+            .filter(|(rk, _)| *rk as u32 <= top)
+            .map(|(_, &c)| u64::from(c))
+            .sum()
     }
 }
 
@@ -909,24 +933,24 @@ impl SurveyScores {
             .par_iter()
             .map(|&(mi, c)| {
                 let p = &points[mi];
-                let mut rc = RankCounts::new(nd, w);
+                let mut rc = RankCounts::new(nd, w, &p.groups, p.valid.len());
                 let mut ranker = Ranker::new(nd);
                 for i in c * RANK_CHUNK..((c + 1) * RANK_CHUNK).min(r) {
                     let (data, offset, stride) = rows[mi];
                     let at = offset + i * stride;
                     ranker.rank(&data[at..at + nd], &p.valid);
-                    rc.add(&ranker, &p.groups, top);
+                    rc.add(&ranker, &p.groups);
                 }
                 rc
             })
             .collect();
         let mut out = Vec::with_capacity(measures.len() * nd);
         for (mi, &j) in measures.iter().enumerate() {
-            let mut tot = RankCounts::new(nd, w);
+            let p = &points[mi];
+            let mut tot = RankCounts::new(nd, w, &p.groups, p.valid.len());
             for rc in &counted[mi * n_chunks..(mi + 1) * n_chunks] {
                 tot.merge(rc);
             }
-            let p = &points[mi];
             for d in 0..nd {
                 let h = &tot.hist[d * w..(d + 1) * w];
                 let total: u32 = h.iter().sum();
@@ -954,8 +978,11 @@ impl SurveyScores {
                     rank_low: rank.and(q((1.0 - level) / 2.0)),
                     rank_high: rank.and(q((1.0 + level) / 2.0)),
                     group: p.groups[d],
-                    p_group: rank.map(|_| tot.in_group[d] as f64 / cnt),
-                    p_top: top.and(rank).map(|_| tot.in_top[d] as f64 / cnt),
+                    p_group: rank.map(|_| tot.in_group(d) as f64 / cnt),
+                    p_top: match (top, rank) {
+                        (Some(t), Some(_)) => Some(tot.in_top(d, t) as f64 / cnt),
+                        _ => None,
+                    },
                 });
             }
         }

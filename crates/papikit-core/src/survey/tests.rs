@@ -606,7 +606,9 @@ fn replicate_kernel_matches_the_plain_path() {
 }
 
 /// Rank statistics from the integer-key ranker equal a direct count (rank = 1 + number of
-/// provinces with a strictly higher value) on draws with exact ties and near-ties.
+/// provinces with a strictly higher value) on draws with exact ties, near-ties and missing values:
+/// rank intervals, P(rank <= 20) and P(in the point-estimate group, with the group sizes of the
+/// provinces ranked in that draw).
 #[test]
 fn ranks_are_exact_with_ties_and_near_ties() {
     let df = synthetic::synthetic_survey(2023, 5, 0.3).unwrap();
@@ -620,27 +622,45 @@ fn ranks_are_exact_with_ties_and_near_ties() {
         h[[i, 0, 2]] = f64::from_bits(base.to_bits() + 1);
         h[[i, 0, 3]] = f64::from_bits(base.to_bits() - 1);
         h[[i, 0, 4]] = h[[i, 0, 5]];
+        // Signed zeros are equal values (a tie).
+        h[[i, 0, 6]] = 0.0;
+        h[[i, 0, 7]] = -0.0;
+        // Some draws miss four provinces: the others are ranked among 59, whose group sizes
+        // (15/15/14/15) differ from those of 63 (16/16/15/16).
+        if i % 7 == 0 {
+            for q in 9..13 {
+                h[[i, 0, q]] = f64::NAN;
+            }
+        }
     }
     let stats = s.ranks_of(&[0], 0.9, Some(20)).unwrap();
     let h = s.head.as_ref().unwrap();
+    let point: Vec<Option<f64>> = (0..63).map(|p| Some(s.estimate[[0, p]])).collect();
+    let point_rank = crate::rank::rank_desc(&point);
     for d in 0..63 {
-        let mut ranks: Vec<u32> = (0..40)
-            .map(|i| 1 + (0..63).filter(|&q| h[[i, 0, q]] > h[[i, 0, d]]).count() as u32)
-            .collect();
-        let top = ranks.iter().filter(|&&r| r <= 20).count() as f64 / 40.0;
+        let point_group = crate::rank::group_of_rank(point_rank[d].unwrap(), 63);
+        let (mut ranks, mut in_group) = (Vec::new(), 0);
+        for i in 0..40 {
+            let v = h[[i, 0, d]];
+            if v.is_nan() {
+                continue;
+            }
+            let nr = (0..63).filter(|&q| !h[[i, 0, q]].is_nan()).count();
+            let rk = 1 + (0..63).filter(|&q| h[[i, 0, q]] > v).count() as u32;
+            if crate::rank::group_of_rank(rk, nr) == point_group {
+                in_group += 1;
+            }
+            ranks.push(rk);
+        }
+        let n = ranks.len();
+        let top = ranks.iter().filter(|&&r| r <= 20).count() as f64 / n as f64;
         ranks.sort_unstable();
         let st = &stats[d];
-        assert_eq!(
-            st.rank_low,
-            Some(ranks[(0.05f64 * 39.0).round() as usize]),
-            "{d}"
-        );
-        assert_eq!(
-            st.rank_high,
-            Some(ranks[(0.95f64 * 39.0).round() as usize]),
-            "{d}"
-        );
+        let q = |p: f64| Some(ranks[(p * (n - 1) as f64).round() as usize]);
+        assert_eq!(st.rank_low, q(0.05), "{d}");
+        assert_eq!(st.rank_high, q(0.95), "{d}");
         assert_eq!(st.p_top, Some(top), "{d}");
+        assert_eq!(st.p_group, Some(in_group as f64 / n as f64), "{d}");
     }
 }
 
