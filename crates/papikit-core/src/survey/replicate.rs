@@ -193,15 +193,17 @@ pub fn replicate_estimates(cells: &CellSums, f: &Factors, full: &Array2<f64>) ->
     out
 }
 
+/// The error for `method="supplied"` without replicate weights in the design.
+pub(crate) fn no_replicate_weights() -> PapiError {
+    PapiError::InvalidArgument {
+        argument: "method".into(),
+        message: "\"supplied\" needs replicate_weights= in the design".into(),
+    }
+}
+
 /// Replicate estimates from supplied replicate weights (respondent-level sums done in `cell_sums`).
 pub fn supplied_estimates(cells: &CellSums, full: &Array2<f64>) -> Result<Array3<f64>> {
-    let sup = cells
-        .supplied
-        .as_ref()
-        .ok_or_else(|| PapiError::InvalidArgument {
-            argument: "method".into(),
-            message: "\"supplied\" needs replicate_weights= in the design".into(),
-        })?;
+    let sup = cells.supplied.as_ref().ok_or_else(no_replicate_weights)?;
     let k = cells.n_items();
     let nd = cells.domains.len();
     let r = sup.first().map(|x| x.0.nrows()).unwrap_or(0);

@@ -489,10 +489,7 @@ pub fn score(
             let sup = ix
                 .supplied
                 .as_ref()
-                .ok_or_else(|| PapiError::InvalidArgument {
-                    argument: "method".into(),
-                    message: "\"supplied\" needs replicate_weights= in the design".into(),
-                })?;
+                .ok_or_else(replicate::no_replicate_weights)?;
             scale = sup.scale;
             mse = sup.mse;
             let rep_ind = replicate::supplied_estimates(&cells, &full_ind)?;
