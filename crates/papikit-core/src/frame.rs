@@ -50,8 +50,8 @@ pub fn f64_nan_col(df: &DataFrame, name: &str) -> Result<Vec<f64>> {
     if let Ok(c) = df.column(name) {
         let s = c.as_materialized_series();
         match c.dtype() {
-            DataType::Int32 => return Ok(i32_as_f64(s.i32()?)),
-            DataType::Int64 => return Ok(i64_as_f64(s.i64()?)),
+            DataType::Int32 => return Ok(ints_as_f64(s.i32()?, f64::from)),
+            DataType::Int64 => return Ok(ints_as_f64(s.i64()?, |x| x as f64)),
             _ => {}
         }
     }
@@ -65,24 +65,14 @@ pub fn f64_nan_col(df: &DataFrame, name: &str) -> Result<Vec<f64>> {
     Ok(ca.iter().map(|v| v.unwrap_or(f64::NAN)).collect())
 }
 
-fn i32_as_f64(ca: &Int32Chunked) -> Vec<f64> {
+/// An integer column's values as f64 (null = NaN), straight from its buffer when it has one.
+fn ints_as_f64<T: PolarsNumericType>(ca: &ChunkedArray<T>, f: fn(T::Native) -> f64) -> Vec<f64> {
     if ca.null_count() == 0
         && let Ok(v) = ca.cont_slice()
     {
-        return v.iter().map(|&x| f64::from(x)).collect();
+        return v.iter().map(|&x| f(x)).collect();
     }
-    ca.iter().map(|v| v.map_or(f64::NAN, f64::from)).collect()
-}
-
-fn i64_as_f64(ca: &Int64Chunked) -> Vec<f64> {
-    if ca.null_count() == 0
-        && let Ok(v) = ca.cont_slice()
-    {
-        return v.iter().map(|&x| x as f64).collect();
-    }
-    ca.iter()
-        .map(|v| v.map_or(f64::NAN, |x| x as f64))
-        .collect()
+    ca.iter().map(|v| v.map_or(f64::NAN, f)).collect()
 }
 
 /// A string column (nulls kept). Categorical/Enum are accepted and read as strings.

@@ -178,13 +178,6 @@ impl LabelCol {
         Ok(LabelCol::Str(frame::str_col(df, name)?))
     }
 
-    fn len(&self) -> usize {
-        match self {
-            LabelCol::Int(v) => v.len(),
-            LabelCol::Str(v) => v.len(),
-        }
-    }
-
     /// Row of the first missing value.
     fn first_missing(&self) -> Option<usize> {
         match self {
@@ -305,7 +298,6 @@ impl IndexedDesign {
                         message: "missing PSU".into(),
                     });
                 }
-                debug_assert_eq!(col.len(), n);
                 code_labels(&col, c)?
             }
             None => (

@@ -388,24 +388,6 @@ fn domain_major(est: ArrayView2<f64>) -> Vec<f64> {
     t
 }
 
-/// Normalise indicator estimates (indicators x domains; NaN = missing) to 0..1, direction applied.
-pub fn normalise(plan: &Plan, est: ArrayView2<f64>, norm: Normalisation) -> Result<Array2<f64>> {
-    let c = Compiled::new(plan)?;
-    let (k, nd) = est.dim();
-    let theta = domain_major(est);
-    let mut params = Vec::new();
-    c.affine(norm, &theta, nd, &mut params);
-    let zs = norm == Normalisation::ZScore;
-    Ok(Array2::from_shape_fn((k, nd), |(j, d)| {
-        let v = est[[j, d]];
-        if v.is_nan() {
-            f64::NAN
-        } else {
-            c.normalised(j, v, params[j], zs)
-        }
-    }))
-}
-
 /// Index of one set of indicator estimates: measures x domains (total, dims, subs, raw indicator
 /// estimates) and the number of missing children per cell. The replicate kernel evaluates every
 /// replicate with the same [`Compiled::eval_domain`], so full-sample and replicate scores share

@@ -262,6 +262,16 @@ struct Accum {
     t2: Vec<f64>,
 }
 
+impl Accum {
+    fn zeros(n: usize) -> Accum {
+        Accum {
+            s1: vec![0.0; n],
+            t1: vec![0.0; n],
+            t2: vec![0.0; n],
+        }
+    }
+}
+
 impl ReplicateSource {
     fn n_replicates(&self) -> usize {
         self.factors.factors.nrows()
@@ -312,11 +322,7 @@ impl ReplicateSource {
             let (mut nv, mut wv) = (vec![0.0; k], vec![0.0; k]);
             let mut params = fixed.clone();
             let mut slab = vec![f64::NAN; m * nd];
-            let mut acc = centre.map(|_| Accum {
-                s1: vec![0.0; m * nd],
-                t1: vec![0.0; m * nd],
-                t2: vec![0.0; m * nd],
-            });
+            let mut acc = centre.map(|_| Accum::zeros(m * nd));
             for (off, i) in chunk_of(ci).enumerate() {
                 let fac = self.factors.factors.row(i);
                 for (d, &(psus, num, den)) in dom.iter().enumerate() {
@@ -383,11 +389,7 @@ impl ReplicateSource {
         let se = match centre {
             None => None,
             Some(cn) => {
-                let mut tot = Accum {
-                    s1: vec![0.0; m * nd],
-                    t1: vec![0.0; m * nd],
-                    t2: vec![0.0; m * nd],
-                };
+                let mut tot = Accum::zeros(m * nd);
                 for a in accs.iter().flatten() {
                     for idx in 0..m * nd {
                         tot.s1[idx] += a.s1[idx];
@@ -839,9 +841,6 @@ impl SurveyScores {
             _ => self.draws()?.unwrap_or(&EMPTY),
         };
         let (r, mm) = (draws.shape()[0], draws.shape()[1]);
-        if measures.iter().any(|&j| j >= mm) && r > 0 {
-            return Err(layout());
-        }
         let flat = draws.as_slice().ok_or_else(layout)?;
         Ok((
             r,
