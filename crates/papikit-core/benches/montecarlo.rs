@@ -2,7 +2,7 @@
 //! Run: `cargo bench --workspace --bench montecarlo` (results in benches/README.md).
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use papikit_core::montecarlo::{Goal, rank_distribution};
+use papikit_core::simulation::montecarlo::{Goal, rank_distribution};
 use papikit_core::published::panel;
 use std::hint::black_box;
 

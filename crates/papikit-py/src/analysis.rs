@@ -3,14 +3,15 @@
 
 use crate::errors::{IntoPyResult, run};
 use numpy::{PyReadonlyArray2, PyReadonlyArray3};
-use papikit_core::agency::{self, AgencyTable};
-use papikit_core::gap::{Against, RegionStat, gaps};
-use papikit_core::merge::{Weights, merged_frames};
-use papikit_core::profile::profile;
+use papikit_core::analysis::agency::{self, AgencyTable};
+use papikit_core::analysis::gap::{Against, RegionStat, gaps};
+use papikit_core::analysis::merge::{Weights, merged_frames};
+use papikit_core::analysis::profile::profile;
 use papikit_core::rank::Group;
 use papikit_core::registry::registry;
 use papikit_core::scores::{Level, Measure, Replicates, ScoreTable};
-use papikit_core::{Lang, PapiError, trend};
+use papikit_core::analysis::trend;
+use papikit_core::{Lang, PapiError};
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 use pyo3_polars::PyDataFrame;

@@ -14,13 +14,13 @@
 use crate::error::{PapiError, Result};
 use crate::frame;
 use crate::lang::Lang;
-use crate::optimise::{
+use crate::simulation::optimise::{
     OptimiseOptions, Plan, Requirement, Target, plan_for_gain, requirement, target_rank,
 };
 use crate::rank::{Group, group_of_rank};
 use crate::registry::registry;
 use crate::scores::{Level, ScoreTable};
-use crate::simulate::{EPSILON, Model, province_name};
+use crate::simulation::simulate::{EPSILON, Model, province_name};
 use polars::prelude::*;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -609,7 +609,7 @@ pub fn robust_plan(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::optimise::optimise;
+    use crate::simulation::optimise::optimise;
 
     fn published() -> ScoreTable {
         ScoreTable::from_published(2023).unwrap()

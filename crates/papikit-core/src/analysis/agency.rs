@@ -17,14 +17,14 @@
 use crate::csv::Table;
 use crate::error::{PapiError, Result};
 use crate::frame;
-use crate::gap::GapResult;
+use crate::analysis::gap::GapResult;
 use crate::lang::Lang;
 use polars::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::OnceLock;
 
-const AGENCIES_CSV: &str = include_str!("../data/agencies.csv");
-const SUBDIMENSIONS_CSV: &str = include_str!("../data/papi_subdimensions.csv");
+const AGENCIES_CSV: &str = include_str!("../../data/agencies.csv");
+const SUBDIMENSIONS_CSV: &str = include_str!("../../data/papi_subdimensions.csv");
 
 /// An agency (department, inspectorate, people's committee level ...).
 #[derive(Debug, Clone, PartialEq)]
@@ -467,7 +467,7 @@ impl AgencyTable {
 #[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 mod tests {
     use super::*;
-    use crate::gap::{Against, gaps};
+    use crate::analysis::gap::{Against, gaps};
     use crate::scores::ScoreTable;
 
     #[test]

@@ -15,7 +15,7 @@
 //!   (all provinces, additive), `Median` (all provinces, **not** additive), `Region(Mean)` (regional
 //!   peers, the province excluded), `Peers(list)` (mean of the listed provinces).
 //! * `Year(table)`: the province's own scores in another year's table. A measure whose construction
-//!   changed between the two years (see [`crate::trend::comparable`]) has a null gap and
+//!   changed between the two years (see [`crate::analysis::trend::comparable`]) has a null gap and
 //!   `comparable = false`; measures absent in one year (D7, D8 before 2018) are null.
 //!
 //! **Uncertainty** (when the table carries it):
@@ -216,7 +216,7 @@ pub fn gaps(table: &ScoreTable, province: u16, against: &Against, level: f64) ->
         return Err(PapiError::NoData {
             province: pname,
             year: table.year,
-            what: crate::gap::total_what(&table.source),
+            what: crate::analysis::gap::total_what(&table.source),
         });
     }
     let reg = registry()?;
@@ -313,7 +313,7 @@ pub fn gaps(table: &ScoreTable, province: u16, against: &Against, level: f64) ->
                 return Err(PapiError::NoData {
                     province: pname.clone(),
                     year: other.year,
-                    what: crate::gap::total_what(&other.source),
+                    what: crate::analysis::gap::total_what(&other.source),
                 });
             }
             (
@@ -433,7 +433,7 @@ pub fn gaps(table: &ScoreTable, province: u16, against: &Against, level: f64) ->
                 let (a, b) = (table.year.min(other.year), table.year.max(other.year));
                 comparable = om.is_some()
                     && (a + 1..=b)
-                        .all(|y| crate::trend::comparable(&meas.code, y).unwrap_or(false));
+                        .all(|y| crate::analysis::trend::comparable(&meas.code, y).unwrap_or(false));
                 let unc = match (own, reference, om) {
                     (Some(o), Some(r), Some(om)) if comparable => {
                         match (table.variance_at(m, p), other.variance_at(om, op)) {

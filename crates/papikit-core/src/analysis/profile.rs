@@ -5,7 +5,7 @@
 //! minus own score; null in the top group), distance to the best (best score minus own),
 //! national mean and median, change from a previous year's table in points and places (places:
 //! previous rank minus rank, positive = moved up; null when the measure is not comparable across
-//! the years, see [`crate::trend::comparable`]).
+//! the years, see [`crate::analysis::trend::comparable`]).
 //!
 //! **Strengths and weaknesses rule**: a measure other than the total is a *strength* when its rank
 //! is at least `margin` places better than the province's total rank (rank <= total rank - margin)
@@ -85,7 +85,7 @@ pub fn profile(
                 .map(|x| x.name_vi.clone())
                 .unwrap_or_else(|| province.to_string()),
             year: table.year,
-            what: crate::gap::total_what(&table.source),
+            what: crate::analysis::gap::total_what(&table.source),
         });
     }
     let rid = reg.by_code(province).map(|x| x.region_id);
@@ -127,7 +127,7 @@ pub fn profile(
         let (mut previous_score, mut previous_rank, mut comparable) = (None, None, None);
         if let Some(prev) = previous {
             let c = (prev.year.min(table.year) + 1..=prev.year.max(table.year))
-                .all(|y| crate::trend::comparable(&meas.code, y).unwrap_or(false));
+                .all(|y| crate::analysis::trend::comparable(&meas.code, y).unwrap_or(false));
             comparable = Some(c);
             if let (Ok(pm), Ok(pp)) = (
                 prev.measure_index(&meas.code),

@@ -6,7 +6,7 @@ use crate::frame;
 use crate::lang::Lang;
 use crate::rank::{Group, group_of_rank, rank_desc, rank_of};
 use crate::scores::{Level, ScoreTable};
-use crate::simulate::{EPSILON, Model};
+use crate::simulation::simulate::{EPSILON, Model};
 use polars::prelude::*;
 
 /// Marginal value of one measure.
@@ -243,7 +243,7 @@ impl Sensitivity {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::simulate::tests::toy_table;
+    use crate::simulation::simulate::tests::toy_table;
 
     #[test]
     fn dak_lak_2023() {

@@ -25,7 +25,7 @@ use crate::frame;
 use crate::lang::Lang;
 use crate::rank::{Group, group_of_rank, rank_desc, rank_of};
 use crate::scores::{Level, ScoreTable};
-use crate::simulate::{EPSILON, Model, province_name};
+use crate::simulation::simulate::{EPSILON, Model, province_name};
 use polars::prelude::*;
 
 /// What to reach.
@@ -550,7 +550,7 @@ impl Plan {
 mod tests {
     use super::*;
     use crate::scores::Measure;
-    use crate::simulate::tests::toy_table;
+    use crate::simulation::simulate::tests::toy_table;
     use proptest::prelude::*;
 
     #[test]
