@@ -14,6 +14,7 @@ pub mod rank;
 pub mod recipe;
 pub mod registry;
 pub mod scores;
+pub mod subdimension_scores;
 pub mod text;
 
 // Layers (lower never imports higher): foundation (the modules above) -> survey -> analysis ->

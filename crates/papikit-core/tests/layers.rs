@@ -17,20 +17,20 @@ fn src() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("src")
 }
 
-fn rust_files(dir: &Path, recurse: bool) -> Vec<PathBuf> {
+fn rust_files(dir: &Path, recurse: bool) -> std::io::Result<Vec<PathBuf>> {
     let mut out = Vec::new();
-    for entry in fs::read_dir(dir).unwrap_or_else(|e| panic!("cannot list {}: {e}", dir.display())) {
-        let path = entry.expect("directory entry").path();
+    for entry in fs::read_dir(dir)? {
+        let path = entry?.path();
         if path.is_dir() {
             if recurse {
-                out.extend(rust_files(&path, true));
+                out.extend(rust_files(&path, true)?);
             }
         } else if path.extension().is_some_and(|e| e == "rs") {
             out.push(path);
         }
     }
     out.sort();
-    out
+    Ok(out)
 }
 
 /// Lines of `text` outside comments that name `crate::<module>` (also inside `use crate::{...}`).
@@ -65,13 +65,17 @@ fn lower_layers_never_name_higher_ones() {
     for (layer, dir, forbidden) in RULES {
         let files = if dir.is_empty() {
             rust_files(&src(), false)
+                .unwrap()
                 .into_iter()
                 .filter(|p| p.file_name().is_some_and(|n| n != "lib.rs"))
                 .collect()
         } else {
-            rust_files(&src().join(dir), true)
+            rust_files(&src().join(dir), true).unwrap()
         };
-        assert!(!files.is_empty(), "layer {layer} has no files under src/{dir}");
+        assert!(
+            !files.is_empty(),
+            "layer {layer} has no files under src/{dir}"
+        );
         for file in files {
             let text = fs::read_to_string(&file).expect("readable source");
             checked += 1;
@@ -86,15 +90,26 @@ fn lower_layers_never_name_higher_ones() {
         }
     }
     assert!(checked > 20, "only {checked} files checked");
-    assert!(problems.is_empty(), "layering violations:\n{}", problems.join("\n"));
+    assert!(
+        problems.is_empty(),
+        "layering violations:\n{}",
+        problems.join("\n")
+    );
 }
 
 #[test]
 fn the_checker_sees_a_violation() {
     // The checker must be able to fail: a planted import is found, in both spellings.
-    assert_eq!(violations("use crate::simulation::simulate::Model;", "simulation").len(), 1);
     assert_eq!(
-        violations("use crate::{\n    error::Result,\n    simulation,\n};", "simulation").len(),
+        violations("use crate::simulation::simulate::Model;", "simulation").len(),
+        1
+    );
+    assert_eq!(
+        violations(
+            "use crate::{\n    error::Result,\n    simulation,\n};",
+            "simulation"
+        )
+        .len(),
         1
     );
     assert!(violations("// crate::simulation in a comment", "simulation").is_empty());
