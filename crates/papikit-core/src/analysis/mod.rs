@@ -6,4 +6,5 @@ pub mod agency;
 pub mod gap;
 pub mod merge;
 pub mod profile;
+pub mod review;
 pub mod trend;

@@ -1,0 +1,838 @@
+//! The yearly plan review on published results: what changed from `year - 1` to `year` on every
+//! measure (total, dimensions, sub-dimensions), which departments' axes moved, whether the goal
+//! was met, and **why the rank moved**.
+//!
+//! **Rank-change decomposition** (exact, an identity): a province's rank is 1 + the number of
+//! provinces scored strictly higher. Between two years the places it lost are therefore
+//! `entrants above + stayers that overtook it - leavers that were above - stayers it overtook`,
+//! where *entrants* are provinces ranked this year but not last year, *leavers* the reverse, and
+//! *stayers* are ranked both years. `Review::moves` lists every province in these four sets, so the
+//! decomposition adds up to the places lost or won, province by province.
+//!
+//! Sub-dimension changes come from the published sub-dimension scores (`subdimension_scores`);
+//! they add up to the dimension change, and the dimension changes to the total change, within the
+//! rounding of the published values. The agency view credits each sub-dimension's change to every
+//! agency assigned to it (or to its whole dimension); shared responsibility means agencies' sums
+//! are not additive across agencies.
+
+use crate::analysis::agency::AgencyTable;
+use crate::analysis::trend::comparable;
+use crate::error::{PapiError, Result};
+use crate::frame;
+use crate::framework::builtin;
+use crate::lang::Lang;
+use crate::published::{self, DIMENSION_COLUMNS, PublishedRow, n_dimensions};
+use crate::rank::{Group, group_of_rank, rank_desc};
+use crate::registry::registry;
+use crate::scores::Level;
+use crate::subdimension_scores;
+use polars::prelude::*;
+use std::collections::BTreeMap;
+
+/// What the plan aimed at.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Goal {
+    /// Improve the rank over the previous year (the default of provincial plans).
+    ImproveRank,
+    /// Rank `k` or better.
+    Rank(u32),
+    /// This performance group or better.
+    Group(Group),
+    /// A total score of at least this much.
+    Score(f64),
+}
+
+impl Goal {
+    /// Was the goal met, given the two years' rank and total?
+    fn met(self, before: &Standing, after: &Standing) -> bool {
+        match self {
+            Goal::ImproveRank => after.rank < before.rank,
+            Goal::Rank(k) => after.rank <= k,
+            Goal::Group(g) => after.group.is_some_and(|a| a.index() <= g.index()),
+            Goal::Score(x) => after.total >= x,
+        }
+    }
+
+    /// The goal in words.
+    pub fn describe(self, before: &Standing, lang: Lang) -> String {
+        match self {
+            Goal::ImproveRank => match lang {
+                Lang::En => format!("improve the rank over last year ({})", before.rank),
+                Lang::Vi => format!("cải thiện thứ hạng so với năm trước ({})", before.rank),
+            },
+            Goal::Rank(k) => match lang {
+                Lang::En => format!("rank {k} or better"),
+                Lang::Vi => format!("xếp hạng {k} trở lên"),
+            },
+            Goal::Group(g) => match lang {
+                Lang::En => format!("group {} or better", g.label(lang)),
+                Lang::Vi => format!("nhóm {} trở lên", g.label(lang)),
+            },
+            Goal::Score(x) => match lang {
+                Lang::En => format!("a total of at least {x:.4}"),
+                Lang::Vi => format!("tổng điểm từ {x:.4} trở lên"),
+            },
+        }
+    }
+}
+
+/// A province's total, rank and group in one year.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Standing {
+    pub year: u16,
+    pub total: f64,
+    pub rank: u32,
+    pub n_ranked: u32,
+    pub group: Option<Group>,
+}
+
+/// One measure's change between the two years.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MeasureChange {
+    pub level: Level,
+    /// "total", "d1".."d8" or the sub-dimension code.
+    pub code: String,
+    /// "6.1" for sub-dimensions, "D6" for dimensions, "" for the total.
+    pub number: String,
+    pub parent: Option<String>,
+    pub name_en: String,
+    pub name_vi: String,
+    pub before: Option<f64>,
+    pub after: Option<f64>,
+    /// Rank among provinces on this measure (descending), each year.
+    pub rank_before: Option<u32>,
+    pub rank_after: Option<u32>,
+    pub n_before: u32,
+    pub n_after: u32,
+    /// Comparable with the previous year (PAPI's comparability rule; sub-dimensions: the same
+    /// sub-dimension exists in both years and its dimension is comparable).
+    pub comparable: bool,
+    /// Agencies assigned to it (lead first).
+    pub agencies: Vec<String>,
+}
+
+impl MeasureChange {
+    /// Change in points (`None` when either year is missing).
+    pub fn change(&self) -> Option<f64> {
+        Some(self.after? - self.before?)
+    }
+}
+
+/// How one other province moved the reviewed province's rank.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum MoveKind {
+    /// Ranked this year, not last year, and above: costs a place.
+    EnteredAbove,
+    /// Below last year, above this year: costs a place.
+    Overtook,
+    /// Above last year, not ranked this year: wins a place.
+    LeftFromAbove,
+    /// Above last year, below this year: wins a place.
+    Overtaken,
+}
+
+impl MoveKind {
+    /// Places this move costs (+1 = one place lower).
+    pub fn places(self) -> i32 {
+        match self {
+            MoveKind::EnteredAbove | MoveKind::Overtook => 1,
+            MoveKind::LeftFromAbove | MoveKind::Overtaken => -1,
+        }
+    }
+
+    fn label(self, lang: Lang) -> &'static str {
+        match (self, lang) {
+            (MoveKind::EnteredAbove, Lang::En) => "entered the ranking above",
+            (MoveKind::Overtook, Lang::En) => "overtook the province",
+            (MoveKind::LeftFromAbove, Lang::En) => "left the ranking from above",
+            (MoveKind::Overtaken, Lang::En) => "overtaken by the province",
+            (MoveKind::EnteredAbove, Lang::Vi) => "trở lại bảng xếp hạng, đứng trên",
+            (MoveKind::Overtook, Lang::Vi) => "vượt lên trên",
+            (MoveKind::LeftFromAbove, Lang::Vi) => "rời bảng xếp hạng (trước đứng trên)",
+            (MoveKind::Overtaken, Lang::Vi) => "bị tỉnh vượt qua",
+        }
+    }
+}
+
+/// One province in the rank-change decomposition.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RankMove {
+    pub province: u16,
+    pub kind: MoveKind,
+    pub before: Option<f64>,
+    pub after: Option<f64>,
+}
+
+/// The review of one province's year.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Review {
+    pub province: u16,
+    pub before: Standing,
+    pub after: Standing,
+    pub goal: Goal,
+    pub goal_met: bool,
+    /// The total is comparable with the previous year.
+    pub comparable: bool,
+    /// Total, then dimensions, then sub-dimensions (framework order).
+    pub measures: Vec<MeasureChange>,
+    /// Every province that moved the rank, by kind then by this year's score.
+    pub moves: Vec<RankMove>,
+    /// Agency codes with the sub-dimension changes credited to them (code, name_en, name_vi,
+    /// sub-dimension codes, lead sub-dimension codes).
+    pub agencies: Vec<AgencyShare>,
+}
+
+/// The change of the sub-dimensions one agency is assigned to.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AgencyShare {
+    pub code: String,
+    pub name_en: String,
+    pub name_vi: String,
+    pub subdimensions: Vec<String>,
+    pub lead: Vec<String>,
+    /// Sum of the changes of its sub-dimensions (points of the total).
+    pub change: f64,
+}
+
+fn standing(row: &PublishedRow, province: u16) -> Result<Standing> {
+    match (row.total, row.rank) {
+        (Some(total), Some(rank)) => Ok(Standing {
+            year: row.year,
+            total,
+            rank,
+            n_ranked: row.n_ranked,
+            group: group_of_rank(rank, row.n_ranked as usize),
+        }),
+        _ => Err(PapiError::NoData {
+            province: crate::registry::name_vi(province),
+            year: row.year,
+            what: "total score".into(),
+        }),
+    }
+}
+
+/// Step 1: the two years' rows and the province's standings.
+fn standings(
+    province: u16,
+    year: i64,
+) -> Result<(
+    Vec<&'static PublishedRow>,
+    Vec<&'static PublishedRow>,
+    Standing,
+    Standing,
+)> {
+    let y = published::check_year(year)?;
+    if y <= published::FIRST_YEAR {
+        return Err(PapiError::InvalidArgument {
+            argument: "year".into(),
+            message: format!(
+                "{y} is the first published year; a review needs the previous year too (use {}-{})",
+                published::FIRST_YEAR + 1,
+                published::LAST_YEAR
+            ),
+        });
+    }
+    let now = published::year_rows(i64::from(y))?;
+    let prev = published::year_rows(i64::from(y) - 1)?;
+    let pick = |rows: &[&'static PublishedRow]| -> Result<Standing> {
+        let row = rows
+            .iter()
+            .find(|r| r.code == province)
+            .ok_or_else(|| PapiError::NoData {
+                province: crate::registry::name_vi(province),
+                year: rows.first().map_or(y, |r| r.year),
+                what: "scores".into(),
+            })?;
+        standing(row, province)
+    };
+    let (before, after) = (pick(&prev)?, pick(&now)?);
+    Ok((prev, now, before, after))
+}
+
+/// Step 2: every province that moved the rank (the decomposition).
+fn rank_moves(
+    province: u16,
+    prev: &[&PublishedRow],
+    now: &[&PublishedRow],
+    before: &Standing,
+    after: &Standing,
+) -> Vec<RankMove> {
+    let totals = |rows: &[&PublishedRow]| -> BTreeMap<u16, f64> {
+        rows.iter()
+            .filter(|r| r.rank.is_some())
+            .filter_map(|r| Some((r.code, r.total?)))
+            .collect()
+    };
+    let (t0, t1) = (totals(prev), totals(now));
+    let codes: std::collections::BTreeSet<u16> = t0.keys().chain(t1.keys()).copied().collect();
+    let mut moves = Vec::new();
+    for code in codes.into_iter().filter(|&c| c != province) {
+        let (b, a) = (t0.get(&code).copied(), t1.get(&code).copied());
+        let above_before = b.is_some_and(|s| s > before.total);
+        let above_after = a.is_some_and(|s| s > after.total);
+        let kind = match (b, a) {
+            (None, Some(_)) if above_after => Some(MoveKind::EnteredAbove),
+            (Some(_), None) if above_before => Some(MoveKind::LeftFromAbove),
+            (Some(_), Some(_)) if !above_before && above_after => Some(MoveKind::Overtook),
+            (Some(_), Some(_)) if above_before && !above_after => Some(MoveKind::Overtaken),
+            _ => None,
+        };
+        if let Some(kind) = kind {
+            moves.push(RankMove {
+                province: code,
+                kind,
+                before: b,
+                after: a,
+            });
+        }
+    }
+    moves.sort_by(|x, y| {
+        x.kind.cmp(&y.kind).then(
+            y.after
+                .unwrap_or(f64::NEG_INFINITY)
+                .total_cmp(&x.after.unwrap_or(f64::NEG_INFINITY)),
+        )
+    });
+    moves
+}
+
+/// Values of one measure for every province of a year's rows, ranked.
+fn ranked(values: &[Option<f64>], i: Option<usize>) -> (Option<u32>, u32) {
+    let ranks = rank_desc(values);
+    let n = values.iter().flatten().count() as u32;
+    (i.and_then(|i| ranks[i]), n)
+}
+
+/// Step 3: total and dimension changes.
+fn dimension_changes(
+    province: u16,
+    prev: &[&PublishedRow],
+    now: &[&PublishedRow],
+    year: u16,
+) -> Vec<MeasureChange> {
+    let at = |rows: &[&PublishedRow]| rows.iter().position(|r| r.code == province);
+    let (ip, inow) = (at(prev), at(now));
+    let nd = n_dimensions(year).max(n_dimensions(year - 1));
+    let mut codes = vec!["total".to_string()];
+    codes.extend(DIMENSION_COLUMNS[..nd].iter().map(|c| (*c).to_string()));
+    codes
+        .into_iter()
+        .enumerate()
+        .map(|(k, code)| {
+            let col = |rows: &[&PublishedRow]| -> Vec<Option<f64>> {
+                rows.iter().map(|r| published::measure(r, &code)).collect()
+            };
+            let (v0, v1) = (col(prev), col(now));
+            let (rank_before, n_before) = ranked(&v0, ip);
+            let (rank_after, n_after) = ranked(&v1, inow);
+            let (name_en, name_vi) = if k == 0 {
+                ("PAPI total", "Tổng điểm PAPI")
+            } else {
+                crate::framework_names::dimension_name(k, year)
+            };
+            MeasureChange {
+                level: if k == 0 {
+                    Level::Total
+                } else {
+                    Level::Dimension
+                },
+                number: if k == 0 {
+                    String::new()
+                } else {
+                    format!("D{k}")
+                },
+                parent: (k > 0).then(|| "total".to_string()),
+                name_en: name_en.into(),
+                name_vi: name_vi.into(),
+                before: ip.and_then(|i| v0[i]),
+                after: inow.and_then(|i| v1[i]),
+                rank_before,
+                rank_after,
+                n_before,
+                n_after,
+                comparable: comparable(&code, year).unwrap_or(false),
+                agencies: Vec::new(),
+                code,
+            }
+        })
+        .collect()
+}
+
+/// Sub-dimension values of every province in `year`: code -> province -> value.
+fn subdimension_values(year: u16) -> Result<BTreeMap<&'static str, BTreeMap<u16, f64>>> {
+    let mut out: BTreeMap<&str, BTreeMap<u16, f64>> = BTreeMap::new();
+    for s in subdimension_scores::of_year(year)? {
+        out.entry(s.code.as_str())
+            .or_default()
+            .insert(s.province, s.value);
+    }
+    Ok(out)
+}
+
+/// Step 4: sub-dimension changes (codes and names of the review year's framework).
+fn subdimension_changes(province: u16, year: u16) -> Result<Vec<MeasureChange>> {
+    let fw = builtin(i64::from(year))?;
+    let prev_fw = builtin(i64::from(year) - 1)?;
+    let (v0, v1) = (subdimension_values(year - 1)?, subdimension_values(year)?);
+    let ranked_in = |m: Option<&BTreeMap<u16, f64>>| -> (Option<f64>, Option<u32>, u32) {
+        let Some(m) = m else { return (None, None, 0) };
+        let codes: Vec<u16> = m.keys().copied().collect();
+        let vals: Vec<Option<f64>> = m.values().map(|v| Some(*v)).collect();
+        let i = codes.iter().position(|&c| c == province);
+        let (r, n) = ranked(&vals, i);
+        (i.and_then(|i| vals[i]), r, n)
+    };
+    let mut out = Vec::new();
+    for d in &fw.dimensions {
+        let dim_comparable = comparable(&d.code, year).unwrap_or(false);
+        for s in &d.subdimensions {
+            let existed = prev_fw
+                .subdimensions()
+                .any(|(pd, ps)| ps.code == s.code && pd.code == d.code);
+            let (before, rank_before, n_before) = ranked_in(v0.get(s.code.as_str()));
+            let (after, rank_after, n_after) = ranked_in(v1.get(s.code.as_str()));
+            out.push(MeasureChange {
+                level: Level::Subdimension,
+                code: s.code.clone(),
+                number: s.number.clone(),
+                parent: Some(d.code.clone()),
+                name_en: s.name_en.clone(),
+                name_vi: s.name_vi.clone(),
+                before: if existed { before } else { None },
+                after,
+                rank_before: if existed { rank_before } else { None },
+                rank_after,
+                n_before: if existed { n_before } else { 0 },
+                n_after,
+                comparable: existed && dim_comparable,
+                agencies: Vec::new(),
+            });
+        }
+    }
+    Ok(out)
+}
+
+/// Step 5: agencies of each measure (lead first) and each agency's credited change.
+fn attach_agencies(measures: &mut [MeasureChange], table: &AgencyTable) -> Vec<AgencyShare> {
+    let mut shares: BTreeMap<&str, AgencyShare> = BTreeMap::new();
+    for m in measures
+        .iter_mut()
+        .filter(|m| m.level == Level::Subdimension)
+    {
+        let parent = m.parent.clone().unwrap_or_default();
+        let mut owners: Vec<(bool, &str)> = table
+            .assignments
+            .iter()
+            .filter(|a| {
+                a.dimension.eq_ignore_ascii_case(&parent)
+                    && a.subdimension.as_ref().is_none_or(|s| *s == m.code)
+            })
+            .map(|a| (a.role != "lead", a.agency.as_str()))
+            .collect();
+        owners.sort();
+        owners.dedup_by(|a, b| a.1 == b.1);
+        for &(shared, code) in &owners {
+            let e = shares.entry(code).or_insert_with(|| {
+                let ag = table.agencies.iter().find(|a| a.code == code);
+                AgencyShare {
+                    code: code.to_string(),
+                    name_en: ag.map_or(code, |a| &a.name_en).to_string(),
+                    name_vi: ag.map_or(code, |a| &a.name_vi).to_string(),
+                    subdimensions: Vec::new(),
+                    lead: Vec::new(),
+                    change: 0.0,
+                }
+            });
+            e.subdimensions.push(m.code.clone());
+            if !shared {
+                e.lead.push(m.code.clone());
+            }
+            e.change += m.change().unwrap_or(0.0);
+        }
+        m.agencies = owners.iter().map(|(_, c)| (*c).to_string()).collect();
+    }
+    let mut v: Vec<AgencyShare> = shares.into_values().collect();
+    v.sort_by(|a, b| a.change.total_cmp(&b.change));
+    v
+}
+
+/// Review `province` (GSO code) in `year` against `year - 1` on the published results.
+pub fn review(province: u16, year: i64, goal: Goal, agencies: &AgencyTable) -> Result<Review> {
+    let (prev, now, before, after) = standings(province, year)?;
+    let y = after.year;
+    let moves = rank_moves(province, &prev, &now, &before, &after);
+    let mut measures = dimension_changes(province, &prev, &now, y);
+    measures.extend(subdimension_changes(province, y)?);
+    let agencies = attach_agencies(&mut measures, agencies);
+    Ok(Review {
+        province,
+        goal_met: goal.met(&before, &after),
+        comparable: comparable("total", y).unwrap_or(false),
+        before,
+        after,
+        goal,
+        measures,
+        moves,
+        agencies,
+    })
+}
+
+impl Review {
+    /// Places won (+) or lost (-) from last year to this year.
+    pub fn places(&self) -> i32 {
+        self.before.rank as i32 - self.after.rank as i32
+    }
+
+    /// Change of the total in points.
+    pub fn change(&self) -> f64 {
+        self.after.total - self.before.total
+    }
+
+    fn count(&self, kind: MoveKind) -> usize {
+        self.moves.iter().filter(|m| m.kind == kind).count()
+    }
+
+    fn names(&self, kind: MoveKind, lang: Lang) -> Vec<String> {
+        let reg = registry().ok();
+        self.moves
+            .iter()
+            .filter(|m| m.kind == kind)
+            .map(|m| {
+                reg.and_then(|r| r.by_code(m.province))
+                    .map_or(m.province.to_string(), |p| {
+                        lang.pick(&p.name_en, &p.name_vi).to_string()
+                    })
+            })
+            .collect()
+    }
+
+    /// Sub-dimension with the largest gain and the largest loss (comparable ones only).
+    pub fn extremes(&self) -> (Option<&MeasureChange>, Option<&MeasureChange>) {
+        let subs = || {
+            self.measures
+                .iter()
+                .filter(|m| m.level == Level::Subdimension && m.comparable && m.change().is_some())
+        };
+        let by = |a: &&MeasureChange, b: &&MeasureChange| {
+            a.change()
+                .unwrap_or(0.0)
+                .total_cmp(&b.change().unwrap_or(0.0))
+        };
+        (subs().max_by(by), subs().min_by(by))
+    }
+
+    /// One plain sentence on why the rank moved.
+    pub fn sentence(&self, lang: Lang) -> String {
+        let name = registry()
+            .ok()
+            .and_then(|r| r.by_code(self.province))
+            .map_or(self.province.to_string(), |p| {
+                lang.pick(&p.name_en, &p.name_vi).to_string()
+            });
+        let (b, a) = (&self.before, &self.after);
+        let dp = self.change();
+        let list = |k: MoveKind| {
+            let n = self.names(k, lang);
+            if n.is_empty() {
+                String::new()
+            } else {
+                format!(" ({})", n.join(", "))
+            }
+        };
+        let (ov, ent, left, passed) = (
+            self.count(MoveKind::Overtook),
+            self.count(MoveKind::EnteredAbove),
+            self.count(MoveKind::LeftFromAbove),
+            self.count(MoveKind::Overtaken),
+        );
+        match lang {
+            Lang::En => format!(
+                "{name}'s total {} by {:.4} points ({:.4} -> {:.4}) and its rank went from {}/{} to {}/{} ({:+} places): \
+                 {ov} province(s) below it in {} overtook it, {ent} without a {} score entered above it{}, \
+                 it overtook {passed}, and {left} province(s) above it in {} have no {} score{}.",
+                if dp >= 0.0 { "rose" } else { "fell" },
+                dp.abs(),
+                b.total,
+                a.total,
+                b.rank,
+                b.n_ranked,
+                a.rank,
+                a.n_ranked,
+                self.places(),
+                b.year,
+                b.year,
+                list(MoveKind::EnteredAbove),
+                b.year,
+                a.year,
+                list(MoveKind::LeftFromAbove),
+            ),
+            Lang::Vi => format!(
+                "Tổng điểm của {name} {} {:.4} điểm ({:.4} -> {:.4}), thứ hạng từ {}/{} thành {}/{} ({:+} bậc): \
+                 {ov} tỉnh đứng dưới năm {} đã vượt lên, {ent} tỉnh không có điểm năm {} trở lại và đứng trên{}, \
+                 tỉnh vượt qua {passed} tỉnh, và {left} tỉnh đứng trên năm {} không có điểm năm {}{}.",
+                if dp >= 0.0 { "tăng" } else { "giảm" },
+                dp.abs(),
+                b.total,
+                a.total,
+                b.rank,
+                b.n_ranked,
+                a.rank,
+                a.n_ranked,
+                self.places(),
+                b.year,
+                b.year,
+                list(MoveKind::EnteredAbove),
+                b.year,
+                a.year,
+                list(MoveKind::LeftFromAbove),
+            )
+            .replace(",  ", ", "),
+        }
+    }
+
+    /// One row per measure: level, code, number, parent, name, before, after, change,
+    /// share_of_total_change, rank_before, rank_after, n_before, n_after, comparable, agencies.
+    pub fn measures_frame(&self, lang: Lang) -> Result<DataFrame> {
+        let ms = &self.measures;
+        let total = self.change();
+        let s = |f: &dyn Fn(&MeasureChange) -> Option<String>| -> Vec<Option<String>> {
+            ms.iter().map(f).collect()
+        };
+        let n = ms.len();
+        frame::build(
+            n,
+            vec![
+                frame::col_str("level", &s(&|m| Some(m.level.as_str().to_string()))),
+                frame::col_str("code", &s(&|m| Some(m.code.clone()))),
+                frame::col_str("number", &s(&|m| Some(m.number.clone()))),
+                frame::col_str("parent", &s(&|m| m.parent.clone())),
+                frame::col_str(
+                    "name",
+                    &s(&|m| Some(lang.pick(&m.name_en, &m.name_vi).to_string())),
+                ),
+                frame::col_f64("before", ms.iter().map(|m| m.before).collect()),
+                frame::col_f64("after", ms.iter().map(|m| m.after).collect()),
+                frame::col_f64("change", ms.iter().map(MeasureChange::change).collect()),
+                frame::col_f64(
+                    "share_of_total_change",
+                    ms.iter()
+                        .map(|m| {
+                            (m.level != Level::Total && total != 0.0)
+                                .then(|| m.change().map(|c| c / total))
+                                .flatten()
+                        })
+                        .collect(),
+                ),
+                frame::col_u32("rank_before", ms.iter().map(|m| m.rank_before).collect()),
+                frame::col_u32("rank_after", ms.iter().map(|m| m.rank_after).collect()),
+                frame::col_u32("n_before", ms.iter().map(|m| Some(m.n_before)).collect()),
+                frame::col_u32("n_after", ms.iter().map(|m| Some(m.n_after)).collect()),
+                Column::new(
+                    "comparable".into(),
+                    ms.iter().map(|m| m.comparable).collect::<Vec<_>>(),
+                ),
+                frame::col_str("agencies", &s(&|m| Some(m.agencies.join(", ")))),
+            ],
+        )
+    }
+
+    /// One row per agency: code, name, subdimensions, lead, change, share_of_total_change.
+    pub fn agencies_frame(&self, lang: Lang) -> Result<DataFrame> {
+        let a = &self.agencies;
+        let total = self.change();
+        frame::build(
+            a.len(),
+            vec![
+                frame::col_str(
+                    "agency",
+                    &a.iter().map(|x| Some(x.code.clone())).collect::<Vec<_>>(),
+                ),
+                frame::col_str(
+                    "name",
+                    &a.iter()
+                        .map(|x| Some(lang.pick(&x.name_en, &x.name_vi).to_string()))
+                        .collect::<Vec<_>>(),
+                ),
+                frame::col_str(
+                    "subdimensions",
+                    &a.iter()
+                        .map(|x| Some(x.subdimensions.join(", ")))
+                        .collect::<Vec<_>>(),
+                ),
+                frame::col_str(
+                    "lead",
+                    &a.iter()
+                        .map(|x| Some(x.lead.join(", ")))
+                        .collect::<Vec<_>>(),
+                ),
+                frame::col_f64("change", a.iter().map(|x| Some(x.change)).collect()),
+                frame::col_f64(
+                    "share_of_total_change",
+                    a.iter()
+                        .map(|x| (total != 0.0).then(|| x.change / total))
+                        .collect(),
+                ),
+            ],
+        )
+    }
+
+    /// The rank-change decomposition: one row per province that moved the rank (kind, places,
+    /// scores both years); `places` sums to the places lost (+) or won (-).
+    pub fn moves_frame(&self, lang: Lang) -> Result<DataFrame> {
+        let reg = registry()?;
+        let m = &self.moves;
+        frame::build(
+            m.len(),
+            vec![
+                Column::new(
+                    "province_code".into(),
+                    m.iter().map(|x| u32::from(x.province)).collect::<Vec<_>>(),
+                ),
+                frame::col_str(
+                    "province",
+                    &m.iter()
+                        .map(|x| {
+                            reg.by_code(x.province)
+                                .map(|p| lang.pick(&p.name_en, &p.name_vi).to_string())
+                        })
+                        .collect::<Vec<_>>(),
+                ),
+                frame::col_str(
+                    "kind",
+                    &m.iter()
+                        .map(|x| Some(x.kind.label(lang)))
+                        .collect::<Vec<_>>(),
+                ),
+                Column::new(
+                    "places".into(),
+                    m.iter().map(|x| x.kind.places()).collect::<Vec<_>>(),
+                ),
+                frame::col_f64("before", m.iter().map(|x| x.before).collect()),
+                frame::col_f64("after", m.iter().map(|x| x.after).collect()),
+            ],
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::agency::builtin as agencies;
+
+    fn dak_lak_2024() -> Review {
+        review(66, 2024, Goal::ImproveRank, agencies().unwrap()).unwrap()
+    }
+
+    /// Đắk Lắk 2023 -> 2024: total +0.6837 yet rank 31 -> 39 of 61 (panel); the goal "improve the
+    /// rank" is not met.
+    #[test]
+    fn dak_lak_total_rose_rank_fell() {
+        let r = dak_lak_2024();
+        assert!((r.change() - 0.6837).abs() < 5e-5, "{}", r.change());
+        assert_eq!((r.before.rank, r.after.rank), (31, 39));
+        assert_eq!((r.before.n_ranked, r.after.n_ranked), (61, 61));
+        assert_eq!(r.places(), -8);
+        assert!(!r.goal_met);
+        assert!(r.comparable);
+        assert!(
+            review(66, 2024, Goal::Rank(40), agencies().unwrap())
+                .unwrap()
+                .goal_met
+        );
+        assert!(
+            !review(66, 2024, Goal::Score(43.1), agencies().unwrap())
+                .unwrap()
+                .goal_met
+        );
+    }
+
+    /// The decomposition is an identity: its places add up to the rank change, and it is
+    /// recomputed here independently from the panel (strictly-above counts per year).
+    #[test]
+    fn decomposition_adds_up_and_names_the_reentrants() {
+        let r = dak_lak_2024();
+        let lost: i32 = r.moves.iter().map(|m| m.kind.places()).sum();
+        assert_eq!(lost, -r.places());
+        let above = |y: i64, t: f64| {
+            published::year_rows(y)
+                .unwrap()
+                .iter()
+                .filter(|p| p.rank.is_some() && p.total.is_some_and(|s| s > t))
+                .count() as i32
+        };
+        assert_eq!(
+            above(2024, r.after.total) - above(2023, r.before.total),
+            -r.places()
+        );
+        let entered: Vec<u16> = r
+            .moves
+            .iter()
+            .filter(|m| m.kind == MoveKind::EnteredAbove)
+            .map(|m| m.province)
+            .collect();
+        assert_eq!(entered, vec![22, 74]); // Quảng Ninh, Bình Dương (by 2024 score)
+        let s = r.sentence(Lang::En);
+        assert!(
+            s.contains("Quang Ninh, Binh Duong") && s.contains("(-8 places)"),
+            "{s}"
+        );
+        assert!(
+            s.contains("8 province(s) below it in 2023 overtook it"),
+            "{s}"
+        );
+        let vi = r.sentence(Lang::Vi);
+        assert!(vi.contains("Quảng Ninh") && vi.contains("-8 bậc"), "{vi}");
+    }
+
+    /// Sub-dimension changes sum to the total change (published rounding, 1e-5); the largest
+    /// loss is 6.2 primary education 1.8951 -> 1.4434 owned by Sở GD&ĐT; the largest gain 4.4.
+    #[test]
+    fn subdimensions_explain_the_total() {
+        let r = dak_lak_2024();
+        let subs: f64 = r
+            .measures
+            .iter()
+            .filter(|m| m.level == Level::Subdimension)
+            .filter_map(MeasureChange::change)
+            .sum();
+        assert!((subs - r.change()).abs() < 1e-5, "{subs} vs {}", r.change());
+        let (gain, loss) = r.extremes();
+        let loss = loss.unwrap();
+        assert_eq!(loss.code, "public_primary_education");
+        assert!((loss.before.unwrap() - 1.8951).abs() < 5e-5);
+        assert!((loss.after.unwrap() - 1.4434).abs() < 5e-5);
+        assert!(
+            loss.agencies.iter().any(|a| a == "gddt"),
+            "{:?}",
+            loss.agencies
+        );
+        let gain = gain.unwrap();
+        assert_eq!(gain.code, "willingness_fight_corruption");
+        assert!((gain.change().unwrap() - 0.1963).abs() < 5e-5);
+        let df = r.measures_frame(Lang::Vi).unwrap();
+        assert_eq!(df.height(), 1 + 8 + 28);
+    }
+
+    /// Across the 2018 break the review still runs, and says the total is not comparable; the
+    /// first year and a province without a score are typed errors.
+    #[test]
+    fn breaks_and_errors() {
+        let r = review(66, 2018, Goal::ImproveRank, agencies().unwrap()).unwrap();
+        assert!(!r.comparable);
+        assert!(
+            r.measures
+                .iter()
+                .any(|m| m.code == "environmental_protection"
+                    && !m.comparable
+                    && m.before.is_none())
+        );
+        assert!(matches!(
+            review(66, 2011, Goal::ImproveRank, agencies().unwrap()),
+            Err(PapiError::InvalidArgument { .. })
+        ));
+        assert!(matches!(
+            review(22, 2024, Goal::ImproveRank, agencies().unwrap()),
+            Err(PapiError::NoData { .. })
+        ));
+    }
+}
