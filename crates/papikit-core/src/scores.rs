@@ -144,6 +144,40 @@ impl ScoreTable {
         })
     }
 
+    /// Published results of a year down to the sub-dimensions: the total, the dimensions and the
+    /// sub-dimensions of that year's framework (range 1/n..10/n each), values from the published
+    /// sub-dimension scores. A sub-dimension a province has no published value for stays `None`.
+    pub fn from_published_subdimensions(year: i64) -> Result<ScoreTable> {
+        let mut t = ScoreTable::from_published(year)?;
+        let fw = crate::framework::builtin(i64::from(t.year))?;
+        let published: std::collections::HashMap<(u16, &str), f64> =
+            crate::subdimension_scores::of_year(t.year)?
+                .into_iter()
+                .map(|s| ((s.province, s.code.as_str()), s.value))
+                .collect();
+        for d in &fw.dimensions {
+            let (min, max) = d.subdimension_range();
+            for s in &d.subdimensions {
+                t.values.push(
+                    t.provinces
+                        .iter()
+                        .map(|&p| published.get(&(p, s.code.as_str())).copied())
+                        .collect(),
+                );
+                t.measures.push(Measure {
+                    code: s.code.clone(),
+                    level: Level::Subdimension,
+                    parent: Some(d.code.clone()),
+                    name_en: s.name_en.clone(),
+                    name_vi: s.name_vi.clone(),
+                    min,
+                    max,
+                });
+            }
+        }
+        Ok(t)
+    }
+
     /// Index of a measure by code (case-insensitive; "D4" = "d4").
     pub fn measure_index(&self, code: &str) -> Result<usize> {
         let c = code.to_ascii_lowercase();
@@ -369,5 +403,37 @@ mod tests {
         assert_eq!(t.ranks(i)[t.province_index(66).unwrap()], Some(31));
         assert_eq!(t.children("total").len(), 8);
         assert_eq!(ScoreTable::from_published(2015).unwrap().measures.len(), 7);
+    }
+
+    /// The published table down to sub-dimensions: 1 + 8 + 28 measures in 2023; each dimension's
+    /// sub-dimensions sum to it (published rounding); Hà Nội 6.1 = 1.7029 (2023 report Table 3.6);
+    /// Quảng Ninh (no 2023 score) has no sub-dimension values.
+    #[test]
+    fn published_down_to_subdimensions() {
+        let t = ScoreTable::from_published_subdimensions(2023).unwrap();
+        assert_eq!(t.measures.len(), 1 + 8 + 28);
+        let hn = t.province_index(1).unwrap();
+        let ph = t.measure_index("public_health").unwrap();
+        assert!((t.values[ph][hn].unwrap() - 1.7029).abs() < 5e-5);
+        assert_eq!((t.measures[ph].min, t.measures[ph].max), (0.25, 2.5));
+        for (m, meas) in t.measures.iter().enumerate() {
+            if meas.level != Level::Dimension {
+                continue;
+            }
+            for p in 0..t.provinces.len() {
+                let subs: Option<f64> = t
+                    .measures
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, s)| s.parent.as_deref() == Some(meas.code.as_str()))
+                    .map(|(k, _)| t.values[k][p])
+                    .sum();
+                if let (Some(d), Some(s)) = (t.values[m][p], subs) {
+                    assert!((d - s).abs() < 7e-4, "{} {}", meas.code, t.provinces[p]);
+                }
+            }
+        }
+        let qn = t.province_index(22).unwrap();
+        assert!(t.values[ph][qn].is_none());
     }
 }

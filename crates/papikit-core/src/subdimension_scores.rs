@@ -9,8 +9,13 @@
 
 use crate::csv::Table;
 use crate::error::{PapiError, Result};
-use crate::framework::{Framework, builtin};
+use crate::frame;
+use crate::framework::{Dimension, Framework, SubDimension, builtin};
+use crate::lang::Lang;
 use crate::published::{FIRST_YEAR, LAST_YEAR};
+use crate::rank::rank_desc;
+use crate::registry::{Province, registry};
+use polars::prelude::*;
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
@@ -148,6 +153,90 @@ pub fn value(province: u16, year: u16, code: &str) -> Result<Option<f64>> {
         .map(|s| s.value))
 }
 
+/// The published sub-dimension scores of `year` as a long table, one row per province and
+/// sub-dimension of that year's framework (framework order): year, code (GSO), name_vi, name_en,
+/// region, dimension, number ("6.1"), subdimension (code), name (in `lang`), score, rank (among
+/// provinces with a value, descending, ties share the lowest rank), n_ranked, min, max. Provinces
+/// without a published value have a null score and rank.
+pub fn frame(year: i64, lang: Lang) -> Result<DataFrame> {
+    let y = crate::published::check_year(year)?;
+    let fw = builtin(year)?;
+    let reg = registry()?;
+    let values: HashMap<(u16, &str), f64> = of_year(y)?
+        .into_iter()
+        .map(|s| ((s.province, s.code.as_str()), s.value))
+        .collect();
+    let provinces: Vec<&Province> = reg.provinces.iter().collect();
+    let mut rows: Vec<(
+        &Province,
+        &Dimension,
+        &SubDimension,
+        Option<f64>,
+        Option<u32>,
+        u32,
+    )> = Vec::new();
+    for d in &fw.dimensions {
+        for s in &d.subdimensions {
+            let v: Vec<Option<f64>> = provinces
+                .iter()
+                .map(|p| values.get(&(p.code, s.code.as_str())).copied())
+                .collect();
+            let ranks = rank_desc(&v);
+            let n = v.iter().flatten().count() as u32;
+            for (i, p) in provinces.iter().enumerate() {
+                rows.push((p, d, s, v[i], ranks[i], n));
+            }
+        }
+    }
+    let str_col = |name: &str,
+                   f: &dyn Fn(
+        &(
+            &Province,
+            &Dimension,
+            &SubDimension,
+            Option<f64>,
+            Option<u32>,
+            u32,
+        ),
+    ) -> String| {
+        frame::col_str(name, &rows.iter().map(|r| Some(f(r))).collect::<Vec<_>>())
+    };
+    let cols = vec![
+        Column::new("year".into(), vec![i32::from(y); rows.len()]),
+        Column::new(
+            "code".into(),
+            rows.iter().map(|r| i32::from(r.0.code)).collect::<Vec<_>>(),
+        ),
+        str_col("name_vi", &|r| r.0.name_vi.clone()),
+        str_col("name_en", &|r| r.0.name_en.clone()),
+        str_col("region", &|r| {
+            lang.pick(&r.0.region_en, &r.0.region_vi).to_string()
+        }),
+        str_col("dimension", &|r| r.1.code.clone()),
+        str_col("number", &|r| r.2.number.clone()),
+        str_col("subdimension", &|r| r.2.code.clone()),
+        str_col("name", &|r| {
+            lang.pick(&r.2.name_en, &r.2.name_vi).to_string()
+        }),
+        frame::col_f64("score", rows.iter().map(|r| r.3).collect()),
+        frame::col_u32("rank", rows.iter().map(|r| r.4).collect()),
+        frame::col_u32("n_ranked", rows.iter().map(|r| Some(r.5)).collect()),
+        frame::col_f64(
+            "min",
+            rows.iter()
+                .map(|r| Some(r.1.subdimension_range().0))
+                .collect(),
+        ),
+        frame::col_f64(
+            "max",
+            rows.iter()
+                .map(|r| Some(r.1.subdimension_range().1))
+                .collect(),
+        ),
+    ];
+    frame::build(rows.len(), cols)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -275,5 +364,35 @@ mod tests {
         assert!(of(2023, 22).is_empty());
         assert_eq!(of(2022, 24), vec![3, 6, 7, 8]);
         assert!(value(22, 2023, "public_health").unwrap().is_none());
+    }
+
+    /// The long table: 63 x 28 rows in 2023; Hà Nội 6.1 = 1.7029; ranks agree with ranking the
+    /// column directly; Quảng Ninh's score and rank are null.
+    #[test]
+    fn long_frame() {
+        let df = frame(2023, Lang::Vi).unwrap();
+        assert_eq!(df.height(), 63 * 28);
+        let code = df.column("code").unwrap().i32().unwrap().clone();
+        let sub = df.column("subdimension").unwrap().str().unwrap().clone();
+        let score = df.column("score").unwrap().f64().unwrap().clone();
+        let rank = df.column("rank").unwrap().u32().unwrap().clone();
+        let at = |c: i32, s: &str| {
+            (0..df.height())
+                .find(|&i| code.get(i) == Some(c) && sub.get(i) == Some(s))
+                .unwrap()
+        };
+        let i = at(1, "public_health");
+        assert!((score.get(i).unwrap() - 1.7029).abs() < 5e-5);
+        let higher = (0..df.height())
+            .filter(|&k| sub.get(k) == Some("public_health"))
+            .filter(|&k| score.get(k).is_some_and(|v| v > score.get(i).unwrap()))
+            .count() as u32;
+        assert_eq!(rank.get(i), Some(higher + 1));
+        let q = at(22, "public_health");
+        assert!(score.get(q).is_none() && rank.get(q).is_none());
+        assert!(matches!(
+            frame(2030, Lang::En),
+            Err(PapiError::UnknownYear { .. })
+        ));
     }
 }
