@@ -27,7 +27,8 @@ import polars as pl
 from papikit import _core
 from papikit._display import Lang, TableResult, check_lang, frame_html
 from papikit.registry import province_arg
-from papikit.targets import CloseGap, Group, TargetRank
+from papikit.targets import CloseGap as CloseGap  # re-exported: pk.CloseGap
+from papikit.targets import Group, TargetRank
 
 Target = TargetRank | Group | float
 SE = float | Mapping[str, float] | None

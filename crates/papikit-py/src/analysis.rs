@@ -2,16 +2,16 @@
 //! and a `ScoreTable` handle (published or hand-built/survey scores).
 
 use crate::errors::{IntoPyResult, run};
-use numpy::{PyReadonlyArray2, PyReadonlyArray3};
-use papikit_core::analysis::agency::{self, AgencyTable};
 use crate::frames::{self, GuardedFrame};
 use crate::targets::{PyGroup, PyTargetRank, PyYear};
+use numpy::{PyReadonlyArray2, PyReadonlyArray3};
+use papikit_core::analysis::agency::{self, AgencyTable};
 use papikit_core::analysis::gap::{self, Against, GapResult, RegionStat};
 use papikit_core::analysis::merge::{Weights, merged_frames};
 use papikit_core::analysis::profile::{Profile, profile as profile_of};
+use papikit_core::analysis::trend;
 use papikit_core::registry::registry;
 use papikit_core::scores::{Level, Measure, Replicates, ScoreTable};
-use papikit_core::analysis::trend;
 use papikit_core::{Lang, PapiError};
 use pyo3::prelude::*;
 use pyo3_polars::PyDataFrame;
@@ -216,7 +216,9 @@ impl PyGapResult {
     #[pyo3(signature = (lang="en"))]
     fn against(&self, lang: &str) -> PyResult<String> {
         let lang = Lang::parse(lang).py()?;
-        Ok(lang.pick(&self.0.against_en, &self.0.against_vi).to_string())
+        Ok(lang
+            .pick(&self.0.against_en, &self.0.against_vi)
+            .to_string())
     }
 
     /// Name of the reference province in `lang` (None when the reference is not one province).

@@ -73,7 +73,10 @@ impl GuardedFrame {
             let float = pl.getattr("Float64")?;
             let exprs = casts
                 .iter()
-                .map(|c| pl.call_method1("col", (c,))?.call_method1("cast", (&float,)))
+                .map(|c| {
+                    pl.call_method1("col", (c,))?
+                        .call_method1("cast", (&float,))
+                })
                 .collect::<PyResult<Vec<_>>>()?;
             ob.call_method1("with_columns", (exprs,))?
         };

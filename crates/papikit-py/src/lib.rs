@@ -6,8 +6,8 @@ use pyo3::prelude::*;
 
 mod analysis;
 mod errors;
-mod framework;
 mod frames;
+mod framework;
 mod published;
 mod registry;
 mod simulation;

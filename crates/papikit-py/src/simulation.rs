@@ -1,12 +1,14 @@
 //! Bindings for what-if simulation, sensitivity, the least-cost optimiser and Monte Carlo.
 
 use crate::errors::{IntoPyResult, run, to_py};
-use papikit_core::simulation::montecarlo::{self, SeSpec};
-use papikit_core::simulation::optimise::{self, OptimiseOptions, Plan, Target};
 use papikit_core::registry::province as lookup;
 use papikit_core::scores::{Level, ScoreTable};
-use papikit_core::simulation::simulate::{Amount, Change, Model, Others, Simulation, simulate_with};
+use papikit_core::simulation::montecarlo::{self, SeSpec};
+use papikit_core::simulation::optimise::{self, OptimiseOptions, Plan, Target};
 use papikit_core::simulation::sensitivity as sens;
+use papikit_core::simulation::simulate::{
+    Amount, Change, Model, Others, Simulation, simulate_with,
+};
 use papikit_core::{Lang, PapiError, Result};
 use pyo3::prelude::*;
 use pyo3_polars::PyDataFrame;
@@ -385,7 +387,16 @@ pub fn optimize<'py>(
     let se = se_of(se_total, se_measures);
     let (plan, robust, table) = compute(py, || {
         let t = self::table(year, given)?;
-        let (plan, robust) = plan_on(&model(&t)?, code, target, &opts, probability, &se, draws, seed)?;
+        let (plan, robust) = plan_on(
+            &model(&t)?,
+            code,
+            target,
+            &opts,
+            probability,
+            &se,
+            draws,
+            seed,
+        )?;
         Ok((plan, robust, t))
     })?;
     Ok(PyPlanResult {
@@ -449,7 +460,6 @@ pub fn success_probability(
     })
     .map(|(p, a, b)| (p, PyDataFrame(a), PyDataFrame(b)))
 }
-
 
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<PySimulationResult>()?;

@@ -39,7 +39,14 @@ fn whole(ob: &Bound<'_, PyAny>, what: &str, lo: i64, hi: i64, hint: &str) -> PyR
 }
 
 /// Rank ``rank`` (1 = best) or better.
-#[pyclass(name = "TargetRank", module = "papikit._core", frozen, eq, hash, skip_from_py_object)]
+#[pyclass(
+    name = "TargetRank",
+    module = "papikit._core",
+    frozen,
+    eq,
+    hash,
+    skip_from_py_object
+)]
 #[derive(Clone, PartialEq, Eq, Hash)]
 pub struct PyTargetRank {
     #[pyo3(get)]
@@ -68,7 +75,14 @@ impl PyTargetRank {
 ///
 /// English or Vietnamese labels with or without diacritics and 1-4 (best first) are accepted;
 /// ``name`` holds the canonical snake_case name.
-#[pyclass(name = "Group", module = "papikit._core", frozen, eq, hash, skip_from_py_object)]
+#[pyclass(
+    name = "Group",
+    module = "papikit._core",
+    frozen,
+    eq,
+    hash,
+    skip_from_py_object
+)]
 #[derive(Clone, PartialEq, Eq, Hash)]
 pub struct PyGroup(pub Group);
 
@@ -95,7 +109,14 @@ impl PyGroup {
 }
 
 /// Another PAPI year, used as a reference (e.g. last year).
-#[pyclass(name = "Year", module = "papikit._core", frozen, eq, hash, skip_from_py_object)]
+#[pyclass(
+    name = "Year",
+    module = "papikit._core",
+    frozen,
+    eq,
+    hash,
+    skip_from_py_object
+)]
 #[derive(Clone, PartialEq, Eq, Hash)]
 pub struct PyYear {
     #[pyo3(get)]
@@ -121,7 +142,14 @@ impl PyYear {
 
 /// Close ``share`` (0..1) of the gap to the best score on that measure (``to="best"``) or to a
 /// score.
-#[pyclass(name = "CloseGap", module = "papikit._core", frozen, eq, hash, skip_from_py_object)]
+#[pyclass(
+    name = "CloseGap",
+    module = "papikit._core",
+    frozen,
+    eq,
+    hash,
+    skip_from_py_object
+)]
 #[derive(Clone, PartialEq)]
 pub struct PyCloseGap {
     pub share: f64,
