@@ -26,6 +26,47 @@ fn nan_to_none(x: f64) -> Option<f64> {
     if x.is_finite() { Some(x) } else { None }
 }
 
+/// (code, level, parent, name_en, name_vi) -> measures without a range (no caps).
+fn measures_of(
+    measures: Vec<(String, String, Option<String>, String, String)>,
+) -> papikit_core::Result<Vec<Measure>> {
+    measures
+        .into_iter()
+        .map(|(code, level, parent, name_en, name_vi)| {
+            Ok(Measure {
+                code,
+                level: Level::parse(&level)?,
+                parent,
+                name_en,
+                name_vi,
+                min: f64::NEG_INFINITY,
+                max: f64::INFINITY,
+            })
+        })
+        .collect()
+}
+
+/// Rows of a 2-D array, NaN = missing.
+fn rows_of(a: numpy::ndarray::ArrayView2<'_, f64>) -> Vec<Vec<Option<f64>>> {
+    a.outer_iter()
+        .map(|r| r.iter().map(|&x| nan_to_none(x)).collect())
+        .collect()
+}
+
+/// One (replicates x provinces) matrix per measure of a 3-D array.
+fn draws_of(a: numpy::ndarray::ArrayView3<'_, f64>) -> Vec<ndarray::Array2<f64>> {
+    a.outer_iter()
+        .map(|m| {
+            let (nr, np) = (m.shape()[0], m.shape()[1]);
+            let mut out = ndarray::Array2::<f64>::zeros((nr, np));
+            for ((i, j), v) in m.indexed_iter() {
+                out[[i, j]] = *v;
+            }
+            out
+        })
+        .collect()
+}
+
 #[pymethods]
 impl PyScoreTable {
     /// Published scores of a year (total and dimensions).
@@ -52,53 +93,20 @@ impl PyScoreTable {
         method: &str,
         source: &str,
     ) -> PyResult<Self> {
-        let ms = measures
-            .into_iter()
-            .map(|(code, level, parent, name_en, name_vi)| {
-                Ok(Measure {
-                    code,
-                    level: Level::parse(&level)?,
-                    parent,
-                    name_en,
-                    name_vi,
-                    min: f64::NEG_INFINITY,
-                    max: f64::INFINITY,
-                })
-            })
-            .collect::<papikit_core::Result<Vec<_>>>()
-            .py()?;
-        let to_rows = |a: numpy::ndarray::ArrayView2<'_, f64>| -> Vec<Vec<Option<f64>>> {
-            a.outer_iter()
-                .map(|r| r.iter().map(|&x| nan_to_none(x)).collect())
-                .collect()
-        };
-        let reps = replicates.map(|r| {
-            let a = r.as_array();
-            let draws = a
-                .outer_iter()
-                .map(|m| {
-                    let (nr, np) = (m.shape()[0], m.shape()[1]);
-                    let mut out = ndarray::Array2::<f64>::zeros((nr, np));
-                    for ((i, j), v) in m.indexed_iter() {
-                        out[[i, j]] = *v;
-                    }
-                    out
-                })
-                .collect();
-            Replicates {
-                draws,
-                scale,
-                centre_full,
-                method: method.to_string(),
-            }
+        let ms = measures_of(measures).py()?;
+        let reps = replicates.map(|r| Replicates {
+            draws: draws_of(r.as_array()),
+            scale,
+            centre_full,
+            method: method.to_string(),
         });
         let t = ScoreTable {
             year,
             source: source.to_string(),
             provinces,
             measures: ms,
-            values: to_rows(values.as_array()),
-            se: se.map(|s| to_rows(s.as_array())),
+            values: rows_of(values.as_array()),
+            se: se.map(|s| rows_of(s.as_array())),
             replicates: reps,
         };
         t.validate().py()?;
