@@ -119,6 +119,18 @@ def test_unsupported_types_including_nested_are_named(name: str, series: pl.Seri
         pk.rank(df, by="s")
 
 
+def test_every_frame_parameter_of_the_core_is_covered_above() -> None:
+    """Every `_core` function parameter typed as a DataFrame in the stub is exercised by the guard tests."""
+    framed = set()
+    for node in ast.parse(STUB.read_text(encoding="utf-8")).body:
+        if isinstance(node, ast.FunctionDef):
+            a = node.args
+            for arg in [*a.posonlyargs, *a.args, *a.kwonlyargs]:
+                if arg.annotation is not None and "pl.DataFrame" in ast.unparse(arg.annotation):
+                    framed.add((node.name, arg.arg))
+    assert framed == {(e[0], e[1]) for e in ENTRY_POINTS}
+
+
 def test_decimal_values_arrive_as_floats() -> None:
     df = pl.DataFrame({"s": _decimal([1.25, 3.5, 2.0])})
     out = _core.rank_frame(df, "s")
