@@ -176,7 +176,7 @@ impl PyCloseGap {
 #[pymethods]
 impl PyCloseGap {
     #[new]
-    #[pyo3(signature = (share, to=None))]
+    #[pyo3(signature = (share, to=None), text_signature = "(share, to='best')")]
     fn new(share: &Bound<'_, PyAny>, to: Option<&Bound<'_, PyAny>>) -> PyResult<Self> {
         let bad_share = || {
             InvalidArgumentError::new_err(format!(
