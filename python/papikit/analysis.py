@@ -9,7 +9,7 @@ passed as ``source=``.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
 import polars as pl
@@ -57,16 +57,43 @@ def _table(source: Any) -> Any:
 
 @dataclass(frozen=True)
 class Profile(TableResult):
-    """Profile of one province in one year: one row per measure (see :func:`profile`)."""
+    """Profile of one province in one year: one row per measure (see :func:`profile`).
 
-    province: str
-    province_code: int
-    year: int
-    previous_year: int | None
-    region: str | None
-    source: str
-    margin: int
+    The fields are read from the Rust result (``_core.ProfileResult``); ``table`` is its frame in
+    ``lang``.
+    """
+
+    _result: _core.ProfileResult = field(repr=False, compare=False)
+    lang: Lang
     table: pl.DataFrame
+
+    @property
+    def province(self) -> str:
+        return self._result.province(self.lang)
+
+    @property
+    def province_code(self) -> int:
+        return self._result.province_code
+
+    @property
+    def year(self) -> int:
+        return self._result.year
+
+    @property
+    def previous_year(self) -> int | None:
+        return self._result.previous_year
+
+    @property
+    def region(self) -> str | None:
+        return self._result.region(self.lang)
+
+    @property
+    def source(self) -> str:
+        return self._result.source
+
+    @property
+    def margin(self) -> int:
+        return self._result.margin
 
     def to_polars(self) -> pl.DataFrame:
         """The profile table."""
@@ -138,42 +165,64 @@ def profile(
         prev_table = _table(previous)
     elif isinstance(previous, int):
         prev_year = previous
-    df, meta = _core.profile_table(
+    result = _core.profile(
         province_arg(province),
         year,
         previous_year=prev_year,
         margin=margin,
-        lang=lang,
         table=_table(source),
         previous_table=prev_table,
     )
-    return Profile(
-        province=meta["province"],
-        province_code=meta["province_code"],
-        year=meta["year"],
-        previous_year=meta["previous_year"],
-        region=meta.get("region"),
-        source=meta["source"],
-        margin=meta["margin"],
-        table=df,
-    )
+    return Profile(result, lang, result.frame(lang))
 
 
 @dataclass(frozen=True)
 class Gaps(TableResult):
-    """Gaps of one province to a reference (see :func:`gaps`)."""
+    """Gaps of one province to a reference (see :func:`gaps`).
 
-    province: str
-    province_code: int
-    year: int
-    source: str
-    against: str
-    reference_province: str | None
-    additive: bool
-    residual: float | None
-    level: float
-    lang: str
+    The fields are read from the Rust result (``_core.GapResult``); ``table`` is its frame in
+    ``lang``.
+    """
+
+    _result: _core.GapResult = field(repr=False, compare=False)
+    lang: Lang
     table: pl.DataFrame
+
+    @property
+    def province(self) -> str:
+        return self._result.province(self.lang)
+
+    @property
+    def province_code(self) -> int:
+        return self._result.province_code
+
+    @property
+    def year(self) -> int:
+        return self._result.year
+
+    @property
+    def source(self) -> str:
+        return self._result.source
+
+    @property
+    def against(self) -> str:
+        return self._result.against(self.lang)
+
+    @property
+    def reference_province(self) -> str | None:
+        return self._result.reference_province(self.lang)
+
+    @property
+    def additive(self) -> bool:
+        return self._result.additive
+
+    @property
+    def residual(self) -> float | None:
+        return self._result.residual
+
+    @property
+    def level(self) -> float:
+        return self._result.level
 
     @property
     def total_gap(self) -> float | None:
@@ -261,51 +310,19 @@ def gaps(
     -1.2042
     """
     lang = check_lang(lang)
-    kw: dict[str, Any] = {}
-    if isinstance(against, str):
-        if against not in ("best", "median", "mean", "region"):
-            raise _core.InvalidArgumentError(
-                f"invalid value for against: {against!r}; use 'best', 'median', 'mean', 'region', a list of "
-                "provinces, pk.Group(...), pk.TargetRank(k) or pk.Year(y)"
-            )
-        kind = against
-    elif isinstance(against, Group):
-        kind, kw["group"] = "group", against.value
-    elif isinstance(against, TargetRank):
-        kind, kw["target_rank"] = "target_rank", against.value
-    elif isinstance(against, Year):
-        kind, kw["other_year"] = "year", against.value
-        if previous_source is not None:
-            kw["other_table"] = _table(previous_source)
-    elif isinstance(against, Iterable):
-        kind, kw["peers"] = "peers", [province_arg(p) for p in against]
-    else:
-        raise _core.InvalidArgumentError(f"invalid value for against: {against!r}")
-    if region_stat not in ("best", "mean"):
-        raise _core.InvalidArgumentError(f'invalid value for region_stat: {region_stat!r}; use "best" or "mean"')
-    df, meta = _core.gap_table(
+    ref: Any = against
+    if not isinstance(against, (str, Group, TargetRank, Year)) and isinstance(against, Iterable):
+        ref = [province_arg(p) for p in against]
+    result = _core.gaps(
         province_arg(province),
         year,
-        kind=kind,
+        against=ref,
         region_stat=region_stat,
         level=level,
-        lang=lang,
         table=_table(source),
-        **kw,
+        other_table=_table(previous_source) if isinstance(against, Year) else None,
     )
-    return Gaps(
-        province=meta["province"],
-        province_code=meta["province_code"],
-        year=meta["year"],
-        source=meta["source"],
-        against=meta["against"],
-        reference_province=meta["reference_province"],
-        additive=meta["additive"],
-        residual=meta["residual"],
-        level=meta["level"],
-        lang=lang,
-        table=df,
-    )
+    return Gaps(result, lang, result.frame(lang))
 
 
 _MEASURES = ["total", "d1", "d2", "d3", "d4", "d5", "d6", "d7", "d8"]

@@ -15,7 +15,6 @@ import polars as pl
 
 from papikit import _core
 from papikit._display import TableResult, frame_html
-from papikit._frames import to_core
 
 
 class Framework(TableResult):
@@ -137,7 +136,7 @@ class Framework(TableResult):
     ) -> Framework:
         """Build from a flat table with columns ``code, parent, level, name_vi, name_en`` and
         optionally ``direction, unit, number, evidence, items (';'-joined), recipe (JSON)``."""
-        return Framework(_core.framework_from_polars(to_core(df), name, first_year, last_year or first_year))
+        return Framework(_core.framework_from_polars(df, name, first_year, last_year or first_year))
 
     @staticmethod
     def read(path: str | Path, *, first_year: int | None = None, last_year: int | None = None) -> Framework:

@@ -8,7 +8,6 @@ import polars as pl
 
 from papikit import _core
 from papikit._display import Lang, check_lang
-from papikit._frames import to_core
 
 
 def rank(
@@ -44,7 +43,7 @@ def rank(
     """
     lang = check_lang(lang)
     cols = [by] if isinstance(by, str) else list(by)
-    out = to_core(df)
+    out = df
     for c in cols:
         out = _core.rank_frame(out, c, within=within, lang=lang)
     return out
@@ -60,7 +59,7 @@ def group_bands(df: pl.DataFrame, by: str = "total", *, lang: Lang = "en") -> pl
     >>> b.select("group", "n").rows()
     [('High', 15), ('High average', 15), ('Low average', 15), ('Low', 16)]
     """
-    return _core.group_bands(to_core(df), by, lang=check_lang(lang))
+    return _core.group_bands(df, by, lang=check_lang(lang))
 
 
 def group_sizes(n: int) -> tuple[int, int, int, int]:

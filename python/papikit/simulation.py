@@ -27,36 +27,13 @@ import polars as pl
 from papikit import _core
 from papikit._display import Lang, TableResult, check_lang, frame_html
 from papikit.registry import province_arg
+from papikit.targets import CloseGap as CloseGap  # re-exported: pk.CloseGap
 from papikit.targets import Group, TargetRank
 
 Target = TargetRank | Group | float
 SE = float | Mapping[str, float] | None
 
 EPSILON = 1e-4
-
-
-@dataclass(frozen=True)
-class CloseGap:
-    """Close ``share`` (0..1) of the gap to the best score on that measure (``to="best"``) or to a score.
-
-    Examples
-    --------
-    >>> import papikit as pk
-    >>> s = pk.simulate(2023, {"Đắk Lắk": {"d4": pk.CloseGap(1.0)}})
-    >>> best_d4 = pk.published(2023)["d4"].max()
-    >>> abs(s.table.filter(pl.col("code") == 66)["d4_after"][0] - best_d4) < 1e-9
-    True
-    """
-
-    share: float
-    to: Literal["best"] | float = "best"
-
-    def __post_init__(self) -> None:
-        ok = isinstance(self.share, (int, float)) and not isinstance(self.share, bool)
-        if not ok or not 0.0 <= float(self.share) <= 1.0:
-            raise _core.InvalidArgumentError(f"invalid value for share: {self.share!r}; use a number in 0..1")
-        if self.to != "best" and (isinstance(self.to, bool) or not isinstance(self.to, (int, float))):
-            raise _core.InvalidArgumentError(f'invalid value for to: {self.to!r}; use "best" or a score')
 
 
 def _number(what: str, v: Any) -> float:
@@ -71,18 +48,6 @@ def _pairs(what: str, m: Mapping[str, float] | None) -> list[tuple[str, float]]:
     if not isinstance(m, Mapping):
         raise _core.InvalidArgumentError(f"invalid value for {what}: expected a mapping of measure code -> number")
     return [(str(k), _number(f"{what}[{k!r}]", v)) for k, v in m.items()]
-
-
-def _target(target: Target) -> dict[str, Any]:
-    if isinstance(target, TargetRank):
-        return {"target_kind": "rank", "target_value": float(target.rank)}
-    if isinstance(target, Group):
-        return {"target_kind": "group", "target_group": target.key}
-    if isinstance(target, (int, float)) and not isinstance(target, bool):
-        return {"target_kind": "score", "target_value": float(target)}
-    raise _core.InvalidArgumentError(
-        f"invalid value for target: {target!r}; use pk.TargetRank(k), pk.Group(name) or a total score"
-    )
 
 
 def _se(se: SE) -> dict[str, Any]:
@@ -107,12 +72,22 @@ def _source(source: object) -> Any:
 
 @dataclass(frozen=True)
 class Simulation(TableResult):
-    """Result of :func:`simulate`: every province before and after, the movers and the changed measures."""
+    """Result of :func:`simulate`: every province before and after, the movers and the changed measures.
 
-    year: int
+    Read from the Rust result (``_core.SimulationResult``); the frames are in the ``lang`` of the call.
+    """
+
+    _result: _core.SimulationResult = field(repr=False, compare=False)
     table: pl.DataFrame = field(repr=False)
     movers: pl.DataFrame = field(repr=False)
     changes: pl.DataFrame = field(repr=False)
+
+    @property
+    def year(self) -> int:
+        return self._result.year
+
+    def __repr__(self) -> str:
+        return f"Simulation(year={self.year})"
 
     def to_polars(self) -> pl.DataFrame:
         """One row per province: totals, ranks and groups before and after, dimension scores after."""
@@ -161,32 +136,18 @@ def simulate(
     table = _source(source)
     if not isinstance(changes, Mapping):
         raise _core.InvalidArgumentError("invalid value for changes: expected {province: {measure: amount}}")
-    specs: list[tuple[str, str, str, float, float | None]] = []
+    specs: list[tuple[str, str, float | CloseGap]] = []
     for prov, per in changes.items():
         if not isinstance(per, Mapping):
             raise _core.InvalidArgumentError(
                 f"invalid value for changes[{prov!r}]: expected a mapping of measure -> amount"
             )
-        for measure, amount in per.items():
-            if isinstance(amount, CloseGap):
-                if amount.to == "best":
-                    specs.append((province_arg(prov), str(measure), "gap_best", float(amount.share), None))
-                else:
-                    specs.append((province_arg(prov), str(measure), "gap_score", float(amount.share), float(amount.to)))
-            else:
-                specs.append(
-                    (
-                        province_arg(prov),
-                        str(measure),
-                        "points",
-                        _number(f"changes[{prov!r}][{measure!r}]", amount),
-                        None,
-                    )
-                )
+        specs += [(province_arg(prov), str(measure), amount) for measure, amount in per.items()]
     if isinstance(years, bool) or not isinstance(years, int) or years < 1:
         raise _core.InvalidArgumentError(f"invalid value for years: {years!r}; use a whole number >= 1")
-    frame, movers, changed = _core.simulate(year, specs, others=others, years=years, lang=check_lang(lang), table=table)
-    return Simulation(year=year, table=frame, movers=movers, changes=changed)
+    result = _core.simulate(year, specs, others=others, years=years, table=table)
+    lang = check_lang(lang)
+    return Simulation(result, result.frame(lang), result.movers(lang), result.changes())
 
 
 # ------------------------------------------------------------------------------------------ sensitivity
@@ -196,13 +157,32 @@ def simulate(
 class Sensitivity(TableResult):
     """Result of :func:`sensitivity`: marginal-value table and the thresholds above."""
 
-    province: int
-    year: int
-    total: float
-    rank: int
-    n_ranked: int
+    _result: _core.SensitivityResult = field(repr=False, compare=False)
     table: pl.DataFrame = field(repr=False)
     thresholds: pl.DataFrame = field(repr=False)
+
+    @property
+    def province(self) -> int:
+        return self._result.province
+
+    @property
+    def year(self) -> int:
+        return self._result.year
+
+    @property
+    def total(self) -> float:
+        return self._result.total
+
+    @property
+    def rank(self) -> int:
+        return self._result.rank
+
+    @property
+    def n_ranked(self) -> int:
+        return self._result.n_ranked
+
+    def __repr__(self) -> str:
+        return f"Sensitivity(province={self.province}, year={self.year}, total={self.total}, rank={self.rank})"
 
     def to_polars(self) -> pl.DataFrame:
         """One row per measure: points of total and ranks gained per unit, units to the next rank."""
@@ -241,15 +221,15 @@ def sensitivity(
     """
     if isinstance(n_thresholds, bool) or not isinstance(n_thresholds, int) or n_thresholds < 0:
         raise _core.InvalidArgumentError(f"invalid value for n_thresholds: {n_thresholds!r}")
-    table, th, info = _core.sensitivity(
+    result = _core.sensitivity(
         province_arg(province),
         year,
         level=level,
         n_thresholds=n_thresholds,
-        lang=check_lang(lang),
         table=_source(source),
     )
-    return Sensitivity(table=table, thresholds=th, **info)
+    lang = check_lang(lang)
+    return Sensitivity(result, result.frame(lang), result.thresholds(lang))
 
 
 # -------------------------------------------------------------------------------------------- optimise
@@ -259,28 +239,94 @@ def sensitivity(
 class Plan(TableResult):
     """A least-cost improvement plan (result of :func:`optimize`)."""
 
-    province: int
-    year: int
-    level: str
-    target: Target
-    threshold: float
-    required_gain: float
-    epsilon: float
-    total_cost: float
-    total_before: float
-    total_after: float
-    rank_before: int
-    rank_after: int
-    n_ranked: int
-    group_after: str | None
+    _plan: _core.PlanResult = field(repr=False, compare=False)
+    lang: Lang
     gains: tuple[tuple[str, float], ...]
     items: pl.DataFrame = field(repr=False)
     dimensions: pl.DataFrame = field(repr=False)
-    target_rank: int | None = None
-    probability: float | None = None
-    scale: float | None = None
-    deterministic_gain: float | None = None
-    source: Any = field(default=None, repr=False, compare=False)
+
+    @property
+    def province(self) -> int:
+        return self._plan.province
+
+    @property
+    def year(self) -> int:
+        return self._plan.year
+
+    @property
+    def level(self) -> str:
+        return self._plan.level
+
+    @property
+    def target(self) -> Target:
+        return self._plan.target
+
+    @property
+    def target_rank(self) -> int | None:
+        return self._plan.target_rank
+
+    @property
+    def threshold(self) -> float:
+        return self._plan.threshold
+
+    @property
+    def required_gain(self) -> float:
+        return self._plan.required_gain
+
+    @property
+    def epsilon(self) -> float:
+        return self._plan.epsilon
+
+    @property
+    def total_cost(self) -> float:
+        return self._plan.total_cost
+
+    @property
+    def total_before(self) -> float:
+        return self._plan.total_before
+
+    @property
+    def total_after(self) -> float:
+        return self._plan.total_after
+
+    @property
+    def rank_before(self) -> int:
+        return self._plan.rank_before
+
+    @property
+    def rank_after(self) -> int:
+        return self._plan.rank_after
+
+    @property
+    def n_ranked(self) -> int:
+        return self._plan.n_ranked
+
+    @property
+    def group_after(self) -> str | None:
+        return self._plan.group_after(self.lang)
+
+    @property
+    def probability(self) -> float | None:
+        return self._plan.probability
+
+    @property
+    def scale(self) -> float | None:
+        return self._plan.scale
+
+    @property
+    def deterministic_gain(self) -> float | None:
+        return self._plan.deterministic_gain
+
+    @property
+    def source(self) -> Any:
+        """The score table the plan was computed on when one was given (None: published)."""
+        return self._plan.source
+
+    def __repr__(self) -> str:
+        return (
+            f"Plan(province={self.province}, year={self.year}, target={self.target!r}, "
+            f"rank {self.rank_before} -> {self.rank_after}, gain={self.required_gain:.4f}, cost={self.total_cost:.4f})"
+        )
 
     def to_polars(self) -> pl.DataFrame:
         """One row per measure of the plan: current, cap, gain, target, cost, share of the gain."""
@@ -386,22 +432,21 @@ def optimize(
     >>> plan.rank_after, round(plan.required_gain, 4), plan.epsilon
     (15, 1.6339, 0.0001)
     """
-    args: dict[str, Any] = {
-        **_target(target),
-        "costs": _pairs("costs", costs),
-        "caps": _pairs("caps", caps),
-        "level": level,
-        "draws": draws,
-        "seed": seed,
-        "lang": check_lang(lang),
+    lang = check_lang(lang)
+    plan = _core.optimize(
+        province_arg(province),
+        year,
+        target=target,
+        costs=_pairs("costs", costs),
+        caps=_pairs("caps", caps),
+        level=level,
+        probability=None if probability is None else _number("probability", probability),
+        draws=draws,
+        seed=seed,
+        table=_source(source),
         **_se(se),
-    }
-    if probability is not None:
-        args["probability"] = _number("probability", probability)
-    table = _source(source)
-    d = _core.optimize(province_arg(province), year, table=table, **args)
-    d["gains"] = tuple((str(c), float(g)) for c, g in d["gains"])
-    return Plan(target=target, source=table, **d)
+    )
+    return Plan(plan, lang, tuple(plan.gains), plan.frame(lang), plan.dimensions(lang))
 
 
 # ------------------------------------------------------------------------------------------ uncertainty
@@ -433,14 +478,15 @@ def success_probability(
     se: SE = None,
     draws: int = 10_000,
     seed: int = 0,
-    lang: Lang = "en",
 ) -> SuccessProbability:
     """P(the plan's province reaches its target) when every province's total is uncertain.
 
     Each draw gives every ranked province ``total + se * z`` (independent normals; the plan's gains
     added to its province) and ranks the draw. ``se``: one SE for every total, or ``{measure: se}``
     (e.g. one per dimension, combined as sqrt(sum se^2)); ``None`` uses the plan's source's SEs or
-    replicates — published results carry none, so it is required with them. Seeded (ChaCha8), bit-identical for any number of threads.
+    replicates — published results carry none, so it is required with them. Seeded (ChaCha8),
+    bit-identical for any number of threads. The rank table names provinces in both languages
+    (``name_vi``, ``name_en``).
 
     Examples
     --------
@@ -452,15 +498,5 @@ def success_probability(
     """
     if not isinstance(plan, Plan):
         raise _core.InvalidArgumentError(f"invalid value for plan: expected a pk.Plan, got {type(plan).__name__}")
-    p, ranks, dist = _core.success_probability(
-        str(plan.province),
-        plan.year,
-        list(plan.gains),
-        draws=draws,
-        seed=seed,
-        lang=check_lang(lang),
-        table=plan.source,
-        **_target(plan.target),
-        **_se(se),
-    )
+    p, ranks, dist = _core.success_probability(plan._plan, list(plan.gains), draws=draws, seed=seed, **_se(se))
     return SuccessProbability(probability=p, draws=draws, seed=seed, ranks=ranks, distribution=dist)

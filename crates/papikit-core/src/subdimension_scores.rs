@@ -153,6 +153,16 @@ pub fn value(province: u16, year: u16, code: &str) -> Result<Option<f64>> {
         .map(|s| s.value))
 }
 
+/// One row of the long table.
+struct Row<'a> {
+    province: &'a Province,
+    dimension: &'a Dimension,
+    sub: &'a SubDimension,
+    score: Option<f64>,
+    rank: Option<u32>,
+    n_ranked: u32,
+}
+
 /// The published sub-dimension scores of `year` as a long table, one row per province and
 /// sub-dimension of that year's framework (framework order): year, code (GSO), name_vi, name_en,
 /// region, dimension, number ("6.1"), subdimension (code), name (in `lang`), score, rank (among
@@ -167,14 +177,7 @@ pub fn frame(year: i64, lang: Lang) -> Result<DataFrame> {
         .map(|s| ((s.province, s.code.as_str()), s.value))
         .collect();
     let provinces: Vec<&Province> = reg.provinces.iter().collect();
-    let mut rows: Vec<(
-        &Province,
-        &Dimension,
-        &SubDimension,
-        Option<f64>,
-        Option<u32>,
-        u32,
-    )> = Vec::new();
+    let mut rows: Vec<Row<'_>> = Vec::new();
     for d in &fw.dimensions {
         for s in &d.subdimensions {
             let v: Vec<Option<f64>> = provinces
@@ -184,53 +187,53 @@ pub fn frame(year: i64, lang: Lang) -> Result<DataFrame> {
             let ranks = rank_desc(&v);
             let n = v.iter().flatten().count() as u32;
             for (i, p) in provinces.iter().enumerate() {
-                rows.push((p, d, s, v[i], ranks[i], n));
+                rows.push(Row {
+                    province: p,
+                    dimension: d,
+                    sub: s,
+                    score: v[i],
+                    rank: ranks[i],
+                    n_ranked: n,
+                });
             }
         }
     }
-    let str_col = |name: &str,
-                   f: &dyn Fn(
-        &(
-            &Province,
-            &Dimension,
-            &SubDimension,
-            Option<f64>,
-            Option<u32>,
-            u32,
-        ),
-    ) -> String| {
+    let str_col = |name: &str, f: &dyn Fn(&Row<'_>) -> String| {
         frame::col_str(name, &rows.iter().map(|r| Some(f(r))).collect::<Vec<_>>())
     };
     let cols = vec![
         Column::new("year".into(), vec![i32::from(y); rows.len()]),
         Column::new(
             "code".into(),
-            rows.iter().map(|r| i32::from(r.0.code)).collect::<Vec<_>>(),
+            rows.iter()
+                .map(|r| i32::from(r.province.code))
+                .collect::<Vec<_>>(),
         ),
-        str_col("name_vi", &|r| r.0.name_vi.clone()),
-        str_col("name_en", &|r| r.0.name_en.clone()),
+        str_col("name_vi", &|r| r.province.name_vi.clone()),
+        str_col("name_en", &|r| r.province.name_en.clone()),
         str_col("region", &|r| {
-            lang.pick(&r.0.region_en, &r.0.region_vi).to_string()
+            lang.pick(&r.province.region_en, &r.province.region_vi)
+                .to_string()
         }),
-        str_col("dimension", &|r| r.1.code.clone()),
-        str_col("number", &|r| r.2.number.clone()),
-        str_col("subdimension", &|r| r.2.code.clone()),
+        str_col("dimension", &|r| r.dimension.code.clone()),
+        str_col("number", &|r| r.sub.number.clone()),
+        str_col("subdimension", &|r| r.sub.code.clone()),
         str_col("name", &|r| {
-            lang.pick(&r.2.name_en, &r.2.name_vi).to_string()
+            lang.pick(&r.sub.name_en, &r.sub.name_vi).to_string()
         }),
-        frame::col_f64("score", rows.iter().map(|r| r.3).collect()),
-        frame::col_u32("rank", rows.iter().map(|r| r.4).collect()),
-        frame::col_u32("n_ranked", rows.iter().map(|r| Some(r.5)).collect()),
+        frame::col_f64("score", rows.iter().map(|r| r.score).collect()),
+        frame::col_u32("rank", rows.iter().map(|r| r.rank).collect()),
+        frame::col_u32("n_ranked", rows.iter().map(|r| Some(r.n_ranked)).collect()),
         frame::col_f64(
             "min",
             rows.iter()
-                .map(|r| Some(r.1.subdimension_range().0))
+                .map(|r| Some(r.dimension.subdimension_range().0))
                 .collect(),
         ),
         frame::col_f64(
             "max",
             rows.iter()
-                .map(|r| Some(r.1.subdimension_range().1))
+                .map(|r| Some(r.dimension.subdimension_range().1))
                 .collect(),
         ),
     ];

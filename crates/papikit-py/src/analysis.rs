@@ -2,18 +2,18 @@
 //! and a `ScoreTable` handle (published or hand-built/survey scores).
 
 use crate::errors::{IntoPyResult, run};
+use crate::frames::{self, GuardedFrame};
+use crate::targets::{PyGroup, PyTargetRank, PyYear};
 use numpy::{PyReadonlyArray2, PyReadonlyArray3};
 use papikit_core::analysis::agency::{self, AgencyTable};
-use papikit_core::analysis::gap::{Against, RegionStat, gaps};
+use papikit_core::analysis::gap::{self, Against, GapResult, RegionStat};
 use papikit_core::analysis::merge::{Weights, merged_frames};
-use papikit_core::analysis::profile::profile;
+use papikit_core::analysis::profile::{Profile, profile as profile_of};
 use papikit_core::analysis::trend;
-use papikit_core::rank::Group;
 use papikit_core::registry::registry;
 use papikit_core::scores::{Level, Measure, Replicates, ScoreTable};
 use papikit_core::{Lang, PapiError};
 use pyo3::prelude::*;
-use pyo3::types::PyDict;
 use pyo3_polars::PyDataFrame;
 use std::collections::HashMap;
 
@@ -24,6 +24,47 @@ pub struct PyScoreTable(pub ScoreTable);
 
 fn nan_to_none(x: f64) -> Option<f64> {
     if x.is_finite() { Some(x) } else { None }
+}
+
+/// (code, level, parent, name_en, name_vi) -> measures without a range (no caps).
+fn measures_of(
+    measures: Vec<(String, String, Option<String>, String, String)>,
+) -> papikit_core::Result<Vec<Measure>> {
+    measures
+        .into_iter()
+        .map(|(code, level, parent, name_en, name_vi)| {
+            Ok(Measure {
+                code,
+                level: Level::parse(&level)?,
+                parent,
+                name_en,
+                name_vi,
+                min: f64::NEG_INFINITY,
+                max: f64::INFINITY,
+            })
+        })
+        .collect()
+}
+
+/// Rows of a 2-D array, NaN = missing.
+fn rows_of(a: numpy::ndarray::ArrayView2<'_, f64>) -> Vec<Vec<Option<f64>>> {
+    a.outer_iter()
+        .map(|r| r.iter().map(|&x| nan_to_none(x)).collect())
+        .collect()
+}
+
+/// One (replicates x provinces) matrix per measure of a 3-D array.
+fn draws_of(a: numpy::ndarray::ArrayView3<'_, f64>) -> Vec<ndarray::Array2<f64>> {
+    a.outer_iter()
+        .map(|m| {
+            let (nr, np) = (m.shape()[0], m.shape()[1]);
+            let mut out = ndarray::Array2::<f64>::zeros((nr, np));
+            for ((i, j), v) in m.indexed_iter() {
+                out[[i, j]] = *v;
+            }
+            out
+        })
+        .collect()
 }
 
 #[pymethods]
@@ -52,53 +93,20 @@ impl PyScoreTable {
         method: &str,
         source: &str,
     ) -> PyResult<Self> {
-        let ms = measures
-            .into_iter()
-            .map(|(code, level, parent, name_en, name_vi)| {
-                Ok(Measure {
-                    code,
-                    level: Level::parse(&level)?,
-                    parent,
-                    name_en,
-                    name_vi,
-                    min: f64::NEG_INFINITY,
-                    max: f64::INFINITY,
-                })
-            })
-            .collect::<papikit_core::Result<Vec<_>>>()
-            .py()?;
-        let to_rows = |a: numpy::ndarray::ArrayView2<'_, f64>| -> Vec<Vec<Option<f64>>> {
-            a.outer_iter()
-                .map(|r| r.iter().map(|&x| nan_to_none(x)).collect())
-                .collect()
-        };
-        let reps = replicates.map(|r| {
-            let a = r.as_array();
-            let draws = a
-                .outer_iter()
-                .map(|m| {
-                    let (nr, np) = (m.shape()[0], m.shape()[1]);
-                    let mut out = ndarray::Array2::<f64>::zeros((nr, np));
-                    for ((i, j), v) in m.indexed_iter() {
-                        out[[i, j]] = *v;
-                    }
-                    out
-                })
-                .collect();
-            Replicates {
-                draws,
-                scale,
-                centre_full,
-                method: method.to_string(),
-            }
+        let ms = measures_of(measures).py()?;
+        let reps = replicates.map(|r| Replicates {
+            draws: draws_of(r.as_array()),
+            scale,
+            centre_full,
+            method: method.to_string(),
         });
         let t = ScoreTable {
             year,
             source: source.to_string(),
             provinces,
             measures: ms,
-            values: to_rows(values.as_array()),
-            se: se.map(|s| to_rows(s.as_array())),
+            values: rows_of(values.as_array()),
+            se: se.map(|s| rows_of(s.as_array())),
             replicates: reps,
         };
         t.validate().py()?;
@@ -160,156 +168,285 @@ fn province_names(code: u16) -> (String, String) {
         .unwrap_or_else(|| (code.to_string(), code.to_string()))
 }
 
-/// Gaps of a province; returns (table, metadata).
+fn province_name(code: u16, lang: Lang) -> String {
+    let (vi, en) = province_names(code);
+    lang.pick(&en, &vi).to_string()
+}
+
+/// Gaps of one province to a reference (result of `gaps`): typed fields and `frame(lang)`.
+#[pyclass(name = "GapResult", module = "papikit._core", frozen)]
+pub struct PyGapResult(pub GapResult);
+
+#[pymethods]
+impl PyGapResult {
+    #[getter]
+    fn province_code(&self) -> u16 {
+        self.0.province
+    }
+
+    #[getter]
+    fn year(&self) -> u16 {
+        self.0.year
+    }
+
+    #[getter]
+    fn source(&self) -> &str {
+        &self.0.source
+    }
+
+    #[getter]
+    fn reference_province_code(&self) -> Option<u16> {
+        self.0.reference_province
+    }
+
+    #[getter]
+    fn additive(&self) -> bool {
+        self.0.additive
+    }
+
+    #[getter]
+    fn residual(&self) -> Option<f64> {
+        self.0.residual
+    }
+
+    #[getter]
+    fn level(&self) -> f64 {
+        self.0.level
+    }
+
+    /// Name of the province in `lang`.
+    #[pyo3(signature = (lang="en"))]
+    fn province(&self, lang: &str) -> PyResult<String> {
+        Ok(province_name(self.0.province, Lang::parse(lang).py()?))
+    }
+
+    /// Description of the reference in `lang`.
+    #[pyo3(signature = (lang="en"))]
+    fn against(&self, lang: &str) -> PyResult<String> {
+        let lang = Lang::parse(lang).py()?;
+        Ok(lang
+            .pick(&self.0.against_en, &self.0.against_vi)
+            .to_string())
+    }
+
+    /// Name of the reference province in `lang` (None when the reference is not one province).
+    #[pyo3(signature = (lang="en"))]
+    fn reference_province(&self, lang: &str) -> PyResult<Option<String>> {
+        let lang = Lang::parse(lang).py()?;
+        Ok(self.0.reference_province.map(|c| province_name(c, lang)))
+    }
+
+    /// The gap table.
+    #[pyo3(signature = (lang="en"))]
+    fn frame(&self, py: Python<'_>, lang: &str) -> PyResult<PyDataFrame> {
+        let lang = Lang::parse(lang).py()?;
+        run(py, || self.0.frame(lang)).map(PyDataFrame)
+    }
+}
+
+fn bad_against(message: String) -> PyErr {
+    crate::errors::to_py(PapiError::InvalidArgument {
+        argument: "against".into(),
+        message,
+    })
+}
+
+fn region_stat_of(s: &str) -> PyResult<RegionStat> {
+    match s {
+        "best" => Ok(RegionStat::Best),
+        "mean" => Ok(RegionStat::Mean),
+        s => Err(crate::errors::to_py(PapiError::InvalidArgument {
+            argument: "region_stat".into(),
+            message: format!("{s:?}; use \"best\" or \"mean\""),
+        })),
+    }
+}
+
+/// The other year's table of a `Year` reference: the given one, or the published year (only
+/// when this year's scores are published too).
+fn other_year_table(
+    py: Python<'_>,
+    year: u16,
+    other_table: Option<ScoreTable>,
+    published_source: bool,
+) -> PyResult<ScoreTable> {
+    match other_table {
+        Some(t) => Ok(t),
+        None if !published_source => Err(bad_against(
+            "a Year reference with a non-published source needs the other year's source: pk.Year(2022, source=...)".into(),
+        )),
+        None => py.detach(|| ScoreTable::from_published(year as i64)).py(),
+    }
+}
+
+/// `against` as passed by Python: "best" | "median" | "mean" | "region", a list of provinces,
+/// `Group`, `TargetRank` or `Year` (the objects already validated on construction).
+fn against_of(
+    py: Python<'_>,
+    against: &Bound<'_, PyAny>,
+    region_stat: RegionStat,
+    other_table: Option<ScoreTable>,
+    published_source: bool,
+) -> PyResult<Against> {
+    if let Ok(g) = against.cast::<PyGroup>() {
+        return Ok(Against::Group(g.get().0));
+    }
+    if let Ok(r) = against.cast::<PyTargetRank>() {
+        return Ok(Against::TargetRank(r.get().rank));
+    }
+    if let Ok(y) = against.cast::<PyYear>() {
+        let t = other_year_table(py, y.get().year, other_table, published_source)?;
+        return Ok(Against::Year(Box::new(t)));
+    }
+    if let Ok(kind) = against.extract::<String>() {
+        return match kind.as_str() {
+            "best" => Ok(Against::Best),
+            "median" => Ok(Against::Median),
+            "mean" => Ok(Against::Mean),
+            "region" => Ok(Against::Region(region_stat)),
+            k => Err(bad_against(format!(
+                "{k:?}; use 'best', 'median', 'mean', 'region', a list of provinces, pk.Group(...), pk.TargetRank(k) or pk.Year(y)"
+            ))),
+        };
+    }
+    if let Ok(peers) = against.extract::<Vec<String>>() {
+        let codes = peers.iter().map(|q| code_of(q)).collect::<PyResult<_>>()?;
+        return Ok(Against::Peers(codes));
+    }
+    Err(bad_against(format!("{}", against.repr()?)))
+}
+
+/// Gaps of a province to a reference.
 #[pyfunction]
-#[pyo3(signature = (province, year, *, kind, peers=None, group=None, target_rank=None, other_year=None, region_stat="best", level=0.95, lang="en", table=None, other_table=None))]
+#[pyo3(signature = (province, year, *, against, region_stat="best", level=0.95, table=None, other_table=None))]
 #[allow(clippy::too_many_arguments)]
-pub fn gap_table<'py>(
+pub fn gaps<'py>(
     py: Python<'py>,
     province: &str,
     year: i64,
-    kind: &str,
-    peers: Option<Vec<String>>,
-    group: Option<&str>,
-    target_rank: Option<u32>,
-    other_year: Option<i64>,
+    against: &Bound<'py, PyAny>,
     region_stat: &str,
     level: f64,
-    lang: &str,
     table: Option<Bound<'py, PyScoreTable>>,
     other_table: Option<Bound<'py, PyScoreTable>>,
-) -> PyResult<(PyDataFrame, Bound<'py, PyDict>)> {
+) -> PyResult<PyGapResult> {
     let table = table.map(|t| t.get().0.clone());
     let other_table = other_table.map(|t| t.get().0.clone());
-    let lang = Lang::parse(lang).py()?;
     let code = code_of(province)?;
-    let bad = |m: String| {
-        crate::errors::to_py(PapiError::InvalidArgument {
-            argument: "against".into(),
-            message: m,
-        })
-    };
-    let against = match kind {
-        "best" => Against::Best,
-        "median" => Against::Median,
-        "mean" => Against::Mean,
-        "region" => Against::Region(match region_stat {
-            "best" => RegionStat::Best,
-            "mean" => RegionStat::Mean,
-            s => {
-                return Err(crate::errors::to_py(PapiError::InvalidArgument {
-                    argument: "region_stat".into(),
-                    message: format!("{s:?}; use \"best\" or \"mean\""),
-                }));
-            }
-        }),
-        "peers" => Against::Peers(
-            peers
-                .unwrap_or_default()
-                .iter()
-                .map(|q| code_of(q))
-                .collect::<PyResult<Vec<_>>>()?,
-        ),
-        "group" => Against::Group(Group::parse(group.unwrap_or("")).py()?),
-        "target_rank" => {
-            Against::TargetRank(target_rank.ok_or_else(|| bad("target rank missing".into()))?)
-        }
-        "year" => {
-            let t = match other_table {
-                Some(t) => t,
-                None => {
-                    let y = other_year.ok_or_else(|| bad("year missing".into()))?;
-                    if table.is_some() {
-                        return Err(bad(
-                            "a Year reference with a non-published source needs the other year's source: pk.Year(2022, source=...)".into(),
-                        ));
-                    }
-                    py.detach(|| ScoreTable::from_published(y)).py()?
-                }
-            };
-            Against::Year(Box::new(t))
-        }
-        k => return Err(bad(format!("unknown reference kind {k:?}"))),
-    };
-    let (df, res) = run(py, || {
+    let region_stat = region_stat_of(region_stat)?;
+    let against = against_of(py, against, region_stat, other_table, table.is_none())?;
+    run(py, || {
         let t = match table {
             Some(t) => t,
             None => ScoreTable::from_published(year)?,
         };
-        let r = gaps(&t, code, &against, level)?;
-        Ok((r.frame(lang)?, r))
-    })?;
-    let d = PyDict::new(py);
-    let (vi, en) = province_names(code);
-    d.set_item("province_code", code)?;
-    d.set_item("province", lang.pick(&en, &vi))?;
-    d.set_item("year", res.year)?;
-    d.set_item("source", &res.source)?;
-    d.set_item("against", lang.pick(&res.against_en, &res.against_vi))?;
-    d.set_item(
-        "reference_province",
-        res.reference_province.map(|c| {
-            let (vi, en) = province_names(c);
-            lang.pick(&en, &vi).to_string()
-        }),
-    )?;
-    d.set_item("additive", res.additive)?;
-    d.set_item("residual", res.residual)?;
-    d.set_item("level", res.level)?;
-    Ok((PyDataFrame(df), d))
+        gap::gaps(&t, code, &against, level)
+    })
+    .map(PyGapResult)
 }
 
-/// Profile of a province; returns (table, metadata).
+/// Profile of one province in one year (result of `profile`): typed fields and `frame(lang)`.
+#[pyclass(name = "ProfileResult", module = "papikit._core", frozen)]
+pub struct PyProfileResult(pub Profile);
+
+#[pymethods]
+impl PyProfileResult {
+    #[getter]
+    fn province_code(&self) -> u16 {
+        self.0.province
+    }
+
+    #[getter]
+    fn year(&self) -> u16 {
+        self.0.year
+    }
+
+    #[getter]
+    fn previous_year(&self) -> Option<u16> {
+        self.0.previous_year
+    }
+
+    #[getter]
+    fn source(&self) -> &str {
+        &self.0.source
+    }
+
+    #[getter]
+    fn margin(&self) -> u32 {
+        self.0.margin
+    }
+
+    /// Name of the province in `lang`.
+    #[pyo3(signature = (lang="en"))]
+    fn province(&self, lang: &str) -> PyResult<String> {
+        Ok(province_name(self.0.province, Lang::parse(lang).py()?))
+    }
+
+    /// Region of the province in `lang`.
+    #[pyo3(signature = (lang="en"))]
+    fn region(&self, lang: &str) -> PyResult<Option<String>> {
+        let lang = Lang::parse(lang).py()?;
+        Ok(registry()
+            .py()?
+            .by_code(self.0.province)
+            .map(|p| lang.pick(&p.region_en, &p.region_vi).to_string()))
+    }
+
+    /// The profile table.
+    #[pyo3(signature = (lang="en"))]
+    fn frame(&self, py: Python<'_>, lang: &str) -> PyResult<PyDataFrame> {
+        let lang = Lang::parse(lang).py()?;
+        run(py, || self.0.frame(lang)).map(PyDataFrame)
+    }
+}
+
+/// The previous year's table: the given one, or (published source only) the published
+/// `previous_year` (default `year - 1`) when there is one.
+fn previous_of(
+    year: i64,
+    previous_year: Option<i64>,
+    previous_table: Option<ScoreTable>,
+    published_source: bool,
+) -> papikit_core::Result<Option<ScoreTable>> {
+    match previous_table {
+        Some(p) => Ok(Some(p)),
+        None if published_source => {
+            let y = previous_year.unwrap_or(year - 1);
+            if y >= papikit_core::published::FIRST_YEAR as i64 {
+                ScoreTable::from_published(y).map(Some)
+            } else {
+                Ok(None)
+            }
+        }
+        None => Ok(None),
+    }
+}
+
+/// Profile of a province.
 #[pyfunction]
-#[pyo3(signature = (province, year, *, previous_year=None, margin=10, lang="en", table=None, previous_table=None))]
-#[allow(clippy::too_many_arguments)]
-pub fn profile_table<'py>(
+#[pyo3(signature = (province, year, *, previous_year=None, margin=10, table=None, previous_table=None))]
+pub fn profile<'py>(
     py: Python<'py>,
     province: &str,
     year: i64,
     previous_year: Option<i64>,
     margin: u32,
-    lang: &str,
     table: Option<Bound<'py, PyScoreTable>>,
     previous_table: Option<Bound<'py, PyScoreTable>>,
-) -> PyResult<(PyDataFrame, Bound<'py, PyDict>)> {
+) -> PyResult<PyProfileResult> {
     let table = table.map(|t| t.get().0.clone());
     let previous_table = previous_table.map(|t| t.get().0.clone());
-    let lang = Lang::parse(lang).py()?;
     let code = code_of(province)?;
     let published_source = table.is_none();
-    let (df, pr) = run(py, || {
+    run(py, || {
         let t = match table {
             Some(t) => t,
             None => ScoreTable::from_published(year)?,
         };
-        let prev = match previous_table {
-            Some(p) => Some(p),
-            None if published_source => {
-                let py_ = previous_year.unwrap_or(year - 1);
-                if py_ >= papikit_core::published::FIRST_YEAR as i64 {
-                    Some(ScoreTable::from_published(py_)?)
-                } else {
-                    None
-                }
-            }
-            None => None,
-        };
-        let p = profile(&t, prev.as_ref(), code, margin)?;
-        Ok((p.frame(lang)?, p))
-    })?;
-    let d = PyDict::new(py);
-    let (vi, en) = province_names(code);
-    d.set_item("province_code", code)?;
-    d.set_item("province", lang.pick(&en, &vi))?;
-    d.set_item("year", pr.year)?;
-    d.set_item("previous_year", pr.previous_year)?;
-    d.set_item("source", &pr.source)?;
-    d.set_item("margin", pr.margin)?;
-    if let Some(p) = registry().py()?.by_code(code) {
-        d.set_item("region", lang.pick(&p.region_en, &p.region_vi))?;
-    }
-    Ok((PyDataFrame(df), d))
+        let prev = previous_of(year, previous_year, previous_table, published_source)?;
+        profile_of(&t, prev.as_ref(), code, margin)
+    })
+    .map(PyProfileResult)
 }
 
 #[pyfunction]
@@ -358,7 +495,7 @@ pub fn merged_table(
 #[pyo3(signature = (table=None, *, lang="en"))]
 pub fn agency_table(
     py: Python<'_>,
-    table: Option<PyDataFrame>,
+    #[pyo3(from_py_with = frames::opt_table)] table: Option<GuardedFrame>,
     lang: &str,
 ) -> PyResult<PyDataFrame> {
     let lang = Lang::parse(lang).py()?;
@@ -373,8 +510,8 @@ pub fn agency_table(
 #[pyo3(signature = (gaps, table=None, *, lang="en"))]
 pub fn by_agency(
     py: Python<'_>,
-    gaps: PyDataFrame,
-    table: Option<PyDataFrame>,
+    #[pyo3(from_py_with = frames::gaps)] gaps: GuardedFrame,
+    #[pyo3(from_py_with = frames::opt_table)] table: Option<GuardedFrame>,
     lang: &str,
 ) -> PyResult<PyDataFrame> {
     let lang = Lang::parse(lang).py()?;
@@ -390,8 +527,10 @@ pub fn by_agency(
 
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<PyScoreTable>()?;
-    m.add_function(wrap_pyfunction!(gap_table, m)?)?;
-    m.add_function(wrap_pyfunction!(profile_table, m)?)?;
+    m.add_class::<PyGapResult>()?;
+    m.add_class::<PyProfileResult>()?;
+    m.add_function(wrap_pyfunction!(gaps, m)?)?;
+    m.add_function(wrap_pyfunction!(profile, m)?)?;
     m.add_function(wrap_pyfunction!(trend_table, m)?)?;
     m.add_function(wrap_pyfunction!(comparable_with_previous, m)?)?;
     m.add_function(wrap_pyfunction!(merged_table, m)?)?;

@@ -207,7 +207,7 @@ pub fn framework_from_toml(text: &str) -> PyResult<PyFramework> {
 
 #[pyfunction]
 pub fn framework_from_polars(
-    df: PyDataFrame,
+    #[pyo3(from_py_with = crate::frames::df)] df: crate::frames::GuardedFrame,
     name: &str,
     first_year: u16,
     last_year: u16,

@@ -6,11 +6,13 @@ use pyo3::prelude::*;
 
 mod analysis;
 mod errors;
+mod frames;
 mod framework;
 mod published;
 mod registry;
 mod simulation;
 mod survey;
+mod targets;
 
 #[pymodule]
 fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
@@ -18,6 +20,7 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     errors::register(m)?;
     registry::register(m)?;
     published::register(m)?;
+    targets::register(m)?;
     framework::register(m)?;
     analysis::register(m)?;
     simulation::register(m)?;

@@ -23,7 +23,7 @@ pub fn national_stats(py: Python<'_>, year: i64, lang: &str) -> PyResult<PyDataF
 #[pyo3(signature = (df, by, *, within=None, lang="en"))]
 pub fn rank_frame(
     py: Python<'_>,
-    df: PyDataFrame,
+    #[pyo3(from_py_with = crate::frames::df)] df: crate::frames::GuardedFrame,
     by: &str,
     within: Option<&str>,
     lang: &str,
@@ -35,7 +35,12 @@ pub fn rank_frame(
 
 #[pyfunction]
 #[pyo3(signature = (df, by, *, lang="en"))]
-pub fn group_bands(py: Python<'_>, df: PyDataFrame, by: &str, lang: &str) -> PyResult<PyDataFrame> {
+pub fn group_bands(
+    py: Python<'_>,
+    #[pyo3(from_py_with = crate::frames::df)] df: crate::frames::GuardedFrame,
+    by: &str,
+    lang: &str,
+) -> PyResult<PyDataFrame> {
     let lang = Lang::parse(lang).py()?;
     let df = df.0;
     run(py, || rank::bands_frame(&df, by, lang)).map(PyDataFrame)

@@ -1,19 +1,20 @@
 //! Bindings for what-if simulation, sensitivity, the least-cost optimiser and Monte Carlo.
 
 use crate::errors::{IntoPyResult, run, to_py};
-use papikit_core::rank::Group;
 use papikit_core::registry::province as lookup;
 use papikit_core::scores::{Level, ScoreTable};
 use papikit_core::simulation::montecarlo::{self, SeSpec};
 use papikit_core::simulation::optimise::{self, OptimiseOptions, Plan, Target};
 use papikit_core::simulation::sensitivity as sens;
-use papikit_core::simulation::simulate::{Amount, Change, GapTo, Model, Others, simulate_with};
+use papikit_core::simulation::simulate::{
+    Amount, Change, Model, Others, Simulation, simulate_with,
+};
 use papikit_core::{Lang, PapiError, Result};
 use pyo3::prelude::*;
-use pyo3::types::PyDict;
 use pyo3_polars::PyDataFrame;
 
 use crate::analysis::PyScoreTable;
+use crate::targets::{PyCloseGap, number, target_of, target_to_py};
 
 /// Map a core error; an `Infeasible` error carries `best_rank` and `best_score` attributes.
 fn map_err(py: Python<'_>, e: PapiError) -> PyErr {
@@ -73,26 +74,6 @@ fn code_of(query: &str) -> Result<u16> {
     Ok(lookup(query)?.code)
 }
 
-fn target_of(kind: &str, value: f64, group: Option<&str>) -> Result<Target> {
-    match kind {
-        "rank" => {
-            if value.fract() != 0.0 || value < 1.0 || value > u32::MAX as f64 {
-                return Err(PapiError::InvalidArgument {
-                    argument: "target".into(),
-                    message: format!("rank {value} must be a whole number >= 1"),
-                });
-            }
-            Ok(Target::Rank(value as u32))
-        }
-        "group" => Ok(Target::Group(Group::parse(group.unwrap_or(""))?)),
-        "score" => Ok(Target::Score(value)),
-        _ => Err(PapiError::InvalidArgument {
-            argument: "target".into(),
-            message: format!("{kind:?}; use pk.TargetRank(k), pk.Group(name) or a score"),
-        }),
-    }
-}
-
 fn se_of(total: Option<f64>, measures: Option<Vec<(String, f64)>>) -> SeSpec {
     match (total, measures) {
         (Some(v), _) => SeSpec::Total(v),
@@ -101,32 +82,19 @@ fn se_of(total: Option<f64>, measures: Option<Vec<(String, f64)>>) -> SeSpec {
     }
 }
 
-/// (province, measure, kind, value, to): kind "points", "gap_best" or "gap_score" (to = score).
-type ChangeSpec = (String, String, String, f64, Option<f64>);
+/// (province, measure, amount): amount a number (points) or a `CloseGap`.
+type ChangeSpec<'py> = (String, String, Bound<'py, PyAny>);
 
-fn changes_of(specs: &[ChangeSpec]) -> Result<Vec<Change>> {
+fn changes_of(specs: &[ChangeSpec<'_>]) -> PyResult<Vec<Change>> {
     specs
         .iter()
-        .map(|(p, m, kind, v, to)| {
-            let amount = match kind.as_str() {
-                "points" => Amount::Points(*v),
-                "gap_best" => Amount::CloseGap {
-                    share: *v,
-                    to: GapTo::Best,
-                },
-                "gap_score" => Amount::CloseGap {
-                    share: *v,
-                    to: GapTo::Score(to.unwrap_or(f64::NAN)),
-                },
-                _ => {
-                    return Err(PapiError::InvalidArgument {
-                        argument: "changes".into(),
-                        message: format!("unknown change kind {kind:?}"),
-                    });
-                }
+        .map(|(p, m, amount)| {
+            let amount = match amount.cast::<PyCloseGap>() {
+                Ok(g) => g.get().amount(),
+                Err(_) => Amount::Points(number(amount, &format!("changes[{p:?}][{m:?}]"))?),
             };
             Ok(Change {
-                province: code_of(p)?,
+                province: code_of(p).py()?,
                 measure: m.clone(),
                 amount,
             })
@@ -134,100 +102,272 @@ fn changes_of(specs: &[ChangeSpec]) -> Result<Vec<Change>> {
         .collect()
 }
 
-#[pyfunction]
-#[pyo3(signature = (year, changes, *, others="stay", years=3, lang="en", table=None))]
-pub fn simulate(
-    py: Python<'_>,
-    year: i64,
-    changes: Vec<ChangeSpec>,
-    others: &str,
-    years: u16,
-    lang: &str,
-    table: Source<'_>,
-) -> PyResult<(PyDataFrame, PyDataFrame, PyDataFrame)> {
-    let given = source(table);
-    let lang = Lang::parse(lang).py()?;
-    let others = Others::parse(others, years).py()?;
-    compute(py, || {
-        let t = self::table(year, given)?;
-        let m = model(&t)?;
-        let s = simulate_with(&m, &changes_of(&changes)?, others)?;
-        Ok((
-            s.frame(false, lang)?,
-            s.frame(true, lang)?,
-            s.changes_frame()?,
-        ))
-    })
-    .map(|(a, b, c)| (PyDataFrame(a), PyDataFrame(b), PyDataFrame(c)))
+/// Every province before and after a simulation (result of `simulate`).
+#[pyclass(name = "SimulationResult", module = "papikit._core", frozen)]
+pub struct PySimulationResult(pub Simulation);
+
+#[pymethods]
+impl PySimulationResult {
+    #[getter]
+    fn year(&self) -> u16 {
+        self.0.year
+    }
+
+    /// One row per province: totals, ranks and groups before and after, dimension scores after.
+    #[pyo3(signature = (lang="en"))]
+    fn frame(&self, py: Python<'_>, lang: &str) -> PyResult<PyDataFrame> {
+        let lang = Lang::parse(lang).py()?;
+        run(py, || self.0.frame(false, lang)).map(PyDataFrame)
+    }
+
+    /// The rows of `frame` whose rank or score changed.
+    #[pyo3(signature = (lang="en"))]
+    fn movers(&self, py: Python<'_>, lang: &str) -> PyResult<PyDataFrame> {
+        let lang = Lang::parse(lang).py()?;
+        run(py, || self.0.frame(true, lang)).map(PyDataFrame)
+    }
+
+    /// One row per changed (province, measure).
+    fn changes(&self, py: Python<'_>) -> PyResult<PyDataFrame> {
+        run(py, || self.0.changes_frame()).map(PyDataFrame)
+    }
 }
 
 #[pyfunction]
-#[pyo3(signature = (province, year, *, level=None, n_thresholds=5, lang="en", table=None))]
-pub fn sensitivity<'py>(
-    py: Python<'py>,
+#[pyo3(signature = (year, changes, *, others="stay", years=3, table=None))]
+pub fn simulate(
+    py: Python<'_>,
+    year: i64,
+    changes: Vec<ChangeSpec<'_>>,
+    others: &str,
+    years: u16,
+    table: Source<'_>,
+) -> PyResult<PySimulationResult> {
+    let given = source(table);
+    let others = Others::parse(others, years).py()?;
+    let changes = changes_of(&changes)?;
+    compute(py, || {
+        let t = self::table(year, given)?;
+        let m = model(&t)?;
+        simulate_with(&m, &changes, others)
+    })
+    .map(PySimulationResult)
+}
+
+/// Marginal values and thresholds of one province (result of `sensitivity`).
+#[pyclass(name = "SensitivityResult", module = "papikit._core", frozen)]
+pub struct PySensitivityResult(pub sens::Sensitivity);
+
+#[pymethods]
+impl PySensitivityResult {
+    #[getter]
+    fn province(&self) -> u16 {
+        self.0.province
+    }
+
+    #[getter]
+    fn year(&self) -> u16 {
+        self.0.year
+    }
+
+    #[getter]
+    fn total(&self) -> f64 {
+        self.0.total
+    }
+
+    #[getter]
+    fn rank(&self) -> u32 {
+        self.0.rank
+    }
+
+    #[getter]
+    fn n_ranked(&self) -> usize {
+        self.0.n_ranked
+    }
+
+    /// One row per measure: points of total and ranks gained per unit, units to the next rank.
+    #[pyo3(signature = (lang="en"))]
+    fn frame(&self, py: Python<'_>, lang: &str) -> PyResult<PyDataFrame> {
+        let lang = Lang::parse(lang).py()?;
+        run(py, || self.0.frame(lang)).map(PyDataFrame)
+    }
+
+    /// The nearest provinces above and the entry score of every better group.
+    #[pyo3(signature = (lang="en"))]
+    fn thresholds(&self, py: Python<'_>, lang: &str) -> PyResult<PyDataFrame> {
+        let lang = Lang::parse(lang).py()?;
+        run(py, || self.0.thresholds_frame(lang)).map(PyDataFrame)
+    }
+}
+
+#[pyfunction]
+#[pyo3(signature = (province, year, *, level=None, n_thresholds=5, table=None))]
+pub fn sensitivity(
+    py: Python<'_>,
     province: &str,
     year: i64,
     level: Option<&str>,
     n_thresholds: usize,
-    lang: &str,
-    table: Source<'py>,
-) -> PyResult<(PyDataFrame, PyDataFrame, Bound<'py, PyDict>)> {
+    table: Source<'_>,
+) -> PyResult<PySensitivityResult> {
     let given = source(table);
-    let lang = Lang::parse(lang).py()?;
     let level = level.map(Level::parse).transpose().py()?;
     let code = code_of(province).py()?;
-    let s = compute(py, || {
+    compute(py, || {
         let t = self::table(year, given)?;
-        let s = sens::sensitivity(&t, code, level, n_thresholds)?;
-        Ok((s.frame(lang)?, s.thresholds_frame(lang)?, s))
-    })?;
-    let d = PyDict::new(py);
-    d.set_item("province", s.2.province)?;
-    d.set_item("year", s.2.year)?;
-    d.set_item("total", s.2.total)?;
-    d.set_item("rank", s.2.rank)?;
-    d.set_item("n_ranked", s.2.n_ranked)?;
-    Ok((PyDataFrame(s.0), PyDataFrame(s.1), d))
+        sens::sensitivity(&t, code, level, n_thresholds)
+    })
+    .map(PySensitivityResult)
 }
 
-fn plan_dict<'py>(
-    py: Python<'py>,
-    plan: &Plan,
-    items: polars::prelude::DataFrame,
-    dims: polars::prelude::DataFrame,
-    lang: Lang,
-) -> PyResult<Bound<'py, PyDict>> {
-    let d = PyDict::new(py);
-    d.set_item("province", plan.province)?;
-    d.set_item("year", plan.year)?;
-    d.set_item("level", plan.level.as_str())?;
-    d.set_item("target_rank", plan.requirement.rank)?;
-    d.set_item("threshold", plan.requirement.threshold)?;
-    d.set_item("required_gain", plan.requirement.gain)?;
-    d.set_item("epsilon", plan.epsilon)?;
-    d.set_item("total_cost", plan.total_cost)?;
-    d.set_item("total_before", plan.total_before)?;
-    d.set_item("total_after", plan.total_after)?;
-    d.set_item("rank_before", plan.rank_before)?;
-    d.set_item("rank_after", plan.rank_after)?;
-    d.set_item("n_ranked", plan.n_ranked)?;
-    d.set_item("group_after", plan.group_after.map(|g| g.label(lang)))?;
-    d.set_item("gains", plan.gains())?;
-    d.set_item("items", PyDataFrame(items))?;
-    d.set_item("dimensions", PyDataFrame(dims))?;
-    Ok(d)
+/// What a plan with `probability=p` adds: the gain scale, P(success) and the deterministic gain.
+#[derive(Clone, Copy)]
+struct Robust {
+    scale: Option<f64>,
+    probability: Option<f64>,
+    deterministic_gain: f64,
+}
+
+/// A least-cost plan (result of `optimize`), with the table it was computed on.
+#[pyclass(name = "PlanResult", module = "papikit._core", frozen)]
+pub struct PyPlanResult {
+    plan: Plan,
+    table: ScoreTable,
+    /// The table was given (survey / hand-built), not the published scores.
+    given: bool,
+    robust: Option<Robust>,
+}
+
+#[pymethods]
+impl PyPlanResult {
+    #[getter]
+    fn province(&self) -> u16 {
+        self.plan.province
+    }
+
+    #[getter]
+    fn year(&self) -> u16 {
+        self.plan.year
+    }
+
+    #[getter]
+    fn level(&self) -> &'static str {
+        self.plan.level.as_str()
+    }
+
+    /// `TargetRank`, `Group` or the total score.
+    #[getter]
+    fn target<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        target_to_py(py, &self.plan.target)
+    }
+
+    #[getter]
+    fn target_rank(&self) -> Option<u32> {
+        self.plan.requirement.rank
+    }
+
+    #[getter]
+    fn threshold(&self) -> f64 {
+        self.plan.requirement.threshold
+    }
+
+    #[getter]
+    fn required_gain(&self) -> f64 {
+        self.plan.requirement.gain
+    }
+
+    #[getter]
+    fn epsilon(&self) -> f64 {
+        self.plan.epsilon
+    }
+
+    #[getter]
+    fn total_cost(&self) -> f64 {
+        self.plan.total_cost
+    }
+
+    #[getter]
+    fn total_before(&self) -> f64 {
+        self.plan.total_before
+    }
+
+    #[getter]
+    fn total_after(&self) -> f64 {
+        self.plan.total_after
+    }
+
+    #[getter]
+    fn rank_before(&self) -> u32 {
+        self.plan.rank_before
+    }
+
+    #[getter]
+    fn rank_after(&self) -> u32 {
+        self.plan.rank_after
+    }
+
+    #[getter]
+    fn n_ranked(&self) -> usize {
+        self.plan.n_ranked
+    }
+
+    /// (measure code, units of gain) of every measure the plan moves.
+    #[getter]
+    fn gains(&self) -> Vec<(String, f64)> {
+        self.plan.gains()
+    }
+
+    #[getter]
+    fn scale(&self) -> Option<f64> {
+        self.robust.and_then(|r| r.scale)
+    }
+
+    #[getter]
+    fn probability(&self) -> Option<f64> {
+        self.robust.and_then(|r| r.probability)
+    }
+
+    #[getter]
+    fn deterministic_gain(&self) -> Option<f64> {
+        self.robust.map(|r| r.deterministic_gain)
+    }
+
+    /// The table the plan was computed on when it was given (None: published scores).
+    #[getter]
+    fn source(&self) -> Option<PyScoreTable> {
+        self.given.then(|| PyScoreTable(self.table.clone()))
+    }
+
+    /// Label of the group reached, in `lang`.
+    #[pyo3(signature = (lang="en"))]
+    fn group_after(&self, lang: &str) -> PyResult<Option<&'static str>> {
+        let lang = Lang::parse(lang).py()?;
+        Ok(self.plan.group_after.map(|g| g.label(lang)))
+    }
+
+    /// One row per measure of the plan.
+    #[pyo3(signature = (lang="en"))]
+    fn frame(&self, py: Python<'_>, lang: &str) -> PyResult<PyDataFrame> {
+        let lang = Lang::parse(lang).py()?;
+        run(py, || self.plan.frame(lang)).map(PyDataFrame)
+    }
+
+    /// Per dimension: current score and rank, target, required gain, share of effort, cost.
+    #[pyo3(signature = (lang="en"))]
+    fn dimensions(&self, py: Python<'_>, lang: &str) -> PyResult<PyDataFrame> {
+        let lang = Lang::parse(lang).py()?;
+        run(py, || self.plan.dimension_table(&model(&self.table)?, lang)).map(PyDataFrame)
+    }
 }
 
 #[pyfunction]
-#[pyo3(signature = (province, year, *, target_kind, target_value=0.0, target_group=None, costs=vec![], caps=vec![], level="dimension", probability=None, se_total=None, se_measures=None, draws=10_000, seed=0, lang="en", table=None))]
+#[pyo3(signature = (province, year, *, target, costs=vec![], caps=vec![], level="dimension", probability=None, se_total=None, se_measures=None, draws=10_000, seed=0, table=None))]
 #[allow(clippy::too_many_arguments)]
 pub fn optimize<'py>(
     py: Python<'py>,
     province: &str,
     year: i64,
-    target_kind: &str,
-    target_value: f64,
-    target_group: Option<&str>,
+    target: &Bound<'py, PyAny>,
     costs: Vec<(String, f64)>,
     caps: Vec<(String, f64)>,
     level: &str,
@@ -236,73 +376,85 @@ pub fn optimize<'py>(
     se_measures: Option<Vec<(String, f64)>>,
     draws: usize,
     seed: u64,
-    lang: &str,
     table: Source<'py>,
-) -> PyResult<Bound<'py, PyDict>> {
+) -> PyResult<PyPlanResult> {
     let given = source(table);
-    let lang = Lang::parse(lang).py()?;
+    let was_given = given.is_some();
     let level = Level::parse(level).py()?;
-    let target = target_of(target_kind, target_value, target_group).py()?;
+    let target = target_of(target)?;
     let code = code_of(province).py()?;
     let opts = OptimiseOptions { level, costs, caps };
     let se = se_of(se_total, se_measures);
-    let (plan, items, dims, extra) = compute(py, || {
+    let (plan, robust, table) = compute(py, || {
         let t = self::table(year, given)?;
-        let m = model(&t)?;
-        let (plan, extra) = match probability {
-            None => (optimise::optimise_with(&m, code, target, &opts)?, None),
-            Some(p) => {
-                let r = montecarlo::robust_plan(&m, code, target, &opts, &se, p, draws, seed)?;
-                let prob = r.distribution.probability();
-                (
-                    r.plan,
-                    Some((r.scale, prob, r.deterministic.requirement.gain)),
-                )
-            }
-        };
-        let items = plan.frame(lang)?;
-        let dims = plan.dimension_table(&m, lang)?;
-        Ok((plan, items, dims, extra))
+        let (plan, robust) = plan_on(
+            &model(&t)?,
+            code,
+            target,
+            &opts,
+            probability,
+            &se,
+            draws,
+            seed,
+        )?;
+        Ok((plan, robust, t))
     })?;
-    let d = plan_dict(py, &plan, items, dims, lang)?;
-    if let Some((scale, prob, det)) = extra {
-        d.set_item("scale", scale)?;
-        d.set_item("probability", prob)?;
-        d.set_item("deterministic_gain", det)?;
-    }
-    Ok(d)
+    Ok(PyPlanResult {
+        plan,
+        table,
+        given: was_given,
+        robust,
+    })
 }
 
-#[pyfunction]
-#[pyo3(signature = (province, year, gains, *, target_kind, target_value=0.0, target_group=None, se_total=None, se_measures=None, draws=10_000, seed=0, lang="en", table=None))]
+/// The least-cost plan; with `probability`, the robust plan reaching the target that often.
 #[allow(clippy::too_many_arguments)]
+fn plan_on(
+    m: &Model<'_>,
+    code: u16,
+    target: Target,
+    opts: &OptimiseOptions,
+    probability: Option<f64>,
+    se: &SeSpec,
+    draws: usize,
+    seed: u64,
+) -> Result<(Plan, Option<Robust>)> {
+    Ok(match probability {
+        None => (optimise::optimise_with(m, code, target, opts)?, None),
+        Some(p) => {
+            let r = montecarlo::robust_plan(m, code, target, opts, se, p, draws, seed)?;
+            let robust = Robust {
+                scale: r.scale,
+                probability: r.distribution.probability(),
+                deterministic_gain: r.deterministic.requirement.gain,
+            };
+            (r.plan, Some(robust))
+        }
+    })
+}
+
+/// P(the plan's province reaches the plan's target) with `gains` (default: the plan's) when
+/// every province's total is uncertain; returns (probability, ranks, long distribution).
+#[pyfunction]
+#[pyo3(signature = (plan, gains, *, se_total=None, se_measures=None, draws=10_000, seed=0))]
 pub fn success_probability(
     py: Python<'_>,
-    province: &str,
-    year: i64,
+    plan: Bound<'_, PyPlanResult>,
     gains: Vec<(String, f64)>,
-    target_kind: &str,
-    target_value: f64,
-    target_group: Option<&str>,
     se_total: Option<f64>,
     se_measures: Option<Vec<(String, f64)>>,
     draws: usize,
     seed: u64,
-    lang: &str,
-    table: Source<'_>,
 ) -> PyResult<(f64, PyDataFrame, PyDataFrame)> {
-    let given = source(table);
-    let lang = Lang::parse(lang).py()?;
-    let target = target_of(target_kind, target_value, target_group).py()?;
-    let code = code_of(province).py()?;
+    let p = plan.get();
     let se = se_of(se_total, se_measures);
+    let (code, target, t) = (p.plan.province, p.plan.target, &p.table);
     compute(py, || {
-        let t = self::table(year, given)?;
-        let m = model(&t)?;
+        let m = model(t)?;
         let d = montecarlo::success_probability(&m, code, &gains, target, &se, draws, seed)?;
         Ok((
             d.probability().unwrap_or(f64::NAN),
-            d.frame(lang)?,
+            d.frame()?,
             d.long_frame()?,
         ))
     })
@@ -310,6 +462,9 @@ pub fn success_probability(
 }
 
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_class::<PySimulationResult>()?;
+    m.add_class::<PySensitivityResult>()?;
+    m.add_class::<PyPlanResult>()?;
     m.add_function(wrap_pyfunction!(simulate, m)?)?;
     m.add_function(wrap_pyfunction!(sensitivity, m)?)?;
     m.add_function(wrap_pyfunction!(optimize, m)?)?;

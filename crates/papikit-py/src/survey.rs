@@ -148,7 +148,7 @@ impl PySurveyScores {
 #[allow(clippy::too_many_arguments)]
 pub fn survey_score(
     py: Python<'_>,
-    df: PyDataFrame,
+    #[pyo3(from_py_with = crate::frames::df)] df: crate::frames::GuardedFrame,
     framework: PyFramework,
     design: DesignArgs,
     method: &str,
@@ -179,7 +179,7 @@ pub fn survey_score(
 #[allow(clippy::too_many_arguments)]
 pub fn survey_domain_means(
     py: Python<'_>,
-    df: PyDataFrame,
+    #[pyo3(from_py_with = crate::frames::df)] df: crate::frames::GuardedFrame,
     items: Vec<String>,
     design: DesignArgs,
     method: &str,

@@ -92,29 +92,25 @@ struct RawRow {
     source: Option<String>,
 }
 
+/// Problems found while validating the rows, reported together after the pass.
+#[derive(Default)]
+struct Problems {
+    bad_dims: BTreeSet<String>,
+    bad_subs: BTreeSet<String>,
+    bad_agencies: BTreeSet<String>,
+    mismatched: Vec<String>,
+}
+
 fn validate(rows: Vec<RawRow>, known: Option<&AgencyTable>) -> Result<AgencyTable> {
     let subs = subdimension_dimensions()?;
-    let mut bad_dims = BTreeSet::new();
-    let mut bad_subs = BTreeSet::new();
-    let mut bad_agencies = BTreeSet::new();
-    let mut mismatched = Vec::new();
+    let mut problems = Problems::default();
     let mut agencies: Vec<Agency> = Vec::new();
     let mut assignments = Vec::new();
     for (i, r) in rows.into_iter().enumerate() {
-        let line = i + 1;
-        let Some(code) = r
-            .agency
-            .map(|s| s.trim().to_string())
-            .filter(|s| !s.is_empty())
-        else {
-            return Err(PapiError::InvalidArgument {
-                argument: "agency table".into(),
-                message: format!("row {line} has no agency_code"),
-            });
-        };
+        let code = agency_code(r.agency, i + 1)?;
         let raw_dim = r.dimension.unwrap_or_default();
         let Some(dim) = dimension_code(&raw_dim) else {
-            bad_dims.insert(if raw_dim.is_empty() {
+            problems.bad_dims.insert(if raw_dim.is_empty() {
                 "<empty>".to_string()
             } else {
                 raw_dim
@@ -126,39 +122,16 @@ fn validate(rows: Vec<RawRow>, known: Option<&AgencyTable>) -> Result<AgencyTabl
             .map(|s| s.trim().to_string())
             .filter(|s| !s.is_empty());
         if let Some(s) = &sub {
-            match subs.get(s) {
-                None => {
-                    bad_subs.insert(s.clone());
-                }
-                Some(d) if *d != dim => mismatched.push(format!(
-                    "{s} belongs to {} not {}",
-                    d.to_uppercase(),
-                    dim.to_uppercase()
-                )),
-                _ => {}
-            }
+            check_subdimension(&subs, s, &dim, &mut problems);
         }
-        match (r.name_vi, r.name_en) {
-            (Some(vi), Some(en)) if !vi.is_empty() && !en.is_empty() => {
-                if !agencies.iter().any(|a| a.code == code) {
-                    agencies.push(Agency {
-                        code: code.clone(),
-                        name_vi: vi,
-                        name_en: en,
-                    });
-                }
-            }
-            _ => match known.and_then(|k| k.agencies.iter().find(|a| a.code == code)) {
-                Some(a) => {
-                    if !agencies.iter().any(|x| x.code == code) {
-                        agencies.push(a.clone());
-                    }
-                }
-                None => {
-                    bad_agencies.insert(code.clone());
-                }
-            },
-        }
+        add_agency(
+            &code,
+            r.name_vi,
+            r.name_en,
+            known,
+            &mut agencies,
+            &mut problems,
+        );
         assignments.push(Assignment {
             agency: code,
             dimension: dim,
@@ -170,34 +143,114 @@ fn validate(rows: Vec<RawRow>, known: Option<&AgencyTable>) -> Result<AgencyTabl
             source: r.source.unwrap_or_default(),
         });
     }
+    report(problems, &subs, known)?;
+    if assignments.is_empty() {
+        return Err(PapiError::InvalidArgument {
+            argument: "agency table".into(),
+            message: "the table has no rows".into(),
+        });
+    }
+    Ok(AgencyTable {
+        agencies,
+        assignments,
+    })
+}
+
+/// The row's agency code (required).
+fn agency_code(agency: Option<String>, line: usize) -> Result<String> {
+    agency
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty())
+        .ok_or_else(|| PapiError::InvalidArgument {
+            argument: "agency table".into(),
+            message: format!("row {line} has no agency_code"),
+        })
+}
+
+/// A sub-dimension must exist and belong to the row's dimension.
+fn check_subdimension(
+    subs: &BTreeMap<String, String>,
+    sub: &str,
+    dim: &str,
+    problems: &mut Problems,
+) {
+    match subs.get(sub) {
+        None => {
+            problems.bad_subs.insert(sub.to_string());
+        }
+        Some(d) if d != dim => problems.mismatched.push(format!(
+            "{sub} belongs to {} not {}",
+            d.to_uppercase(),
+            dim.to_uppercase()
+        )),
+        _ => {}
+    }
+}
+
+/// Record the agency once: defined by the row's names, or known from `known`.
+fn add_agency(
+    code: &str,
+    name_vi: Option<String>,
+    name_en: Option<String>,
+    known: Option<&AgencyTable>,
+    agencies: &mut Vec<Agency>,
+    problems: &mut Problems,
+) {
+    let defined = match (name_vi, name_en) {
+        (Some(vi), Some(en)) if !vi.is_empty() && !en.is_empty() => Some(Agency {
+            code: code.to_string(),
+            name_vi: vi,
+            name_en: en,
+        }),
+        _ => match known.and_then(|k| k.agencies.iter().find(|a| a.code == code)) {
+            Some(a) => Some(a.clone()),
+            None => {
+                problems.bad_agencies.insert(code.to_string());
+                None
+            }
+        },
+    };
+    if let Some(a) = defined
+        && !agencies.iter().any(|x| x.code == code)
+    {
+        agencies.push(a);
+    }
+}
+
+/// The first kind of problem found, as an error naming every offending code.
+fn report(
+    problems: Problems,
+    subs: &BTreeMap<String, String>,
+    known: Option<&AgencyTable>,
+) -> Result<()> {
     let join = |s: &BTreeSet<String>| s.iter().cloned().collect::<Vec<_>>().join(", ");
-    if !bad_dims.is_empty() {
+    if !problems.bad_dims.is_empty() {
         return Err(PapiError::UnknownCode {
             kind: "dimension".into(),
-            code: join(&bad_dims),
+            code: join(&problems.bad_dims),
             known: "D1, D2, D3, D4, D5, D6, D7, D8".into(),
         });
     }
-    if !bad_subs.is_empty() {
+    if !problems.bad_subs.is_empty() {
         return Err(PapiError::UnknownCode {
             kind: "sub-dimension".into(),
-            code: join(&bad_subs),
+            code: join(&problems.bad_subs),
             known: subs.keys().cloned().collect::<Vec<_>>().join(", "),
         });
     }
-    if !mismatched.is_empty() {
+    if !problems.mismatched.is_empty() {
         return Err(PapiError::InvalidArgument {
             argument: "agency table".into(),
             message: format!(
                 "sub-dimension in the wrong dimension: {}",
-                mismatched.join("; ")
+                problems.mismatched.join("; ")
             ),
         });
     }
-    if !bad_agencies.is_empty() {
+    if !problems.bad_agencies.is_empty() {
         return Err(PapiError::UnknownCode {
             kind: "agency".into(),
-            code: join(&bad_agencies),
+            code: join(&problems.bad_agencies),
             known: format!(
                 "{} (or give agency_vi and agency_en columns to define new agencies)",
                 known
@@ -211,16 +264,7 @@ fn validate(rows: Vec<RawRow>, known: Option<&AgencyTable>) -> Result<AgencyTabl
             ),
         });
     }
-    if assignments.is_empty() {
-        return Err(PapiError::InvalidArgument {
-            argument: "agency table".into(),
-            message: "the table has no rows".into(),
-        });
-    }
-    Ok(AgencyTable {
-        agencies,
-        assignments,
-    })
+    Ok(())
 }
 
 fn parse_builtin() -> Result<AgencyTable> {
@@ -368,59 +412,17 @@ impl AgencyTable {
     }
 
     fn by_agency_rows(&self, gaps: &[AgencyGap], lang: Lang) -> Result<DataFrame> {
-        let find = |code: &str| gaps.iter().find(|r| r.code.eq_ignore_ascii_case(code));
-        // (agency, measure) -> (roles, subdimensions, sources)
-        let mut cells: BTreeMap<(String, String), Cell> = BTreeMap::new();
-        for a in &self.assignments {
-            let measure = match a.subdimension.as_deref().and_then(find) {
-                Some(r) => r.code.clone(),
-                None => match find(&a.dimension) {
-                    Some(r) => r.code.clone(),
-                    None => continue,
-                },
-            };
-            let e = cells.entry((a.agency.clone(), measure)).or_default();
-            e.0.insert(a.role.clone());
-            if let Some(s) = &a.subdimension {
-                e.1.insert(s.clone());
-            }
-            if !e.2.contains(&a.source) {
-                e.2.push(a.source.clone());
-            }
-        }
-        let mut sharing: BTreeMap<&str, u32> = BTreeMap::new();
-        for (_, m) in cells.keys() {
-            *sharing.entry(m.as_str()).or_default() += 1;
-        }
-        let mut agency_share: BTreeMap<&str, f64> = BTreeMap::new();
-        for (a, m) in cells.keys() {
-            if let Some(s) = find(m).and_then(|r| r.share) {
-                *agency_share.entry(a.as_str()).or_default() += s;
-            }
-        }
-        let mut keys: Vec<&(String, String)> = cells.keys().collect();
-        keys.sort_by(|x, y| {
-            let sx = agency_share
-                .get(x.0.as_str())
-                .copied()
-                .unwrap_or(f64::NEG_INFINITY);
-            let sy = agency_share
-                .get(y.0.as_str())
-                .copied()
-                .unwrap_or(f64::NEG_INFINITY);
-            sy.total_cmp(&sx).then(x.0.cmp(&y.0)).then_with(|| {
-                let gx = find(&x.1).and_then(|r| r.gap).unwrap_or(f64::NEG_INFINITY);
-                let gy = find(&y.1).and_then(|r| r.gap).unwrap_or(f64::NEG_INFINITY);
-                gy.total_cmp(&gx)
-            })
-        });
+        let cells = self.cells(gaps);
+        let sharing = sharing_counts(&cells);
+        let agency_share = agency_shares(&cells, gaps);
+        let keys = ordered_keys(&cells, &agency_share, gaps);
         let n = keys.len();
         let mut cols: Vec<Vec<Option<String>>> = (0..7).map(|_| Vec::with_capacity(n)).collect();
         let (mut gap, mut share, mut ashare, mut nshare) = (vec![], vec![], vec![], vec![]);
         let mut sig = Vec::with_capacity(n);
         for k in keys {
             let (roles, subs, sources) = &cells[k];
-            let row = find(&k.1);
+            let row = find(gaps, &k.1);
             cols[0].push(Some(k.0.clone()));
             cols[1].push(
                 self.agency(&k.0)
@@ -461,6 +463,87 @@ impl AgencyTable {
             ],
         )
     }
+
+    /// (agency, measure) -> (roles, sub-dimensions, sources): an assignment goes to its
+    /// sub-dimension's gap when the gaps have it, else to its dimension's (skipped without either).
+    fn cells(&self, gaps: &[AgencyGap]) -> BTreeMap<(String, String), Cell> {
+        let mut cells: BTreeMap<(String, String), Cell> = BTreeMap::new();
+        for a in &self.assignments {
+            let measure = match a.subdimension.as_deref().and_then(|s| find(gaps, s)) {
+                Some(r) => r.code.clone(),
+                None => match find(gaps, &a.dimension) {
+                    Some(r) => r.code.clone(),
+                    None => continue,
+                },
+            };
+            let e = cells.entry((a.agency.clone(), measure)).or_default();
+            e.0.insert(a.role.clone());
+            if let Some(s) = &a.subdimension {
+                e.1.insert(s.clone());
+            }
+            if !e.2.contains(&a.source) {
+                e.2.push(a.source.clone());
+            }
+        }
+        cells
+    }
+}
+
+/// The gap row of a measure (case-insensitive code).
+fn find<'a>(gaps: &'a [AgencyGap], code: &str) -> Option<&'a AgencyGap> {
+    gaps.iter().find(|r| r.code.eq_ignore_ascii_case(code))
+}
+
+/// Number of agencies sharing each measure.
+fn sharing_counts(cells: &BTreeMap<(String, String), Cell>) -> BTreeMap<&str, u32> {
+    let mut sharing: BTreeMap<&str, u32> = BTreeMap::new();
+    for (_, m) in cells.keys() {
+        *sharing.entry(m.as_str()).or_default() += 1;
+    }
+    sharing
+}
+
+/// Each agency's summed share of the total gap.
+fn agency_shares<'a>(
+    cells: &'a BTreeMap<(String, String), Cell>,
+    gaps: &[AgencyGap],
+) -> BTreeMap<&'a str, f64> {
+    let mut agency_share: BTreeMap<&str, f64> = BTreeMap::new();
+    for (a, m) in cells.keys() {
+        if let Some(s) = find(gaps, m).and_then(|r| r.share) {
+            *agency_share.entry(a.as_str()).or_default() += s;
+        }
+    }
+    agency_share
+}
+
+/// Agencies by summed share (largest first, then code), each agency's measures by gap.
+fn ordered_keys<'a>(
+    cells: &'a BTreeMap<(String, String), Cell>,
+    agency_share: &BTreeMap<&str, f64>,
+    gaps: &[AgencyGap],
+) -> Vec<&'a (String, String)> {
+    let mut keys: Vec<&(String, String)> = cells.keys().collect();
+    keys.sort_by(|x, y| {
+        let sx = agency_share
+            .get(x.0.as_str())
+            .copied()
+            .unwrap_or(f64::NEG_INFINITY);
+        let sy = agency_share
+            .get(y.0.as_str())
+            .copied()
+            .unwrap_or(f64::NEG_INFINITY);
+        sy.total_cmp(&sx).then(x.0.cmp(&y.0)).then_with(|| {
+            let gx = find(gaps, &x.1)
+                .and_then(|r| r.gap)
+                .unwrap_or(f64::NEG_INFINITY);
+            let gy = find(gaps, &y.1)
+                .and_then(|r| r.gap)
+                .unwrap_or(f64::NEG_INFINITY);
+            gy.total_cmp(&gx)
+        })
+    });
+    keys
 }
 
 #[cfg(test)]

@@ -35,7 +35,7 @@ use crate::frame;
 use crate::lang::Lang;
 use crate::rank::{Group, group_of_rank, rank_desc};
 use crate::registry::registry;
-use crate::scores::{DiffUncertainty, Level, ScoreTable, z_for_level};
+use crate::scores::{DiffUncertainty, Level, Measure, Replicates, ScoreTable, z_for_level};
 use polars::prelude::*;
 
 /// Which regional statistic to compare with.
@@ -204,32 +204,111 @@ fn stat(
     }
 }
 
+/// What every step of `gaps` needs: the table, the province (code and index), the total's index,
+/// the normal quantile of the intervals and the replicates (when there are any).
+struct Ctx<'a> {
+    table: &'a ScoreTable,
+    province: u16,
+    p: usize,
+    ti: usize,
+    z: f64,
+    reps: Option<&'a Replicates>,
+}
+
 /// Compute the gaps of `province` (GSO code) against a reference. `level` is the confidence level
 /// of the intervals (e.g. 0.95).
 pub fn gaps(table: &ScoreTable, province: u16, against: &Against, level: f64) -> Result<GapResult> {
     table.validate()?;
     let z = z_for_level(level)?;
+    let (p, ti) = own_total(table, province)?;
+    let cx = Ctx {
+        table,
+        province,
+        p,
+        ti,
+        z,
+        reps: table.replicates.as_ref().filter(|r| r.n() > 0),
+    };
+    let (resolved, label_en, label_vi) = resolve(&cx, against)?;
+    let (selected, label_en, label_vi) = select_reference(&cx, &resolved, label_en, label_vi)?;
+    let mut rows = table
+        .measures
+        .iter()
+        .enumerate()
+        .map(|(m, meas)| gap_row(&cx, &resolved, selected, m, meas))
+        .collect::<Result<Vec<_>>>()?;
+    keep_year_references(&cx, &resolved, &mut rows)?;
+    let total_gap = add_shares(&mut rows, &table.measures[ti].code);
+    let residual = residual(&rows, total_gap);
+    sort_rows(&mut rows);
+    Ok(GapResult {
+        province,
+        year: table.year,
+        source: table.source.clone(),
+        against_en: label_en,
+        against_vi: label_vi,
+        reference_province: selected.map(|j| table.provinces[j]),
+        additive: !matches!(resolved, Resolved::Stat { median: true, .. }),
+        residual,
+        level,
+        rows,
+    })
+}
+
+/// Indices of the province and of the total; the province must have a total.
+fn own_total(table: &ScoreTable, province: u16) -> Result<(usize, usize)> {
     let p = table.province_index(province)?;
     let ti = table.measure_index("total")?;
-    let pname = crate::registry::name_vi(province);
     if table.values[ti][p].is_none() {
         return Err(PapiError::NoData {
-            province: pname,
+            province: crate::registry::name_vi(province),
             year: table.year,
-            what: crate::analysis::gap::total_what(&table.source),
+            what: total_what(&table.source),
         });
     }
+    Ok((p, ti))
+}
+
+/// The other provinces of the province's region.
+fn region_peers(cx: &Ctx<'_>) -> Result<Vec<usize>> {
     let reg = registry()?;
-    let all: Vec<usize> = (0..table.provinces.len()).collect();
-    let region_peers = || -> Result<Vec<usize>> {
-        let rid = reg.by_code(province).map(|x| x.region_id);
-        Ok(all
-            .iter()
-            .copied()
-            .filter(|&i| i != p && reg.by_code(table.provinces[i]).map(|x| x.region_id) == rid)
-            .collect())
-    };
-    let (resolved, mut label_en, mut label_vi) = match against {
+    let rid = reg.by_code(cx.province).map(|x| x.region_id);
+    Ok((0..cx.table.provinces.len())
+        .filter(|&i| i != cx.p && reg.by_code(cx.table.provinces[i]).map(|x| x.region_id) == rid)
+        .collect())
+}
+
+/// Indices of the peers (each must have a total; duplicates dropped).
+fn peer_members(cx: &Ctx<'_>, codes: &[u16]) -> Result<Vec<usize>> {
+    let table = cx.table;
+    if codes.is_empty() {
+        return Err(PapiError::InvalidArgument {
+            argument: "against".into(),
+            message: "the peer list is empty; give at least one province".into(),
+        });
+    }
+    let mut members = Vec::new();
+    for &c in codes {
+        let i = table.province_index(c)?;
+        if table.values[cx.ti][i].is_none() {
+            return Err(PapiError::NoData {
+                province: crate::registry::name_vi(c),
+                year: table.year,
+                what: format!("{} (peer)", total_what(&table.source)),
+            });
+        }
+        if !members.contains(&i) {
+            members.push(i);
+        }
+    }
+    Ok(members)
+}
+
+/// The reference as members / a selector / another year, with its EN and VI labels.
+fn resolve<'a>(cx: &Ctx<'_>, against: &'a Against) -> Result<(Resolved<'a>, String, String)> {
+    let all = || (0..cx.table.provinces.len()).collect::<Vec<usize>>();
+    let pname = crate::registry::name_vi(cx.province);
+    let out = match against {
         Against::Best => (
             Resolved::Province(Selector::Best),
             "best province".to_string(),
@@ -237,7 +316,7 @@ pub fn gaps(table: &ScoreTable, province: u16, against: &Against, level: f64) ->
         ),
         Against::Median => (
             Resolved::Stat {
-                members: all.clone(),
+                members: all(),
                 median: true,
             },
             "national median".into(),
@@ -245,46 +324,27 @@ pub fn gaps(table: &ScoreTable, province: u16, against: &Against, level: f64) ->
         ),
         Against::Mean => (
             Resolved::Stat {
-                members: all.clone(),
+                members: all(),
                 median: false,
             },
             "national mean".into(),
             "trung bình toàn quốc".into(),
         ),
         Against::Region(RegionStat::Best) => (
-            Resolved::Province(Selector::Within(region_peers()?)),
+            Resolved::Province(Selector::Within(region_peers(cx)?)),
             "best regional peer".into(),
             "tỉnh cao nhất trong vùng".into(),
         ),
         Against::Region(RegionStat::Mean) => (
             Resolved::Stat {
-                members: region_peers()?,
+                members: region_peers(cx)?,
                 median: false,
             },
             "mean of regional peers".into(),
             "trung bình các tỉnh cùng vùng".into(),
         ),
         Against::Peers(codes) => {
-            if codes.is_empty() {
-                return Err(PapiError::InvalidArgument {
-                    argument: "against".into(),
-                    message: "the peer list is empty; give at least one province".into(),
-                });
-            }
-            let mut members = Vec::new();
-            for &c in codes {
-                let i = table.province_index(c)?;
-                if table.values[ti][i].is_none() {
-                    return Err(PapiError::NoData {
-                        province: crate::registry::name_vi(c),
-                        year: table.year,
-                        what: format!("{} (peer)", total_what(&table.source)),
-                    });
-                }
-                if !members.contains(&i) {
-                    members.push(i);
-                }
-            }
+            let members = peer_members(cx, codes)?;
             let names: Vec<String> = codes.iter().map(|&c| crate::registry::name_vi(c)).collect();
             (
                 Resolved::Stat {
@@ -307,23 +367,23 @@ pub fn gaps(table: &ScoreTable, province: u16, against: &Against, level: f64) ->
         ),
         Against::Year(other) => {
             other.validate()?;
-            let op = other.province_index(province)?;
+            let op = other.province_index(cx.province)?;
             let oti = other.measure_index("total")?;
             if other.values[oti][op].is_none() {
                 return Err(PapiError::NoData {
-                    province: pname.clone(),
+                    province: pname,
                     year: other.year,
-                    what: crate::analysis::gap::total_what(&other.source),
+                    what: total_what(&other.source),
                 });
             }
             (
                 Resolved::Year(other),
-                format!("{} {}", crate::registry::name_en(province), other.year),
+                format!("{} {}", crate::registry::name_en(cx.province), other.year),
                 format!("{} năm {}", pname, other.year),
             )
         }
     };
-    if let Resolved::Stat { members, .. } = &resolved
+    if let Resolved::Stat { members, .. } = &out.0
         && members.is_empty()
     {
         return Err(PapiError::InvalidArgument {
@@ -331,157 +391,205 @@ pub fn gaps(table: &ScoreTable, province: u16, against: &Against, level: f64) ->
             message: format!("no peer province to compare {pname} with"),
         });
     }
-    let selected = match &resolved {
+    Ok(out)
+}
+
+/// The reference province of a province reference (on the full-sample totals), named in the labels.
+fn select_reference(
+    cx: &Ctx<'_>,
+    resolved: &Resolved<'_>,
+    label_en: String,
+    label_vi: String,
+) -> Result<(Option<usize>, String, String)> {
+    let Resolved::Province(sel) = resolved else {
+        return Ok((None, label_en, label_vi));
+    };
+    let table = cx.table;
+    let j = select(sel, &table.values[cx.ti])?.ok_or_else(|| PapiError::InvalidArgument {
+        argument: "against".into(),
+        message: format!(
+            "no reference province with a total for {}",
+            crate::registry::name_vi(cx.province)
+        ),
+    })?;
+    let code = table.provinces[j];
+    Ok((
+        Some(j),
+        format!("{label_en}: {}", crate::registry::name_en(code)),
+        format!("{label_vi}: {}", crate::registry::name_vi(code)),
+    ))
+}
+
+/// One measure's row: own score, reference, gap and its uncertainty (share filled in later).
+fn gap_row(
+    cx: &Ctx<'_>,
+    resolved: &Resolved<'_>,
+    selected: Option<usize>,
+    m: usize,
+    meas: &Measure,
+) -> Result<GapRow> {
+    let own = cx.table.values[m][cx.p];
+    let (reference, uncertainty, comparable) = match resolved {
         Resolved::Province(sel) => {
-            let j = select(sel, &table.values[ti])?.ok_or_else(|| PapiError::InvalidArgument {
-                argument: "against".into(),
-                message: format!("no reference province with a total for {pname}"),
-            })?;
-            label_en = format!(
-                "{label_en}: {}",
-                crate::registry::name_en(table.provinces[j])
-            );
-            label_vi = format!(
-                "{label_vi}: {}",
-                crate::registry::name_vi(table.provinces[j])
-            );
-            Some(j)
+            let (r, u) = province_reference(cx, sel, selected.unwrap_or(cx.p), m, own);
+            (r, u, true)
+        }
+        Resolved::Stat { members, median } => {
+            let (r, u) = stat_reference(cx, members, *median, m, own);
+            (r, u, true)
+        }
+        Resolved::Year(other) => year_reference(cx, other, m, meas, own)?,
+    };
+    let gap = match (own, reference) {
+        (Some(o), Some(r)) => Some(r - o),
+        _ => None,
+    };
+    Ok(GapRow {
+        code: meas.code.clone(),
+        level: meas.level,
+        parent: meas.parent.clone(),
+        name_en: meas.name_en.clone(),
+        name_vi: meas.name_vi.clone(),
+        own,
+        reference,
+        gap,
+        share: None,
+        comparable,
+        uncertainty,
+    })
+}
+
+/// Reference = province `j`'s score; with replicates the province is re-selected in each one.
+fn province_reference(
+    cx: &Ctx<'_>,
+    sel: &Selector,
+    j: usize,
+    m: usize,
+    own: Option<f64>,
+) -> (Option<f64>, Option<DiffUncertainty>) {
+    let (table, p, z) = (cx.table, cx.p, cx.z);
+    let reference = table.values[m][j];
+    let unc = match (own, reference) {
+        (Some(o), Some(r)) => {
+            let gap = r - o;
+            if let Some(reps) = cx.reps {
+                let d: Vec<Option<f64>> = (0..reps.n())
+                    .map(|r| {
+                        let tot = table.replicate_values(cx.ti, r)?;
+                        let vals = table.replicate_values(m, r)?;
+                        let jr = select(sel, &tot).ok()??;
+                        Some(vals[jr]? - vals[p]?)
+                    })
+                    .collect();
+                reps.variance(&d, gap)
+                    .map(|v| DiffUncertainty::normal(gap, v.sqrt(), z, "replicates"))
+            } else if j == p {
+                table
+                    .se_at(m, p)
+                    .map(|_| DiffUncertainty::normal(gap, 0.0, z, "se"))
+            } else {
+                match (table.se_at(m, p), table.se_at(m, j)) {
+                    (Some(a), Some(b)) => Some(DiffUncertainty::normal(
+                        gap,
+                        (a * a + b * b).sqrt(),
+                        z,
+                        "se",
+                    )),
+                    _ => None,
+                }
+            }
         }
         _ => None,
     };
-    let reps = table.replicates.as_ref().filter(|r| r.n() > 0);
+    (reference, unc)
+}
 
-    let mut rows = Vec::with_capacity(table.measures.len());
-    for (m, meas) in table.measures.iter().enumerate() {
-        let own = table.values[m][p];
-        let mut comparable = true;
-        let (reference, unc) = match &resolved {
-            Resolved::Province(sel) => {
-                let j = selected.unwrap_or(p);
-                let reference = table.values[m][j];
-                let unc = match (own, reference) {
-                    (Some(o), Some(r)) => {
-                        let gap = r - o;
-                        if let Some(reps) = reps {
-                            let d: Vec<Option<f64>> = (0..reps.n())
-                                .map(|r| {
-                                    let tot = table.replicate_values(ti, r)?;
-                                    let vals = table.replicate_values(m, r)?;
-                                    let jr = select(sel, &tot).ok()??;
-                                    Some(vals[jr]? - vals[p]?)
-                                })
-                                .collect();
-                            reps.variance(&d, gap)
-                                .map(|v| DiffUncertainty::normal(gap, v.sqrt(), z, "replicates"))
-                        } else if j == p {
-                            table
-                                .se_at(m, p)
-                                .map(|_| DiffUncertainty::normal(gap, 0.0, z, "se"))
-                        } else {
-                            match (table.se_at(m, p), table.se_at(m, j)) {
-                                (Some(a), Some(b)) => Some(DiffUncertainty::normal(
-                                    gap,
-                                    (a * a + b * b).sqrt(),
-                                    z,
-                                    "se",
-                                )),
-                                _ => None,
-                            }
-                        }
-                    }
-                    _ => None,
-                };
-                (reference, unc)
+/// Reference = mean / median of `members`; SE from replicates or the linear coefficients.
+fn stat_reference(
+    cx: &Ctx<'_>,
+    members: &[usize],
+    median: bool,
+    m: usize,
+    own: Option<f64>,
+) -> (Option<f64>, Option<DiffUncertainty>) {
+    let (table, p, z) = (cx.table, cx.p, cx.z);
+    let st = stat(members, &table.values[m], median);
+    let reference = st.as_ref().map(|s| s.0);
+    let unc = match (own, &st) {
+        (Some(o), Some((r, coef))) => {
+            let gap = r - o;
+            if let Some(reps) = cx.reps {
+                let d: Vec<Option<f64>> = (0..reps.n())
+                    .map(|r| {
+                        let vals = table.replicate_values(m, r)?;
+                        let (s, _) = stat(members, &vals, median)?;
+                        Some(s - vals[p]?)
+                    })
+                    .collect();
+                reps.variance(&d, gap)
+                    .map(|v| DiffUncertainty::normal(gap, v.sqrt(), z, "replicates"))
+            } else {
+                let mut c: Vec<(usize, f64)> = coef.clone();
+                match c.iter_mut().find(|x| x.0 == p) {
+                    Some(x) => x.1 -= 1.0,
+                    None => c.push((p, -1.0)),
+                }
+                c.iter()
+                    .filter(|x| x.1 != 0.0)
+                    .map(|&(i, w)| table.se_at(m, i).map(|s| w * w * s * s))
+                    .sum::<Option<f64>>()
+                    .map(|v| DiffUncertainty::normal(gap, v.sqrt(), z, "se"))
             }
-            Resolved::Stat { members, median } => {
-                let st = stat(members, &table.values[m], *median);
-                let reference = st.as_ref().map(|s| s.0);
-                let unc = match (own, &st) {
-                    (Some(o), Some((r, coef))) => {
-                        let gap = r - o;
-                        if let Some(reps) = reps {
-                            let d: Vec<Option<f64>> = (0..reps.n())
-                                .map(|r| {
-                                    let vals = table.replicate_values(m, r)?;
-                                    let (s, _) = stat(members, &vals, *median)?;
-                                    Some(s - vals[p]?)
-                                })
-                                .collect();
-                            reps.variance(&d, gap)
-                                .map(|v| DiffUncertainty::normal(gap, v.sqrt(), z, "replicates"))
-                        } else {
-                            let mut c: Vec<(usize, f64)> = coef.clone();
-                            match c.iter_mut().find(|x| x.0 == p) {
-                                Some(x) => x.1 -= 1.0,
-                                None => c.push((p, -1.0)),
-                            }
-                            c.iter()
-                                .filter(|x| x.1 != 0.0)
-                                .map(|&(i, w)| table.se_at(m, i).map(|s| w * w * s * s))
-                                .sum::<Option<f64>>()
-                                .map(|v| DiffUncertainty::normal(gap, v.sqrt(), z, "se"))
-                        }
-                    }
-                    _ => None,
-                };
-                (reference, unc)
-            }
-            Resolved::Year(other) => {
-                let om = other.measure_index(&meas.code).ok();
-                let op = other.province_index(province)?;
-                let reference = om.and_then(|om| other.values[om][op]);
-                let (a, b) = (table.year.min(other.year), table.year.max(other.year));
-                comparable = om.is_some()
-                    && (a + 1..=b).all(|y| {
-                        crate::analysis::trend::comparable(&meas.code, y).unwrap_or(false)
-                    });
-                let unc = match (own, reference, om) {
-                    (Some(o), Some(r), Some(om)) if comparable => {
-                        match (table.variance_at(m, p), other.variance_at(om, op)) {
-                            (Some(v1), Some(v2)) => {
-                                let method = if table.has_replicates() && other.has_replicates() {
-                                    "replicates"
-                                } else {
-                                    "se"
-                                };
-                                Some(DiffUncertainty::normal(r - o, (v1 + v2).sqrt(), z, method))
-                            }
-                            _ => None,
-                        }
-                    }
-                    _ => None,
-                };
-                (
-                    if comparable {
-                        reference
+        }
+        _ => None,
+    };
+    (reference, unc)
+}
+
+/// Reference = the province's own score in the other year; null (not comparable) across a
+/// structural break of the measure.
+fn year_reference(
+    cx: &Ctx<'_>,
+    other: &ScoreTable,
+    m: usize,
+    meas: &Measure,
+    own: Option<f64>,
+) -> Result<(Option<f64>, Option<DiffUncertainty>, bool)> {
+    let (table, p) = (cx.table, cx.p);
+    let om = other.measure_index(&meas.code).ok();
+    let op = other.province_index(cx.province)?;
+    let reference = om.and_then(|om| other.values[om][op]);
+    let (a, b) = (table.year.min(other.year), table.year.max(other.year));
+    let comparable = om.is_some()
+        && (a + 1..=b).all(|y| crate::analysis::trend::comparable(&meas.code, y).unwrap_or(false));
+    let unc = match (own, reference, om) {
+        (Some(o), Some(r), Some(om)) if comparable => {
+            match (table.variance_at(m, p), other.variance_at(om, op)) {
+                (Some(v1), Some(v2)) => {
+                    let method = if table.has_replicates() && other.has_replicates() {
+                        "replicates"
                     } else {
-                        reference.filter(|_| false)
-                    },
-                    unc,
-                )
+                        "se"
+                    };
+                    Some(DiffUncertainty::normal(
+                        r - o,
+                        (v1 + v2).sqrt(),
+                        cx.z,
+                        method,
+                    ))
+                }
+                _ => None,
             }
-        };
-        let gap = match (own, reference) {
-            (Some(o), Some(r)) => Some(r - o),
-            _ => None,
-        };
-        rows.push(GapRow {
-            code: meas.code.clone(),
-            level: meas.level,
-            parent: meas.parent.clone(),
-            name_en: meas.name_en.clone(),
-            name_vi: meas.name_vi.clone(),
-            own,
-            reference,
-            gap,
-            share: None,
-            comparable,
-            uncertainty: unc,
-        });
-    }
-    // Reference values of a non-comparable Year row are kept for display.
-    if let Resolved::Year(other) = &resolved {
-        let op = other.province_index(province)?;
+        }
+        _ => None,
+    };
+    Ok((reference.filter(|_| comparable), unc, comparable))
+}
+
+/// Reference values of a non-comparable Year row are kept for display (their gap stays null).
+fn keep_year_references(cx: &Ctx<'_>, resolved: &Resolved<'_>, rows: &mut [GapRow]) -> Result<()> {
+    if let Resolved::Year(other) = resolved {
+        let op = other.province_index(cx.province)?;
         for r in rows.iter_mut().filter(|r| !r.comparable) {
             r.reference = other
                 .measure_index(&r.code)
@@ -489,9 +597,14 @@ pub fn gaps(table: &ScoreTable, province: u16, against: &Against, level: f64) ->
                 .and_then(|om| other.values[om][op]);
         }
     }
+    Ok(())
+}
+
+/// Each row's share of the total gap; returns the total gap.
+fn add_shares(rows: &mut [GapRow], total_code: &str) -> Option<f64> {
     let total_gap = rows
         .iter()
-        .find(|r| r.code == table.measures[ti].code)
+        .find(|r| r.code == total_code)
         .and_then(|r| r.gap);
     for r in rows.iter_mut() {
         r.share = match (r.gap, total_gap) {
@@ -499,21 +612,28 @@ pub fn gaps(table: &ScoreTable, province: u16, against: &Against, level: f64) ->
             _ => None,
         };
     }
-    let dim_gaps: Option<f64> = {
-        let d: Vec<&GapRow> = rows
-            .iter()
-            .filter(|r| r.level == Level::Dimension)
-            .collect();
-        if d.is_empty() {
-            None
-        } else {
-            d.iter().map(|r| r.gap).sum::<Option<f64>>()
-        }
+    total_gap
+}
+
+/// Total gap minus the sum of the dimension gaps (None without dimensions or with a null gap).
+fn residual(rows: &[GapRow], total_gap: Option<f64>) -> Option<f64> {
+    let d: Vec<&GapRow> = rows
+        .iter()
+        .filter(|r| r.level == Level::Dimension)
+        .collect();
+    let dim_gaps = if d.is_empty() {
+        None
+    } else {
+        d.iter().map(|r| r.gap).sum::<Option<f64>>()
     };
-    let residual = match (total_gap, dim_gaps) {
+    match (total_gap, dim_gaps) {
         (Some(t), Some(s)) => Some(t - s),
         _ => None,
-    };
+    }
+}
+
+/// Total first, then each level ordered by gap (largest first, nulls last).
+fn sort_rows(rows: &mut [GapRow]) {
     rows.sort_by(|a, b| {
         a.level.cmp(&b.level).then_with(|| match (a.gap, b.gap) {
             (Some(x), Some(y)) => y.total_cmp(&x),
@@ -522,19 +642,6 @@ pub fn gaps(table: &ScoreTable, province: u16, against: &Against, level: f64) ->
             (None, None) => std::cmp::Ordering::Equal,
         })
     });
-    let additive = !matches!(resolved, Resolved::Stat { median: true, .. });
-    Ok(GapResult {
-        province,
-        year: table.year,
-        source: table.source.clone(),
-        against_en: label_en,
-        against_vi: label_vi,
-        reference_province: selected.map(|j| table.provinces[j]),
-        additive,
-        residual,
-        level,
-        rows,
-    })
 }
 
 impl GapResult {

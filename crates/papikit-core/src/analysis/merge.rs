@@ -14,7 +14,7 @@ use crate::frame;
 use crate::lang::Lang;
 use crate::published::{DIMENSION_COLUMNS, measure, n_dimensions, row};
 use crate::rank::{group_of_rank, rank_desc};
-use crate::registry::{Registry, registry};
+use crate::registry::{Registry, Unit2025, registry};
 use polars::prelude::*;
 use std::collections::HashMap;
 
@@ -51,34 +51,32 @@ fn population_year(reg: &Registry, year: u16) -> Option<u16> {
         .min_by_key(|&y| ((y as i32 - year as i32).abs(), y))
 }
 
+/// Total then the dimensions that exist in year `y`.
+fn measures_of(y: u16) -> Vec<&'static str> {
+    std::iter::once("total")
+        .chain(DIMENSION_COLUMNS[..n_dimensions(y)].iter().copied())
+        .collect()
+}
+
 /// Merge a published year onto the 34 units.
 pub fn merged(year: i64, weights: &Weights) -> Result<Vec<MergedUnit>> {
     let reg = registry()?;
     let y = crate::published::check_year(year)?;
-    let measures: Vec<&str> = std::iter::once("total")
-        .chain(DIMENSION_COLUMNS[..n_dimensions(y)].iter().copied())
-        .collect();
-    let name = crate::registry::name_vi;
-    let (raw, source): (HashMap<u16, f64>, String) = match weights {
+    let measures = measures_of(y);
+    let (raw, source) = raw_weights(reg, y, weights)?;
+    check_coverage(reg, &raw, weights, &source)?;
+    reg.units
+        .iter()
+        .map(|u| merge_unit(u, &raw, &source, &measures, y))
+        .collect()
+}
+
+/// Unnormalised weight by GSO code and the weight source ("user" / "population <year>").
+fn raw_weights(reg: &Registry, y: u16, weights: &Weights) -> Result<(HashMap<u16, f64>, String)> {
+    match weights {
         Weights::Explicit(w) => {
-            for (c, v) in w {
-                if reg.by_code(*c).is_none() {
-                    return Err(PapiError::UnknownProvince {
-                        query: c.to_string(),
-                        suggestions: String::new(),
-                    });
-                }
-                if !(v.is_finite() && *v >= 0.0) {
-                    return Err(PapiError::InvalidArgument {
-                        argument: "weights".into(),
-                        message: format!(
-                            "weight of {} is {v}; weights must be finite and >= 0",
-                            name(*c)
-                        ),
-                    });
-                }
-            }
-            (w.clone(), "user".into())
+            check_explicit(reg, w)?;
+            Ok((w.clone(), "user".into()))
         }
         Weights::Population(py) => {
             let py = match py {
@@ -93,16 +91,47 @@ pub fn merged(year: i64, weights: &Weights) -> Result<Vec<MergedUnit>> {
                 .iter()
                 .filter_map(|p| reg.population.get(&(p.code, py)).map(|v| (p.code, *v)))
                 .collect();
-            (w, format!("population {py}"))
+            Ok((w, format!("population {py}")))
         }
-    };
+    }
+}
+
+/// User weights: known provinces, finite and >= 0.
+fn check_explicit(reg: &Registry, w: &HashMap<u16, f64>) -> Result<()> {
+    for (c, v) in w {
+        if reg.by_code(*c).is_none() {
+            return Err(PapiError::UnknownProvince {
+                query: c.to_string(),
+                suggestions: String::new(),
+            });
+        }
+        if !(v.is_finite() && *v >= 0.0) {
+            return Err(PapiError::InvalidArgument {
+                argument: "weights".into(),
+                message: format!(
+                    "weight of {} is {v}; weights must be finite and >= 0",
+                    crate::registry::name_vi(*c)
+                ),
+            });
+        }
+    }
+    Ok(())
+}
+
+/// Every member of every merged unit has a weight, and no unit's weights sum to 0.
+fn check_coverage(
+    reg: &Registry,
+    raw: &HashMap<u16, f64>,
+    weights: &Weights,
+    source: &str,
+) -> Result<()> {
     let mut missing_w: Vec<String> = Vec::new();
     for u in reg.units.iter().filter(|u| u.members.len() > 1) {
         let lacking: Vec<String> = u
             .members
             .iter()
             .filter(|m| !raw.contains_key(m))
-            .map(|&m| name(m))
+            .map(|&m| crate::registry::name_vi(m))
             .collect();
         if !lacking.is_empty() {
             missing_w.push(format!("{} (unit {})", lacking.join(", "), u.name_vi));
@@ -113,59 +142,66 @@ pub fn merged(year: i64, weights: &Weights) -> Result<Vec<MergedUnit>> {
             });
         }
     }
-    if !missing_w.is_empty() {
-        let what = match weights {
-            Weights::Explicit(_) => "no weight given for".to_string(),
-            Weights::Population(_) => format!("the shipped table has no {source} for"),
-        };
-        return Err(PapiError::InvalidArgument {
-            argument: "weights".into(),
-            message: format!(
-                "{what}: {}. Give a weight for every member of each merged unit, e.g. weights={{\"Phú Yên\": 0.4, \"Đắk Lắk\": 0.6, ...}}; papikit never falls back to equal weights",
-                missing_w.join("; ")
-            ),
-        });
+    if missing_w.is_empty() {
+        return Ok(());
     }
-    let mut out = Vec::with_capacity(reg.units.len());
-    for u in &reg.units {
-        let single = u.members.len() == 1;
-        let w: Vec<f64> = if single {
-            vec![1.0]
-        } else {
-            let s: f64 = u.members.iter().map(|m| raw[m]).sum();
-            u.members.iter().map(|m| raw[m] / s).collect()
-        };
-        let mut missing = Vec::new();
-        let mut scores = Vec::with_capacity(measures.len());
-        for m in &measures {
-            let mut acc = Some(0.0);
-            for (k, &c) in u.members.iter().enumerate() {
-                match measure(row(c, y as i64)?, m) {
-                    Some(v) => acc = acc.map(|a| a + w[k] * v),
-                    None => {
-                        acc = None;
-                        if !missing.contains(&c) {
-                            missing.push(c);
-                        }
+    let what = match weights {
+        Weights::Explicit(_) => "no weight given for".to_string(),
+        Weights::Population(_) => format!("the shipped table has no {source} for"),
+    };
+    Err(PapiError::InvalidArgument {
+        argument: "weights".into(),
+        message: format!(
+            "{what}: {}. Give a weight for every member of each merged unit, e.g. weights={{\"Phú Yên\": 0.4, \"Đắk Lắk\": 0.6, ...}}; papikit never falls back to equal weights",
+            missing_w.join("; ")
+        ),
+    })
+}
+
+/// One unit's weighted means (null on a measure where a member has no score).
+fn merge_unit(
+    u: &Unit2025,
+    raw: &HashMap<u16, f64>,
+    source: &str,
+    measures: &[&str],
+    y: u16,
+) -> Result<MergedUnit> {
+    let single = u.members.len() == 1;
+    let w: Vec<f64> = if single {
+        vec![1.0]
+    } else {
+        let s: f64 = u.members.iter().map(|m| raw[m]).sum();
+        u.members.iter().map(|m| raw[m] / s).collect()
+    };
+    let mut missing = Vec::new();
+    let mut scores = Vec::with_capacity(measures.len());
+    for m in measures {
+        let mut acc = Some(0.0);
+        for (k, &c) in u.members.iter().enumerate() {
+            match measure(row(c, y as i64)?, m) {
+                Some(v) => acc = acc.map(|a| a + w[k] * v),
+                None => {
+                    acc = None;
+                    if !missing.contains(&c) {
+                        missing.push(c);
                     }
                 }
             }
-            scores.push(acc);
         }
-        out.push(MergedUnit {
-            code: u.code,
-            members: u.members.clone(),
-            weights: w,
-            weight_source: if single {
-                "single member".into()
-            } else {
-                source.clone()
-            },
-            scores,
-            missing_members: missing,
-        });
+        scores.push(acc);
     }
-    Ok(out)
+    Ok(MergedUnit {
+        code: u.code,
+        members: u.members.clone(),
+        weights: w,
+        weight_source: if single {
+            "single member".into()
+        } else {
+            source.to_string()
+        },
+        scores,
+        missing_members: missing,
+    })
 }
 
 /// Merged scores (one row per unit: year, code, names, region, members, total, d1..d8 that exist,
@@ -175,17 +211,32 @@ pub fn merged_frames(year: i64, weights: &Weights, lang: Lang) -> Result<(DataFr
     let reg = registry()?;
     let y = crate::published::check_year(year)?;
     let units = merged(year, weights)?;
-    let measures: Vec<&str> = std::iter::once("total")
-        .chain(DIMENSION_COLUMNS[..n_dimensions(y)].iter().copied())
-        .collect();
+    Ok((
+        scores_frame(reg, &units, y, lang)?,
+        weights_frame(reg, &units)?,
+    ))
+}
+
+fn province_name_vi(reg: &Registry, c: u16) -> String {
+    reg.by_code(c)
+        .map(|p| p.name_vi.clone())
+        .unwrap_or_default()
+}
+
+/// "name, name, ..." of some member provinces.
+fn names(reg: &Registry, codes: &[u16]) -> String {
+    codes
+        .iter()
+        .map(|&c| province_name_vi(reg, c))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// year, code, name_vi, name_en, region, members of each unit.
+fn unit_columns(reg: &Registry, units: &[MergedUnit], y: u16, lang: Lang) -> Vec<Column> {
     let unit = |c: u16| reg.unit_by_code(c);
-    let pname = |c: u16| {
-        reg.by_code(c)
-            .map(|p| p.name_vi.clone())
-            .unwrap_or_default()
-    };
     let n = units.len();
-    let mut cols = vec![
+    vec![
         Column::new("year".into(), vec![y as i32; n]),
         Column::new(
             "code".into(),
@@ -216,39 +267,43 @@ pub fn merged_frames(year: i64, weights: &Weights, lang: Lang) -> Result<(DataFr
             "members",
             &units
                 .iter()
-                .map(|u| {
-                    Some(
-                        u.members
-                            .iter()
-                            .map(|&c| pname(c))
-                            .collect::<Vec<_>>()
-                            .join(", "),
-                    )
-                })
+                .map(|u| Some(names(reg, &u.members)))
                 .collect::<Vec<_>>(),
         ),
-    ];
-    for (k, m) in measures.iter().enumerate() {
+    ]
+}
+
+/// rank, n_ranked and group of the units' totals.
+fn rank_columns(units: &[MergedUnit], lang: Lang) -> Vec<Column> {
+    let totals: Vec<Option<f64>> = units.iter().map(|u| u.scores[0]).collect();
+    let ranks = rank_desc(&totals);
+    let nr = totals.iter().filter(|t| t.is_some()).count();
+    vec![
+        frame::col_u32("rank", ranks.clone()),
+        frame::col_u32(
+            "n_ranked",
+            totals.iter().map(|t| t.map(|_| nr as u32)).collect(),
+        ),
+        frame::col_str(
+            "group",
+            &ranks
+                .iter()
+                .map(|r| r.and_then(|r| group_of_rank(r, nr)).map(|g| g.label(lang)))
+                .collect::<Vec<_>>(),
+        ),
+    ]
+}
+
+/// The merged scores, one row per unit.
+fn scores_frame(reg: &Registry, units: &[MergedUnit], y: u16, lang: Lang) -> Result<DataFrame> {
+    let mut cols = unit_columns(reg, units, y, lang);
+    for (k, m) in measures_of(y).iter().enumerate() {
         cols.push(frame::col_f64(
             m,
             units.iter().map(|u| u.scores[k]).collect(),
         ));
     }
-    let totals: Vec<Option<f64>> = units.iter().map(|u| u.scores[0]).collect();
-    let ranks = rank_desc(&totals);
-    let nr = totals.iter().filter(|t| t.is_some()).count();
-    cols.push(frame::col_u32("rank", ranks.clone()));
-    cols.push(frame::col_u32(
-        "n_ranked",
-        totals.iter().map(|t| t.map(|_| nr as u32)).collect(),
-    ));
-    cols.push(frame::col_str(
-        "group",
-        &ranks
-            .iter()
-            .map(|r| r.and_then(|r| group_of_rank(r, nr)).map(|g| g.label(lang)))
-            .collect::<Vec<_>>(),
-    ));
+    cols.extend(rank_columns(units, lang));
     cols.push(frame::col_str(
         "weights",
         &units
@@ -258,7 +313,7 @@ pub fn merged_frames(year: i64, weights: &Weights, lang: Lang) -> Result<(DataFr
                     u.members
                         .iter()
                         .zip(&u.weights)
-                        .map(|(&c, w)| format!("{} {:.4}", pname(c), w))
+                        .map(|(&c, w)| format!("{} {:.4}", province_name_vi(reg, c), w))
                         .collect::<Vec<_>>()
                         .join("; "),
                 )
@@ -276,37 +331,32 @@ pub fn merged_frames(year: i64, weights: &Weights, lang: Lang) -> Result<(DataFr
         "missing_members",
         &units
             .iter()
-            .map(|u| {
-                (!u.missing_members.is_empty()).then(|| {
-                    u.missing_members
-                        .iter()
-                        .map(|&c| pname(c))
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                })
-            })
+            .map(|u| (!u.missing_members.is_empty()).then(|| names(reg, &u.missing_members)))
             .collect::<Vec<_>>(),
     ));
-    let scores = frame::build(n, cols)?;
+    frame::build(units.len(), cols)
+}
+
+/// The weights used, one row per member of each unit.
+fn weights_frame(reg: &Registry, units: &[MergedUnit]) -> Result<DataFrame> {
     let mut uc = Vec::new();
     let mut un = Vec::new();
     let mut pc = Vec::new();
     let mut pn = Vec::new();
     let mut wv = Vec::new();
     let mut ws = Vec::new();
-    for u in &units {
+    for u in units {
         for (&c, &w) in u.members.iter().zip(&u.weights) {
             uc.push(u.code as i32);
-            un.push(unit(u.code).map(|x| x.name_vi.clone()));
+            un.push(reg.unit_by_code(u.code).map(|x| x.name_vi.clone()));
             pc.push(c as i32);
-            pn.push(Some(pname(c)));
+            pn.push(Some(province_name_vi(reg, c)));
             wv.push(Some(w));
             ws.push(Some(u.weight_source.clone()));
         }
     }
-    let h = uc.len();
-    let wdf = frame::build(
-        h,
+    frame::build(
+        uc.len(),
         vec![
             Column::new("unit_code".into(), uc),
             frame::col_str("unit_name_vi", &un),
@@ -315,8 +365,7 @@ pub fn merged_frames(year: i64, weights: &Weights, lang: Lang) -> Result<(DataFr
             frame::col_f64("weight", wv),
             frame::col_str("weight_source", &ws),
         ],
-    )?;
-    Ok((scores, wdf))
+    )
 }
 
 #[cfg(test)]

@@ -18,7 +18,7 @@ use crate::lang::Lang;
 use crate::published::stats;
 use crate::rank::{Group, bands, group_of_rank, rank_desc};
 use crate::registry::registry;
-use crate::scores::{Level, ScoreTable};
+use crate::scores::{Level, Measure, ScoreTable};
 use polars::prelude::*;
 
 /// Default margin (places) of the strengths/weaknesses rule.
@@ -75,12 +75,32 @@ pub fn profile(
     margin: u32,
 ) -> Result<Profile> {
     table.validate()?;
-    let reg = registry()?;
+    let (p, ti) = own_total(table, province)?;
+    let region = region_members(table, province)?;
+    let mut rows = table
+        .measures
+        .iter()
+        .enumerate()
+        .map(|(m, meas)| profile_row(table, previous, province, p, &region, m, meas))
+        .collect::<Vec<_>>();
+    flag_rows(&mut rows, ti, margin);
+    Ok(Profile {
+        province,
+        year: table.year,
+        previous_year: previous.map(|p| p.year),
+        source: table.source.clone(),
+        margin,
+        rows,
+    })
+}
+
+/// Indices of the province and of the total; the province must have a total.
+fn own_total(table: &ScoreTable, province: u16) -> Result<(usize, usize)> {
     let p = table.province_index(province)?;
     let ti = table.measure_index("total")?;
     if table.values[ti][p].is_none() {
         return Err(PapiError::NoData {
-            province: reg
+            province: registry()?
                 .by_code(province)
                 .map(|x| x.name_vi.clone())
                 .unwrap_or_else(|| province.to_string()),
@@ -88,92 +108,126 @@ pub fn profile(
             what: crate::analysis::gap::total_what(&table.source),
         });
     }
+    Ok((p, ti))
+}
+
+/// Indices of the provinces of the province's region (itself included).
+fn region_members(table: &ScoreTable, province: u16) -> Result<Vec<usize>> {
+    let reg = registry()?;
     let rid = reg.by_code(province).map(|x| x.region_id);
-    let region: Vec<usize> = (0..table.provinces.len())
+    Ok((0..table.provinces.len())
         .filter(|&i| reg.by_code(table.provinces[i]).map(|x| x.region_id) == rid)
-        .collect();
-    let mut rows = Vec::new();
-    for (m, meas) in table.measures.iter().enumerate() {
-        let vals = &table.values[m];
-        let score = vals[p];
-        let ranks = rank_desc(vals);
-        let n = vals.iter().filter(|v| v.is_some()).count();
-        let rank = ranks[p];
-        let rvals: Vec<Option<f64>> = region.iter().map(|&i| vals[i]).collect();
-        let rranks = rank_desc(&rvals);
-        let rpos = region.iter().position(|&i| i == p);
-        let group = rank.and_then(|r| group_of_rank(r, n));
-        let b = bands(vals);
-        let band = group.and_then(|g| b[g.index()]);
-        let next_group = group
-            .filter(|g| g.index() > 0)
-            .map(|g| Group::ALL[g.index() - 1]);
-        let next_group_min = next_group.and_then(|g| b[g.index()]).map(|x| x.0);
-        let best = vals
+        .collect())
+}
+
+/// Index and score of the best province on a measure (the first one on ties).
+fn best_of(vals: &[Option<f64>]) -> Option<(usize, f64)> {
+    vals.iter()
+        .enumerate()
+        .filter_map(|(i, v)| v.map(|v| (i, v)))
+        .fold(None::<(usize, f64)>, |acc, (i, v)| match acc {
+            Some((_, b)) if b >= v => acc,
+            _ => Some((i, v)),
+        })
+}
+
+/// (previous score, previous rank, comparable across the years) of a measure.
+fn previous_of(
+    table: &ScoreTable,
+    previous: Option<&ScoreTable>,
+    province: u16,
+    code: &str,
+) -> (Option<f64>, Option<u32>, Option<bool>) {
+    let Some(prev) = previous else {
+        return (None, None, None);
+    };
+    let c = (prev.year.min(table.year) + 1..=prev.year.max(table.year))
+        .all(|y| crate::analysis::trend::comparable(code, y).unwrap_or(false));
+    match (prev.measure_index(code), prev.province_index(province)) {
+        (Ok(pm), Ok(pp)) => (
+            prev.values[pm][pp],
+            rank_desc(&prev.values[pm])[pp],
+            Some(c),
+        ),
+        _ => (None, None, Some(c)),
+    }
+}
+
+/// One measure of the profile (flag set later by `flag_rows`).
+fn profile_row(
+    table: &ScoreTable,
+    previous: Option<&ScoreTable>,
+    province: u16,
+    p: usize,
+    region: &[usize],
+    m: usize,
+    meas: &Measure,
+) -> ProfileRow {
+    let vals = &table.values[m];
+    let score = vals[p];
+    let ranks = rank_desc(vals);
+    let n = vals.iter().filter(|v| v.is_some()).count();
+    let rank = ranks[p];
+    let rvals: Vec<Option<f64>> = region.iter().map(|&i| vals[i]).collect();
+    let rranks = rank_desc(&rvals);
+    let rpos = region.iter().position(|&i| i == p);
+    let group = rank.and_then(|r| group_of_rank(r, n));
+    let b = bands(vals);
+    let band = group.and_then(|g| b[g.index()]);
+    let next_group = group
+        .filter(|g| g.index() > 0)
+        .map(|g| Group::ALL[g.index() - 1]);
+    let next_group_min = next_group.and_then(|g| b[g.index()]).map(|x| x.0);
+    let best = best_of(vals);
+    let st = stats(
+        &vals
             .iter()
             .enumerate()
-            .filter_map(|(i, v)| v.map(|v| (i, v)))
-            .fold(None::<(usize, f64)>, |acc, (i, v)| match acc {
-                Some((_, b)) if b >= v => acc,
-                _ => Some((i, v)),
-            });
-        let st = stats(
-            &vals
-                .iter()
-                .enumerate()
-                .filter_map(|(i, v)| v.map(|v| (table.provinces[i], v)))
-                .collect::<Vec<_>>(),
-        );
-        let (mut previous_score, mut previous_rank, mut comparable) = (None, None, None);
-        if let Some(prev) = previous {
-            let c = (prev.year.min(table.year) + 1..=prev.year.max(table.year))
-                .all(|y| crate::analysis::trend::comparable(&meas.code, y).unwrap_or(false));
-            comparable = Some(c);
-            if let (Ok(pm), Ok(pp)) = (
-                prev.measure_index(&meas.code),
-                prev.province_index(province),
-            ) {
-                previous_score = prev.values[pm][pp];
-                previous_rank = rank_desc(&prev.values[pm])[pp];
-            }
-        }
-        let c = comparable.unwrap_or(false);
-        let diff = |a: Option<f64>, b: Option<f64>| match (a, b) {
-            (Some(a), Some(b)) => Some(a - b),
+            .filter_map(|(i, v)| v.map(|v| (table.provinces[i], v)))
+            .collect::<Vec<_>>(),
+    );
+    let (previous_score, previous_rank, comparable) =
+        previous_of(table, previous, province, &meas.code);
+    let c = comparable.unwrap_or(false);
+    let diff = |a: Option<f64>, b: Option<f64>| match (a, b) {
+        (Some(a), Some(b)) => Some(a - b),
+        _ => None,
+    };
+    ProfileRow {
+        code: meas.code.clone(),
+        level: meas.level,
+        name_en: meas.name_en.clone(),
+        name_vi: meas.name_vi.clone(),
+        score,
+        rank,
+        n_ranked: n as u32,
+        rank_region: rpos.and_then(|k| rranks[k]),
+        n_region: rvals.iter().filter(|v| v.is_some()).count() as u32,
+        group,
+        band_min: band.map(|x| x.0),
+        band_max: band.map(|x| x.1),
+        next_group,
+        next_group_min,
+        distance_next_group: diff(next_group_min, score),
+        best: best.map(|x| x.1),
+        best_province: best.map(|x| table.provinces[x.0]),
+        distance_best: diff(best.map(|x| x.1), score),
+        national_mean: st.as_ref().map(|s| s.mean),
+        national_median: st.as_ref().map(|s| s.median),
+        previous_score,
+        change_points: if c { diff(score, previous_score) } else { None },
+        previous_rank,
+        change_places: match (c, rank, previous_rank) {
+            (true, Some(a), Some(b)) => Some(b as i32 - a as i32),
             _ => None,
-        };
-        rows.push(ProfileRow {
-            code: meas.code.clone(),
-            level: meas.level,
-            name_en: meas.name_en.clone(),
-            name_vi: meas.name_vi.clone(),
-            score,
-            rank,
-            n_ranked: n as u32,
-            rank_region: rpos.and_then(|k| rranks[k]),
-            n_region: rvals.iter().filter(|v| v.is_some()).count() as u32,
-            group,
-            band_min: band.map(|x| x.0),
-            band_max: band.map(|x| x.1),
-            next_group,
-            next_group_min,
-            distance_next_group: diff(next_group_min, score),
-            best: best.map(|x| x.1),
-            best_province: best.map(|x| table.provinces[x.0]),
-            distance_best: diff(best.map(|x| x.1), score),
-            national_mean: st.as_ref().map(|s| s.mean),
-            national_median: st.as_ref().map(|s| s.median),
-            previous_score,
-            change_points: if c { diff(score, previous_score) } else { None },
-            previous_rank,
-            change_places: match (c, rank, previous_rank) {
-                (true, Some(a), Some(b)) => Some(b as i32 - a as i32),
-                _ => None,
-            },
-            comparable_with_previous: comparable,
-            flag: None,
-        });
+        },
+        comparable_with_previous: comparable,
+        flag: None,
     }
+}
+
+/// The strengths/weaknesses rule: rank at least `margin` places better / worse than the total's.
+fn flag_rows(rows: &mut [ProfileRow], ti: usize, margin: u32) {
     let total_rank = rows[ti].rank;
     for r in rows.iter_mut().filter(|r| r.level != Level::Total) {
         if let (Some(tr), Some(rk)) = (total_rank, r.rank) {
@@ -184,14 +238,6 @@ pub fn profile(
             }
         }
     }
-    Ok(Profile {
-        province,
-        year: table.year,
-        previous_year: previous.map(|p| p.year),
-        source: table.source.clone(),
-        margin,
-        rows,
-    })
 }
 
 impl Profile {

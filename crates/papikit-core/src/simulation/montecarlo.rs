@@ -13,7 +13,6 @@
 
 use crate::error::{PapiError, Result};
 use crate::frame;
-use crate::lang::Lang;
 use crate::rank::{Group, group_of_rank};
 use crate::registry::registry;
 use crate::scores::{Level, ScoreTable};
@@ -321,7 +320,7 @@ impl RankDistribution {
 
     /// One row per province: mean and SE of the total, mean rank, 5%/50%/95% rank quantiles and the
     /// probability of each performance group.
-    pub fn frame(&self, lang: Lang) -> Result<DataFrame> {
+    pub fn frame(&self) -> Result<DataFrame> {
         let n = self.n();
         let reg = registry()?;
         let mean_rank: Vec<Option<f64>> = (0..n)
@@ -385,7 +384,6 @@ impl RankDistribution {
                 .collect();
             cols.push(frame::col_f64(name, v));
         }
-        let _ = lang;
         frame::build(n, cols)
     }
 
@@ -747,7 +745,7 @@ mod tests {
             let s: f64 = (1..=d.n() as u32).map(|r| d.prob(i, r)).sum();
             assert!((s - 1.0).abs() < 1e-12);
         }
-        assert_eq!(d.frame(Lang::En).unwrap().height(), 61);
+        assert_eq!(d.frame().unwrap().height(), 61);
         assert!(d.long_frame().unwrap().height() > 61);
     }
 

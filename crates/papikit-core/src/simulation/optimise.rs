@@ -236,78 +236,9 @@ pub struct Variables {
 /// Validate costs and caps and build the variables.
 pub fn variables(model: &Model, p: usize, opts: &OptimiseOptions) -> Result<Variables> {
     let t = model.table;
-    if opts.level == Level::Total {
-        return Err(PapiError::InvalidArgument {
-            argument: "level".into(),
-            message: "optimise over dimension, subdimension or indicator, not the total".into(),
-        });
-    }
-    // Measures that raise the total when they rise (lower-is-better indicators are left out).
-    let measures: Vec<usize> = (0..t.measures.len())
-        .filter(|&m| t.measures[m].level == opts.level && t.values[m][p].is_some())
-        .filter(|&m| model.total_per_unit(m) > 0.0)
-        .collect();
-    if measures.is_empty() {
-        return Err(PapiError::InvalidArgument {
-            argument: "level".into(),
-            message: format!(
-                "the {} {} table has no {} scores for {}; pass a table with that level (e.g. survey results)",
-                t.source,
-                t.year,
-                opts.level.as_str(),
-                province_name(t.provinces[p])
-            ),
-        });
-    }
-    let lookup = |code: &str, what: &str| -> Result<usize> {
-        let m = t.measure_index(code)?;
-        if !measures.contains(&m) {
-            return Err(PapiError::InvalidArgument {
-                argument: what.into(),
-                message: format!(
-                    "{code} is not a {} measure of this plan",
-                    opts.level.as_str()
-                ),
-            });
-        }
-        Ok(m)
-    };
-    let mut c = vec![1.0; measures.len()];
-    for (code, v) in &opts.costs {
-        let m = lookup(code, "costs")?;
-        if !(v.is_finite() && *v >= 0.0) {
-            return Err(PapiError::InvalidArgument {
-                argument: "costs".into(),
-                message: format!("cost of {code} must be a number >= 0, got {v}"),
-            });
-        }
-        if let Some(k) = measures.iter().position(|&x| x == m) {
-            c[k] = *v;
-        }
-    }
-    let mut cap: Vec<f64> = measures
-        .iter()
-        .map(|&m| {
-            let meas = &t.measures[m];
-            model.best(m).unwrap_or(meas.max).min(meas.max)
-        })
-        .collect();
-    for (code, v) in &opts.caps {
-        let m = lookup(code, "caps")?;
-        let meas = &t.measures[m];
-        if !(v.is_finite() && (meas.min..=meas.max).contains(v)) {
-            return Err(PapiError::InvalidArgument {
-                argument: "caps".into(),
-                message: format!(
-                    "cap of {code} = {v} is outside its range {}..{}",
-                    meas.min, meas.max
-                ),
-            });
-        }
-        if let Some(k) = measures.iter().position(|&x| x == m) {
-            cap[k] = *v;
-        }
-    }
+    let measures = plan_measures(model, p, opts.level)?;
+    let c = unit_costs(model, &measures, opts)?;
+    let cap = caps(model, &measures, opts)?;
     let headroom: Vec<f64> = measures
         .iter()
         .zip(&cap)
@@ -321,6 +252,97 @@ pub fn variables(model: &Model, p: usize, opts: &OptimiseOptions) -> Result<Vari
         cap,
         headroom,
     })
+}
+
+/// Measures of `level` where the province has a score and that raise the total when they rise
+/// (lower-is-better indicators are left out).
+fn plan_measures(model: &Model, p: usize, level: Level) -> Result<Vec<usize>> {
+    let t = model.table;
+    if level == Level::Total {
+        return Err(PapiError::InvalidArgument {
+            argument: "level".into(),
+            message: "optimise over dimension, subdimension or indicator, not the total".into(),
+        });
+    }
+    let measures: Vec<usize> = (0..t.measures.len())
+        .filter(|&m| t.measures[m].level == level && t.values[m][p].is_some())
+        .filter(|&m| model.total_per_unit(m) > 0.0)
+        .collect();
+    if measures.is_empty() {
+        return Err(PapiError::InvalidArgument {
+            argument: "level".into(),
+            message: format!(
+                "the {} {} table has no {} scores for {}; pass a table with that level (e.g. survey results)",
+                t.source,
+                t.year,
+                level.as_str(),
+                province_name(t.provinces[p])
+            ),
+        });
+    }
+    Ok(measures)
+}
+
+/// Position among the plan's measures of a code given in `argument` (costs / caps).
+fn plan_position(
+    model: &Model,
+    measures: &[usize],
+    level: Level,
+    code: &str,
+    argument: &str,
+) -> Result<usize> {
+    let m = model.table.measure_index(code)?;
+    measures
+        .iter()
+        .position(|&x| x == m)
+        .ok_or_else(|| PapiError::InvalidArgument {
+            argument: argument.into(),
+            message: format!("{code} is not a {} measure of this plan", level.as_str()),
+        })
+}
+
+/// Cost per unit of each plan measure (default 1; given costs must be >= 0).
+fn unit_costs(model: &Model, measures: &[usize], opts: &OptimiseOptions) -> Result<Vec<f64>> {
+    let mut c = vec![1.0; measures.len()];
+    for (code, v) in &opts.costs {
+        let k = plan_position(model, measures, opts.level, code, "costs")?;
+        if !(v.is_finite() && *v >= 0.0) {
+            return Err(PapiError::InvalidArgument {
+                argument: "costs".into(),
+                message: format!("cost of {code} must be a number >= 0, got {v}"),
+            });
+        }
+        c[k] = *v;
+    }
+    Ok(c)
+}
+
+/// Highest score allowed on each plan measure (default: the best observed, within the range;
+/// given caps must lie inside the range).
+fn caps(model: &Model, measures: &[usize], opts: &OptimiseOptions) -> Result<Vec<f64>> {
+    let t = model.table;
+    let mut cap: Vec<f64> = measures
+        .iter()
+        .map(|&m| {
+            let meas = &t.measures[m];
+            model.best(m).unwrap_or(meas.max).min(meas.max)
+        })
+        .collect();
+    for (code, v) in &opts.caps {
+        let k = plan_position(model, measures, opts.level, code, "caps")?;
+        let meas = &t.measures[measures[k]];
+        if !(v.is_finite() && (meas.min..=meas.max).contains(v)) {
+            return Err(PapiError::InvalidArgument {
+                argument: "caps".into(),
+                message: format!(
+                    "cap of {code} = {v} is outside its range {}..{}",
+                    meas.min, meas.max
+                ),
+            });
+        }
+        cap[k] = *v;
+    }
+    Ok(cap)
 }
 
 /// Least-cost plan for `province` to reach `target` on the table (default model).
@@ -365,20 +387,7 @@ pub fn plan_for_gain(
         .filter_map(|(_, v)| *v)
         .collect();
     let Some(x) = solve_greedy(req.gain, &vars.a, &vars.c, &vars.headroom) else {
-        let best_gain: f64 = vars.a.iter().zip(&vars.headroom).map(|(a, u)| a * u).sum();
-        let best_score = own + best_gain;
-        return Err(PapiError::Infeasible {
-            target: format!(
-                "{} for {} in {} (needs {:.4} points of total, caps allow {:.4})",
-                target.describe(),
-                province_name(t.provinces[p]),
-                t.year,
-                req.gain,
-                best_gain
-            ),
-            best_rank: rank_of(best_score, &others),
-            best_score,
-        });
+        return Err(infeasible(model, p, target, req, &vars, own, &others));
     };
     let mut values = t.values.clone();
     let mut delivered = 0.0;
@@ -387,8 +396,67 @@ pub fn plan_for_gain(
             delivered += model.apply(&mut values, m, p, x[k])?;
         }
     }
-    let items = vars
-        .measures
+    let items = plan_items(model, p, &vars, &x, delivered);
+    let total_after = values[model.total][p].unwrap_or(own);
+    let ranks = rank_desc(totals);
+    let ranks_after = rank_desc(&values[model.total]);
+    let n = others.len() + 1;
+    let rank_after = ranks_after[p].unwrap_or(0);
+    Ok(Plan {
+        province: t.provinces[p],
+        year: t.year,
+        level: opts.level,
+        target,
+        requirement: req,
+        epsilon: EPSILON,
+        total_cost: items.iter().map(|i| i.cost).sum(),
+        items,
+        total_before: own,
+        total_after,
+        rank_before: ranks[p].unwrap_or(0),
+        rank_after,
+        n_ranked: n,
+        group_after: group_of_rank(rank_after, n),
+    })
+}
+
+/// The error when the caps do not allow the gain: the best rank and score they allow.
+fn infeasible(
+    model: &Model,
+    p: usize,
+    target: Target,
+    req: Requirement,
+    vars: &Variables,
+    own: f64,
+    others: &[f64],
+) -> PapiError {
+    let t = model.table;
+    let best_gain: f64 = vars.a.iter().zip(&vars.headroom).map(|(a, u)| a * u).sum();
+    let best_score = own + best_gain;
+    PapiError::Infeasible {
+        target: format!(
+            "{} for {} in {} (needs {:.4} points of total, caps allow {:.4})",
+            target.describe(),
+            province_name(t.provinces[p]),
+            t.year,
+            req.gain,
+            best_gain
+        ),
+        best_rank: rank_of(best_score, others),
+        best_score,
+    }
+}
+
+/// One item per plan measure: gain `x[k]`, its cost and share of the `delivered` points of total.
+fn plan_items(
+    model: &Model,
+    p: usize,
+    vars: &Variables,
+    x: &[f64],
+    delivered: f64,
+) -> Vec<PlanItem> {
+    let t = model.table;
+    vars.measures
         .iter()
         .enumerate()
         .map(|(k, &m)| {
@@ -413,28 +481,7 @@ pub fn plan_for_gain(
                 },
             }
         })
-        .collect::<Vec<_>>();
-    let total_after = values[model.total][p].unwrap_or(own);
-    let ranks = rank_desc(totals);
-    let ranks_after = rank_desc(&values[model.total]);
-    let n = others.len() + 1;
-    let rank_after = ranks_after[p].unwrap_or(0);
-    Ok(Plan {
-        province: t.provinces[p],
-        year: t.year,
-        level: opts.level,
-        target,
-        requirement: req,
-        epsilon: EPSILON,
-        total_cost: items.iter().map(|i| i.cost).sum(),
-        items,
-        total_before: own,
-        total_after,
-        rank_before: ranks[p].unwrap_or(0),
-        rank_after,
-        n_ranked: n,
-        group_after: group_of_rank(rank_after, n),
-    })
+        .collect()
 }
 
 impl Plan {

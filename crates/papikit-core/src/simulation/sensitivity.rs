@@ -84,8 +84,44 @@ pub fn sensitivity(
     // Provinces above, nearest first.
     let mut above: Vec<(usize, f64)> = others.iter().copied().filter(|o| o.1 > own).collect();
     above.sort_by(|a, b| a.1.total_cmp(&b.1));
+    let mut thresholds = provinces_above(t, totals, &above, n_thresholds, own, n);
+    add_group_entries(t, &others, &mut thresholds, own, rank, n);
+    thresholds.sort_by(|a, b| a.gain.total_cmp(&b.gain));
+    let base = Base {
+        p,
+        own,
+        rank,
+        next_gain: above.first().map(|a| a.1 - own + EPSILON),
+        other_scores: &other_scores,
+    };
+    let rows = (0..t.measures.len())
+        .filter(|&m| m != model.total)
+        .filter(|&m| level.is_none_or(|l| t.measures[m].level == l))
+        .filter_map(|m| t.values[m][p].map(|v| (m, v)))
+        .map(|(m, current)| marginal_row(&model, &base, m, current))
+        .collect::<Result<Vec<_>>>()?;
+    Ok(Sensitivity {
+        province,
+        year: t.year,
+        total: own,
+        rank,
+        n_ranked: n,
+        rows,
+        thresholds,
+    })
+}
+
+/// The `n_thresholds` nearest provinces above (`above`, nearest first).
+fn provinces_above(
+    t: &ScoreTable,
+    totals: &[Option<f64>],
+    above: &[(usize, f64)],
+    n_thresholds: usize,
+    own: f64,
+    n: usize,
+) -> Vec<Threshold> {
     let ranks = rank_desc(totals);
-    let mut thresholds: Vec<Threshold> = above
+    above
         .iter()
         .take(n_thresholds)
         .map(|&(i, s)| {
@@ -98,9 +134,19 @@ pub fn sensitivity(
                 gain: s - own + EPSILON,
             }
         })
-        .collect();
-    // Entry into each better group: pass the province at that group's last rank.
-    let mut sorted: Vec<(usize, f64)> = others.clone();
+        .collect()
+}
+
+/// Entry into each better group: pass the province at that group's last rank (once per province).
+fn add_group_entries(
+    t: &ScoreTable,
+    others: &[(usize, f64)],
+    thresholds: &mut Vec<Threshold>,
+    own: f64,
+    rank: u32,
+    n: usize,
+) {
+    let mut sorted: Vec<(usize, f64)> = others.to_vec();
     sorted.sort_by(|a, b| b.1.total_cmp(&a.1));
     for g in Group::ALL {
         let (from, to) = g.rank_range(n);
@@ -118,45 +164,45 @@ pub fn sensitivity(
             });
         }
     }
-    thresholds.sort_by(|a, b| a.gain.total_cmp(&b.gain));
-    let next_gain = above.first().map(|a| a.1 - own + EPSILON);
-    let rows = (0..t.measures.len())
-        .filter(|&m| m != model.total)
-        .filter(|&m| level.is_none_or(|l| t.measures[m].level == l))
-        .filter_map(|m| t.values[m][p].map(|v| (m, v)))
-        .map(|(m, current)| -> Result<MarginalRow> {
-            let meas = &t.measures[m];
-            let mut vals = t.values.clone();
-            let d = model.apply(&mut vals, m, p, 1.0)?;
-            let r1 = rank_of(own + d, &other_scores);
-            let a = model.total_per_unit(m);
-            let headroom = meas.max - current;
-            let units_to_next_rank = next_gain.map(|g| g / a).filter(|u| *u <= headroom + 1e-12);
-            Ok(MarginalRow {
-                measure: m,
-                code: meas.code.clone(),
-                level: meas.level,
-                name_en: meas.name_en.clone(),
-                name_vi: meas.name_vi.clone(),
-                current,
-                best: model.best(m).unwrap_or(current),
-                max: meas.max,
-                headroom,
-                total_per_unit: a,
-                rank_after_unit: r1,
-                ranks_per_unit: rank as i64 - r1 as i64,
-                units_to_next_rank,
-            })
-        })
-        .collect::<Result<Vec<_>>>()?;
-    Ok(Sensitivity {
-        province,
-        year: t.year,
-        total: own,
-        rank,
-        n_ranked: n,
-        rows,
-        thresholds,
+}
+
+/// Where the province stands, shared by every measure's marginal row.
+struct Base<'a> {
+    p: usize,
+    own: f64,
+    rank: u32,
+    /// Points of total to pass the next province above.
+    next_gain: Option<f64>,
+    other_scores: &'a [f64],
+}
+
+/// Points of total and ranks one unit of measure `m` brings, and the units to the next rank.
+fn marginal_row(model: &Model, base: &Base<'_>, m: usize, current: f64) -> Result<MarginalRow> {
+    let t = model.table;
+    let meas = &t.measures[m];
+    let mut vals = t.values.clone();
+    let d = model.apply(&mut vals, m, base.p, 1.0)?;
+    let r1 = rank_of(base.own + d, base.other_scores);
+    let a = model.total_per_unit(m);
+    let headroom = meas.max - current;
+    let units_to_next_rank = base
+        .next_gain
+        .map(|g| g / a)
+        .filter(|u| *u <= headroom + 1e-12);
+    Ok(MarginalRow {
+        measure: m,
+        code: meas.code.clone(),
+        level: meas.level,
+        name_en: meas.name_en.clone(),
+        name_vi: meas.name_vi.clone(),
+        current,
+        best: model.best(m).unwrap_or(current),
+        max: meas.max,
+        headroom,
+        total_per_unit: a,
+        rank_after_unit: r1,
+        ranks_per_unit: base.rank as i64 - r1 as i64,
+        units_to_next_rank,
     })
 }
 

@@ -50,6 +50,90 @@ fn invalid(argument: &str, message: String) -> PapiError {
     }
 }
 
+/// The table's shape (measures x provinces) and the index of its one total measure.
+fn total_of(table: &ScoreTable) -> Result<usize> {
+    let nm = table.measures.len();
+    let np = table.provinces.len();
+    if table.values.len() != nm || table.values.iter().any(|v| v.len() != np) {
+        return Err(invalid(
+            "score table",
+            format!("values must be {nm} measures x {np} provinces"),
+        ));
+    }
+    let totals: Vec<usize> = (0..nm)
+        .filter(|&i| table.measures[i].level == Level::Total)
+        .collect();
+    let [total] = totals[..] else {
+        return Err(invalid(
+            "score table",
+            format!("needs exactly one total measure, found {}", totals.len()),
+        ));
+    };
+    Ok(total)
+}
+
+/// Parent index of each measure (a higher level; None for the total); every range must be valid.
+fn parents(table: &ScoreTable, total: usize) -> Result<Vec<Option<usize>>> {
+    let mut parent = vec![None; table.measures.len()];
+    for (i, m) in table.measures.iter().enumerate() {
+        // Infinite bounds (a hand-built table without ranges) mean "no cap".
+        if m.min.partial_cmp(&m.max) != Some(std::cmp::Ordering::Less) {
+            return Err(invalid(
+                "score table",
+                format!(
+                    "measure {} has an invalid range {}..{}",
+                    m.code, m.min, m.max
+                ),
+            ));
+        }
+        if i == total {
+            continue;
+        }
+        let p = m
+            .parent
+            .as_deref()
+            .ok_or_else(|| invalid("score table", format!("measure {} has no parent", m.code)))?;
+        let pi = table.measure_index(p)?;
+        if table.measures[pi].level >= m.level {
+            return Err(invalid(
+                "score table",
+                format!(
+                    "measure {} sits under {p}, which is not a higher level",
+                    m.code
+                ),
+            ));
+        }
+        parent[i] = Some(pi);
+    }
+    Ok(parent)
+}
+
+/// 1 above indicators; an indicator gets its parent's range over its own range over the number of
+/// indicators of the parent (NaN when that is not a finite non-zero number).
+fn default_slopes(table: &ScoreTable, parent: &[Option<usize>]) -> Vec<f64> {
+    let mut slope = vec![1.0; table.measures.len()];
+    for (i, m) in table.measures.iter().enumerate() {
+        if m.level == Level::Indicator
+            && let Some(pi) = parent[i]
+        {
+            let pm = &table.measures[pi];
+            let k = table
+                .measures
+                .iter()
+                .filter(|x| x.level == Level::Indicator && x.parent == m.parent)
+                .count()
+                .max(1);
+            let v = (pm.max - pm.min) / (m.max - m.min) / k as f64;
+            slope[i] = if v.is_finite() && v != 0.0 {
+                v
+            } else {
+                f64::NAN
+            };
+        }
+    }
+    slope
+}
+
 impl<'a> Model<'a> {
     /// Check the table's shape and hierarchy; default slopes (1 above indicators, linear anchors for
     /// indicators).
@@ -74,73 +158,9 @@ impl<'a> Model<'a> {
     }
 
     fn build(table: &'a ScoreTable, slopes: &[(String, f64)]) -> Result<Model<'a>> {
-        let nm = table.measures.len();
-        let np = table.provinces.len();
-        if table.values.len() != nm || table.values.iter().any(|v| v.len() != np) {
-            return Err(invalid(
-                "score table",
-                format!("values must be {nm} measures x {np} provinces"),
-            ));
-        }
-        let totals: Vec<usize> = (0..nm)
-            .filter(|&i| table.measures[i].level == Level::Total)
-            .collect();
-        let [total] = totals[..] else {
-            return Err(invalid(
-                "score table",
-                format!("needs exactly one total measure, found {}", totals.len()),
-            ));
-        };
-        let mut parent = vec![None; nm];
-        for (i, m) in table.measures.iter().enumerate() {
-            // Infinite bounds (a hand-built table without ranges) mean "no cap".
-            if m.min.partial_cmp(&m.max) != Some(std::cmp::Ordering::Less) {
-                return Err(invalid(
-                    "score table",
-                    format!(
-                        "measure {} has an invalid range {}..{}",
-                        m.code, m.min, m.max
-                    ),
-                ));
-            }
-            if i == total {
-                continue;
-            }
-            let p = m.parent.as_deref().ok_or_else(|| {
-                invalid("score table", format!("measure {} has no parent", m.code))
-            })?;
-            let pi = table.measure_index(p)?;
-            if table.measures[pi].level >= m.level {
-                return Err(invalid(
-                    "score table",
-                    format!(
-                        "measure {} sits under {p}, which is not a higher level",
-                        m.code
-                    ),
-                ));
-            }
-            parent[i] = Some(pi);
-        }
-        let mut slope = vec![1.0; nm];
-        for (i, m) in table.measures.iter().enumerate() {
-            if m.level == Level::Indicator
-                && let Some(pi) = parent[i]
-            {
-                let pm = &table.measures[pi];
-                let k = table
-                    .measures
-                    .iter()
-                    .filter(|x| x.level == Level::Indicator && x.parent == m.parent)
-                    .count()
-                    .max(1);
-                let v = (pm.max - pm.min) / (m.max - m.min) / k as f64;
-                slope[i] = if v.is_finite() && v != 0.0 {
-                    v
-                } else {
-                    f64::NAN
-                };
-            }
-        }
+        let total = total_of(table)?;
+        let parent = parents(table, total)?;
+        let mut slope = default_slopes(table, &parent);
         for (code, s) in slopes {
             let i = table.measure_index(code)?;
             if !(s.is_finite() && *s != 0.0) {
@@ -578,15 +598,26 @@ impl Simulation {
         } else {
             (0..self.provinces.len()).collect()
         };
+        let mut cols = self.province_columns(&rows)?;
+        cols.extend(self.total_columns(&rows, lang));
+        for (m, meas) in self.measures.iter().enumerate() {
+            if meas.level == Level::Dimension {
+                cols.push(frame::col_f64(
+                    &format!("{}_after", meas.code),
+                    rows.iter().map(|&p| self.after[m][p]).collect(),
+                ));
+            }
+        }
+        frame::build(rows.len(), cols)
+    }
+
+    /// code, name_vi, name_en, changed of the `rows` provinces.
+    fn province_columns(&self, rows: &[usize]) -> Result<Vec<Column>> {
         let reg = registry()?;
-        let t = self.total;
         let pick = |p: usize, f: fn(&crate::registry::Province) -> &str| {
             reg.by_code(self.provinces[p]).map(|x| f(x).to_string())
         };
-        let grp = |g: &[Option<Group>]| -> Vec<Option<&str>> {
-            rows.iter().map(|&p| g[p].map(|g| g.label(lang))).collect()
-        };
-        let mut cols = vec![
+        Ok(vec![
             Column::new(
                 "code".into(),
                 rows.iter()
@@ -611,6 +642,16 @@ impl Simulation {
                 "changed".into(),
                 rows.iter().map(|&p| self.changed[p]).collect::<Vec<_>>(),
             ),
+        ])
+    }
+
+    /// Total, rank and group before and after, and the changes of total and rank.
+    fn total_columns(&self, rows: &[usize], lang: Lang) -> Vec<Column> {
+        let t = self.total;
+        let grp = |g: &[Option<Group>]| -> Vec<Option<&str>> {
+            rows.iter().map(|&p| g[p].map(|g| g.label(lang))).collect()
+        };
+        vec![
             frame::col_f64(
                 "total_before",
                 rows.iter().map(|&p| self.before[t][p]).collect(),
@@ -641,16 +682,7 @@ impl Simulation {
             ),
             frame::col_str("group_before", &grp(&self.group_before)),
             frame::col_str("group_after", &grp(&self.group_after)),
-        ];
-        for (m, meas) in self.measures.iter().enumerate() {
-            if meas.level == Level::Dimension {
-                cols.push(frame::col_f64(
-                    &format!("{}_after", meas.code),
-                    rows.iter().map(|&p| self.after[m][p]).collect(),
-                ));
-            }
-        }
-        frame::build(rows.len(), cols)
+        ]
     }
 
     /// Long table of every measure that moved: code, measure, level, before, after, change.
