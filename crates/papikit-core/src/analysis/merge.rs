@@ -65,7 +65,7 @@ pub fn merged(year: i64, weights: &Weights) -> Result<Vec<MergedUnit>> {
                 if reg.by_code(*c).is_none() {
                     return Err(PapiError::UnknownProvince {
                         query: c.to_string(),
-                        suggestions: String::new(),
+                        suggestions: Vec::new(),
                     });
                 }
                 if !(v.is_finite() && *v >= 0.0) {

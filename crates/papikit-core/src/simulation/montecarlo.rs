@@ -14,12 +14,12 @@
 use crate::error::{PapiError, Result};
 use crate::frame;
 use crate::lang::Lang;
-use crate::simulation::optimise::{
-    OptimiseOptions, Plan, Requirement, Target, plan_for_gain, requirement, target_rank,
-};
 use crate::rank::{Group, group_of_rank};
 use crate::registry::registry;
 use crate::scores::{Level, ScoreTable};
+use crate::simulation::optimise::{
+    OptimiseOptions, Plan, Requirement, Target, plan_for_gain, requirement, target_rank,
+};
 use crate::simulation::simulate::{EPSILON, Model, province_name};
 use polars::prelude::*;
 use rand::{Rng, SeedableRng};
