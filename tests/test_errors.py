@@ -137,7 +137,7 @@ def test_infeasible_attributes() -> None:
 
 def test_invalid_argument_attributes() -> None:
     with pytest.raises(pk.InvalidArgumentError) as e:
-        pk.merged(2023)
+        pk.merged(2023, weights="population")
     assert e.value.argument == "weights"
     assert e.value.message in str(e.value)
     assert e.value.errors()[0]["loc"] == "weights"
