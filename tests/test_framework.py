@@ -89,6 +89,19 @@ def test_all_problems_reported_together() -> None:
     assert 'dimensions[1]: dimension "d2" has no sub-dimensions' in msg
 
 
+def test_all_problems_are_located_items() -> None:
+    spec = _spec()
+    spec["dimensions"][0]["subdimensions"][0]["indicators"][0]["direction"] = "sideways"
+    spec["dimensions"][1]["subdimensions"] = []
+    with pytest.raises(pk.FrameworkError) as e:
+        pk.Framework.from_json(json.dumps(spec))
+    assert [(i["loc"], i["kind"]) for i in e.value.errors()] == [
+        ("dimensions[0].subdimensions[0].indicators[0]", "unknown_direction"),
+        ("dimensions[1]", "no_subdimensions"),
+    ]
+    assert e.value.errors()[1]["message"] == 'dimension "d2" has no sub-dimensions'
+
+
 def test_flat_table_orphan_subdimension() -> None:
     df = pl.DataFrame(
         {

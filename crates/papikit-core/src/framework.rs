@@ -9,7 +9,7 @@
 //! the total is the sum of the dimensions.
 
 use crate::csv::Table;
-use crate::error::{PapiError, Result};
+use crate::error::{PapiError, Problem, Result};
 use crate::recipe::Recipe;
 use std::collections::{HashMap, HashSet};
 
@@ -151,77 +151,28 @@ impl Framework {
     /// Check the structure; returns every problem with its location.
     pub fn validate(&self) -> Result<()> {
         let mut problems = Vec::new();
-        let mut seen: HashMap<String, String> = HashMap::new();
-        let mut check = |code: &str, loc: String, problems: &mut Vec<String>| {
-            if code.trim().is_empty() {
-                problems.push(format!("{loc}: empty code"));
-            } else if let Some(first) = seen.get(code) {
-                problems.push(format!(
-                    "{loc}: duplicate code {code:?} (first used at {first})"
-                ));
-            } else {
-                seen.insert(code.to_string(), loc);
-            }
-        };
+        let mut codes = CodeCheck::default();
         if self.first_year > self.last_year {
-            problems.push(format!(
-                "first_year {} is after last_year {}",
-                self.first_year, self.last_year
+            problems.push(Problem::new(
+                "",
+                "year_range",
+                format!(
+                    "first_year {} is after last_year {}",
+                    self.first_year, self.last_year
+                ),
             ));
         }
         if self.dimensions.is_empty() {
-            problems.push("dimensions: the framework has no dimensions".into());
+            problems.push(Problem::new(
+                "dimensions",
+                "no_dimensions",
+                "the framework has no dimensions",
+            ));
         }
         for (di, d) in self.dimensions.iter().enumerate() {
-            let dl = format!("dimensions[{di}]");
-            check(&d.code, dl.clone(), &mut problems);
-            if d.name_vi.trim().is_empty() || d.name_en.trim().is_empty() {
-                problems.push(format!(
-                    "{dl}: dimension {:?} needs both name_vi and name_en",
-                    d.code
-                ));
-            }
-            if d.subdimensions.is_empty() {
-                problems.push(format!(
-                    "{dl}: dimension {:?} has no sub-dimensions",
-                    d.code
-                ));
-            }
-            for (si, s) in d.subdimensions.iter().enumerate() {
-                let sl = format!("{dl}.subdimensions[{si}]");
-                check(&s.code, sl.clone(), &mut problems);
-                if s.name_vi.trim().is_empty() || s.name_en.trim().is_empty() {
-                    problems.push(format!(
-                        "{sl}: sub-dimension {:?} needs both name_vi and name_en",
-                        s.code
-                    ));
-                }
-                for (ii, ind) in s.indicators.iter().enumerate() {
-                    let il = format!("{sl}.indicators[{ii}]");
-                    check(&ind.code, il.clone(), &mut problems);
-                    if ind.name_vi.trim().is_empty() && ind.name_en.trim().is_empty() {
-                        problems.push(format!("{il}: indicator {:?} has no name", ind.code));
-                    }
-                    if let Some(r) = &ind.recipe {
-                        if let Recipe::Mean { min, max, .. } = r
-                            && min.partial_cmp(max) != Some(std::cmp::Ordering::Less)
-                        {
-                            problems.push(format!(
-                                "{il}: recipe scale min {min} must be below max {max}"
-                            ));
-                        }
-                        if r.items().iter().any(|i| i.trim().is_empty()) {
-                            problems.push(format!("{il}: recipe names an empty item"));
-                        }
-                    }
-                }
-            }
+            validate_dimension(d, &format!("dimensions[{di}]"), &mut codes, &mut problems);
         }
-        if problems.is_empty() {
-            Ok(())
-        } else {
-            Err(PapiError::InvalidFramework { problems })
-        }
+        problems_to_result(problems)
     }
 
     /// Parse JSON and validate.
@@ -342,15 +293,27 @@ impl Framework {
             dimensions: Vec::new(),
             items: Vec::new(),
         };
+        fw.add_flat_dimensions(rows, &mut problems);
+        fw.add_flat_subdimensions(rows, &mut problems);
+        fw.add_flat_indicators(rows, &mut problems);
+        framework_or_problems(fw, problems)
+    }
+
+    /// Step 1 of `from_flat`: the dimension rows.
+    fn add_flat_dimensions(&mut self, rows: &[FlatRow], problems: &mut Vec<Problem>) {
         for (i, r) in rows.iter().enumerate() {
             if crate::text::fold(&r.level) == "dimension" {
                 if !r.parent.trim().is_empty() {
-                    problems.push(format!(
-                        "rows[{i}]: dimension {:?} must not have a parent (has {:?})",
-                        r.code, r.parent
+                    problems.push(Problem::new(
+                        format!("rows[{i}]"),
+                        "unexpected_parent",
+                        format!(
+                            "dimension {:?} must not have a parent (has {:?})",
+                            r.code, r.parent
+                        ),
                     ));
                 }
-                fw.dimensions.push(Dimension {
+                self.dimensions.push(Dimension {
                     code: r.code.clone(),
                     name_vi: r.name_vi.clone(),
                     name_en: r.name_en.clone(),
@@ -358,9 +321,13 @@ impl Framework {
                 });
             }
         }
+    }
+
+    /// Step 2 of `from_flat`: the sub-dimension rows, under their parent dimension.
+    fn add_flat_subdimensions(&mut self, rows: &[FlatRow], problems: &mut Vec<Problem>) {
         for (i, r) in rows.iter().enumerate() {
             if crate::text::fold(&r.level) == "subdimension" {
-                match fw.dimensions.iter_mut().find(|d| d.code == r.parent) {
+                match self.dimensions.iter_mut().find(|d| d.code == r.parent) {
                     Some(d) => d.subdimensions.push(SubDimension {
                         code: r.code.clone(),
                         number: r.number.clone(),
@@ -368,62 +335,54 @@ impl Framework {
                         name_en: r.name_en.clone(),
                         indicators: Vec::new(),
                     }),
-                    None => problems.push(format!("rows[{i}]: sub-dimension {:?} has no parent dimension (parent {:?} is not a dimension code)", r.code, r.parent)),
+                    None => problems.push(Problem::new(
+                        format!("rows[{i}]"),
+                        "unknown_parent",
+                        format!(
+                            "sub-dimension {:?} has no parent dimension (parent {:?} is not a dimension code)",
+                            r.code, r.parent
+                        ),
+                    )),
                 }
             }
         }
+    }
+
+    /// Step 3 of `from_flat`: the indicator rows, under their parent sub-dimension; rows of an
+    /// unknown level are problems.
+    fn add_flat_indicators(&mut self, rows: &[FlatRow], problems: &mut Vec<Problem>) {
         for (i, r) in rows.iter().enumerate() {
             let lv = crate::text::fold(&r.level);
             if lv == "indicator" {
-                let Some(direction) = Direction::parse(&r.direction) else {
-                    problems.push(format!("rows[{i}]: indicator {:?} has unknown direction {:?}; use higher_is_better or lower_is_better", r.code, r.direction));
+                let Some(ind) = flat_indicator(i, r, problems) else {
                     continue;
                 };
-                let recipe = if r.recipe.trim().is_empty() {
-                    None
-                } else {
-                    match serde_json::from_str::<Recipe>(&r.recipe) {
-                        Ok(rc) => Some(rc),
-                        Err(e) => {
-                            problems.push(format!(
-                                "rows[{i}]: indicator {:?} has an unreadable recipe: {e}",
-                                r.code
-                            ));
-                            None
-                        }
-                    }
-                };
-                let ind = Indicator {
-                    code: r.code.clone(),
-                    name_vi: r.name_vi.clone(),
-                    name_en: r.name_en.clone(),
-                    unit: r.unit.clone(),
-                    direction,
-                    items: r
-                        .items
-                        .split(';')
-                        .map(str::trim)
-                        .filter(|s| !s.is_empty())
-                        .map(String::from)
-                        .collect(),
-                    evidence: r.evidence.clone(),
-                    recipe,
-                };
-                match fw.dimensions.iter_mut().flat_map(|d| d.subdimensions.iter_mut()).find(|s| s.code == r.parent) {
+                match self
+                    .dimensions
+                    .iter_mut()
+                    .flat_map(|d| d.subdimensions.iter_mut())
+                    .find(|s| s.code == r.parent)
+                {
                     Some(s) => s.indicators.push(ind),
-                    None => problems.push(format!("rows[{i}]: indicator {:?} has no parent sub-dimension (parent {:?} is not a sub-dimension code)", r.code, r.parent)),
+                    None => problems.push(Problem::new(
+                        format!("rows[{i}]"),
+                        "unknown_parent",
+                        format!(
+                            "indicator {:?} has no parent sub-dimension (parent {:?} is not a sub-dimension code)",
+                            r.code, r.parent
+                        ),
+                    )),
                 }
             } else if lv != "dimension" && lv != "subdimension" {
-                problems.push(format!("rows[{i}]: unknown level {:?} for {:?}; use dimension, subdimension or indicator", r.level, r.code));
+                problems.push(Problem::new(
+                    format!("rows[{i}]"),
+                    "unknown_level",
+                    format!(
+                        "unknown level {:?} for {:?}; use dimension, subdimension or indicator",
+                        r.level, r.code
+                    ),
+                ));
             }
-        }
-        if let Err(PapiError::InvalidFramework { problems: more }) = fw.validate() {
-            problems.extend(more);
-        }
-        if problems.is_empty() {
-            Ok(fw)
-        } else {
-            Err(PapiError::InvalidFramework { problems })
         }
     }
 
@@ -481,6 +440,162 @@ impl Framework {
             }
         }
         Ok(fw)
+    }
+}
+
+/// The indicator of flat row `i`; `None` (and a problem) when its direction is unknown.
+fn flat_indicator(i: usize, r: &FlatRow, problems: &mut Vec<Problem>) -> Option<Indicator> {
+    let loc = format!("rows[{i}]");
+    let Some(direction) = Direction::parse(&r.direction) else {
+        problems.push(Problem::new(
+            loc,
+            "unknown_direction",
+            format!(
+                "indicator {:?} has unknown direction {:?}; use higher_is_better or lower_is_better",
+                r.code, r.direction
+            ),
+        ));
+        return None;
+    };
+    let recipe = if r.recipe.trim().is_empty() {
+        None
+    } else {
+        match serde_json::from_str::<Recipe>(&r.recipe) {
+            Ok(rc) => Some(rc),
+            Err(e) => {
+                problems.push(Problem::new(
+                    loc,
+                    "unreadable_recipe",
+                    format!("indicator {:?} has an unreadable recipe: {e}", r.code),
+                ));
+                None
+            }
+        }
+    };
+    Some(Indicator {
+        code: r.code.clone(),
+        name_vi: r.name_vi.clone(),
+        name_en: r.name_en.clone(),
+        unit: r.unit.clone(),
+        direction,
+        items: r
+            .items
+            .split(';')
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(String::from)
+            .collect(),
+        evidence: r.evidence.clone(),
+        recipe,
+    })
+}
+
+/// Codes seen so far in a framework (all levels share one namespace).
+#[derive(Default)]
+struct CodeCheck {
+    seen: HashMap<String, String>,
+}
+
+impl CodeCheck {
+    /// An empty or duplicate `code` at `loc` is a problem; otherwise remember where it is used.
+    fn check(&mut self, code: &str, loc: &str, problems: &mut Vec<Problem>) {
+        if code.trim().is_empty() {
+            problems.push(Problem::new(loc, "empty_code", "empty code"));
+        } else if let Some(first) = self.seen.get(code) {
+            problems.push(Problem::new(
+                loc,
+                "duplicate_code",
+                format!("duplicate code {code:?} (first used at {first})"),
+            ));
+        } else {
+            self.seen.insert(code.to_string(), loc.to_string());
+        }
+    }
+}
+
+fn validate_dimension(d: &Dimension, dl: &str, codes: &mut CodeCheck, problems: &mut Vec<Problem>) {
+    codes.check(&d.code, dl, problems);
+    if d.name_vi.trim().is_empty() || d.name_en.trim().is_empty() {
+        problems.push(Problem::new(
+            dl,
+            "missing_name",
+            format!("dimension {:?} needs both name_vi and name_en", d.code),
+        ));
+    }
+    if d.subdimensions.is_empty() {
+        problems.push(Problem::new(
+            dl,
+            "no_subdimensions",
+            format!("dimension {:?} has no sub-dimensions", d.code),
+        ));
+    }
+    for (si, s) in d.subdimensions.iter().enumerate() {
+        validate_subdimension(s, &format!("{dl}.subdimensions[{si}]"), codes, problems);
+    }
+}
+
+fn validate_subdimension(
+    s: &SubDimension,
+    sl: &str,
+    codes: &mut CodeCheck,
+    problems: &mut Vec<Problem>,
+) {
+    codes.check(&s.code, sl, problems);
+    if s.name_vi.trim().is_empty() || s.name_en.trim().is_empty() {
+        problems.push(Problem::new(
+            sl,
+            "missing_name",
+            format!("sub-dimension {:?} needs both name_vi and name_en", s.code),
+        ));
+    }
+    for (ii, ind) in s.indicators.iter().enumerate() {
+        validate_indicator(ind, &format!("{sl}.indicators[{ii}]"), codes, problems);
+    }
+}
+
+fn validate_indicator(
+    ind: &Indicator,
+    il: &str,
+    codes: &mut CodeCheck,
+    problems: &mut Vec<Problem>,
+) {
+    codes.check(&ind.code, il, problems);
+    if ind.name_vi.trim().is_empty() && ind.name_en.trim().is_empty() {
+        problems.push(Problem::new(
+            il,
+            "missing_name",
+            format!("indicator {:?} has no name", ind.code),
+        ));
+    }
+    if let Some(r) = &ind.recipe {
+        if let Recipe::Mean { min, max, .. } = r
+            && min.partial_cmp(max) != Some(std::cmp::Ordering::Less)
+        {
+            problems.push(Problem::new(
+                il,
+                "recipe_scale",
+                format!("recipe scale min {min} must be below max {max}"),
+            ));
+        }
+        if r.items().iter().any(|i| i.trim().is_empty()) {
+            problems.push(Problem::new(il, "empty_item", "recipe names an empty item"));
+        }
+    }
+}
+
+/// `Ok(fw)` without problems, otherwise every problem in one error.
+fn framework_or_problems(fw: Framework, mut problems: Vec<Problem>) -> Result<Framework> {
+    if let Err(PapiError::InvalidFramework { problems: more }) = fw.validate() {
+        problems.extend(more);
+    }
+    problems_to_result(problems).map(|()| fw)
+}
+
+fn problems_to_result(problems: Vec<Problem>) -> Result<()> {
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(PapiError::InvalidFramework { problems })
     }
 }
 
@@ -573,62 +688,20 @@ impl RawFramework {
             (Some(a), Some(b)) => (a, b),
             (Some(a), None) => (a, a),
             _ => {
-                problems.push(
-                    "first_year: missing (the first year the framework applies to)".to_string(),
-                );
+                problems.push(Problem::new(
+                    "first_year",
+                    "missing",
+                    "missing (the first year the framework applies to)",
+                ));
                 (0, 0)
             }
         };
-        let mut dims = Vec::new();
-        for (di, d) in self.dimensions.into_iter().enumerate() {
-            let mut subs = Vec::new();
-            for (si, s) in d.subdimensions.into_iter().enumerate() {
-                let mut inds = Vec::new();
-                for (ii, i) in s.indicators.into_iter().enumerate() {
-                    let loc = format!("dimensions[{di}].subdimensions[{si}].indicators[{ii}]");
-                    let direction = Direction::parse(&i.direction).unwrap_or_else(|| {
-                        problems.push(format!("{loc}: unknown direction {:?} for {:?}; use higher_is_better or lower_is_better", i.direction, i.code));
-                        Direction::HigherIsBetter
-                    });
-                    let recipe = match i.recipe {
-                        None => None,
-                        Some(v) => match serde_json::from_value::<Recipe>(v) {
-                            Ok(r) => Some(r),
-                            Err(e) => {
-                                problems.push(format!(
-                                    "{loc}: unreadable recipe for {:?}: {e}",
-                                    i.code
-                                ));
-                                None
-                            }
-                        },
-                    };
-                    inds.push(Indicator {
-                        code: i.code,
-                        name_vi: i.name_vi,
-                        name_en: i.name_en,
-                        unit: i.unit,
-                        direction,
-                        items: i.items,
-                        evidence: i.evidence,
-                        recipe,
-                    });
-                }
-                subs.push(SubDimension {
-                    code: s.code,
-                    number: s.number,
-                    name_vi: s.name_vi,
-                    name_en: s.name_en,
-                    indicators: inds,
-                });
-            }
-            dims.push(Dimension {
-                code: d.code,
-                name_vi: d.name_vi,
-                name_en: d.name_en,
-                subdimensions: subs,
-            });
-        }
+        let dimensions = self
+            .dimensions
+            .into_iter()
+            .enumerate()
+            .map(|(di, d)| d.into_dimension(di, &mut problems))
+            .collect();
         let fw = Framework {
             name: if self.name.is_empty() {
                 "user".into()
@@ -637,16 +710,87 @@ impl RawFramework {
             },
             first_year,
             last_year,
-            dimensions: dims,
+            dimensions,
             items: self.items,
         };
-        if let Err(PapiError::InvalidFramework { problems: more }) = fw.validate() {
-            problems.extend(more);
+        framework_or_problems(fw, problems)
+    }
+}
+
+impl RawDim {
+    fn into_dimension(self, di: usize, problems: &mut Vec<Problem>) -> Dimension {
+        Dimension {
+            code: self.code,
+            name_vi: self.name_vi,
+            name_en: self.name_en,
+            subdimensions: self
+                .subdimensions
+                .into_iter()
+                .enumerate()
+                .map(|(si, s)| s.into_subdimension(di, si, problems))
+                .collect(),
         }
-        if problems.is_empty() {
-            Ok(fw)
-        } else {
-            Err(PapiError::InvalidFramework { problems })
+    }
+}
+
+impl RawSub {
+    fn into_subdimension(self, di: usize, si: usize, problems: &mut Vec<Problem>) -> SubDimension {
+        SubDimension {
+            code: self.code,
+            number: self.number,
+            name_vi: self.name_vi,
+            name_en: self.name_en,
+            indicators: self
+                .indicators
+                .into_iter()
+                .enumerate()
+                .map(|(ii, i)| {
+                    let loc = format!("dimensions[{di}].subdimensions[{si}].indicators[{ii}]");
+                    i.into_indicator(loc, problems)
+                })
+                .collect(),
+        }
+    }
+}
+
+impl RawIndicator {
+    /// The indicator; an unknown direction (read as higher-is-better) or an unreadable recipe
+    /// (dropped) is a problem at `loc`.
+    fn into_indicator(self, loc: String, problems: &mut Vec<Problem>) -> Indicator {
+        let direction = Direction::parse(&self.direction).unwrap_or_else(|| {
+            problems.push(Problem::new(
+                loc.clone(),
+                "unknown_direction",
+                format!(
+                    "unknown direction {:?} for {:?}; use higher_is_better or lower_is_better",
+                    self.direction, self.code
+                ),
+            ));
+            Direction::HigherIsBetter
+        });
+        let recipe = match self.recipe {
+            None => None,
+            Some(v) => match serde_json::from_value::<Recipe>(v) {
+                Ok(r) => Some(r),
+                Err(e) => {
+                    problems.push(Problem::new(
+                        loc,
+                        "unreadable_recipe",
+                        format!("unreadable recipe for {:?}: {e}", self.code),
+                    ));
+                    None
+                }
+            },
+        };
+        Indicator {
+            code: self.code,
+            name_vi: self.name_vi,
+            name_en: self.name_en,
+            unit: self.unit,
+            direction,
+            items: self.items,
+            evidence: self.evidence,
+            recipe,
         }
     }
 }
@@ -749,159 +893,216 @@ fn default_recipe(code: &str, unit: &str, items: &[String]) -> Option<Recipe> {
     }
 }
 
-fn build_builtin(first: u16, last: u16) -> Result<Framework> {
-    let dt = Table::parse("papi_dimensions.csv", DIMENSIONS_CSV)?;
-    let st = Table::parse("papi_subdimensions.csv", SUBDIMENSIONS_CSV)?;
-    let it = Table::parse("papi_indicators.csv", INDICATORS_CSV)?;
-    let nt = Table::parse("papi_indicator_names_vi.csv", INDICATOR_NAMES_VI_CSV)?;
-    let seed = Table::parse("papi_seed_items.csv", SEED_ITEMS_CSV)?;
-    let y = first;
-    let covers = |years: &str| parse_years(years).is_some_and(|(a, b)| a <= first && last <= b);
-    let pick = |s: &str| -> String {
-        // "Transparency (2011-2017) / Transparency in Local Decision-making (2018-)"
-        let parts: Vec<&str> = s.split(" / ").collect();
-        if parts.len() == 1 {
-            return s.trim().to_string();
-        }
-        for p in &parts {
-            if let Some(open) = p.rfind('(') {
-                let range = p[open + 1..].trim_end_matches(')');
-                let (a, b) = range.split_once('-').unwrap_or((range, range));
-                let lo: u16 = a.trim().parse().unwrap_or(0);
-                let hi: u16 = b.trim().parse().unwrap_or(9999);
-                if (lo..=hi).contains(&y) {
-                    return p[..open].trim().to_string();
-                }
+/// The name valid in year `y` from "Transparency (2011-2017) / Transparency in Local
+/// Decision-making (2018-)"; a name without periods is used as is.
+fn pick_for_year(s: &str, y: u16) -> String {
+    let parts: Vec<&str> = s.split(" / ").collect();
+    if parts.len() == 1 {
+        return s.trim().to_string();
+    }
+    for p in &parts {
+        if let Some(open) = p.rfind('(') {
+            let range = p[open + 1..].trim_end_matches(')');
+            let (a, b) = range.split_once('-').unwrap_or((range, range));
+            let lo: u16 = a.trim().parse().unwrap_or(0);
+            let hi: u16 = b.trim().parse().unwrap_or(9999);
+            if (lo..=hi).contains(&y) {
+                return p[..open].trim().to_string();
             }
         }
-        parts[0].trim().to_string()
-    };
-    let names_vi: HashMap<&str, &str> = {
-        let (c_id, c_vi) = (nt.col("indicator_id")?, nt.col("name_vi")?);
-        nt.rows
-            .iter()
-            .map(|r| (r[c_id].as_str(), r[c_vi].as_str()))
-            .collect()
-    };
-    let mut seed_items: HashMap<String, Vec<Item>> = HashMap::new();
-    {
-        let (c_ind, c_code, c_vi, c_en) = (
-            seed.col("indicator_id")?,
-            seed.col("item")?,
-            seed.col("name_vi")?,
-            seed.col("name_en")?,
+    }
+    parts[0].trim().to_string()
+}
+
+/// Indicator code -> Vietnamese name (papi_indicator_names_vi.csv).
+fn indicator_names_vi(nt: &Table) -> Result<HashMap<String, String>> {
+    let (c_id, c_vi) = (nt.col("indicator_id")?, nt.col("name_vi")?);
+    Ok(nt
+        .rows
+        .iter()
+        .map(|r| (r[c_id].clone(), r[c_vi].clone()))
+        .collect())
+}
+
+/// Indicator code -> its survey items (papi_seed_items.csv), in file order.
+fn seed_items(seed: &Table) -> Result<HashMap<String, Vec<Item>>> {
+    let (c_ind, c_code, c_vi, c_en) = (
+        seed.col("indicator_id")?,
+        seed.col("item")?,
+        seed.col("name_vi")?,
+        seed.col("name_en")?,
+    );
+    let mut out: HashMap<String, Vec<Item>> = HashMap::new();
+    for r in &seed.rows {
+        out.entry(r[c_ind].clone()).or_default().push(Item {
+            code: r[c_code].clone(),
+            name_vi: r[c_vi].clone(),
+            name_en: r[c_en].clone(),
+        });
+    }
+    Ok(out)
+}
+
+/// The built-in data for one period: the CSV tables the builder reads. The builder steps collect
+/// the item catalogue in `catalogue`.
+struct Builtin {
+    first: u16,
+    last: u16,
+    dt: Table,
+    st: Table,
+    it: Table,
+    names_vi: HashMap<String, String>,
+    seed_items: HashMap<String, Vec<Item>>,
+}
+
+impl Builtin {
+    fn load(first: u16, last: u16) -> Result<Builtin> {
+        let dt = Table::parse("papi_dimensions.csv", DIMENSIONS_CSV)?;
+        let st = Table::parse("papi_subdimensions.csv", SUBDIMENSIONS_CSV)?;
+        let it = Table::parse("papi_indicators.csv", INDICATORS_CSV)?;
+        let nt = Table::parse("papi_indicator_names_vi.csv", INDICATOR_NAMES_VI_CSV)?;
+        let seed = Table::parse("papi_seed_items.csv", SEED_ITEMS_CSV)?;
+        Ok(Builtin {
+            first,
+            last,
+            names_vi: indicator_names_vi(&nt)?,
+            seed_items: seed_items(&seed)?,
+            dt,
+            st,
+            it,
+        })
+    }
+
+    /// Whether a years cell ("2011-2024", "2018") covers the whole period.
+    fn covers(&self, years: &str) -> bool {
+        parse_years(years).is_some_and(|(a, b)| a <= self.first && self.last <= b)
+    }
+
+    fn dimensions(&self, catalogue: &mut Vec<Item>) -> Result<Vec<Dimension>> {
+        let (d_code, d_en, d_vi, d_years) = (
+            self.dt.col("code")?,
+            self.dt.col("name_en")?,
+            self.dt.col("name_vi")?,
+            self.dt.col("in_index_years")?,
         );
-        for r in &seed.rows {
-            seed_items.entry(r[c_ind].clone()).or_default().push(Item {
-                code: r[c_code].clone(),
-                name_vi: r[c_vi].clone(),
-                name_en: r[c_en].clone(),
+        let y = self.first;
+        let mut dims = Vec::new();
+        for dr in self.dt.rows.iter().filter(|dr| self.covers(&dr[d_years])) {
+            dims.push(Dimension {
+                code: dr[d_code].to_ascii_lowercase(),
+                name_vi: pick_for_year(&dr[d_vi], y),
+                name_en: pick_for_year(&dr[d_en], y),
+                subdimensions: self.subdimensions(&dr[d_code], catalogue)?,
             });
         }
+        Ok(dims)
     }
-    let mut items_catalogue = Vec::new();
-    let mut dims = Vec::new();
-    let (d_code, d_en, d_vi, d_years) = (
-        dt.col("code")?,
-        dt.col("name_en")?,
-        dt.col("name_vi")?,
-        dt.col("in_index_years")?,
-    );
-    let (s_id, s_dim, s_n1, s_n2, s_en, s_vi, s_years) = (
-        st.col("id")?,
-        st.col("dimension")?,
-        st.col("number_2011_2017")?,
-        st.col("number_2018_2024")?,
-        st.col("name_en")?,
-        st.col("name_vi_working")?,
-        st.col("years")?,
-    );
-    let (i_years, i_sub, i_id, i_en, i_unit, i_dir, i_ev) = (
-        it.col("framework_years")?,
-        it.col("subdimension_id")?,
-        it.col("indicator_id")?,
-        it.col("name_en")?,
-        it.col("unit")?,
-        it.col("direction")?,
-        it.col("evidence")?,
-    );
-    for dr in &dt.rows {
-        if !covers(&dr[d_years]) {
-            continue;
-        }
+
+    /// The sub-dimensions of dimension `dim` in the period, ordered by their printed number.
+    fn subdimensions(&self, dim: &str, catalogue: &mut Vec<Item>) -> Result<Vec<SubDimension>> {
+        let (s_id, s_dim, s_n1, s_n2, s_en, s_vi, s_years) = (
+            self.st.col("id")?,
+            self.st.col("dimension")?,
+            self.st.col("number_2011_2017")?,
+            self.st.col("number_2018_2024")?,
+            self.st.col("name_en")?,
+            self.st.col("name_vi_working")?,
+            self.st.col("years")?,
+        );
+        let y = self.first;
         let mut subs: Vec<(String, SubDimension)> = Vec::new();
-        for sr in st
+        for sr in self
+            .st
             .rows
             .iter()
-            .filter(|r| r[s_dim] == dr[d_code] && covers(&r[s_years]))
+            .filter(|r| r[s_dim] == dim && self.covers(&r[s_years]))
         {
             let spec = if y >= 2018 { &sr[s_n2] } else { &sr[s_n1] };
             let number = number_for_year(spec, y).unwrap_or_default();
-            let mut inds = Vec::new();
-            for ir in it
-                .rows
-                .iter()
-                .filter(|r| r[i_sub] == sr[s_id] && covers(&r[i_years]))
-            {
-                let code = ir[i_id].clone();
-                let direction =
-                    Direction::parse(&ir[i_dir]).ok_or_else(|| PapiError::InvalidFramework {
-                        problems: vec![format!(
-                            "papi_indicators.csv: {code}: direction {:?}",
-                            ir[i_dir]
-                        )],
-                    })?;
-                let items: Vec<String> = match seed_items.get(&code) {
-                    Some(v) => {
-                        for item in v {
-                            if !items_catalogue.iter().any(|i: &Item| i.code == item.code) {
-                                items_catalogue.push(item.clone());
-                            }
-                        }
-                        v.iter().map(|i| i.code.clone()).collect()
-                    }
-                    None => vec![code.clone()],
-                };
-                let unit = ir[i_unit].clone();
-                inds.push(Indicator {
-                    recipe: default_recipe(&code, &unit, &items),
-                    name_vi: names_vi
-                        .get(code.as_str())
-                        .map(|s| s.to_string())
-                        .unwrap_or_default(),
-                    name_en: ir[i_en].clone(),
-                    unit,
-                    direction,
-                    items,
-                    evidence: ir[i_ev].clone(),
-                    code,
-                });
-            }
             subs.push((
                 number.clone(),
                 SubDimension {
                     code: sr[s_id].clone(),
                     number,
                     name_vi: sr[s_vi].clone(),
-                    name_en: pick(&sr[s_en]),
-                    indicators: inds,
+                    name_en: pick_for_year(&sr[s_en], y),
+                    indicators: self.indicators(&sr[s_id], catalogue)?,
                 },
             ));
         }
         subs.sort_by_key(|(n, _)| number_key(n));
-        dims.push(Dimension {
-            code: dr[d_code].to_ascii_lowercase(),
-            name_vi: pick(&dr[d_vi]),
-            name_en: pick(&dr[d_en]),
-            subdimensions: subs.into_iter().map(|(_, s)| s).collect(),
-        });
+        Ok(subs.into_iter().map(|(_, s)| s).collect())
     }
+
+    /// The indicators of sub-dimension `sub` in the period; their items join the catalogue.
+    fn indicators(&self, sub: &str, catalogue: &mut Vec<Item>) -> Result<Vec<Indicator>> {
+        let (i_years, i_sub, i_id, i_en, i_unit, i_dir, i_ev) = (
+            self.it.col("framework_years")?,
+            self.it.col("subdimension_id")?,
+            self.it.col("indicator_id")?,
+            self.it.col("name_en")?,
+            self.it.col("unit")?,
+            self.it.col("direction")?,
+            self.it.col("evidence")?,
+        );
+        let mut inds = Vec::new();
+        for ir in self
+            .it
+            .rows
+            .iter()
+            .filter(|r| r[i_sub] == sub && self.covers(&r[i_years]))
+        {
+            let code = ir[i_id].clone();
+            let direction =
+                Direction::parse(&ir[i_dir]).ok_or_else(|| PapiError::InvalidFramework {
+                    problems: vec![Problem::new(
+                        format!("papi_indicators.csv: {code}"),
+                        "unknown_direction",
+                        format!("direction {:?}", ir[i_dir]),
+                    )],
+                })?;
+            let items = self.items_of(&code, catalogue);
+            let unit = ir[i_unit].clone();
+            inds.push(Indicator {
+                recipe: default_recipe(&code, &unit, &items),
+                name_vi: self.names_vi.get(&code).cloned().unwrap_or_default(),
+                name_en: ir[i_en].clone(),
+                unit,
+                direction,
+                items,
+                evidence: ir[i_ev].clone(),
+                code,
+            });
+        }
+        Ok(inds)
+    }
+
+    /// The item codes of indicator `code` (its seed items, added to the catalogue once, or the
+    /// indicator's own code).
+    fn items_of(&self, code: &str, catalogue: &mut Vec<Item>) -> Vec<String> {
+        match self.seed_items.get(code) {
+            Some(v) => {
+                for item in v {
+                    if !catalogue.iter().any(|i| i.code == item.code) {
+                        catalogue.push(item.clone());
+                    }
+                }
+                v.iter().map(|i| i.code.clone()).collect()
+            }
+            None => vec![code.to_string()],
+        }
+    }
+}
+
+fn build_builtin(first: u16, last: u16) -> Result<Framework> {
+    let mut catalogue = Vec::new();
+    let dimensions = Builtin::load(first, last)?.dimensions(&mut catalogue)?;
     let fw = Framework {
         name: format!("PAPI {first}-{last}"),
         first_year: first,
         last_year: last,
-        dimensions: dims,
-        items: items_catalogue,
+        dimensions,
+        items: catalogue,
     };
     fw.validate()?;
     Ok(fw)
@@ -1010,6 +1211,17 @@ mod tests {
         else {
             panic!()
         };
+        let located: Vec<(&str, &str)> =
+            problems.iter().map(|p| (p.loc.as_str(), p.kind)).collect();
+        assert!(
+            located.contains(&("dimensions[1]", "no_subdimensions")),
+            "{located:?}"
+        );
+        assert!(
+            located.contains(&("dimensions[2].subdimensions[0]", "duplicate_code")),
+            "{located:?}"
+        );
+        let problems: Vec<String> = problems.iter().map(ToString::to_string).collect();
         assert!(
             problems.iter().any(|p| p
                 .starts_with("dimensions[0].subdimensions[0].indicators[0]: unknown direction")),
@@ -1053,6 +1265,7 @@ mod tests {
         else {
             panic!()
         };
+        let problems: Vec<String> = problems.iter().map(ToString::to_string).collect();
         assert!(
             problems
                 .iter()

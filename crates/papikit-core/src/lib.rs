@@ -23,7 +23,7 @@ pub mod analysis;
 pub mod simulation;
 pub mod survey;
 
-pub use error::{PapiError, Result};
+pub use error::{FieldValue, PapiError, Problem, Result};
 pub use lang::Lang;
 
 /// Crate version.

@@ -163,8 +163,29 @@ impl Recipe {
     /// (listwise), so its value runs 0..items.len(). A `Mean` answer outside `min..max` that is not an
     /// `exclude` code is an error naming the column and row.
     pub fn values(&self, df: &polars::prelude::DataFrame) -> crate::error::Result<Vec<f64>> {
-        let n = df.height();
-        let (cond, exclude) = match self {
+        let (cond, exclude_codes) = self.filters();
+        let exclude = &CodeSet::new(exclude_codes);
+        let applies = applies(df, cond)?;
+        let mut out = match self {
+            Recipe::Share { item, codes, .. } => share_values(df, item, codes, exclude)?,
+            Recipe::Mean { item, min, max, .. } => {
+                mean_values(df, item, (*min, *max), exclude, exclude_codes)?
+            }
+            Recipe::CountYes { items, yes, .. } => count_yes_values(df, items, yes, exclude)?,
+        };
+        if let Some(a) = applies {
+            for (o, ok) in out.iter_mut().zip(a) {
+                if !ok {
+                    *o = f64::NAN;
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    /// The recipe's denominator restriction and excluded codes.
+    fn filters(&self) -> (&Option<Condition>, &Vec<i64>) {
+        match self {
             Recipe::Share {
                 applies_if,
                 exclude,
@@ -180,76 +201,95 @@ impl Recipe {
                 exclude,
                 ..
             } => (applies_if, exclude),
-        };
-        let exclude_codes = exclude;
-        let exclude = &CodeSet::new(exclude);
-        let applies: Option<Vec<bool>> = match cond {
-            Some(c) => {
-                let set = CodeSet::new(&c.codes);
-                Some(
-                    read_codes(df, &c.item)?
-                        .into_iter()
-                        .map(|x| set.contains(x))
-                        .collect(),
-                )
-            }
-            None => None,
-        };
-        let mut out = vec![f64::NAN; n];
-        match self {
-            Recipe::Share { item, codes, .. } => {
-                let codes = CodeSet::new(codes);
-                for (o, v) in out.iter_mut().zip(read_codes(df, item)?) {
-                    if let Some(x) = valid(v, exclude) {
-                        *o = if codes.contains(x) { 100.0 } else { 0.0 };
-                    }
-                }
-            }
-            Recipe::Mean { item, min, max, .. } => {
-                for (i, v) in read_codes(df, item)?.into_iter().enumerate() {
-                    if let Some(x) = valid(v, exclude) {
-                        if x < *min || x > *max {
-                            return Err(crate::error::PapiError::InvalidSurvey {
-                                location: format!("column {item:?}, row {i}"),
-                                message: format!(
-                                    "answer {x} is outside the scale {min}..{max} and not an excluded code {exclude_codes:?}; recode it or add it to the recipe's exclude list"
-                                ),
-                            });
-                        }
-                        out[i] = x;
-                    }
-                }
-            }
-            Recipe::CountYes { items, yes, .. } => {
-                let yes = CodeSet::new(yes);
-                let mut cnt = vec![0.0; n];
-                let mut ok = vec![true; n];
-                for item in items {
-                    for (i, v) in read_codes(df, item)?.into_iter().enumerate() {
-                        match valid(v, exclude) {
-                            Some(x) => {
-                                if yes.contains(x) {
-                                    cnt[i] += 1.0;
-                                }
-                            }
-                            None => ok[i] = false,
-                        }
-                    }
-                }
-                for i in 0..n {
-                    if ok[i] {
-                        out[i] = cnt[i];
-                    }
-                }
-            }
         }
-        if let Some(a) = applies {
-            for (o, ok) in out.iter_mut().zip(a) {
-                if !ok {
-                    *o = f64::NAN;
-                }
-            }
-        }
-        Ok(out)
     }
+}
+
+/// Whether each respondent is in the denominator (`None`: everyone).
+fn applies(
+    df: &polars::prelude::DataFrame,
+    cond: &Option<Condition>,
+) -> crate::error::Result<Option<Vec<bool>>> {
+    let Some(c) = cond else {
+        return Ok(None);
+    };
+    let set = CodeSet::new(&c.codes);
+    Ok(Some(
+        read_codes(df, &c.item)?
+            .into_iter()
+            .map(|x| set.contains(x))
+            .collect(),
+    ))
+}
+
+/// `Share`: 100 for a valid answer in `codes`, 0 for another valid answer, NaN otherwise.
+fn share_values(
+    df: &polars::prelude::DataFrame,
+    item: &str,
+    codes: &[i64],
+    exclude: &CodeSet,
+) -> crate::error::Result<Vec<f64>> {
+    let codes = CodeSet::new(codes);
+    let mut out = vec![f64::NAN; df.height()];
+    for (o, v) in out.iter_mut().zip(read_codes(df, item)?) {
+        if let Some(x) = valid(v, exclude) {
+            *o = if codes.contains(x) { 100.0 } else { 0.0 };
+        }
+    }
+    Ok(out)
+}
+
+/// `Mean`: the valid answer; an answer outside `min..max` is an error naming column and row.
+fn mean_values(
+    df: &polars::prelude::DataFrame,
+    item: &str,
+    (min, max): (f64, f64),
+    exclude: &CodeSet,
+    exclude_codes: &[i64],
+) -> crate::error::Result<Vec<f64>> {
+    let mut out = vec![f64::NAN; df.height()];
+    for (i, v) in read_codes(df, item)?.into_iter().enumerate() {
+        if let Some(x) = valid(v, exclude) {
+            if x < min || x > max {
+                return Err(crate::error::PapiError::InvalidSurvey {
+                    location: format!("column {item:?}, row {i}"),
+                    message: format!(
+                        "answer {x} is outside the scale {min}..{max} and not an excluded code {exclude_codes:?}; recode it or add it to the recipe's exclude list"
+                    ),
+                });
+            }
+            out[i] = x;
+        }
+    }
+    Ok(out)
+}
+
+/// `CountYes`: how many `items` are answered with a `yes` code, NaN unless every item is valid.
+fn count_yes_values(
+    df: &polars::prelude::DataFrame,
+    items: &[String],
+    yes: &[i64],
+    exclude: &CodeSet,
+) -> crate::error::Result<Vec<f64>> {
+    let n = df.height();
+    let yes = CodeSet::new(yes);
+    let mut cnt = vec![0.0; n];
+    let mut ok = vec![true; n];
+    for item in items {
+        for (i, v) in read_codes(df, item)?.into_iter().enumerate() {
+            match valid(v, exclude) {
+                Some(x) => {
+                    if yes.contains(x) {
+                        cnt[i] += 1.0;
+                    }
+                }
+                None => ok[i] = false,
+            }
+        }
+    }
+    Ok(cnt
+        .into_iter()
+        .zip(ok)
+        .map(|(c, ok)| if ok { c } else { f64::NAN })
+        .collect())
 }

@@ -4,7 +4,7 @@
 //! FFI hand-over. Decimal columns are cast to Float64; the others are rejected with a
 //! `ColumnError` naming the column and the argument.
 
-use crate::errors::{ColumnError, InvalidArgumentError};
+use crate::errors::{column_type, invalid_argument};
 use polars::prelude::DataFrame;
 use pyo3::prelude::*;
 use pyo3_polars::PyDataFrame;
@@ -46,11 +46,14 @@ impl GuardedFrame {
         let py = ob.py();
         let pl = py.import("polars")?;
         if !ob.is_instance(&pl.getattr("DataFrame")?)? {
-            return Err(InvalidArgumentError::new_err(format!(
-                "invalid value for {argument}: expected a polars DataFrame, got {}; convert with \
-                 pl.from_pandas(...) or pl.DataFrame(...)",
-                ob.get_type().name()?
-            )));
+            return Err(invalid_argument(
+                argument,
+                format!(
+                    "expected a polars DataFrame, got {}; convert with pl.from_pandas(...) or \
+                     pl.DataFrame(...)",
+                    ob.get_type().name()?
+                ),
+            ));
         }
         let mut casts = Vec::new();
         for item in ob.getattr("schema")?.call_method0("items")?.try_iter()? {
@@ -59,11 +62,11 @@ impl GuardedFrame {
                 Verdict::Keep => {}
                 Verdict::CastToFloat => casts.push(name),
                 Verdict::Reject => {
-                    return Err(ColumnError::new_err(format!(
-                        "column {name:?} of argument {argument} has type {}, which papikit does \
-                         not read; drop it or cast it (e.g. pl.col({name:?}).cast(pl.Float64))",
-                        dtype.str()?
-                    )));
+                    return Err(column_type(
+                        &name,
+                        format!("{} (in argument {argument})", dtype.str()?),
+                        "a type papikit reads (numbers, strings, booleans, dates)",
+                    ));
                 }
             }
         }

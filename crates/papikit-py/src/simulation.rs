@@ -1,6 +1,6 @@
 //! Bindings for what-if simulation, sensitivity, the least-cost optimiser and Monte Carlo.
 
-use crate::errors::{IntoPyResult, run, to_py};
+use crate::errors::{IntoPyResult, run};
 use papikit_core::registry::province as lookup;
 use papikit_core::scores::{Level, ScoreTable};
 use papikit_core::simulation::montecarlo::{self, SeSpec};
@@ -16,28 +16,9 @@ use pyo3_polars::PyDataFrame;
 use crate::analysis::PyScoreTable;
 use crate::targets::{PyCloseGap, number, target_of, target_to_py};
 
-/// Map a core error; an `Infeasible` error carries `best_rank` and `best_score` attributes.
-fn map_err(py: Python<'_>, e: PapiError) -> PyErr {
-    let best = match &e {
-        PapiError::Infeasible {
-            best_rank,
-            best_score,
-            ..
-        } => Some((*best_rank, *best_score)),
-        _ => None,
-    };
-    let err = to_py(e);
-    if let Some((r, s)) = best {
-        let v = err.value(py);
-        let _ = v.setattr("best_rank", r);
-        let _ = v.setattr("best_score", s);
-    }
-    err
-}
-
-/// Run core work (GIL released, panics caught), keeping the typed error for `map_err`.
+/// Run core work (GIL released, panics caught); errors map through the one mapper.
 fn compute<T: Send, F: FnOnce() -> Result<T> + Send>(py: Python<'_>, f: F) -> PyResult<T> {
-    run(py, || Ok(f()))?.map_err(|e| map_err(py, e))
+    run(py, f)
 }
 
 /// The given table (survey or hand-built) or the published scores of `year`.

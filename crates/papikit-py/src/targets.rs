@@ -2,7 +2,7 @@
 //! frozen values validated on construction and handed to gaps / simulate / optimize as objects
 //! (no re-validation in Python or later in the glue).
 
-use crate::errors::{IntoPyResult, InvalidArgumentError};
+use crate::errors::{IntoPyResult, invalid_argument};
 use papikit_core::rank::Group;
 use papikit_core::simulation::optimise::Target;
 use papikit_core::simulation::simulate::{Amount, GapTo};
@@ -15,10 +15,10 @@ pub fn number(ob: &Bound<'_, PyAny>, what: &str) -> PyResult<f64> {
     if ob.is_instance_of::<PyBool>()
         || !(ob.is_instance_of::<PyInt>() || ob.is_instance_of::<PyFloat>())
     {
-        return Err(InvalidArgumentError::new_err(format!(
-            "invalid value for {what}: {} is not a number",
-            ob.repr()?
-        )));
+        return Err(invalid_argument(
+            what,
+            format!("{} is not a number", ob.repr()?),
+        ));
     }
     ob.extract()
 }
@@ -31,10 +31,13 @@ fn whole(ob: &Bound<'_, PyAny>, what: &str, lo: i64, hi: i64, hint: &str) -> PyR
         None
     };
     v.ok_or_else(|| {
-        InvalidArgumentError::new_err(match ob.repr() {
-            Ok(r) => format!("invalid value for {what}: {r}; {hint}"),
-            Err(_) => format!("invalid value for {what}; {hint}"),
-        })
+        invalid_argument(
+            what,
+            match ob.repr() {
+                Ok(r) => format!("{r}; {hint}"),
+                Err(_) => hint.to_string(),
+            },
+        )
     })
 }
 
@@ -179,10 +182,13 @@ impl PyCloseGap {
     #[pyo3(signature = (share, to=None), text_signature = "(share, to='best')")]
     fn new(share: &Bound<'_, PyAny>, to: Option<&Bound<'_, PyAny>>) -> PyResult<Self> {
         let bad_share = || {
-            InvalidArgumentError::new_err(format!(
-                "invalid value for share: {}; use a number in 0..1",
-                share.repr().map(|r| r.to_string()).unwrap_or_default()
-            ))
+            invalid_argument(
+                "share",
+                format!(
+                    "{}; use a number in 0..1",
+                    share.repr().map(|r| r.to_string()).unwrap_or_default()
+                ),
+            )
         };
         let s = number(share, "share").map_err(|_| bad_share())?;
         if !(0.0..=1.0).contains(&s) {
@@ -192,10 +198,13 @@ impl PyCloseGap {
             None => None,
             Some(t) if t.is_instance_of::<PyString>() && t.extract::<String>()? == "best" => None,
             Some(t) => Some(number(t, "to").map_err(|_| {
-                InvalidArgumentError::new_err(format!(
-                    "invalid value for to: {}; use \"best\" or a score",
-                    t.repr().map(|r| r.to_string()).unwrap_or_default()
-                ))
+                invalid_argument(
+                    "to",
+                    format!(
+                        "{}; use \"best\" or a score",
+                        t.repr().map(|r| r.to_string()).unwrap_or_default()
+                    ),
+                )
             })?),
         };
         Ok(PyCloseGap { share: s, to })
@@ -235,10 +244,13 @@ pub fn target_of(ob: &Bound<'_, PyAny>) -> PyResult<Target> {
         return Ok(Target::Group(g.get().0));
     }
     number(ob, "target").map(Target::Score).map_err(|_| {
-        InvalidArgumentError::new_err(format!(
-            "invalid value for target: {}; use pk.TargetRank(k), pk.Group(name) or a total score",
-            ob.repr().map(|r| r.to_string()).unwrap_or_default()
-        ))
+        invalid_argument(
+            "target",
+            format!(
+                "{}; use pk.TargetRank(k), pk.Group(name) or a total score",
+                ob.repr().map(|r| r.to_string()).unwrap_or_default()
+            ),
+        )
     })
 }
 

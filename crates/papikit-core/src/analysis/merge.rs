@@ -102,7 +102,7 @@ fn check_explicit(reg: &Registry, w: &HashMap<u16, f64>) -> Result<()> {
         if reg.by_code(*c).is_none() {
             return Err(PapiError::UnknownProvince {
                 query: c.to_string(),
-                suggestions: String::new(),
+                suggestions: Vec::new(),
             });
         }
         if !(v.is_finite() && *v >= 0.0) {

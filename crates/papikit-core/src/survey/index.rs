@@ -125,9 +125,10 @@ impl Plan {
                     let (lo, hi) = i.recipe.as_ref().map(Recipe::range).unwrap_or((0.0, 1.0));
                     if i.recipe.is_some() && (hi.is_nan() || lo.is_nan() || hi <= lo) {
                         return Err(PapiError::InvalidFramework {
-                            problems: vec![format!(
-                                "indicator {}: recipe range {lo}..{hi} is empty",
-                                i.code
+                            problems: vec![crate::error::Problem::new(
+                                format!("indicator {}", i.code),
+                                "empty_range",
+                                format!("recipe range {lo}..{hi} is empty"),
                             )],
                         });
                     }
@@ -146,9 +147,13 @@ impl Plan {
         }
         if indicators.iter().all(|i| i.recipe.is_none()) {
             return Err(PapiError::InvalidFramework {
-                problems: vec![format!(
-                    "framework {:?} has no indicator with a recipe, so nothing can be computed from microdata",
-                    fw.name
+                problems: vec![crate::error::Problem::new(
+                    "",
+                    "no_recipes",
+                    format!(
+                        "framework {:?} has no indicator with a recipe, so nothing can be computed from microdata",
+                        fw.name
+                    ),
                 )],
             });
         }
@@ -208,9 +213,11 @@ impl Compiled {
             && plan.subs.iter().all(|s| s.dim < ndim);
         if !ordered {
             return Err(PapiError::InvalidFramework {
-                problems: vec![
-                    "the index plan must list indicators grouped by sub-dimension and sub-dimensions grouped by dimension; build it with Plan::from_framework".into(),
-                ],
+                problems: vec![crate::error::Problem::new(
+                    "",
+                    "unordered_plan",
+                    "the index plan must list indicators grouped by sub-dimension and sub-dimensions grouped by dimension; build it with Plan::from_framework",
+                )],
             });
         }
         let starts = |n: usize, parents: &mut dyn Iterator<Item = usize>| {

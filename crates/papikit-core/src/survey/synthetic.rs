@@ -270,9 +270,13 @@ pub fn synthetic_with(fw: &Framework, year: i64, seed: u64, scale: f64) -> Resul
     let specs = item_specs(fw);
     if specs.is_empty() {
         return Err(PapiError::InvalidFramework {
-            problems: vec![format!(
-                "framework {:?} has no recipes to generate answers for",
-                fw.name
+            problems: vec![crate::error::Problem::new(
+                "",
+                "no_recipes",
+                format!(
+                    "framework {:?} has no recipes to generate answers for",
+                    fw.name
+                ),
             )],
         });
     }
