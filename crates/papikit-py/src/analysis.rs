@@ -4,13 +4,14 @@
 use crate::errors::{IntoPyResult, run};
 use numpy::{PyReadonlyArray2, PyReadonlyArray3};
 use papikit_core::analysis::agency::{self, AgencyTable};
+use papikit_core::analysis::compare;
 use papikit_core::analysis::gap::{Against, RegionStat, gaps};
 use papikit_core::analysis::merge::{Weights, merged_frames};
 use papikit_core::analysis::profile::profile;
+use papikit_core::analysis::trend;
 use papikit_core::rank::Group;
 use papikit_core::registry::registry;
 use papikit_core::scores::{Level, Measure, Replicates, ScoreTable};
-use papikit_core::analysis::trend;
 use papikit_core::{Lang, PapiError};
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
@@ -331,6 +332,42 @@ pub fn comparable_with_previous(measure: &str, year: u16) -> Option<bool> {
     trend::comparable(measure, year)
 }
 
+/// Provinces side by side: one row per measure, one column per province, best_in_set.
+#[pyfunction]
+#[pyo3(signature = (provinces, year, *, values="score", lang="en"))]
+pub fn compare_table(
+    py: Python<'_>,
+    provinces: Vec<String>,
+    year: i64,
+    values: &str,
+    lang: &str,
+) -> PyResult<PyDataFrame> {
+    let lang = Lang::parse(lang).py()?;
+    let values = compare::Values::parse(values).py()?;
+    let codes = provinces
+        .iter()
+        .map(|q| code_of(q))
+        .collect::<PyResult<Vec<_>>>()?;
+    run(py, || compare::compare_frame(&codes, year, values, lang)).map(PyDataFrame)
+}
+
+/// League table of a year on one measure, optionally within a region.
+#[pyfunction]
+#[pyo3(signature = (year, *, by="total", region=None, lang="en"))]
+pub fn league_table(
+    py: Python<'_>,
+    year: i64,
+    by: &str,
+    region: Option<String>,
+    lang: &str,
+) -> PyResult<PyDataFrame> {
+    let lang = Lang::parse(lang).py()?;
+    run(py, || {
+        compare::league_frame(year, by, region.as_deref(), lang)
+    })
+    .map(PyDataFrame)
+}
+
 #[pyfunction]
 #[pyo3(signature = (year, *, weights=None, population_year=None, lang="en"))]
 pub fn merged_table(
@@ -394,6 +431,8 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(profile_table, m)?)?;
     m.add_function(wrap_pyfunction!(trend_table, m)?)?;
     m.add_function(wrap_pyfunction!(comparable_with_previous, m)?)?;
+    m.add_function(wrap_pyfunction!(compare_table, m)?)?;
+    m.add_function(wrap_pyfunction!(league_table, m)?)?;
     m.add_function(wrap_pyfunction!(merged_table, m)?)?;
     m.add_function(wrap_pyfunction!(agency_table, m)?)?;
     m.add_function(wrap_pyfunction!(by_agency, m)?)?;

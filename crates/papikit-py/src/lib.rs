@@ -9,6 +9,7 @@ mod errors;
 mod framework;
 mod published;
 mod registry;
+mod rules;
 mod simulation;
 mod survey;
 
@@ -17,6 +18,7 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", papikit_core::version())?;
     errors::register(m)?;
     registry::register(m)?;
+    rules::register(m)?;
     published::register(m)?;
     framework::register(m)?;
     analysis::register(m)?;

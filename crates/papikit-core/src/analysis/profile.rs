@@ -3,7 +3,8 @@
 //! For each measure: score, rank and number ranked, rank within the region, performance group and
 //! its score band, **distance to the next group up** (= lowest score inside the next better group
 //! minus own score; null in the top group), distance to the best (best score minus own),
-//! national mean and median, change from a previous year's table in points and places (places:
+//! national mean and median and the score's distance from the median (`vs_median`, positive =
+//! above), change from a previous year's table in points and places (places:
 //! previous rank minus rank, positive = moved up; null when the measure is not comparable across
 //! the years, see [`crate::analysis::trend::comparable`]).
 //!
@@ -47,9 +48,13 @@ pub struct ProfileRow {
     pub distance_best: Option<f64>,
     pub national_mean: Option<f64>,
     pub national_median: Option<f64>,
+    /// Score minus national median (positive = above the median).
+    pub vs_median: Option<f64>,
     pub previous_score: Option<f64>,
     pub change_points: Option<f64>,
     pub previous_rank: Option<u32>,
+    /// Number of provinces ranked on the measure in the previous table.
+    pub previous_n_ranked: Option<u32>,
     pub change_places: Option<i32>,
     pub comparable_with_previous: Option<bool>,
     /// "strength", "weakness" or None.
@@ -80,12 +85,18 @@ pub fn profile(
     let ti = table.measure_index("total")?;
     if table.values[ti][p].is_none() {
         return Err(PapiError::NoData {
-            province: reg
-                .by_code(province)
-                .map(|x| x.name_vi.clone())
-                .unwrap_or_else(|| province.to_string()),
+            province: format!(
+                "{} ({province})",
+                reg.by_code(province)
+                    .map(|x| x.name_vi.clone())
+                    .unwrap_or_else(|| province.to_string())
+            ),
             year: table.year,
-            what: crate::analysis::gap::total_what(&table.source),
+            what: if table.source == "published" {
+                "PAPI score".into()
+            } else {
+                crate::analysis::gap::total_what(&table.source)
+            },
         });
     }
     let rid = reg.by_code(province).map(|x| x.region_id);
@@ -125,6 +136,7 @@ pub fn profile(
                 .collect::<Vec<_>>(),
         );
         let (mut previous_score, mut previous_rank, mut comparable) = (None, None, None);
+        let mut previous_n_ranked = None;
         if let Some(prev) = previous {
             let c = (prev.year.min(table.year) + 1..=prev.year.max(table.year))
                 .all(|y| crate::analysis::trend::comparable(&meas.code, y).unwrap_or(false));
@@ -135,6 +147,8 @@ pub fn profile(
             ) {
                 previous_score = prev.values[pm][pp];
                 previous_rank = rank_desc(&prev.values[pm])[pp];
+                previous_n_ranked =
+                    Some(prev.values[pm].iter().filter(|v| v.is_some()).count() as u32);
             }
         }
         let c = comparable.unwrap_or(false);
@@ -163,9 +177,11 @@ pub fn profile(
             distance_best: diff(best.map(|x| x.1), score),
             national_mean: st.as_ref().map(|s| s.mean),
             national_median: st.as_ref().map(|s| s.median),
+            vs_median: diff(score, st.as_ref().map(|s| s.median)),
             previous_score,
             change_points: if c { diff(score, previous_score) } else { None },
             previous_rank,
+            previous_n_ranked,
             change_places: match (c, rank, previous_rank) {
                 (true, Some(a), Some(b)) => Some(b as i32 - a as i32),
                 _ => None,
@@ -203,11 +219,14 @@ impl Profile {
         let u = |f: &dyn Fn(&ProfileRow) -> Option<u32>| r.iter().map(f).collect::<Vec<_>>();
         let s = |f: &dyn Fn(&ProfileRow) -> Option<String>| r.iter().map(f).collect::<Vec<_>>();
         let gl = |g: Option<Group>| g.map(|g| g.label(lang).to_string());
+        let flags = crate::labels::section("flag", lang)?;
         let flag = |x: &ProfileRow| {
-            x.flag.map(|f| match (f, lang) {
-                ("strength", Lang::Vi) => "điểm mạnh".to_string(),
-                ("weakness", Lang::Vi) => "điểm yếu".to_string(),
-                (f, _) => f.to_string(),
+            x.flag.map(|f| {
+                flags
+                    .iter()
+                    .find(|(k, _)| *k == f)
+                    .map_or(f, |(_, t)| *t)
+                    .to_string()
             })
         };
         frame::build(
@@ -242,9 +261,11 @@ impl Profile {
                 frame::col_f64("distance_best", f(&|x| x.distance_best)),
                 frame::col_f64("national_mean", f(&|x| x.national_mean)),
                 frame::col_f64("national_median", f(&|x| x.national_median)),
+                frame::col_f64("vs_median", f(&|x| x.vs_median)),
                 frame::col_f64("previous_score", f(&|x| x.previous_score)),
                 frame::col_f64("change_points", f(&|x| x.change_points)),
                 frame::col_u32("previous_rank", u(&|x| x.previous_rank)),
+                frame::col_u32("previous_n_ranked", u(&|x| x.previous_n_ranked)),
                 Column::new(
                     "change_places".into(),
                     r.iter().map(|x| x.change_places).collect::<Vec<_>>(),
@@ -278,6 +299,11 @@ mod tests {
         assert_eq!(tot.next_group, Some(Group::HighAverage));
         assert_eq!(format!("{:.4}", tot.change_points.unwrap()), "1.2042");
         assert_eq!((tot.previous_rank, tot.change_places), (Some(41), Some(10)));
+        assert_eq!(tot.previous_n_ranked, Some(61));
+        assert_eq!(
+            tot.vs_median,
+            Some(tot.score.unwrap() - tot.national_median.unwrap())
+        );
         assert_eq!(tot.best_province, Some(46));
         // lowest score of High average (ranks 16-30 of 61) = the score ranked 30th
         let mut v: Vec<f64> = t.values[0].iter().flatten().copied().collect();
