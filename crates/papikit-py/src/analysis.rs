@@ -326,12 +326,6 @@ pub fn trend_table(
     run(py, || trend::trend_frame(code, &years, lang)).map(PyDataFrame)
 }
 
-/// Comparability rule: is `measure` in `year` comparable with `year - 1`? (None: not measured.)
-#[pyfunction]
-pub fn comparable_with_previous(measure: &str, year: u16) -> Option<bool> {
-    trend::comparable(measure, year)
-}
-
 /// Provinces side by side: one row per measure, one column per province, best_in_set.
 #[pyfunction]
 #[pyo3(signature = (provinces, year, *, values="score", lang="en"))]
@@ -430,7 +424,6 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(gap_table, m)?)?;
     m.add_function(wrap_pyfunction!(profile_table, m)?)?;
     m.add_function(wrap_pyfunction!(trend_table, m)?)?;
-    m.add_function(wrap_pyfunction!(comparable_with_previous, m)?)?;
     m.add_function(wrap_pyfunction!(compare_table, m)?)?;
     m.add_function(wrap_pyfunction!(league_table, m)?)?;
     m.add_function(wrap_pyfunction!(merged_table, m)?)?;
