@@ -16,6 +16,7 @@ import polars as pl
 
 from papikit import _core
 from papikit._display import Lang, TableResult, check_lang, frame_html
+from papikit._rules import FIRST_YEAR, LAST_YEAR
 from papikit.registry import Province, province_arg
 from papikit.targets import Group, TargetRank, Year
 
@@ -353,7 +354,7 @@ def league(
 
 def trend(
     province: str | int | Province,
-    years: Iterable[int] = range(2011, 2025),
+    years: Iterable[int] = range(FIRST_YEAR, LAST_YEAR + 1),
     *,
     lang: Lang = "en",
 ) -> pl.DataFrame:
