@@ -93,3 +93,26 @@ def test_progress_reports_only_slow_steps():
     q.step("fast")
     q.done()
     assert quiet.getvalue() == ""
+
+
+def test_profile_2019_break_is_not_a_change(capsys):
+    # D8 changed in 2019, so pk.profile calls the total not comparable with 2018; the CLI used to
+    # print a change in points anyway (it only knew the 2018 break)
+    assert main(["profile", "66", "--year", "2019"]) == 0
+    yoy = next(line for line in capsys.readouterr().out.splitlines() if line.startswith("Change vs 2018"))
+    assert "not comparable: 2019 structural break" in yoy
+    assert "points" not in yoy and "places" not in yoy
+
+
+def test_profile_default_year_is_the_last_published(capsys):
+    import papikit as pk
+
+    assert main(["profile", "66"]) == 0
+    assert f"PAPI {pk.LAST_YEAR}" in capsys.readouterr().out.splitlines()[0]
+
+
+def test_profile_first_year_has_no_previous(capsys):
+    import papikit as pk
+
+    assert main(["profile", "66", "--year", str(pk.FIRST_YEAR)]) == 0
+    assert "no score the previous year" in capsys.readouterr().out

@@ -331,3 +331,12 @@ def test_tile_layout_34_roughly_geographic():
     # Cao Bằng (04) north of Hà Nội (01) north of Đắk Lắk (66) north of Cà Mau (96)
     assert lay[4][0] < lay[1][0] < lay[66][0] < lay[96][0]
     assert lay[31][1] > lay[1][1]  # Hải Phòng east of Hà Nội
+
+
+def test_break_years_and_labels_come_from_the_core():
+    from papikit import _core
+
+    assert tuple(_core.break_years()) == pkp.BREAK_YEARS
+    assert 2019 in pkp.BREAK_YEARS  # plot used to keep its own list without 2019
+    assert pkp.dimension_label("d4", "vi") == _core.label("dimension.d4", "vi")
+    assert pkp.dimension_label("not a measure") == "not a measure"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import polars as pl
 import pytest
 
 import papikit as pk
@@ -109,3 +110,26 @@ def test_report_progress_lines(tmp_path, capsys):
     err = capsys.readouterr().err
     assert "papikit: charts ...\npapikit: charts done in " in err
     assert "papikit: optimiser ..." in err
+
+
+def test_report_headline_follows_pk_profile_across_breaks():
+    from papikit.report import _headline
+
+    for year, comparable in ((2018, False), (2019, False), (2021, False), (2022, True)):
+        p = pk.profile("Đắk Lắk", year)
+        total = p.to_polars().filter(pl.col("measure") == "total").row(0, named=True)
+        assert total["comparable_with_previous"] is comparable
+        card = _headline(p, "en")
+        assert ("not comparable" in card) is (not comparable)
+        assert ("points" in card) is comparable
+
+
+def test_progress_moved_out_of_the_cli():
+    import sys
+
+    import papikit._progress
+    import papikit.cli
+
+    assert papikit.cli.Progress is papikit._progress.Progress
+    src = Path(sys.modules["papikit.report"].__file__ or "").read_text(encoding="utf-8")
+    assert "papikit.cli" not in src  # no cli <-> report import cycle

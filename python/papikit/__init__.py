@@ -42,8 +42,8 @@ from papikit.errors import (  # noqa: E402
     UnknownYearError,
 )
 from papikit.framework import Framework, framework  # noqa: E402
-from papikit.published import national_stats, published  # noqa: E402
-from papikit.ranking import group_bands, group_sizes, rank  # noqa: E402
+from papikit.published import FIRST_YEAR, LAST_YEAR, national_stats, published  # noqa: E402
+from papikit.ranking import group_bands, group_label, group_labels, group_sizes, rank  # noqa: E402
 from papikit.registry import (  # noqa: E402
     Province,
     Unit2025,
@@ -68,6 +68,8 @@ from papikit.survey import PAPI_DESIGN, Design, Survey, SurveyResult, read_surve
 from papikit.targets import Group, TargetRank, Year  # noqa: E402
 
 __all__ = [
+    "FIRST_YEAR",
+    "LAST_YEAR",
     "PAPI_DESIGN",
     "CloseGap",
     "ColumnError",
@@ -105,6 +107,8 @@ __all__ = [
     "framework",
     "gaps",
     "group_bands",
+    "group_label",
+    "group_labels",
     "group_sizes",
     "league",
     "merged",

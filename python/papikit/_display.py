@@ -9,16 +9,20 @@ import polars as pl
 
 Lang = Literal["en", "vi"]
 
-GROUP_COLOURS = {
-    "High": "#1a9641",
-    "Cao": "#1a9641",
-    "High average": "#a6d96a",
-    "Trung bình cao": "#a6d96a",
-    "Low average": "#fdae61",
-    "Trung bình thấp": "#fdae61",
-    "Low": "#d7191c",
-    "Thấp": "#d7191c",
-}
+#: Colour of each performance group, best first (the groups' keys and labels come from the core).
+GROUP_COLOURS: tuple[str, ...] = ("#1a9641", "#a6d96a", "#fdae61", "#d7191c")
+
+
+def group_colour(label: object) -> str | None:
+    """Colour of a performance group given by key or label in either language (None if not one)."""
+    from papikit import _core
+
+    if not isinstance(label, str):
+        return None
+    try:
+        return GROUP_COLOURS[_core.group_index(label)]
+    except _core.PapiError:
+        return None
 
 
 def check_lang(lang: str) -> Lang:
@@ -39,8 +43,9 @@ def frame_html(df: pl.DataFrame, *, title: str | None = None, max_rows: int = 70
         for k, v in rec.items():
             txt = f"{v:.{digits}f}" if isinstance(v, float) else "" if v is None else str(v)
             style = ""
-            if k.endswith("group") and isinstance(v, str) and v in GROUP_COLOURS:
-                style = f' style="background:{GROUP_COLOURS[v]}"'
+            colour = group_colour(v) if k.endswith("group") else None
+            if colour is not None:
+                style = f' style="background:{colour}"'
             cells.append(f"<td{style}>{html.escape(txt)}</td>")
         rows.append("<tr>" + "".join(cells) + "</tr>")
     more = f"<p>… {df.height - max_rows} more rows</p>" if df.height > max_rows else ""

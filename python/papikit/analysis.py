@@ -16,9 +16,8 @@ import polars as pl
 
 from papikit import _core
 from papikit._display import Lang, TableResult, check_lang, frame_html
-from papikit.published import published
-from papikit.ranking import rank
-from papikit.registry import Province, province, province_arg
+from papikit._rules import FIRST_YEAR, LAST_YEAR
+from papikit.registry import Province, province_arg
 from papikit.targets import Group, TargetRank, Year
 
 __all__ = [
@@ -325,9 +324,6 @@ def gaps(
     return Gaps(result, lang, result.frame(lang))
 
 
-_MEASURES = ["total", "d1", "d2", "d3", "d4", "d5", "d6", "d7", "d8"]
-
-
 def compare(
     provinces: Sequence[str | int | Province],
     year: int,
@@ -346,30 +342,7 @@ def compare(
     >>> t.columns[:3], t.filter(pl.col("measure") == "total")["best_in_set"][0]
     (['measure', 'Kon Tum', 'Gia Lai'], 'Dak Lak')
     """
-    lang = check_lang(lang)
-    if values not in ("score", "rank"):
-        raise _core.InvalidArgumentError(f'invalid value for values: {values!r}; use "score" or "rank"')
-    if len(provinces) == 0:
-        raise _core.InvalidArgumentError("invalid value for provinces: the list is empty; give at least one province")
-    ps = [province(p) for p in provinces]
-    df = published(year, lang=lang)
-    present = [m for m in _MEASURES if df[m].null_count() < df.height]
-    ranked = rank(df.drop("rank", "n_ranked", "group"), by=present, lang=lang)
-    names = [p.name(lang) for p in ps]
-    cols: dict[str, list[Any]] = {"measure": present}
-    scores: dict[str, list[float | None]] = {}
-    for p, n in zip(ps, names, strict=True):
-        row = ranked.filter(pl.col("code") == p.code).row(0, named=True)
-        if row["total"] is None:
-            raise _core.NoDataError(f"{p.name_vi} has no published scores in {year}; choose another year")
-        scores[n] = [row[m] for m in present]
-        cols[n] = [row[m] if values == "score" else row["rank" if m == "total" else f"{m}_rank"] for m in present]
-    best = []
-    for i in range(len(present)):
-        vals = [(scores[n][i], n) for n in names if scores[n][i] is not None]
-        best.append(max(vals)[1] if vals else None)
-    cols["best_in_set"] = best
-    return pl.DataFrame(cols)
+    return _core.compare_table([province_arg(p) for p in provinces], year, values=values, lang=check_lang(lang))
 
 
 def league(
@@ -393,41 +366,12 @@ def league(
     >>> pk.league(2023, by="d6").row(0, named=True)["name_en"]
     'Thua Thien Hue'
     """
-    lang = check_lang(lang)
-    df = published(year, lang=lang).drop("rank", "n_ranked", "group")
-    by = by.lower()
-    r = rank(df, by=by, lang=lang)
-    if by != "total":
-        r = r.rename({f"{by}_rank": "rank", f"{by}_n_ranked": "n_ranked", f"{by}_group": "group"})
-    if region is not None:
-        regions = _core.provinces_63()
-        key = str(region)
-        match = regions.filter(
-            (pl.col("region_id").cast(pl.String) == key)
-            | (pl.col("region_en").str.to_lowercase() == key.lower())
-            | (pl.col("region_vi").str.to_lowercase() == key.lower())
-        )
-        if match.height == 0:
-            known = ", ".join(sorted(set(regions["region_en"].to_list())))
-            raise _core.UnknownCodeError(f"unknown region code {region!r}; known codes: {known} (or 1-6)")
-        r = r.filter(pl.col("code").is_in(match["code"].to_list()))
-    r = r.filter(pl.col(by).is_not_null()).sort(by, descending=True)
-    return r.select(
-        pl.int_range(1, pl.len() + 1, dtype=pl.UInt32).alias("position"),
-        "code",
-        "name_vi",
-        "name_en",
-        "region",
-        by,
-        "rank",
-        "n_ranked",
-        "group",
-    )
+    return _core.league_table(year, by=by, region=None if region is None else str(region), lang=check_lang(lang))
 
 
 def trend(
     province: str | int | Province,
-    years: Iterable[int] = range(2011, 2025),
+    years: Iterable[int] = range(FIRST_YEAR, LAST_YEAR + 1),
     *,
     lang: Lang = "en",
 ) -> pl.DataFrame:
@@ -547,9 +491,8 @@ def _agency_frame(table: pl.DataFrame | str | None) -> pl.DataFrame | None:
 def agencies(table: pl.DataFrame | str | None = None, *, lang: Lang = "en") -> pl.DataFrame:
     """The agency table: which department owns which PAPI dimension / sub-dimension.
 
-    Built in: the assignments of the Đắk Lắk plan "Nâng cao Chỉ số PAPI cấp tỉnh năm 2024"
-    (section II), each with a ``source`` quoting the plan paragraph. Pass ``table`` (a DataFrame or
-    CSV path with columns ``agency_code, dimension`` and optionally ``subdimension, role, source,
+    Built in: the assignments of the Đắk Lắk People's Committee plan to raise its PAPI (section
+    II), each with a ``source`` quoting the plan paragraph. Pass ``table`` (a DataFrame or CSV path with columns ``agency_code, dimension`` and optionally ``subdimension, role, source,
     agency_vi, agency_en``) to load and validate your own: unknown dimension, sub-dimension or agency
     codes raise ``UnknownCodeError`` naming them.
 

@@ -9,143 +9,77 @@ from __future__ import annotations
 
 import argparse
 import sys
-import threading
-import time
 from collections.abc import Sequence
-from typing import Any, TextIO
+from typing import Any
+
+import polars as pl
 
 from papikit import _core
-from papikit._benchmark import Benchmark, benchmark
 from papikit._display import Lang
+from papikit._progress import Progress
+from papikit._rules import FIRST_YEAR, LAST_YEAR, dimension_label, label
+from papikit.analysis import Profile, profile
 
-LATEST_YEAR = 2024
-
-_L: dict[str, tuple[str, str]] = {
-    "title": ("PAPI {year}", "PAPI {year}"),
-    "total": ("Total score", "Điểm tổng hợp"),
-    "rank": ("Rank", "Xếp hạng"),
-    "group": ("Group", "Nhóm"),
-    "region": ("Region", "Vùng"),
-    "yoy": ("Change vs {prev}", "So với {prev}"),
-    "points": ("points", "điểm"),
-    "places": ("places", "bậc"),
-    "not_comp": (
-        "(not comparable: 2018 structural break, 6 -> 8 dimensions)",
-        "(không so sánh được: thay đổi cấu trúc 2018, 6 -> 8 lĩnh vực)",
-    ),
-    "no_prev": ("no score the previous year", "không có điểm năm trước"),
-    "measure": ("Measure", "Chỉ tiêu"),
-    "score": ("Score", "Điểm"),
-    "median": ("Median", "Trung vị"),
-    "vs_med": ("vs med.", "so TV"),
-    "best": ("Best (province)", "Cao nhất (tỉnh)"),
-}
+__all__ = ["Progress", "format_profile", "main"]
 
 
 def _l(key: str, lang: Lang, **kw: Any) -> str:
-    en, vi = _L[key]
-    return (vi if lang == "vi" else en).format(**kw)
+    return label(f"cli.{key}", lang, **kw)
 
 
 def _measure_name(m: str, lang: Lang) -> str:
-    from papikit.plot import dimension_label
-
     return f"{m.upper()} {dimension_label(m, lang)}" if m != "total" else dimension_label(m, lang)
 
 
-def format_profile(b: Benchmark) -> str:
-    """The terminal benchmark of :func:`papikit._benchmark.benchmark`, as text."""
-    lang = b.lang
-    out = [f"{b.province.name(lang)} — {_l('title', lang, year=b.year)}"]
-    out.append(
-        f"{_l('total', lang)}: {b.total:.4f}   {_l('rank', lang)}: {b.rank}/{b.n_ranked}   "
-        f"{_l('group', lang)}: {b.group}   {_l('region', lang)} ({b.region}): {b.rank_region}/{b.n_region}"
+def yoy_line(p: Profile, lang: Lang) -> str:
+    """The year-on-year line of the terminal profile: the change in points and places where
+    :func:`papikit.profile` calls the total comparable with the year before, else why not."""
+    t = p.to_polars().filter(pl.col("measure") == "total").row(0, named=True)
+    prev = p.previous_year if p.previous_year is not None else p.year - 1
+    head = _l("yoy", lang, prev=prev)
+    if p.previous_year is None or t["previous_score"] is None or t["previous_rank"] is None:
+        return f"{head}: {_l('no_prev', lang)}"
+    if not t["comparable_with_previous"]:
+        note = _core.break_note(p.year, lang=lang) or "-"
+        return f"{head}: {_l('not_comp', lang, year=p.year, note=note)}"
+    return (
+        f"{head}: {t['change_points']:+.4f} {_l('points', lang)}, {t['change_places']:+d} {_l('places', lang)} "
+        f"({t['previous_rank']}/{t['previous_n_ranked']} -> {t['rank']}/{t['n_ranked']})"
     )
-    if b.prev_total is not None and b.prev_rank is not None and b.prev_year is not None:
-        dp = b.change_points or 0.0
-        dr = b.change_places or 0
-        line = (
-            f"{_l('yoy', lang, prev=b.prev_year)}: {dp:+.4f} {_l('points', lang)}, {dr:+d} {_l('places', lang)} "
-            f"({b.prev_rank}/{b.prev_n} -> {b.rank}/{b.n_ranked})"
-        )
-        if not b.comparable_with_prev:
-            line += " " + _l("not_comp", lang)
-        out.append(line)
-    else:
-        out.append(f"{_l('yoy', lang, prev=b.year - 1)}: {_l('no_prev', lang)}")
+
+
+def format_profile(p: Profile, lang: Lang = "en") -> str:
+    """The terminal benchmark of a :func:`papikit.profile` (published scores), as text."""
+    df = p.to_polars()
+    t = df.filter(pl.col("measure") == "total").row(0, named=True)
+    out = [f"{p.province} — {_l('title', lang, year=p.year)}"]
+    out.append(
+        f"{_l('total', lang)}: {t['score']:.4f}   {_l('rank', lang)}: {t['rank']}/{t['n_ranked']}   "
+        f"{_l('group', lang)}: {t['group']}   {_l('region', lang)} ({p.region}): {t['rank_region']}/{t['n_region']}"
+    )
+    out.append(yoy_line(p, lang))
     out.append("")
-    w = max(len(_measure_name(m, lang)) for m in b.table["measure"]) + 1
+    rows = [r for r in df.iter_rows(named=True) if r["measure"] != "total" and r["score"] is not None] + [t]
+    w = max(len(_measure_name(r["measure"], lang)) for r in rows) + 1
     head = (
         f"{_l('measure', lang):<{w}} {_l('score', lang):>8} {_l('rank', lang):>8} {_l('median', lang):>8} "
         f"{_l('vs_med', lang):>8}  {_l('best', lang)}"
     )
     out.append(head)
     out.append("-" * len(head))
-    for r in b.table.iter_rows(named=True):
-        rk = f"{r['rank']}/{r['n']}"
+    for r in rows:
+        rk = f"{r['rank']}/{r['n_ranked']}"
         out.append(
-            f"{_measure_name(r['measure'], lang):<{w}} {r['score']:>8.4f} {rk:>8} {r['median']:>8.4f} "
-            f"{r['diff_median']:>+8.4f}  {r['best']:.4f} ({r['best_province']})"
+            f"{_measure_name(r['measure'], lang):<{w}} {r['score']:>8.4f} {rk:>8} {r['national_median']:>8.4f} "
+            f"{r['vs_median']:>+8.4f}  {r['best']:.4f} ({r['best_province']})"
         )
     return "\n".join(out)
-
-
-class Progress:
-    """Progress lines on stderr for steps that take longer than ``threshold`` seconds.
-
-    A step that is still running after ``threshold`` seconds announces itself
-    (``papikit: charts ...``) and reports its duration when it ends (``papikit: charts done in 4.2 s``);
-    quicker steps print nothing.
-    """
-
-    def __init__(self, stream: TextIO | None = None, *, threshold: float = 1.0, enabled: bool = True) -> None:
-        self.stream = stream if stream is not None else sys.stderr
-        self.threshold = threshold
-        self.enabled = enabled
-        self._t0 = time.perf_counter()
-        self._label: str | None = None
-        self._timer: threading.Timer | None = None
-        self._announced = False
-        self._lock = threading.Lock()
-
-    def _announce(self, label: str) -> None:
-        with self._lock:
-            if self._label == label and not self._announced:
-                print(f"papikit: {label} ...", file=self.stream, flush=True)
-                self._announced = True
-
-    def step(self, label: str) -> None:
-        """Close the previous step and start ``label``."""
-        self.done()
-        self._label = label
-        self._announced = False
-        self._t0 = time.perf_counter()
-        if self.enabled:
-            if self.threshold <= 0:
-                self._announce(label)
-            else:
-                self._timer = threading.Timer(self.threshold, self._announce, args=(label,))
-                self._timer.daemon = True
-                self._timer.start()
-
-    def done(self) -> None:
-        """End the current step (prints its duration if it was announced)."""
-        if self._timer is not None:
-            self._timer.cancel()
-            self._timer = None
-        with self._lock:
-            if self._label is not None and self.enabled:
-                dt = time.perf_counter() - self._t0
-                if self._announced or dt > self.threshold:
-                    print(f"papikit: {self._label} done in {dt:.1f} s", file=self.stream, flush=True)
-            self._label = None
-            self._announced = False
 
 
 def _parser() -> argparse.ArgumentParser:
     ap = argparse.ArgumentParser(
         prog="python -m papikit",
-        description="PAPI analytics for Viet Nam's provinces (published data 2011-2024, embedded).",
+        description=f"PAPI analytics for Viet Nam's provinces (published data {FIRST_YEAR}-{LAST_YEAR}, embedded).",
         epilog='examples:\n  python -m papikit profile "Đắk Lắk" --year 2023\n'
         '  python -m papikit report "Đắk Lắk" --year 2023 --lang vi --out report.html',
         formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -154,11 +88,11 @@ def _parser() -> argparse.ArgumentParser:
     sub = ap.add_subparsers(dest="command", required=True)
     pp = sub.add_parser("profile", help="short terminal benchmark of a province")
     pp.add_argument("province", help='name or GSO code, e.g. "Đắk Lắk", "Dak Lak" or 66')
-    pp.add_argument("--year", type=int, default=LATEST_YEAR, help=f"PAPI year (default {LATEST_YEAR})")
+    pp.add_argument("--year", type=int, default=LAST_YEAR, help=f"PAPI year (default {LAST_YEAR})")
     pp.add_argument("--lang", choices=("en", "vi"), default="en", help="labels in English or Vietnamese")
     rp = sub.add_parser("report", help="self-contained HTML report of a province")
     rp.add_argument("province", help='name or GSO code, e.g. "Đắk Lắk"')
-    rp.add_argument("--year", type=int, default=LATEST_YEAR, help=f"PAPI year (default {LATEST_YEAR})")
+    rp.add_argument("--year", type=int, default=LAST_YEAR, help=f"PAPI year (default {LAST_YEAR})")
     rp.add_argument("--lang", choices=("en", "vi"), default="en", help="report language")
     rp.add_argument("--out", default=None, help="output file (default papi_<code>_<year>_<lang>.html)")
     rp.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
@@ -170,8 +104,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         if args.command == "profile":
-            b = benchmark(args.province, args.year, lang=args.lang)
-            print(format_profile(b))
+            print(format_profile(profile(args.province, args.year, lang=args.lang), args.lang))
             return 0
         if args.command == "report":
             try:

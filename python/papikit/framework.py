@@ -1,7 +1,7 @@
 """The PAPI structure model: Framework -> Dimension -> SubDimension -> Indicator, versioned by period.
 
 Built-in frameworks: 2011-2015 and 2016-2017 (6 dimensions, 22 sub-dimensions), 2018 (8, 28),
-2019-2020 (8, 29), 2021-2024 (8, 28). Indicators come from a graded catalogue (``evidence`` =
+2019-2020 (8, 29), 2021 onwards (8, 28). Indicators come from a graded catalogue (``evidence`` =
 verbatim / paraphrase / inferred) because the official indicator list is not public in
 machine-readable form: load the official list with :meth:`Framework.read` when you have it.
 """
@@ -188,7 +188,7 @@ class Framework(TableResult):
 
 
 def framework(year: int) -> Framework:
-    """The built-in PAPI framework in force in ``year`` (2011-2024).
+    """The built-in PAPI framework in force in ``year`` (``pk.FIRST_YEAR`` to ``pk.LAST_YEAR``).
 
     Examples
     --------

@@ -31,7 +31,8 @@ from typing import TYPE_CHECKING, Any
 
 import polars as pl
 
-from papikit._display import GROUP_COLOURS, Lang, check_lang
+from papikit import _core, _rules
+from papikit._display import GROUP_COLOURS, Lang, check_lang, group_colour
 from papikit.registry import Province
 from papikit.registry import province as _find
 
@@ -53,61 +54,19 @@ __all__ = [
     "trend",
 ]
 
-#: Years in which PAPI's structure changed (2016: D1, D3, D5 revised; 2018: D7, D8 added and D2
-#: changed; 2021: D5 loses a sub-dimension). Trend charts mark them.
-BREAK_YEARS: tuple[int, ...] = (2016, 2018, 2021)
+#: Years in which PAPI's structure changed (the core's list, see :func:`papikit.trend`). Trend
+#: charts mark them.
+BREAK_YEARS: tuple[int, ...] = _rules.BREAK_YEARS
 
 DIMENSIONS: tuple[str, ...] = ("d1", "d2", "d3", "d4", "d5", "d6", "d7", "d8")
 
-_DIM_SHORT: dict[str, tuple[str, str]] = {
-    "d1": ("Participation", "Tham gia"),
-    "d2": ("Transparency", "Công khai, minh bạch"),
-    "d3": ("Vertical accountability", "Trách nhiệm giải trình"),
-    "d4": ("Control of corruption", "Kiểm soát tham nhũng"),
-    "d5": ("Administrative procedures", "Thủ tục hành chính công"),
-    "d6": ("Public service delivery", "Cung ứng dịch vụ công"),
-    "d7": ("Environmental governance", "Quản trị môi trường"),
-    "d8": ("E-governance", "Quản trị điện tử"),
-    "total": ("Total", "Tổng"),
-}
-
-_GROUP_ORDER_EN = ("High", "High average", "Low average", "Low")
-_GROUP_ORDER_VI = ("Cao", "Trung bình cao", "Trung bình thấp", "Thấp")
-_GROUP_TO = {**dict(zip(_GROUP_ORDER_VI, _GROUP_ORDER_EN, strict=True)), **{g: g for g in _GROUP_ORDER_EN}}
-
-_TXT: dict[str, tuple[str, str]] = {
-    "dims": ("8 dimensions", "8 lĩnh vực"),
-    "best": ("Best on each axis", "Cao nhất mỗi lĩnh vực"),
-    "median": ("National median", "Trung vị cả nước"),
-    "score": ("Score", "Điểm"),
-    "total": ("Total score", "Điểm tổng hợp"),
-    "rank": ("Rank", "Thứ hạng"),
-    "year": ("Year", "Năm"),
-    "gap": ("Gap (points)", "Khoảng cách (điểm)"),
-    "gap_total": ("Total gap", "Tổng khoảng cách"),
-    "before": ("Before", "Trước"),
-    "after": ("After", "Sau"),
-    "break": ("structural break", "thay đổi cấu trúc"),
-    "no_data": ("no data", "không có dữ liệu"),
-    "dim_scores": ("dimension scores", "điểm các lĩnh vực"),
-    "ranks": ("ranks", "thứ hạng"),
-    "groups": ("performance groups", "nhóm xếp hạng"),
-    "simulation": ("simulation: before and after", "mô phỏng: trước và sau"),
-    "gaps": ("gap by", "khoảng cách theo"),
-    "provinces": ("provinces", "tỉnh, thành phố"),
-    "units": ("units (2025)", "đơn vị (2025)"),
-}
-
-_SHORT_NAMES: dict[int, tuple[str, str]] = {
-    79: ("HCMC", "TP HCM"),
-    77: ("BR-VT", "BR-VT"),
-    46: ("TT Hue", "TT Huế"),
-}
-
 
 def _t(key: str, lang: Lang) -> str:
-    en, vi = _TXT[key]
-    return vi if lang == "vi" else en
+    return _rules.label(f"plot.{key}", lang)
+
+
+def _is_measure(name: str) -> bool:
+    return name.lower() in _core.labels_section("dimension", "en")
 
 
 def dimension_label(measure: str, lang: Lang = "en") -> str:
@@ -119,30 +78,34 @@ def dimension_label(measure: str, lang: Lang = "en") -> str:
     >>> pkp.dimension_label("d4", "vi"), pkp.dimension_label("D8")
     ('Kiểm soát tham nhũng', 'E-governance')
     """
-    key = measure.lower()
-    if key in _DIM_SHORT:
-        en, vi = _DIM_SHORT[key]
-        return vi if lang == "vi" else en
-    return measure
+    return _rules.dimension_label(measure, lang)
 
 
 def _axis_label(measure: str, lang: Lang, width: int = 14) -> str:
     """``"D4\nKiểm soát\ntham nhũng"``: code on the first line, the short name wrapped below."""
     import textwrap
 
-    if measure.lower() not in _DIM_SHORT:
+    if not _is_measure(measure):
         return "\n".join(textwrap.wrap(measure, width)) or measure
     name = "\n".join(textwrap.wrap(dimension_label(measure, lang), width))
     return f"{measure.upper()}\n{name}" if measure.lower() != "total" else name
 
 
+def _group_key(g: object) -> str | None:
+    """Key of a performance group given by label in either language (None if not a group)."""
+    if not isinstance(g, str):
+        return None
+    try:
+        return _rules.GROUP_KEYS[_rules.group_index(g)]
+    except _core.PapiError:
+        return None
+
+
 def _group_label(g: str | None, lang: Lang) -> str | None:
     if g is None:
         return None
-    en = _GROUP_TO.get(g)
-    if en is None:
-        return g
-    return _GROUP_ORDER_VI[_GROUP_ORDER_EN.index(en)] if lang == "vi" else en
+    key = _group_key(g)
+    return g if key is None else _rules.group_label(key, lang)
 
 
 def _plt() -> Any:
@@ -571,11 +534,9 @@ def gap_waterfall(
 
 
 def _not_comparable(measure: str, years: Sequence[int]) -> list[int]:
-    """Years whose value of ``measure`` is not comparable with the year before (papikit's rule, the
-    same as :func:`papikit.trend`: 2016 D1/D3/D5, 2018 D2/D3/total, 2019 D8, 2021 D5)."""
-    from papikit import _core
-
-    return [y for y in years if _core.comparable_with_previous(measure.lower(), int(y)) is False]
+    """Years whose value of ``measure`` is not comparable with the year before (the core's rule, the
+    same as :func:`papikit.trend`)."""
+    return [y for y in years if _core.comparable(measure.lower(), int(y)) is False]
 
 
 def _cut_lines(years: list[Any], vals: list[Any], cuts: Sequence[int]) -> tuple[list[float], list[float]]:
@@ -602,21 +563,21 @@ def trend(
     ax: Axes | None = None,
 ) -> Axes:
     """Scores over the years for one or more provinces, the national median beside them, and the
-    structural breaks of PAPI (2016, 2018, 2021, and any other year the measure changed) marked as
-    dashed vertical lines.
+    structural breaks of PAPI (:data:`BREAK_YEARS`, and any other year the measure changed) marked
+    as dashed vertical lines.
 
     ``df`` is a panel with ``year``, ``code`` and ``measure`` columns, e.g. ``pk.published()``.
     Lines are interrupted where the measure is not comparable with the year before, by the rule of
-    :func:`papikit.trend` (D1, D3, D5 at 2016; D2, D3 at 2018; D8 at 2019; D5 at 2021; the total at
-    each of these: before 2018 it sums 6 dimensions, after it 8), unless ``connect=True``; those years
-    are marked too.
+    :func:`papikit.trend` (the total at every break: the number of dimensions changed once, and any
+    change to a dimension changes the total), unless ``connect=True``; those years are marked too.
 
     Examples
     --------
     >>> import papikit as pk, papikit.plot as pkp
     >>> ax = pkp.trend(pk.published(), ["Đắk Lắk", "Lâm Đồng"], lang="vi")
-    >>> len(ax.get_lines()), sorted(t.get_text() for t in ax.texts)  # 3 lines, 4 break marks
-    (7, ['2016', '2018', '2019', '2021'])
+    >>> marks = sorted(int(t.get_text()) for t in ax.texts)  # 3 lines, one mark per break
+    >>> len(ax.get_lines()), marks == sorted(pkp.BREAK_YEARS)
+    (7, True)
     >>> pkp.close(ax)
     """
     lang = check_lang(lang)
@@ -732,7 +693,7 @@ def before_after(
     hl = _find(highlight).code if highlight is not None else None
     codes = d["code"].to_list() if "code" in d.columns else [None] * d.height
     names = [str(v) for v in d[lab].to_list()]
-    names = [dimension_label(nm, lang) if nm.lower() in _DIM_SHORT else nm for nm in names]
+    names = [dimension_label(nm, lang) if _is_measure(nm) else nm for nm in names]
     b = [float(v) for v in d[before].to_list()]
     a = [float(v) for v in d[after].to_list()]
     ax = _axes(ax, (7.0, max(3.0, 0.22 * d.height + 1.5)))
@@ -777,15 +738,7 @@ def tile_layout(era: int = 63) -> pl.DataFrame:
     >>> pkp.tile_layout(34).height
     34
     """
-    from papikit import _core
-
-    if era in (2024, 63):
-        era = 63
-    elif era in (2025, 34):
-        era = 34
-    else:
-        raise _core.InvalidArgumentError(f"invalid value for era: {era!r}; use 63 (provinces) or 34 (2025 units)")
-    rows = _layout(era)
+    rows = _layout(_core.parse_era(era))
     return pl.DataFrame(
         {"code": [r[0] for r in rows], "row": [r[1] for r in rows], "col": [r[2] for r in rows]},
         schema={"code": pl.UInt32, "row": pl.Int32, "col": pl.Int32},
@@ -793,9 +746,9 @@ def tile_layout(era: int = 63) -> pl.DataFrame:
 
 
 def _short(code: int, name: str, lang: Lang) -> str:
-    if code in _SHORT_NAMES:
-        en, vi = _SHORT_NAMES[code]
-        return vi if lang == "vi" else en
+    short = _core.labels_section("short_name", lang).get(str(code))
+    if short is not None:
+        return short
     if name.startswith("Thành phố "):
         name = name[len("Thành phố ") :]
     return name.replace(" ", "\n", 1) if len(name) > 9 else name
@@ -871,7 +824,7 @@ def tile_map(
         elif numeric and cm is not None and norm is not None:
             colour = cm(norm(float(v)))
         else:
-            colour = GROUP_COLOURS.get(str(v), "#dddddd")
+            colour = group_colour(v) or "#dddddd"
         edge = "black" if code == hl else "white"
         ax.add_patch(Rectangle((c, -r), 0.95, 0.95, facecolor=colour, edgecolor=edge, lw=2.0 if code == hl else 0.5))
         ax.text(
@@ -892,9 +845,11 @@ def tile_map(
 
         ax.figure.colorbar(ScalarMappable(norm=norm, cmap=cm), ax=ax, shrink=0.5, label=dimension_label(value, lang))
     else:
-        present = {_GROUP_TO.get(str(v)) for v in vals.values() if v is not None}
+        present = {_group_key(v) for v in vals.values() if v is not None}
         handles = [
-            Patch(facecolor=GROUP_COLOURS[g], label=_group_label(g, lang) or g) for g in _GROUP_ORDER_EN if g in present
+            Patch(facecolor=c, label=_group_label(g, lang) or g)
+            for g, c in zip(_rules.GROUP_KEYS, GROUP_COLOURS, strict=True)
+            if g in present
         ]
         if handles:
             ax.legend(
@@ -1006,8 +961,8 @@ def choropleth(
         elif numeric:
             colour = cm(norm(float(v)))
         else:
-            colour = GROUP_COLOURS.get(str(v), "#dddddd")
-        drawn.add(_GROUP_TO.get(str(v)) if v is not None else None)
+            colour = group_colour(v) or "#dddddd"
+        drawn.add(_group_key(v) if v is not None else None)
         for ring in _rings(f.get("geometry") or {}):
             pts = [(float(p[0]), float(p[1])) for p in ring]
             xs.extend(p[0] for p in pts)
@@ -1024,7 +979,9 @@ def choropleth(
         ax.figure.colorbar(ScalarMappable(norm=norm, cmap=cm), ax=ax, shrink=0.5, label=dimension_label(value, lang))
     else:
         handles = [
-            Patch(facecolor=GROUP_COLOURS[g], label=_group_label(g, lang) or g) for g in _GROUP_ORDER_EN if g in drawn
+            Patch(facecolor=c, label=_group_label(g, lang) or g)
+            for g, c in zip(_rules.GROUP_KEYS, GROUP_COLOURS, strict=True)
+            if g in drawn
         ]
         if handles:
             ax.legend(handles=handles, loc="lower left", fontsize=7, frameon=False)

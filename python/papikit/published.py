@@ -1,4 +1,5 @@
-"""The published PAPI results 2011-2024, embedded (offline), and national statistics."""
+"""The published PAPI results (``FIRST_YEAR`` to ``LAST_YEAR``, from the core), embedded (offline),
+and national statistics."""
 
 from __future__ import annotations
 
@@ -6,6 +7,9 @@ import polars as pl
 
 from papikit import _core
 from papikit._display import Lang, check_lang
+from papikit._rules import FIRST_YEAR, LAST_YEAR
+
+__all__ = ["FIRST_YEAR", "LAST_YEAR", "national_stats", "published"]
 
 
 def published(year: int | None = None, *, lang: Lang = "en") -> pl.DataFrame:
@@ -20,7 +24,8 @@ def published(year: int | None = None, *, lang: Lang = "en") -> pl.DataFrame:
     Parameters
     ----------
     year
-        2011-2024, or None for the whole panel (882 rows).
+        ``FIRST_YEAR`` to ``LAST_YEAR`` (``pk.FIRST_YEAR``, ``pk.LAST_YEAR``), or None for the whole
+        panel (882 rows).
     lang
         Language of ``region`` and ``group`` ("en" or "vi").
 
@@ -30,8 +35,8 @@ def published(year: int | None = None, *, lang: Lang = "en") -> pl.DataFrame:
     >>> import polars as pl
     >>> df = pk.published(2023)
     >>> row = df.filter(pl.col("code") == 66).row(0, named=True)
-    >>> round(row["total"], 4), row["rank"], row["n_ranked"], row["group"]
-    (42.3265, 31, 61, 'Low average')
+    >>> round(row["total"], 4), row["rank"], row["n_ranked"], row["group"] == pk.group_label("low_average")
+    (42.3265, 31, 61, True)
     """
     return _core.published_frame(year, lang=check_lang(lang))
 

@@ -21,8 +21,8 @@ def rank(
 
     Ranks are descending (highest score = 1) among rows with a score; rows whose score is null are
     not ranked (null rank and group). **Ties share the same, lowest rank number** (1, 2, 2, 4).
-    Groups are High / High average / Low average / Low (VN: Cao / Trung bình cao / Trung bình thấp /
-    Thấp) with sizes from the top round(n/4), round(n/4), floor(n/4), remainder — a rule *inferred*
+    Groups are the four PAPI performance groups, best first (labels in English or Vietnamese from
+    :func:`papikit.group_labels`) with sizes from the top round(n/4), round(n/4), floor(n/4), remainder — a rule *inferred*
     from published PAPI groupings (63 -> 16/16/15/16, 61 -> 15/15/15/16); PAPI does not publish its
     algorithm.
 
@@ -36,8 +36,10 @@ def rank(
     >>> import polars as pl
     >>> df = pk.published(2023).drop("rank", "n_ranked", "group")
     >>> r = pk.rank(df, by="total", within="region")
-    >>> r.filter(pl.col("code") == 66).select("rank", "n_ranked", "group", "rank_within").row(0)
-    (31, 61, 'Low average', 1)
+    >>> r.filter(pl.col("code") == 66).select("rank", "n_ranked", "rank_within").row(0)
+    (31, 61, 1)
+    >>> r.filter(pl.col("code") == 66)["group"][0] == pk.group_labels()[2]
+    True
     >>> "d4_rank" in pk.rank(df, by=["d1", "d4"]).columns
     True
     """
@@ -56,8 +58,8 @@ def group_bands(df: pl.DataFrame, by: str = "total", *, lang: Lang = "en") -> pl
     --------
     >>> import papikit as pk
     >>> b = pk.group_bands(pk.published(2023))
-    >>> b.select("group", "n").rows()
-    [('High', 15), ('High average', 15), ('Low average', 15), ('Low', 16)]
+    >>> b["n"].to_list(), b["group"].to_list() == list(pk.group_labels())
+    ([15, 15, 15, 16], True)
     """
     return _core.group_bands(df, by, lang=check_lang(lang))
 
@@ -73,3 +75,29 @@ def group_sizes(n: int) -> tuple[int, int, int, int]:
     """
     a, b, c, d = _core.group_sizes(n)
     return (a, b, c, d)
+
+
+def group_labels(lang: Lang = "en") -> tuple[str, str, str, str]:
+    """Labels of the four PAPI performance groups, best first, in ``lang`` (from the core).
+
+    Examples
+    --------
+    >>> import papikit as pk
+    >>> len(pk.group_labels("vi")), pk.group_labels()[0]
+    (4, 'High')
+    """
+    a, b, c, d = _core.group_labels(check_lang(lang))
+    return (a, b, c, d)
+
+
+def group_label(group: str, lang: Lang = "en") -> str:
+    """Label in ``lang`` of a performance group given by key (``"high_average"``), label in either
+    language (with or without diacritics) or number 1-4.
+
+    Examples
+    --------
+    >>> import papikit as pk
+    >>> pk.group_label("high_average") == pk.group_labels()[1], pk.group_label("Cao", "en")
+    (True, 'High')
+    """
+    return _core.group_label(group, check_lang(lang))

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
 
 import polars as pl
 
@@ -107,9 +106,10 @@ def unit_2025(query: str | int) -> Unit2025:
     return Unit2025(**d)
 
 
-def provinces(era: Literal[2024, 2025] = 2024) -> pl.DataFrame:
-    """The province table: ``era=2024`` gives the 63 provinces (with the unit each joined in 2025),
-    ``era=2025`` the 34 units with their members.
+def provinces(era: int = 63) -> pl.DataFrame:
+    """The province table: ``era=63`` gives the 63 provinces (with the unit each joined in 2025),
+    ``era=34`` the 34 units with their members. A year is accepted too: the year of the merger
+    (2025) gives the 34 units, the year before it the 63 provinces.
 
     Examples
     --------
@@ -117,11 +117,7 @@ def provinces(era: Literal[2024, 2025] = 2024) -> pl.DataFrame:
     >>> pk.provinces().height, pk.provinces(era=2025).height
     (63, 34)
     """
-    if era in (2024, 63):
-        return _core.provinces_63()
-    if era in (2025, 34):
-        return _core.units_2025()
-    raise _core.InvalidArgumentError(f"invalid value for era: {era!r}; use 2024 (63 provinces) or 2025 (34 units)")
+    return _core.provinces_63() if _core.parse_era(era) == 63 else _core.units_2025()
 
 
 def crosswalk_2025() -> pl.DataFrame:

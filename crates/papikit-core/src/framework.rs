@@ -117,7 +117,7 @@ pub const PERIODS: [(u16, u16); 5] = [
     (2016, 2017),
     (2018, 2018),
     (2019, 2020),
-    (2021, 2024),
+    (2021, crate::published::LAST_YEAR),
 ];
 
 impl Dimension {
@@ -1116,7 +1116,7 @@ pub fn builtin(year: i64) -> Result<Framework> {
         .iter()
         .copied()
         .find(|(a, b)| (*a..=*b).contains(&y))
-        .unwrap_or((2021, 2024));
+        .unwrap_or(PERIODS[PERIODS.len() - 1]);
     build_builtin(a, b)
 }
 

@@ -8,6 +8,7 @@ pub mod error;
 pub mod frame;
 pub mod framework;
 pub mod framework_names;
+pub mod labels;
 pub mod lang;
 pub mod published;
 pub mod rank;

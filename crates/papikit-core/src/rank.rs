@@ -74,7 +74,12 @@ impl Group {
                 return Err(PapiError::UnknownCode {
                     kind: "group".into(),
                     code: s.into(),
-                    known: "high, high_average, low_average, low (or Cao, Trung bình cao, Trung bình thấp, Thấp)".into(),
+                    known: format!(
+                        "{} (or {}; {})",
+                        Group::ALL.map(Group::key).join(", "),
+                        Group::ALL.map(|g| g.label(Lang::En)).join(", "),
+                        Group::ALL.map(|g| g.label(Lang::Vi)).join(", ")
+                    ),
                 });
             }
         })

@@ -404,9 +404,97 @@ pub fn province(query: &str) -> Result<&'static Province> {
     registry()?.lookup(query)
 }
 
+/// Year of the provincial merger: from 1 July of this year Viet Nam has 34 provincial units.
+pub const MERGER_YEAR: u16 = 2025;
+
+/// An era of the province map: the 63 provinces or the 34 units of [`MERGER_YEAR`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Era {
+    Provinces63,
+    Units34,
+}
+
+impl Era {
+    /// Parse 63 or 34 (the number of units), or a year: before [`MERGER_YEAR`] the 63 provinces,
+    /// from it the 34 units.
+    pub fn parse(era: i64) -> Result<Era> {
+        match era {
+            63 => Ok(Era::Provinces63),
+            34 => Ok(Era::Units34),
+            y if (2008..i64::from(MERGER_YEAR)).contains(&y) => Ok(Era::Provinces63),
+            y if y == i64::from(MERGER_YEAR) => Ok(Era::Units34),
+            _ => Err(PapiError::InvalidArgument {
+                argument: "era".into(),
+                message: format!(
+                    "{era}; use 63 (provinces) or 34 (units of {MERGER_YEAR}), or a year ({} or {MERGER_YEAR})",
+                    MERGER_YEAR - 1
+                ),
+            }),
+        }
+    }
+
+    /// Number of units: 63 or 34.
+    pub fn units(self) -> u16 {
+        match self {
+            Era::Provinces63 => 63,
+            Era::Units34 => 34,
+        }
+    }
+}
+
+/// The six socio-economic regions: (id, English name, Vietnamese name), by id.
+pub fn regions() -> Result<Vec<(u8, String, String)>> {
+    let mut out: Vec<(u8, String, String)> = Vec::new();
+    for p in &registry()?.provinces {
+        if !out.iter().any(|r| r.0 == p.region_id) {
+            out.push((p.region_id, p.region_en.clone(), p.region_vi.clone()));
+        }
+    }
+    out.sort_by_key(|r| r.0);
+    Ok(out)
+}
+
+/// Region id of a region given by id ("1".."6"), English or Vietnamese name (case-insensitive).
+pub fn region_id(query: &str) -> Result<u8> {
+    let rs = regions()?;
+    let q = query.to_lowercase();
+    rs.iter()
+        .find(|r| r.0.to_string() == query || r.1.to_lowercase() == q || r.2.to_lowercase() == q)
+        .map(|r| r.0)
+        .ok_or_else(|| {
+            let mut known: Vec<&str> = rs.iter().map(|r| r.1.as_str()).collect();
+            known.sort_unstable();
+            PapiError::UnknownCode {
+                kind: "region".into(),
+                code: query.into(),
+                known: format!("{} (or 1-{})", known.join(", "), rs.len()),
+            }
+        })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn regions_and_eras() {
+        let rs = regions().unwrap();
+        assert_eq!(rs.len(), 6);
+        let cen = rs.iter().find(|r| r.1 == "Central Highlands").unwrap();
+        assert_eq!(region_id("Tây Nguyên").unwrap(), cen.0);
+        assert_eq!(region_id("central highlands").unwrap(), cen.0);
+        assert_eq!(region_id(&cen.0.to_string()).unwrap(), cen.0);
+        assert!(
+            region_id("Atlantis")
+                .unwrap_err()
+                .to_string()
+                .contains("Atlantis")
+        );
+        assert_eq!(Era::parse(63).unwrap(), Era::Provinces63);
+        assert_eq!(Era::parse(i64::from(MERGER_YEAR)).unwrap().units(), 34);
+        assert_eq!(Era::parse(i64::from(MERGER_YEAR) - 1).unwrap().units(), 63);
+        assert!(Era::parse(12).is_err());
+    }
 
     #[test]
     fn has_63_provinces_and_34_units() {

@@ -6,6 +6,7 @@ use crate::frames::{self, GuardedFrame};
 use crate::targets::{PyGroup, PyTargetRank, PyYear};
 use numpy::{PyReadonlyArray2, PyReadonlyArray3};
 use papikit_core::analysis::agency::{self, AgencyTable};
+use papikit_core::analysis::compare;
 use papikit_core::analysis::gap::{self, Against, GapResult, RegionStat};
 use papikit_core::analysis::merge::{Weights, merged_frames};
 use papikit_core::analysis::profile::{Profile, profile as profile_of};
@@ -462,10 +463,40 @@ pub fn trend_table(
     run(py, || trend::trend_frame(code, &years, lang)).map(PyDataFrame)
 }
 
-/// Comparability rule: is `measure` in `year` comparable with `year - 1`? (None: not measured.)
+/// Provinces side by side: one row per measure, one column per province, best_in_set.
 #[pyfunction]
-pub fn comparable_with_previous(measure: &str, year: u16) -> Option<bool> {
-    trend::comparable(measure, year)
+#[pyo3(signature = (provinces, year, *, values="score", lang="en"))]
+pub fn compare_table(
+    py: Python<'_>,
+    provinces: Vec<String>,
+    year: i64,
+    values: &str,
+    lang: &str,
+) -> PyResult<PyDataFrame> {
+    let lang = Lang::parse(lang).py()?;
+    let values = compare::Values::parse(values).py()?;
+    let codes = provinces
+        .iter()
+        .map(|q| code_of(q))
+        .collect::<PyResult<Vec<_>>>()?;
+    run(py, || compare::compare_frame(&codes, year, values, lang)).map(PyDataFrame)
+}
+
+/// League table of a year on one measure, optionally within a region.
+#[pyfunction]
+#[pyo3(signature = (year, *, by="total", region=None, lang="en"))]
+pub fn league_table(
+    py: Python<'_>,
+    year: i64,
+    by: &str,
+    region: Option<String>,
+    lang: &str,
+) -> PyResult<PyDataFrame> {
+    let lang = Lang::parse(lang).py()?;
+    run(py, || {
+        compare::league_frame(year, by, region.as_deref(), lang)
+    })
+    .map(PyDataFrame)
 }
 
 #[pyfunction]
@@ -532,7 +563,8 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(gaps, m)?)?;
     m.add_function(wrap_pyfunction!(profile, m)?)?;
     m.add_function(wrap_pyfunction!(trend_table, m)?)?;
-    m.add_function(wrap_pyfunction!(comparable_with_previous, m)?)?;
+    m.add_function(wrap_pyfunction!(compare_table, m)?)?;
+    m.add_function(wrap_pyfunction!(league_table, m)?)?;
     m.add_function(wrap_pyfunction!(merged_table, m)?)?;
     m.add_function(wrap_pyfunction!(agency_table, m)?)?;
     m.add_function(wrap_pyfunction!(by_agency, m)?)?;

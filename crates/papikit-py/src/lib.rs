@@ -10,6 +10,7 @@ mod frames;
 mod framework;
 mod published;
 mod registry;
+mod rules;
 mod simulation;
 mod survey;
 mod targets;
@@ -19,6 +20,7 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", papikit_core::version())?;
     errors::register(m)?;
     registry::register(m)?;
+    rules::register(m)?;
     published::register(m)?;
     targets::register(m)?;
     framework::register(m)?;

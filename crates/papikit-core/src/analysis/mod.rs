@@ -3,6 +3,7 @@
 //! Built on the foundation (registry, published, rank, scores); never imports `simulation`.
 
 pub mod agency;
+pub mod compare;
 pub mod gap;
 pub mod merge;
 pub mod profile;

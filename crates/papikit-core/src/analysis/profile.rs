@@ -3,7 +3,8 @@
 //! For each measure: score, rank and number ranked, rank within the region, performance group and
 //! its score band, **distance to the next group up** (= lowest score inside the next better group
 //! minus own score; null in the top group), distance to the best (best score minus own),
-//! national mean and median, change from a previous year's table in points and places (places:
+//! national mean and median and the score's distance from the median (`vs_median`, positive =
+//! above), change from a previous year's table in points and places (places:
 //! previous rank minus rank, positive = moved up; null when the measure is not comparable across
 //! the years, see [`crate::analysis::trend::comparable`]).
 //!
@@ -47,9 +48,13 @@ pub struct ProfileRow {
     pub distance_best: Option<f64>,
     pub national_mean: Option<f64>,
     pub national_median: Option<f64>,
+    /// Score minus national median (positive = above the median).
+    pub vs_median: Option<f64>,
     pub previous_score: Option<f64>,
     pub change_points: Option<f64>,
     pub previous_rank: Option<u32>,
+    /// Number of provinces ranked on the measure in the previous table.
+    pub previous_n_ranked: Option<u32>,
     pub change_places: Option<i32>,
     pub comparable_with_previous: Option<bool>,
     /// "strength", "weakness" or None.
@@ -100,12 +105,19 @@ fn own_total(table: &ScoreTable, province: u16) -> Result<(usize, usize)> {
     let ti = table.measure_index("total")?;
     if table.values[ti][p].is_none() {
         return Err(PapiError::NoData {
-            province: registry()?
-                .by_code(province)
-                .map(|x| x.name_vi.clone())
-                .unwrap_or_else(|| province.to_string()),
+            province: format!(
+                "{} ({province})",
+                registry()?
+                    .by_code(province)
+                    .map(|x| x.name_vi.clone())
+                    .unwrap_or_else(|| province.to_string())
+            ),
             year: table.year,
-            what: crate::analysis::gap::total_what(&table.source),
+            what: if table.source == "published" {
+                "PAPI score".into()
+            } else {
+                crate::analysis::gap::total_what(&table.source)
+            },
         });
     }
     Ok((p, ti))
@@ -131,25 +143,44 @@ fn best_of(vals: &[Option<f64>]) -> Option<(usize, f64)> {
         })
 }
 
-/// (previous score, previous rank, comparable across the years) of a measure.
+/// A measure in the previous table: score, rank, number ranked, comparable across the years.
+struct Previous {
+    score: Option<f64>,
+    rank: Option<u32>,
+    n_ranked: Option<u32>,
+    comparable: Option<bool>,
+}
+
+/// The measure `code` of `province` in the previous table.
 fn previous_of(
     table: &ScoreTable,
     previous: Option<&ScoreTable>,
     province: u16,
     code: &str,
-) -> (Option<f64>, Option<u32>, Option<bool>) {
+) -> Previous {
     let Some(prev) = previous else {
-        return (None, None, None);
+        return Previous {
+            score: None,
+            rank: None,
+            n_ranked: None,
+            comparable: None,
+        };
     };
     let c = (prev.year.min(table.year) + 1..=prev.year.max(table.year))
         .all(|y| crate::analysis::trend::comparable(code, y).unwrap_or(false));
     match (prev.measure_index(code), prev.province_index(province)) {
-        (Ok(pm), Ok(pp)) => (
-            prev.values[pm][pp],
-            rank_desc(&prev.values[pm])[pp],
-            Some(c),
-        ),
-        _ => (None, None, Some(c)),
+        (Ok(pm), Ok(pp)) => Previous {
+            score: prev.values[pm][pp],
+            rank: rank_desc(&prev.values[pm])[pp],
+            n_ranked: Some(prev.values[pm].iter().filter(|v| v.is_some()).count() as u32),
+            comparable: Some(c),
+        },
+        _ => Previous {
+            score: None,
+            rank: None,
+            n_ranked: None,
+            comparable: Some(c),
+        },
     }
 }
 
@@ -186,8 +217,12 @@ fn profile_row(
             .filter_map(|(i, v)| v.map(|v| (table.provinces[i], v)))
             .collect::<Vec<_>>(),
     );
-    let (previous_score, previous_rank, comparable) =
-        previous_of(table, previous, province, &meas.code);
+    let Previous {
+        score: previous_score,
+        rank: previous_rank,
+        n_ranked: previous_n_ranked,
+        comparable,
+    } = previous_of(table, previous, province, &meas.code);
     let c = comparable.unwrap_or(false);
     let diff = |a: Option<f64>, b: Option<f64>| match (a, b) {
         (Some(a), Some(b)) => Some(a - b),
@@ -214,9 +249,11 @@ fn profile_row(
         distance_best: diff(best.map(|x| x.1), score),
         national_mean: st.as_ref().map(|s| s.mean),
         national_median: st.as_ref().map(|s| s.median),
+        vs_median: diff(score, st.as_ref().map(|s| s.median)),
         previous_score,
         change_points: if c { diff(score, previous_score) } else { None },
         previous_rank,
+        previous_n_ranked,
         change_places: match (c, rank, previous_rank) {
             (true, Some(a), Some(b)) => Some(b as i32 - a as i32),
             _ => None,
@@ -249,11 +286,14 @@ impl Profile {
         let u = |f: &dyn Fn(&ProfileRow) -> Option<u32>| r.iter().map(f).collect::<Vec<_>>();
         let s = |f: &dyn Fn(&ProfileRow) -> Option<String>| r.iter().map(f).collect::<Vec<_>>();
         let gl = |g: Option<Group>| g.map(|g| g.label(lang).to_string());
+        let flags = crate::labels::section("flag", lang)?;
         let flag = |x: &ProfileRow| {
-            x.flag.map(|f| match (f, lang) {
-                ("strength", Lang::Vi) => "điểm mạnh".to_string(),
-                ("weakness", Lang::Vi) => "điểm yếu".to_string(),
-                (f, _) => f.to_string(),
+            x.flag.map(|f| {
+                flags
+                    .iter()
+                    .find(|(k, _)| *k == f)
+                    .map_or(f, |(_, t)| *t)
+                    .to_string()
             })
         };
         frame::build(
@@ -288,9 +328,11 @@ impl Profile {
                 frame::col_f64("distance_best", f(&|x| x.distance_best)),
                 frame::col_f64("national_mean", f(&|x| x.national_mean)),
                 frame::col_f64("national_median", f(&|x| x.national_median)),
+                frame::col_f64("vs_median", f(&|x| x.vs_median)),
                 frame::col_f64("previous_score", f(&|x| x.previous_score)),
                 frame::col_f64("change_points", f(&|x| x.change_points)),
                 frame::col_u32("previous_rank", u(&|x| x.previous_rank)),
+                frame::col_u32("previous_n_ranked", u(&|x| x.previous_n_ranked)),
                 Column::new(
                     "change_places".into(),
                     r.iter().map(|x| x.change_places).collect::<Vec<_>>(),
@@ -324,6 +366,11 @@ mod tests {
         assert_eq!(tot.next_group, Some(Group::HighAverage));
         assert_eq!(format!("{:.4}", tot.change_points.unwrap()), "1.2042");
         assert_eq!((tot.previous_rank, tot.change_places), (Some(41), Some(10)));
+        assert_eq!(tot.previous_n_ranked, Some(61));
+        assert_eq!(
+            tot.vs_median,
+            Some(tot.score.unwrap() - tot.national_median.unwrap())
+        );
         assert_eq!(tot.best_province, Some(46));
         // lowest score of High average (ranks 16-30 of 61) = the score ranked 30th
         let mut v: Vec<f64> = t.values[0].iter().flatten().copied().collect();

@@ -24,30 +24,62 @@ use crate::rank::rank_desc;
 use crate::registry::registry;
 use polars::prelude::*;
 
-/// Dimensions whose construction changed in `year` (compared with `year - 1`), with a note.
-pub fn breaks(year: u16) -> Option<(&'static [&'static str], &'static str, &'static str)> {
-    match year {
-        2016 => Some((
-            &["d1", "d3", "d5"],
-            "2016: D1, D3, D5 re-constructed (compare only D2, D4, D6 with 2011-2015)",
-            "2016: D1, D3, D5 thay đổi cách xây dựng (chỉ so sánh D2, D4, D6 với 2011-2015)",
-        )),
-        2018 => Some((
-            &["d2", "d3", "d7", "d8"],
-            "2018: D7, D8 new (total of 8 dimensions); D2, D3 changed sub-dimensions",
-            "2018: thêm D7, D8 (tổng 8 chỉ số nội dung); D2, D3 thay đổi nội dung thành phần",
-        )),
-        2019 => Some((
-            &["d8"],
-            "2019: D8 adds E-Responsiveness (secondary source)",
-            "2019: D8 thêm nội dung Phản hồi trên môi trường điện tử (nguồn thứ cấp)",
-        )),
-        2021 => Some((
-            &["d5"],
-            "2021: D5 loses Construction Permits",
-            "2021: D5 bỏ nội dung Cấp phép xây dựng",
-        )),
-        _ => None,
+/// A structural break: measures whose construction changed in `year` (compared with `year - 1`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Break {
+    pub year: u16,
+    pub measures: &'static [&'static str],
+    pub note_en: &'static str,
+    pub note_vi: &'static str,
+}
+
+/// PAPI's structural breaks, in year order (the one list; see the module docs for sources).
+pub const BREAKS: [Break; 4] = [
+    Break {
+        year: 2016,
+        measures: &["d1", "d3", "d5"],
+        note_en: "D1, D3, D5 re-constructed (compare only D2, D4, D6 with 2011-2015)",
+        note_vi: "D1, D3, D5 thay đổi cách xây dựng (chỉ so sánh D2, D4, D6 với 2011-2015)",
+    },
+    Break {
+        year: 2018,
+        measures: &["d2", "d3", "d7", "d8"],
+        note_en: "D7, D8 new (total of 8 dimensions); D2, D3 changed sub-dimensions",
+        note_vi: "thêm D7, D8 (tổng 8 chỉ số nội dung); D2, D3 thay đổi nội dung thành phần",
+    },
+    Break {
+        year: 2019,
+        measures: &["d8"],
+        note_en: "D8 adds E-Responsiveness (secondary source)",
+        note_vi: "D8 thêm nội dung Phản hồi trên môi trường điện tử (nguồn thứ cấp)",
+    },
+    Break {
+        year: 2021,
+        measures: &["d5"],
+        note_en: "D5 loses Construction Permits",
+        note_vi: "D5 bỏ nội dung Cấp phép xây dựng",
+    },
+];
+
+/// The years with a structural break.
+pub fn break_years() -> Vec<u16> {
+    BREAKS.iter().map(|b| b.year).collect()
+}
+
+/// The break in `year`, if any.
+pub fn break_in(year: u16) -> Option<&'static Break> {
+    BREAKS.iter().find(|b| b.year == year)
+}
+
+impl Break {
+    /// The note without the year, in `lang`.
+    pub fn note(&self, lang: Lang) -> &'static str {
+        lang.pick(self.note_en, self.note_vi)
+    }
+
+    /// The note prefixed with the year ("2018: D7, D8 new ...").
+    pub fn note_with_year(&self, lang: Lang) -> String {
+        format!("{}: {}", self.year, self.note(lang))
     }
 }
 
@@ -66,7 +98,7 @@ pub fn comparable(code: &str, year: u16) -> Option<bool> {
     if year <= published::FIRST_YEAR || !exists(year - 1) {
         return Some(year > published::FIRST_YEAR && exists(year - 1));
     }
-    let changed = breaks(year).map(|b| b.0).unwrap_or(&[]);
+    let changed = break_in(year).map(|b| b.measures).unwrap_or(&[]);
     if c == "total" {
         return Some(changed.is_empty() && n_dimensions(year) == n_dimensions(year - 1));
     }
@@ -136,9 +168,9 @@ pub fn trend_frame(province: u16, years: &[i64], lang: Lang) -> Result<DataFrame
                 _ => None,
             });
             comp.push(c);
-            let b = breaks(y16);
+            let b = break_in(y16);
             brk.push(b.is_some());
-            note.push(b.map(|b| lang.pick(b.1, b.2).to_string()));
+            note.push(b.map(|b| b.note_with_year(lang)));
         }
     }
     let h = yv.len();
@@ -166,6 +198,18 @@ pub fn trend_frame(province: u16, years: &[i64], lang: Lang) -> Result<DataFrame
 #[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn break_list() {
+        assert_eq!(break_years(), vec![2016, 2018, 2019, 2021]);
+        assert!(break_in(2017).is_none());
+        assert!(
+            break_in(2018)
+                .unwrap()
+                .note_with_year(Lang::En)
+                .starts_with("2018: D7, D8")
+        );
+    }
 
     #[test]
     fn rule() {
