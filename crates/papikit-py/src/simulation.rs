@@ -186,6 +186,21 @@ impl PySensitivityResult {
         self.0.n_ranked
     }
 
+    /// Target of the `probability_gain` column: the next better group (rank 1 from the top group).
+    #[getter]
+    fn probability_target<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyAny>>> {
+        self.0
+            .probability_target
+            .map(|t| target_to_py(py, &t))
+            .transpose()
+    }
+
+    /// P(reaching `probability_target`) with no change (None without standard errors).
+    #[getter]
+    fn probability_now(&self) -> Option<f64> {
+        self.0.probability_now
+    }
+
     /// One row per measure: points of total and ranks gained per unit, units to the next rank.
     #[pyo3(signature = (lang="en"))]
     fn frame(&self, py: Python<'_>, lang: &str) -> PyResult<PyDataFrame> {
@@ -202,21 +217,35 @@ impl PySensitivityResult {
 }
 
 #[pyfunction]
-#[pyo3(signature = (province, year, *, level=None, n_thresholds=5, table=None))]
+#[pyo3(signature = (province, year, *, level=None, n_thresholds=5, se_total=None, se_measures=None, draws=10_000, seed=0, table=None))]
+#[allow(clippy::too_many_arguments)]
 pub fn sensitivity(
     py: Python<'_>,
     province: &str,
     year: i64,
     level: Option<&str>,
     n_thresholds: usize,
+    se_total: Option<f64>,
+    se_measures: Option<Vec<(String, f64)>>,
+    draws: usize,
+    seed: u64,
     table: Source<'_>,
 ) -> PyResult<PySensitivityResult> {
     let given = source(table);
+    let has_se = given
+        .as_ref()
+        .is_some_and(|t| t.se.is_some() || t.replicates.is_some());
     let level = level.map(Level::parse).transpose().py()?;
     let code = code_of(province).py()?;
+    let probability =
+        (se_total.is_some() || se_measures.is_some() || has_se).then(|| sens::ProbabilityOptions {
+            se: se_of(se_total, se_measures),
+            draws,
+            seed,
+        });
     compute(py, || {
         let t = self::table(year, given)?;
-        sens::sensitivity(&t, code, level, n_thresholds)
+        sens::sensitivity_with(&model(&t)?, code, level, n_thresholds, probability.as_ref())
     })
     .map(PySensitivityResult)
 }
