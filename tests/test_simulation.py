@@ -292,12 +292,15 @@ def test_effort_plan_dak_lak_2024(pub24: pl.DataFrame) -> None:
     assert order == sorted(sd, key=lambda d: -sd[d])
     assert order[0] == "d1" and order[-1] == "d3"
     # Equal marginal effort per point: 2 gain / sd^2.
-    assert items["marginal_cost"].n_unique() == 1 or (items["marginal_cost"].max() - items["marginal_cost"].min()) < 1e-9  # type: ignore[operator]
-    assert plan.total_cost == pytest.approx(sum((g / sd[d]) ** 2 for d, g in zip(items["measure"], items["gain"])))
+    mc = items["marginal_cost"].to_list()
+    assert max(mc) - min(mc) < 1e-9
+    assert plan.total_cost == pytest.approx(
+        sum((g / sd[d]) ** 2 for d, g in zip(items["measure"], items["gain"], strict=True))
+    )
     # The plan beats spreading the same gain equally, or putting it all on d1 (same effort model).
-    G = plan.required_gain
-    assert plan.total_cost < sum((G / 8 / sd[d]) ** 2 for d in sd)
-    assert plan.total_cost < (G / sd["d1"]) ** 2
+    gain = plan.required_gain
+    assert plan.total_cost < sum((gain / 8 / sd[d]) ** 2 for d in sd)
+    assert plan.total_cost < (gain / sd["d1"]) ** 2
 
 
 def test_effort_plan_with_moving_competitors() -> None:
@@ -335,21 +338,21 @@ def test_sensitivity_rows_differ_per_effort(pub24: pl.DataFrame) -> None:
     sd = [pub24[d].drop_nulls().std() for d in t["measure"]]
     assert t["points_per_effort"].to_list() == pytest.approx(sd, rel=1e-12)
     assert t["effort_to_next_rank"].to_list() == pytest.approx(
-        [u / v for u, v in zip(t["units_to_next_rank"], sd)], rel=1e-12
+        [u / v for u, v in zip(t["units_to_next_rank"], sd, strict=True)], rel=1e-12
     )
     assert t["ranks_per_effort"].n_unique() > 1
     assert s.probability_target == pk.Group("high average")
     assert s.probability_now is not None and 0 < s.probability_now < 1
-    by = dict(zip(t["measure"], t["probability_gain"]))
+    by = dict(zip(t["measure"], t["probability_gain"], strict=True))
     assert by["d1"] > by["d3"] >= 0
     assert pk.sensitivity("Đắk Lắk", 2024).table["probability_gain"].null_count() == 8  # no SE: none
 
 
 def test_bare_int_target_refused() -> None:
     with pytest.raises(pk.InvalidArgumentError, match=r"target.*TargetRank\(15\)"):
-        pk.optimize("Đắk Lắk", 2024, target=15)  # type: ignore[arg-type]
+        pk.optimize("Đắk Lắk", 2024, target=15)
     with pytest.raises(pk.InvalidArgumentError, match=r"target.*TargetRank\(15\)"):
         pk._core.optimize("Đắk Lắk", 2024, target=15)  # the glue refuses it too
     assert pk.optimize("Đắk Lắk", 2024, target=45.0).target == 45.0  # a float is a score
     with pytest.raises(pk.InvalidArgumentError, match=r"plan.*TargetRank\(15\)"):
-        pk.success_probability(15, se=0.5)  # type: ignore[arg-type]
+        pk.success_probability(15, se=0.5)
