@@ -353,6 +353,13 @@ def test_bare_int_target_refused() -> None:
         pk.optimize("Đắk Lắk", 2024, target=15)
     with pytest.raises(pk.InvalidArgumentError, match=r"target.*TargetRank\(15\)"):
         pk._core.optimize("Đắk Lắk", 2024, target=15)  # the glue refuses it too
+    with pytest.raises(pk.InvalidArgumentError, match=r"target.*score=15"):
+        pk.optimize("Đắk Lắk", 2024, target=15)
     assert pk.optimize("Đắk Lắk", 2024, target=45.0).target == 45.0  # a float is a score
+    assert pk.optimize("Đắk Lắk", 2024, score=45).target == 45.0
+    with pytest.raises(pk.InvalidArgumentError, match="score"):
+        pk.optimize("Đắk Lắk", 2024, target=pk.TargetRank(15), score=45.0)
+    with pytest.raises(pk.InvalidArgumentError, match="target"):
+        pk.optimize("Đắk Lắk", 2024)
     with pytest.raises(pk.InvalidArgumentError, match=r"plan.*TargetRank\(15\)"):
         pk.success_probability(15, se=0.5)

@@ -64,13 +64,21 @@ def _se(se: SE) -> dict[str, Any]:
     return {"se_total": _number("se", se)}
 
 
-def _target(target: object) -> Target:
-    """Refuse a bare int (it would read as a total score of that many points)."""
+def _target(target: object, score: object = None) -> Target:
+    """``target`` or ``score=`` (exactly one); a bare int target is refused (it would read as a
+    total score of that many points, almost never what is meant)."""
+    if score is not None:
+        if target is not None:
+            raise _core.InvalidArgumentError("invalid value for score: give either target= or score=, not both")
+        return _number("score", score)
+    if target is None:
+        raise _core.InvalidArgumentError(
+            "invalid value for target: missing; use target=pk.TargetRank(k), target=pk.Group(name) or score=x"
+        )
     if isinstance(target, int) and not isinstance(target, bool):
         raise _core.InvalidArgumentError(
             f"invalid value for target: {target!r} is a bare whole number; for a rank use "
-            f"target=pk.TargetRank({target}), for a total score of {target} points pass a float "
-            f"(target={target}.0)"
+            f"target=pk.TargetRank({target}), for a total score use score={target} (or target={target}.0)"
         )
     return target  # type: ignore[return-value]
 
@@ -442,7 +450,8 @@ def optimize(
     province: str | int,
     year: int,
     *,
-    target: Target,
+    target: Target | None = None,
+    score: float | None = None,
     costs: Mapping[str, float] | None = None,
     caps: Mapping[str, float] | None = None,
     level: Literal["dimension", "subdimension", "indicator"] = "dimension",
@@ -461,7 +470,10 @@ def optimize(
     ----------
     target
         ``pk.TargetRank(k)`` (rank k or better), ``pk.Group("high")`` (into that group) or a total
-        score (a float; a bare int such as ``15`` is refused: use ``pk.TargetRank(15)`` or ``15.0``).
+        score (a float; a bare int such as ``15`` is refused: use ``pk.TargetRank(15)`` or
+        ``score=15``).
+    score
+        A total score to reach, instead of ``target`` (``score=45`` is ``target=45.0``).
     costs
         Without it (default), the effort model: one unit of effort on a measure is one standard
         deviation of it across provinces that year, effort is quadratic, ``sum (gain / sd)^2``, and
@@ -510,7 +522,7 @@ def optimize(
     plan = _core.optimize(
         province_arg(province),
         year,
-        target=_target(target),
+        target=_target(target, score),
         costs=_pairs("costs", costs),
         caps=_pairs("caps", caps),
         level=level,

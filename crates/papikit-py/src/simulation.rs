@@ -465,8 +465,8 @@ fn plan_target(ob: &Bound<'_, PyAny>) -> PyResult<Target> {
         let v = ob.repr()?;
         return Err(InvalidArgumentError::new_err(format!(
             "invalid value for target: {v} is a bare whole number; for a rank use \
-             target=pk.TargetRank({v}), for a total score of {v} points pass a float \
-             (target={v}.0)"
+             target=pk.TargetRank({v}), for a total score use score={v} in pk.optimize \
+             (or target={v}.0)"
         )));
     }
     target_of(ob)
