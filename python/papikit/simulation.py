@@ -572,7 +572,8 @@ def success_probability(
     Each draw gives every ranked province ``total + se * z`` (independent normals; the plan's gains
     added to its province) and ranks the draw. ``se``: one SE for every total, or ``{measure: se}``
     (e.g. one per dimension, combined as sqrt(sum se^2)); ``None`` uses the plan's source's SEs or
-    replicates — published results carry none, so it is required with them. Seeded (ChaCha8),
+    replicates — published results carry none, so it is required with them. The competitors are
+    where the plan assumed them (moved by its ``others``). Seeded (ChaCha8),
     bit-identical for any number of threads. The rank table names provinces in both languages
     (``name_vi``, ``name_en``).
 

@@ -742,6 +742,57 @@ mod tests {
     }
 
     #[test]
+    fn robust_plan_under_trend_uses_the_moved_field() {
+        // Đắk Lắk 2024 -> High average with competitors on their trend: the deterministic part is
+        // the optimiser's plan under the same others, and the robust plan reaches the group in
+        // >= 80% of draws centred on the moved totals (checked on the moved field directly).
+        use crate::simulation::optimise::{field_table, optimise_with};
+        use crate::simulation::simulate::Others;
+        let t = ScoreTable::from_published(2024).unwrap();
+        let m = Model::new(&t).unwrap();
+        let opts = OptimiseOptions {
+            others: Others::Trend { years: 3 },
+            ..Default::default()
+        };
+        let target = Target::Group(Group::HighAverage);
+        let r = robust_plan(&m, 66, target, &opts, &SeSpec::Total(0.3), 0.8, 4000, 2).unwrap();
+        let det = optimise_with(&m, 66, target, &opts).unwrap();
+        assert_eq!(r.deterministic, det);
+        assert!(r.plan.requirement.gain > det.requirement.gain);
+        let p = t.province_index(66).unwrap();
+        let moved = field_table(&m, p, opts.others).unwrap().unwrap();
+        let fm = m.on(&moved);
+        let prob = success_probability(
+            &fm,
+            66,
+            &r.plan.gains(),
+            target,
+            &SeSpec::Total(0.3),
+            4000,
+            2,
+        )
+        .unwrap()
+        .probability()
+        .unwrap();
+        assert!(prob >= 0.8);
+        assert_eq!(Some(prob), r.distribution.probability());
+        // Against the unmoved field the same plan is judged too optimistic: P is higher there.
+        let stay = success_probability(
+            &m,
+            66,
+            &r.plan.gains(),
+            target,
+            &SeSpec::Total(0.3),
+            4000,
+            2,
+        )
+        .unwrap()
+        .probability()
+        .unwrap();
+        assert!(stay > prob);
+    }
+
+    #[test]
     fn rank_distribution_sums_and_zero_se() {
         let t = published();
         let m = Model::new(&t).unwrap();
