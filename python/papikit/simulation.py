@@ -439,7 +439,7 @@ class Plan(TableResult):
         title = (
             f"Plan {self.year}, code {self.province}: {self.total_before:.4f} (rank {self.rank_before}) -> "
             f"{self.total_after:.4f} (rank {self.rank_after}/{self.n_ranked}), gain {self.required_gain:.4f}, "
-            f"cost {self.total_cost:.4f}"
+            f"{self.cost_model} cost {self.total_cost:.4f}, others {self.others}"
         )
         if self.probability is not None:
             title += f", P(success) {self.probability:.3f}"
