@@ -85,7 +85,10 @@ def test_sensitivity(pub: pl.DataFrame) -> None:
 
 
 def test_optimize_rank_15(pub: pl.DataFrame) -> None:
-    plan = pk.optimize("Đắk Lắk", 2023, target=pk.TargetRank(15), level="dimension")
+    # Unit costs passed explicitly (the linear model): the numbers below are the exact LP's.
+    unit = {f"d{k}": 1.0 for k in range(1, 9)}
+    plan = pk.optimize("Đắk Lắk", 2023, target=pk.TargetRank(15), level="dimension", costs=unit)
+    assert plan.cost_model == "linear"
     r15 = pub.filter(pl.col("rank") == 15)["total"][0]
     own = _own(pub)
     expected = r15 - own + 1e-4
@@ -254,3 +257,109 @@ def test_survey_source_all_levels(survey_result: object) -> None:
     s = pk.simulate(2023, {66: {ind: 5.0}}, source=st)
     ch = s.changes.filter(pl.col("code") == 66)
     assert set(ch["level"]) >= {"indicator", "subdimension", "dimension", "total"}
+
+
+# ------------------------------------------------------------------------------- effort model (#15)
+
+
+@pytest.fixture(scope="module")
+def pub24() -> pl.DataFrame:
+    return pk.published(2024)
+
+
+def test_effort_plan_dak_lak_2024(pub24: pl.DataFrame) -> None:
+    """Đắk Lắk 2024 -> High average. Unit costs put the whole +0.7188 on d1 (the LP's tie rule);
+    the effort model spreads it: gain_d = mu * sd_d^2 / 2 below the caps, sd_d the sample SD of d
+    across the 2024 provinces (computed here from pk.published, independently of the code)."""
+    target = pk.Group("high average")
+    unit = pk.optimize("Đắk Lắk", 2024, target=target, costs={f"d{k}": 1.0 for k in range(1, 9)})
+    assert [m for m, _ in unit.gains] == ["d1"]
+    assert unit.required_gain == pytest.approx(0.7188, abs=1e-4)
+    plan = pk.optimize("Đắk Lắk", 2024, target=target)
+    assert plan.cost_model == "effort" and plan.others == "stay"
+    assert plan.required_gain == pytest.approx(unit.required_gain, abs=1e-12)
+    assert plan.group_after == "High average"
+    items = plan.items
+    assert (items["gain"] > 0).sum() == 8  # every dimension moves, none reaches its cap here
+    sd = {d: pub24[d].drop_nulls().std() for d in items["measure"]}  # polars std: ddof=1
+    assert items["scale"].to_list() == pytest.approx([sd[d] for d in items["measure"]], rel=1e-12)
+    # Closed form with no cap binding: gain_d = G * sd_d^2 / sum(sd^2).
+    s2 = sum(v * v for v in sd.values())
+    expected = [plan.required_gain * sd[d] ** 2 / s2 for d in items["measure"]]
+    assert items["gain"].to_list() == pytest.approx(expected, rel=1e-9)
+    # The axes are ranked by spread: d1 (widest) gets most, d3 (tightest) least.
+    order = items.sort("gain", descending=True)["measure"].to_list()
+    assert order == sorted(sd, key=lambda d: -sd[d])
+    assert order[0] == "d1" and order[-1] == "d3"
+    # Equal marginal effort per point: 2 gain / sd^2.
+    mc = items["marginal_cost"].to_list()
+    assert max(mc) - min(mc) < 1e-9
+    assert plan.total_cost == pytest.approx(
+        sum((g / sd[d]) ** 2 for d, g in zip(items["measure"], items["gain"], strict=True))
+    )
+    # The plan beats spreading the same gain equally, or putting it all on d1 (same effort model).
+    gain = plan.required_gain
+    assert plan.total_cost < sum((gain / 8 / sd[d]) ** 2 for d in sd)
+    assert plan.total_cost < (gain / sd["d1"]) ** 2
+
+
+def test_effort_plan_with_moving_competitors() -> None:
+    """others="trend": the plan is larger than with "stay" and reaches the group when re-simulated
+    with pk.simulate under the same trend (the independent check)."""
+    target = pk.Group("high average")
+    stay = pk.optimize("Đắk Lắk", 2024, target=target)
+    for others in ("trend", "national"):
+        plan = pk.optimize("Đắk Lắk", 2024, target=target, others=others)
+        assert plan.others == others
+        sim = pk.simulate(2024, {"Đắk Lắk": dict(plan.gains)}, others=others).to_polars()
+        row = sim.filter(pl.col("code") == DAK_LAK).row(0, named=True)
+        assert row["group_after"] == "High average"
+        assert row["rank_after"] == plan.rank_after <= 30
+        if others == "trend":
+            assert plan.required_gain > stay.required_gain
+        # The "stay" plan is not enough when the others move (issue 15: rank 30 -> 33/34).
+        sim0 = pk.simulate(2024, {"Đắk Lắk": dict(stay.gains)}, others=others).to_polars()
+        assert sim0.filter(pl.col("code") == DAK_LAK)["rank_after"][0] > 30
+    # Robust mode consistent with others=: P(success) is measured against the moved field.
+    robust = pk.optimize("Đắk Lắk", 2024, target=target, others="trend", probability=0.8, se=0.3, draws=4000, seed=2)
+    assert robust.probability is not None and robust.probability >= 0.8
+    trend = pk.optimize("Đắk Lắk", 2024, target=target, others="trend")
+    assert robust.required_gain > trend.required_gain
+    assert robust.deterministic_gain == pytest.approx(trend.required_gain)
+    again = pk.success_probability(robust, se=0.3, draws=4000, seed=2).probability
+    assert again == robust.probability
+
+
+def test_sensitivity_rows_differ_per_effort(pub24: pl.DataFrame) -> None:
+    s = pk.sensitivity("Đắk Lắk", 2024, se=0.5, draws=4000, seed=1)
+    t = s.table
+    assert t["total_per_unit"].to_list() == [1.0] * 8  # per point: all alike ...
+    assert t["points_per_effort"].n_unique() == 8  # ... per unit of effort: all differ
+    sd = [pub24[d].drop_nulls().std() for d in t["measure"]]
+    assert t["points_per_effort"].to_list() == pytest.approx(sd, rel=1e-12)
+    assert t["effort_to_next_rank"].to_list() == pytest.approx(
+        [u / v for u, v in zip(t["units_to_next_rank"], sd, strict=True)], rel=1e-12
+    )
+    assert t["ranks_per_effort"].n_unique() > 1
+    assert s.probability_target == pk.Group("high average")
+    assert s.probability_now is not None and 0 < s.probability_now < 1
+    by = dict(zip(t["measure"], t["probability_gain"], strict=True))
+    assert by["d1"] > by["d3"] >= 0
+    assert pk.sensitivity("Đắk Lắk", 2024).table["probability_gain"].null_count() == 8  # no SE: none
+
+
+def test_bare_int_target_refused() -> None:
+    with pytest.raises(pk.InvalidArgumentError, match=r"target.*TargetRank\(15\)"):
+        pk.optimize("Đắk Lắk", 2024, target=15)
+    with pytest.raises(pk.InvalidArgumentError, match=r"target.*TargetRank\(15\)"):
+        pk._core.optimize("Đắk Lắk", 2024, target=15)  # the glue refuses it too
+    with pytest.raises(pk.InvalidArgumentError, match=r"target.*score=15"):
+        pk.optimize("Đắk Lắk", 2024, target=15)
+    assert pk.optimize("Đắk Lắk", 2024, target=45.0).target == 45.0  # a float is a score
+    assert pk.optimize("Đắk Lắk", 2024, score=45).target == 45.0
+    with pytest.raises(pk.InvalidArgumentError, match="score"):
+        pk.optimize("Đắk Lắk", 2024, target=pk.TargetRank(15), score=45.0)
+    with pytest.raises(pk.InvalidArgumentError, match="target"):
+        pk.optimize("Đắk Lắk", 2024)
+    with pytest.raises(pk.InvalidArgumentError, match=r"plan.*TargetRank\(15\)"):
+        pk.success_probability(15, se=0.5)

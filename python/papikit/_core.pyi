@@ -207,6 +207,10 @@ class SensitivityResult:
     def rank(self) -> int: ...
     @property
     def n_ranked(self) -> int: ...
+    @property
+    def probability_target(self) -> TargetRank | Group | float | None: ...
+    @property
+    def probability_now(self) -> float | None: ...
     def frame(self, lang: str = "en") -> pl.DataFrame: ...
     def thresholds(self, lang: str = "en") -> pl.DataFrame: ...
 
@@ -227,6 +231,10 @@ class PlanResult:
     def required_gain(self) -> float: ...
     @property
     def epsilon(self) -> float: ...
+    @property
+    def cost_model(self) -> str: ...
+    @property
+    def others(self) -> str: ...
     @property
     def total_cost(self) -> float: ...
     @property
@@ -267,6 +275,10 @@ def sensitivity(
     *,
     level: str | None = None,
     n_thresholds: int = 5,
+    se_total: float | None = None,
+    se_measures: list[tuple[str, float]] | None = None,
+    draws: int = 10000,
+    seed: int = 0,
     table: ScoreTable | None = None,
 ) -> SensitivityResult: ...
 def optimize(
@@ -277,6 +289,8 @@ def optimize(
     costs: list[tuple[str, float]] = ...,
     caps: list[tuple[str, float]] = ...,
     level: str = "dimension",
+    others: str = "stay",
+    years: int = 3,
     probability: float | None = None,
     se_total: float | None = None,
     se_measures: list[tuple[str, float]] | None = None,

@@ -4,11 +4,17 @@
   percentage points on an indicator, or :class:`CloseGap`) and re-rank every province. Scores are
   capped at each measure's range and the change that survives the cap propagates up the hierarchy
   (sub-dimension -> dimension -> total).
-* :func:`sensitivity` — points of total and ranks gained per unit on each measure, and the nearest
-  rank thresholds above.
-* :func:`optimize` — the least-cost plan to reach ``pk.TargetRank(k)``, ``pk.Group(name)`` or a
-  total score, with competitors fixed (solved exactly: a continuous knapsack, filled cheapest per
-  point first). Rank targets need the total strictly above the competitor's:
+* :func:`sensitivity` — points of total and ranks gained per unit of each measure and per unit of
+  effort (one standard deviation of the measure across provinces, see docs/effort-model.md), the
+  probability of reaching the next group gained per unit of effort (with SEs), and the nearest rank
+  thresholds above.
+* :func:`optimize` — the least-effort plan to reach ``pk.TargetRank(k)``, ``pk.Group(name)`` or a
+  total score. Default cost: the effort model, ``sum (gain_m / sd_m)^2`` with ``sd_m`` the spread
+  of the measure across provinces that year; the gain is spread so that the marginal effort per
+  point of total is equal on every axis below its cap (solved exactly). With ``costs=`` (cost per
+  unit), the exact linear plan (a continuous knapsack, cheapest per point first; ties to the measure
+  listed first). ``others=`` lets the competitors stay, follow their trend or the national pace
+  while the plan is carried out. Rank targets need the total strictly above the competitor's:
   ``gain = their score - own score + epsilon`` with ``epsilon = 1e-4``, so the new total is also
   strictly above at PAPI's 4 published decimals. With ``probability=p`` the plan reaches the target
   in at least a share ``p`` of Monte Carlo draws of all provinces' scores.
@@ -56,6 +62,25 @@ def _se(se: SE) -> dict[str, Any]:
     if isinstance(se, Mapping):
         return {"se_measures": _pairs("se", se)}
     return {"se_total": _number("se", se)}
+
+
+def _target(target: object, score: object = None) -> Target:
+    """``target`` or ``score=`` (exactly one); a bare int target is refused (it would read as a
+    total score of that many points, almost never what is meant)."""
+    if score is not None:
+        if target is not None:
+            raise _core.InvalidArgumentError("invalid value for score: give either target= or score=, not both")
+        return _number("score", score)
+    if target is None:
+        raise _core.InvalidArgumentError(
+            "invalid value for target: missing; use target=pk.TargetRank(k), target=pk.Group(name) or score=x"
+        )
+    if isinstance(target, int) and not isinstance(target, bool):
+        raise _core.InvalidArgumentError(
+            f"invalid value for target: {target!r} is a bare whole number; for a rank use "
+            f"target=pk.TargetRank({target}), for a total score use score={target} (or target={target}.0)"
+        )
+    return target  # type: ignore[return-value]
 
 
 def _source(source: object) -> Any:
@@ -181,11 +206,21 @@ class Sensitivity(TableResult):
     def n_ranked(self) -> int:
         return self._result.n_ranked
 
+    @property
+    def probability_target(self) -> Target | None:
+        """Target of the ``probability_gain`` column: the next better group (rank 1 from the top group)."""
+        return self._result.probability_target
+
+    @property
+    def probability_now(self) -> float | None:
+        """P(reaching ``probability_target``) with no change; None without standard errors."""
+        return self._result.probability_now
+
     def __repr__(self) -> str:
         return f"Sensitivity(province={self.province}, year={self.year}, total={self.total}, rank={self.rank})"
 
     def to_polars(self) -> pl.DataFrame:
-        """One row per measure: points of total and ranks gained per unit, units to the next rank."""
+        """One row per measure: points of total and ranks gained per unit and per unit of effort."""
         return self.table
 
     def _repr_html_(self) -> str:
@@ -201,14 +236,24 @@ def sensitivity(
     *,
     level: Literal["dimension", "subdimension", "indicator"] | None = None,
     n_thresholds: int = 5,
+    se: SE = None,
+    draws: int = 10_000,
+    seed: int = 0,
     source: object = None,
     lang: Lang = "en",
 ) -> Sensitivity:
     """Marginal value of each measure for a province, competitors fixed.
 
-    ``total_per_unit`` is the points of total one unit adds (1 for dimensions and sub-dimensions);
-    ``ranks_per_unit`` the ranks gained by +1 unit (capped at the range); ``units_to_next_rank`` the
-    units needed on that measure alone to pass the next province above. ``thresholds`` lists the
+    Per unit of the measure: ``total_per_unit`` is the points of total one unit adds (1 for
+    dimensions and sub-dimensions), ``ranks_per_unit`` the ranks gained by +1 unit (capped at the
+    range), ``units_to_next_rank`` the units needed on that measure alone to pass the next province
+    above. These are alike for every dimension; per unit of **effort** they are not. One unit of
+    effort is one standard deviation of the measure across provinces that year (``scale``; see
+    docs/effort-model.md): ``points_per_effort``, ``ranks_per_effort`` (``rank_after_effort``) and
+    ``effort_to_next_rank``. With standard errors (``se=``: one number for every total, or
+    ``{measure: se}``; or a source carrying SEs/replicates), ``probability_gain`` is the probability
+    of reaching the next better group (``probability_target``) gained by one unit of effort, from
+    ``draws`` seeded Monte Carlo draws (the same draws for every row). ``thresholds`` lists the
     nearest provinces above and the entry score of every better group, with the points of total
     needed (their score - own + 1e-4).
 
@@ -218,6 +263,9 @@ def sensitivity(
     >>> s = pk.sensitivity("Đắk Lắk", 2023)
     >>> s.rank, s.table.height, s.thresholds["rank_reached"][0]
     (31, 8, 30)
+    >>> s = pk.sensitivity("Đắk Lắk", 2024, se=0.5, draws=2000)
+    >>> s.table["points_per_effort"].n_unique(), s.probability_target
+    (8, Group(name='high_average'))
     """
     if isinstance(n_thresholds, bool) or not isinstance(n_thresholds, int) or n_thresholds < 0:
         raise _core.InvalidArgumentError(f"invalid value for n_thresholds: {n_thresholds!r}")
@@ -226,7 +274,10 @@ def sensitivity(
         year,
         level=level,
         n_thresholds=n_thresholds,
+        draws=draws,
+        seed=seed,
         table=_source(source),
+        **_se(se),
     )
     lang = check_lang(lang)
     return Sensitivity(result, result.frame(lang), result.thresholds(lang))
@@ -278,6 +329,16 @@ class Plan(TableResult):
         return self._plan.epsilon
 
     @property
+    def cost_model(self) -> str:
+        """``"effort"`` (default: sum of (gain / spread)^2) or ``"linear"`` (user ``costs=``)."""
+        return self._plan.cost_model
+
+    @property
+    def others(self) -> str:
+        """What the other provinces do under the plan: ``"stay"``, ``"trend"`` or ``"national"``."""
+        return self._plan.others
+
+    @property
     def total_cost(self) -> float:
         return self._plan.total_cost
 
@@ -325,7 +386,8 @@ class Plan(TableResult):
     def __repr__(self) -> str:
         return (
             f"Plan(province={self.province}, year={self.year}, target={self.target!r}, "
-            f"rank {self.rank_before} -> {self.rank_after}, gain={self.required_gain:.4f}, cost={self.total_cost:.4f})"
+            f"rank {self.rank_before} -> {self.rank_after}, gain={self.required_gain:.4f}, "
+            f"{self.cost_model} cost={self.total_cost:.4f}, others={self.others})"
         )
 
     def to_polars(self) -> pl.DataFrame:
@@ -377,7 +439,7 @@ class Plan(TableResult):
         title = (
             f"Plan {self.year}, code {self.province}: {self.total_before:.4f} (rank {self.rank_before}) -> "
             f"{self.total_after:.4f} (rank {self.rank_after}/{self.n_ranked}), gain {self.required_gain:.4f}, "
-            f"cost {self.total_cost:.4f}"
+            f"{self.cost_model} cost {self.total_cost:.4f}, others {self.others}"
         )
         if self.probability is not None:
             title += f", P(success) {self.probability:.3f}"
@@ -388,10 +450,13 @@ def optimize(
     province: str | int,
     year: int,
     *,
-    target: Target,
+    target: Target | None = None,
+    score: float | None = None,
     costs: Mapping[str, float] | None = None,
     caps: Mapping[str, float] | None = None,
     level: Literal["dimension", "subdimension", "indicator"] = "dimension",
+    others: Literal["stay", "trend", "national"] = "stay",
+    years: int = 3,
     probability: float | None = None,
     se: SE = None,
     draws: int = 10_000,
@@ -399,25 +464,39 @@ def optimize(
     source: object = None,
     lang: Lang = "en",
 ) -> Plan:
-    """The least-cost plan for a province to reach a target, competitors fixed.
+    """The least-effort plan for a province to reach a target.
 
     Parameters
     ----------
     target
         ``pk.TargetRank(k)`` (rank k or better), ``pk.Group("high")`` (into that group) or a total
-        score (float).
+        score (a float; a bare int such as ``15`` is refused: use ``pk.TargetRank(15)`` or
+        ``score=15``).
+    score
+        A total score to reach, instead of ``target`` (``score=45`` is ``target=45.0``).
     costs
-        Cost per unit of each measure (default 1); must be >= 0.
+        Without it (default), the effort model: one unit of effort on a measure is one standard
+        deviation of it across provinces that year, effort is quadratic, ``sum (gain / sd)^2``, and
+        the plan spreads the gain so the marginal effort per point of total is equal on every
+        measure below its cap (exact, unique; see docs/effort-model.md). With it: cost per unit of
+        each measure (unlisted measures cost 1; must be >= 0), the exact linear plan (cheapest per
+        point first; equal cost per point goes to the measure listed first).
     caps
         Highest score allowed per measure (default: the best score observed on it that year); must
         lie inside the measure's range.
     level
         Measures the plan may move: ``"dimension"`` (published results), ``"subdimension"`` or
         ``"indicator"`` (need survey results).
+    others, years
+        What the other provinces do meanwhile, as in :func:`simulate`: ``"stay"``, ``"trend"`` (own
+        trend over the last ``years`` years, one year ahead) or ``"national"`` (national pace). The
+        plan reaches the target against the moved field, checked by re-simulating it with
+        :func:`simulate` under the same ``others`` (``rank_after`` is that simulation's).
     probability, se, draws, seed
         With ``probability=p``: the cheapest plan whose total gain reaches the target in at least a
         share p of ``draws`` Monte Carlo draws of every province's total (SEs from ``se``: one number
-        for every total, or ``{measure: se}`` combined as sqrt(sum se^2)).
+        for every total, or ``{measure: se}`` combined as sqrt(sum se^2)), centred on the field
+        moved as ``others`` says.
 
     Raises
     ------
@@ -429,17 +508,26 @@ def optimize(
     --------
     >>> import papikit as pk
     >>> plan = pk.optimize("Đắk Lắk", 2023, target=pk.TargetRank(15))
-    >>> plan.rank_after, round(plan.required_gain, 4), plan.epsilon
-    (15, 1.6339, 0.0001)
+    >>> plan.rank_after, round(plan.required_gain, 4), plan.epsilon, plan.cost_model
+    (15, 1.6339, 0.0001, 'effort')
+    >>> plan = pk.optimize("Đắk Lắk", 2024, target=pk.Group("high average"))
+    >>> [(m, round(g, 4)) for m, g in plan.gains][:3]
+    [('d1', 0.1872), ('d2', 0.109), ('d3', 0.0178)]
+    >>> pk.optimize("Đắk Lắk", 2024, target=pk.Group("high average"), others="trend").required_gain > plan.required_gain
+    True
     """
     lang = check_lang(lang)
+    if isinstance(years, bool) or not isinstance(years, int) or years < 1:
+        raise _core.InvalidArgumentError(f"invalid value for years: {years!r}; use a whole number >= 1")
     plan = _core.optimize(
         province_arg(province),
         year,
-        target=target,
+        target=_target(target, score),
         costs=_pairs("costs", costs),
         caps=_pairs("caps", caps),
         level=level,
+        others=others,
+        years=years,
         probability=None if probability is None else _number("probability", probability),
         draws=draws,
         seed=seed,
@@ -484,7 +572,8 @@ def success_probability(
     Each draw gives every ranked province ``total + se * z`` (independent normals; the plan's gains
     added to its province) and ranks the draw. ``se``: one SE for every total, or ``{measure: se}``
     (e.g. one per dimension, combined as sqrt(sum se^2)); ``None`` uses the plan's source's SEs or
-    replicates — published results carry none, so it is required with them. Seeded (ChaCha8),
+    replicates — published results carry none, so it is required with them. The competitors are
+    where the plan assumed them (moved by its ``others``). Seeded (ChaCha8),
     bit-identical for any number of threads. The rank table names provinces in both languages
     (``name_vi``, ``name_en``).
 
@@ -496,6 +585,11 @@ def success_probability(
     >>> 0.0 < r.probability < 1.0, r.ranks.height
     (True, 61)
     """
+    if isinstance(plan, int) and not isinstance(plan, bool):
+        raise _core.InvalidArgumentError(
+            f"invalid value for plan: {plan!r} is a bare whole number; build the plan first, e.g. "
+            f"pk.success_probability(pk.optimize(province, year, target=pk.TargetRank({plan})), se=...)"
+        )
     if not isinstance(plan, Plan):
         raise _core.InvalidArgumentError(f"invalid value for plan: expected a pk.Plan, got {type(plan).__name__}")
     p, ranks, dist = _core.success_probability(plan._plan, list(plan.gains), draws=draws, seed=seed, **_se(se))

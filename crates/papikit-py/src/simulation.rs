@@ -1,6 +1,6 @@
 //! Bindings for what-if simulation, sensitivity, the least-cost optimiser and Monte Carlo.
 
-use crate::errors::{IntoPyResult, run};
+use crate::errors::{IntoPyResult, invalid_argument, run};
 use papikit_core::registry::province as lookup;
 use papikit_core::scores::{Level, ScoreTable};
 use papikit_core::simulation::montecarlo::{self, SeSpec};
@@ -11,6 +11,7 @@ use papikit_core::simulation::simulate::{
 };
 use papikit_core::{Lang, PapiError, Result};
 use pyo3::prelude::*;
+use pyo3::types::{PyBool, PyInt};
 use pyo3_polars::PyDataFrame;
 
 use crate::analysis::PyScoreTable;
@@ -166,6 +167,21 @@ impl PySensitivityResult {
         self.0.n_ranked
     }
 
+    /// Target of the `probability_gain` column: the next better group (rank 1 from the top group).
+    #[getter]
+    fn probability_target<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyAny>>> {
+        self.0
+            .probability_target
+            .map(|t| target_to_py(py, &t))
+            .transpose()
+    }
+
+    /// P(reaching `probability_target`) with no change (None without standard errors).
+    #[getter]
+    fn probability_now(&self) -> Option<f64> {
+        self.0.probability_now
+    }
+
     /// One row per measure: points of total and ranks gained per unit, units to the next rank.
     #[pyo3(signature = (lang="en"))]
     fn frame(&self, py: Python<'_>, lang: &str) -> PyResult<PyDataFrame> {
@@ -182,21 +198,35 @@ impl PySensitivityResult {
 }
 
 #[pyfunction]
-#[pyo3(signature = (province, year, *, level=None, n_thresholds=5, table=None))]
+#[pyo3(signature = (province, year, *, level=None, n_thresholds=5, se_total=None, se_measures=None, draws=10_000, seed=0, table=None))]
+#[allow(clippy::too_many_arguments)]
 pub fn sensitivity(
     py: Python<'_>,
     province: &str,
     year: i64,
     level: Option<&str>,
     n_thresholds: usize,
+    se_total: Option<f64>,
+    se_measures: Option<Vec<(String, f64)>>,
+    draws: usize,
+    seed: u64,
     table: Source<'_>,
 ) -> PyResult<PySensitivityResult> {
     let given = source(table);
+    let has_se = given
+        .as_ref()
+        .is_some_and(|t| t.se.is_some() || t.replicates.is_some());
     let level = level.map(Level::parse).transpose().py()?;
     let code = code_of(province).py()?;
+    let probability =
+        (se_total.is_some() || se_measures.is_some() || has_se).then(|| sens::ProbabilityOptions {
+            se: se_of(se_total, se_measures),
+            draws,
+            seed,
+        });
     compute(py, || {
         let t = self::table(year, given)?;
-        sens::sensitivity(&t, code, level, n_thresholds)
+        sens::sensitivity_with(&model(&t)?, code, level, n_thresholds, probability.as_ref())
     })
     .map(PySensitivityResult)
 }
@@ -214,6 +244,8 @@ struct Robust {
 pub struct PyPlanResult {
     plan: Plan,
     table: ScoreTable,
+    /// The table after the other provinces moved as the plan's `others` says (None: `stay`).
+    field: Option<ScoreTable>,
     /// The table was given (survey / hand-built), not the published scores.
     given: bool,
     robust: Option<Robust>,
@@ -260,6 +292,22 @@ impl PyPlanResult {
     #[getter]
     fn epsilon(&self) -> f64 {
         self.plan.epsilon
+    }
+
+    /// "effort" (default: spread-scaled quadratic effort) or "linear" (user costs).
+    #[getter]
+    fn cost_model(&self) -> &'static str {
+        self.plan.cost_model.as_str()
+    }
+
+    /// What the other provinces do under the plan: "stay", "trend" or "national".
+    #[getter]
+    fn others(&self) -> &'static str {
+        match self.plan.others {
+            Others::Stay => "stay",
+            Others::Trend { .. } => "trend",
+            Others::NationalAverage { .. } => "national",
+        }
     }
 
     #[getter]
@@ -342,7 +390,7 @@ impl PyPlanResult {
 }
 
 #[pyfunction]
-#[pyo3(signature = (province, year, *, target, costs=vec![], caps=vec![], level="dimension", probability=None, se_total=None, se_measures=None, draws=10_000, seed=0, table=None))]
+#[pyo3(signature = (province, year, *, target, costs=vec![], caps=vec![], level="dimension", others="stay", years=3, probability=None, se_total=None, se_measures=None, draws=10_000, seed=0, table=None))]
 #[allow(clippy::too_many_arguments)]
 pub fn optimize<'py>(
     py: Python<'py>,
@@ -352,6 +400,8 @@ pub fn optimize<'py>(
     costs: Vec<(String, f64)>,
     caps: Vec<(String, f64)>,
     level: &str,
+    others: &str,
+    years: u16,
     probability: Option<f64>,
     se_total: Option<f64>,
     se_measures: Option<Vec<(String, f64)>>,
@@ -362,30 +412,47 @@ pub fn optimize<'py>(
     let given = source(table);
     let was_given = given.is_some();
     let level = Level::parse(level).py()?;
-    let target = target_of(target)?;
+    let target = plan_target(target)?;
     let code = code_of(province).py()?;
-    let opts = OptimiseOptions { level, costs, caps };
+    let others = Others::parse(others, years).py()?;
+    let opts = OptimiseOptions {
+        level,
+        costs,
+        caps,
+        others,
+    };
     let se = se_of(se_total, se_measures);
-    let (plan, robust, table) = compute(py, || {
+    let (plan, robust, table, field) = compute(py, || {
         let t = self::table(year, given)?;
-        let (plan, robust) = plan_on(
-            &model(&t)?,
-            code,
-            target,
-            &opts,
-            probability,
-            &se,
-            draws,
-            seed,
-        )?;
-        Ok((plan, robust, t))
+        let m = model(&t)?;
+        let p = t.province_index(code)?;
+        let field = optimise::field_table(&m, p, others)?;
+        let (plan, robust) = plan_on(&m, code, target, &opts, probability, &se, draws, seed)?;
+        Ok((plan, robust, t, field))
     })?;
     Ok(PyPlanResult {
         plan,
         table,
+        field,
         given: was_given,
         robust,
     })
+}
+
+/// The plan's target; a bare int is refused (it reads as a score of that many points, almost never
+/// what is meant).
+fn plan_target(ob: &Bound<'_, PyAny>) -> PyResult<Target> {
+    if ob.is_instance_of::<PyInt>() && !ob.is_instance_of::<PyBool>() {
+        let v = ob.repr()?;
+        return Err(invalid_argument(
+            "target",
+            format!(
+                "{v} is a bare whole number; for a rank use target=pk.TargetRank({v}), for a \
+                 total score use score={v} in pk.optimize (or target={v}.0)"
+            ),
+        ));
+    }
+    target_of(ob)
 }
 
 /// The least-cost plan; with `probability`, the robust plan reaching the target that often.
@@ -429,9 +496,16 @@ pub fn success_probability(
 ) -> PyResult<(f64, PyDataFrame, PyDataFrame)> {
     let p = plan.get();
     let se = se_of(se_total, se_measures);
-    let (code, target, t) = (p.plan.province, p.plan.target, &p.table);
+    let (code, target) = (p.plan.province, p.plan.target);
+    // The competitors as the plan assumed them (moved under `others`), SEs from the source table.
+    let t = &p.table;
+    let moved = p.field.as_ref();
     compute(py, || {
-        let m = model(t)?;
+        let base = model(t)?;
+        let m = match moved {
+            Some(f) => base.on(f),
+            None => base,
+        };
         let d = montecarlo::success_probability(&m, code, &gains, target, &se, draws, seed)?;
         Ok((
             d.probability().unwrap_or(f64::NAN),

@@ -2,6 +2,7 @@
 //!
 //! The top layer: may use analysis and the foundation.
 
+pub mod effort;
 pub mod montecarlo;
 pub mod optimise;
 pub mod sensitivity;

@@ -17,7 +17,8 @@ use crate::rank::{Group, group_of_rank};
 use crate::registry::registry;
 use crate::scores::{Level, ScoreTable};
 use crate::simulation::optimise::{
-    OptimiseOptions, Plan, Requirement, Target, plan_for_gain, requirement, target_rank,
+    OptimiseOptions, Plan, Requirement, Target, field_table, optimise_with, plan_for_gain,
+    requirement, target_rank,
 };
 use crate::simulation::simulate::{EPSILON, Model, province_name};
 use polars::prelude::*;
@@ -509,7 +510,11 @@ pub struct RobustPlan {
 /// The cheapest plan whose success probability is at least `probability`: the smallest total gain
 /// `G` such that the focal province succeeds in at least `ceil(probability * draws)` of the seeded
 /// draws (computed exactly from the per-draw gain needed, since success is monotone in `G` under common
-/// random numbers), plus EPSILON, delivered at least cost.
+/// random numbers), plus EPSILON, delivered at least cost (the options' cost model).
+///
+/// With `opts.others` other than `Stay`, the draws are centred on the totals after the competitors
+/// moved ([`field_table`]), so the probability is that of reaching the target when they move as
+/// chosen; the deterministic plan is the one of [`optimise_with`] under the same `others`.
 #[allow(clippy::too_many_arguments)]
 pub fn robust_plan(
     model: &Model,
@@ -528,12 +533,19 @@ pub fn robust_plan(
         });
     }
     check_draws(draws)?;
-    let t = model.table;
+    let base = model;
+    let t = base.table;
     let p = t.province_index(province)?;
+    let moved = field_table(base, p, opts.others)?;
+    let fm = match &moved {
+        Some(m) => base.on(m),
+        None => base.clone(),
+    };
+    let model = &fm;
     let det_req = requirement(model, p, target)?;
-    let deterministic = plan_for_gain(model, p, target, det_req, opts)?;
+    let deterministic = optimise_with(base, province, target, opts)?;
     let se_v = total_se(t, se)?;
-    let f = field(model, &t.values, &se_v)?;
+    let f = field(model, &model.table.values, &se_v)?;
     let focal = f
         .cols
         .iter()
@@ -580,7 +592,7 @@ pub fn robust_plan(
         threshold: own + gain,
         gain,
     };
-    let plan = plan_for_gain(model, p, target, req, opts).map_err(|e| match e {
+    let plan = plan_for_gain(base, model, p, target, req, opts).map_err(|e| match e {
         PapiError::Infeasible {
             target: tg,
             best_rank,
@@ -727,6 +739,57 @@ mod tests {
             ),
             Err(PapiError::Infeasible { .. })
         ));
+    }
+
+    #[test]
+    fn robust_plan_under_trend_uses_the_moved_field() {
+        // Đắk Lắk 2024 -> High average with competitors on their trend: the deterministic part is
+        // the optimiser's plan under the same others, and the robust plan reaches the group in
+        // >= 80% of draws centred on the moved totals (checked on the moved field directly).
+        use crate::simulation::optimise::{field_table, optimise_with};
+        use crate::simulation::simulate::Others;
+        let t = ScoreTable::from_published(2024).unwrap();
+        let m = Model::new(&t).unwrap();
+        let opts = OptimiseOptions {
+            others: Others::Trend { years: 3 },
+            ..Default::default()
+        };
+        let target = Target::Group(Group::HighAverage);
+        let r = robust_plan(&m, 66, target, &opts, &SeSpec::Total(0.3), 0.8, 4000, 2).unwrap();
+        let det = optimise_with(&m, 66, target, &opts).unwrap();
+        assert_eq!(r.deterministic, det);
+        assert!(r.plan.requirement.gain > det.requirement.gain);
+        let p = t.province_index(66).unwrap();
+        let moved = field_table(&m, p, opts.others).unwrap().unwrap();
+        let fm = m.on(&moved);
+        let prob = success_probability(
+            &fm,
+            66,
+            &r.plan.gains(),
+            target,
+            &SeSpec::Total(0.3),
+            4000,
+            2,
+        )
+        .unwrap()
+        .probability()
+        .unwrap();
+        assert!(prob >= 0.8);
+        assert_eq!(Some(prob), r.distribution.probability());
+        // Against the unmoved field the same plan is judged too optimistic: P is higher there.
+        let stay = success_probability(
+            &m,
+            66,
+            &r.plan.gains(),
+            target,
+            &SeSpec::Total(0.3),
+            4000,
+            2,
+        )
+        .unwrap()
+        .probability()
+        .unwrap();
+        assert!(stay > prob);
     }
 
     #[test]

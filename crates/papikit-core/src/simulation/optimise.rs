@@ -1,31 +1,46 @@
-//! Least-cost improvement plan to reach a target rank, group or score, with the competitors fixed.
+//! Least-cost improvement plan to reach a target rank, group or score, with the competitors fixed
+//! or moving (`others`: stay, own trend, national pace).
 //!
 //! Variables: the gain `x_m >= 0` (in the measure's units) on each measure of the chosen level.
 //! One unit of `m` adds `a_m` points to the total ([`Model::total_per_unit`]: 1 for dimensions and
-//! sub-dimensions, the normalisation slope for indicators) and costs `c_m` (default 1). Caps: `x_m` may
-//! not take the score above `cap_m` (default: the best score observed on `m` among provinces that
-//! year, never above the measure's range). The problem
+//! sub-dimensions, the normalisation slope for indicators). Caps: `x_m` may not take the score above
+//! `cap_m` (default: the best score observed on `m` among provinces that year, never above the
+//! measure's range).
+//!
+//! **Default cost: the effort model** ([`crate::simulation::effort`]): one unit of effort is one
+//! standard deviation of the measure across provinces that year (`s_m`), and effort is convex,
+//! `sum_m (x_m / s_m)^2`. The plan spreads the gain so that the marginal effort per point of total is
+//! equal on every axis below its cap (water-filling, exact; unique, so no tie rule is needed).
+//!
+//! **User costs** (`costs`, cost per unit, unlisted measures 1) keep the linear model
 //!
 //! ```text
 //! minimise sum c_m x_m   subject to   sum a_m x_m >= G,   0 <= x_m <= cap_m - current_m
 //! ```
 //!
-//! is a continuous knapsack (one covering constraint plus boxes). Its exact optimum fills the
+//! a continuous knapsack (one covering constraint plus boxes). Its exact optimum fills the
 //! measures in increasing order of cost per point of total `c_m / a_m` until `G` is met (an exchange
 //! argument: moving a point from a cheaper-per-point measure to a dearer one never lowers the cost).
-//! The tests check it against brute force (vertex enumeration and grid search).
+//! Tie rule: equal cost per point -> the measure listed first in the table (d1 before d2). The tests
+//! check it against brute force (vertex enumeration and grid search).
 //!
 //! Required gain `G`: for `TargetRank(k)` the total must be strictly above the k-th highest total
 //! among the *other* provinces, `G = that score - own score + EPSILON` (`EPSILON` = 1e-4, so the new
 //! total is strictly above also at PAPI's 4 published decimals); a province already at rank <= k needs
 //! nothing. `Group(g)` means rank <= the last rank of `g`. A score target needs `G = score - own`.
+//! With `others` other than `Stay`, the other totals are those after the competitors move as chosen
+//! ([`simulate_with`] with the focal province held), and the plan is re-simulated under the same
+//! `others` to check that it reaches the target (the rank it reports is that simulation's).
 
 use crate::error::{PapiError, Result};
 use crate::frame;
 use crate::lang::Lang;
 use crate::rank::{Group, group_of_rank, rank_desc, rank_of};
 use crate::scores::{Level, ScoreTable};
-use crate::simulation::simulate::{EPSILON, Model, province_name};
+use crate::simulation::effort::{effort, solve_quadratic, spread_scale};
+use crate::simulation::simulate::{
+    Amount, Change, EPSILON, Model, Others, province_name, simulate_with,
+};
 use polars::prelude::*;
 
 /// What to reach.
@@ -163,14 +178,34 @@ pub fn solve_greedy(need: f64, a: &[f64], c: &[f64], u: &[f64]) -> Option<Vec<f6
     None
 }
 
+/// How a plan's cost is counted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CostModel {
+    /// The effort model: `sum (x_m / s_m)^2`, `s_m` the spread of `m` across provinces.
+    Effort,
+    /// User costs per unit: `sum c_m x_m` (exact LP).
+    Linear,
+}
+
+impl CostModel {
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            CostModel::Effort => "effort",
+            CostModel::Linear => "linear",
+        }
+    }
+}
+
 /// Options of the optimiser.
 #[derive(Debug, Clone, PartialEq)]
 pub struct OptimiseOptions {
     pub level: Level,
-    /// Cost per unit of a measure (default 1); must be >= 0.
+    /// Cost per unit of a measure (unlisted: 1); must be >= 0. Empty: the effort model.
     pub costs: Vec<(String, f64)>,
     /// Highest score allowed on a measure (default: best observed that year); inside its range.
     pub caps: Vec<(String, f64)>,
+    /// What the other provinces do while the province carries out the plan.
+    pub others: Others,
 }
 
 impl Default for OptimiseOptions {
@@ -179,6 +214,18 @@ impl Default for OptimiseOptions {
             level: Level::Dimension,
             costs: Vec::new(),
             caps: Vec::new(),
+            others: Others::Stay,
+        }
+    }
+}
+
+impl OptimiseOptions {
+    /// The cost model these options mean: linear when costs are given, else the effort model.
+    pub fn cost_model(&self) -> CostModel {
+        if self.costs.is_empty() {
+            CostModel::Effort
+        } else {
+            CostModel::Linear
         }
     }
 }
@@ -192,14 +239,19 @@ pub struct PlanItem {
     pub name_vi: String,
     pub current: f64,
     pub cap: f64,
-    pub unit_cost: f64,
+    /// Cost per unit (linear model; None under the effort model).
+    pub unit_cost: Option<f64>,
+    /// Units of the measure per unit of effort (its spread across provinces; effort model).
+    pub scale: Option<f64>,
     /// Points of total per unit.
     pub total_per_unit: f64,
     /// Units of gain.
     pub gain: f64,
     pub target: f64,
-    /// Cost of this item.
+    /// Cost of this item (effort `(gain / scale)^2`, or `unit_cost * gain`).
     pub cost: f64,
+    /// Cost of one more unit at the plan (`2 gain / scale^2`, or `unit_cost`).
+    pub marginal_cost: f64,
     /// Share of the total gain (points of total) from this measure.
     pub share: f64,
 }
@@ -213,6 +265,8 @@ pub struct Plan {
     pub target: Target,
     pub requirement: Requirement,
     pub epsilon: f64,
+    pub cost_model: CostModel,
+    pub others: Others,
     pub items: Vec<PlanItem>,
     pub total_cost: f64,
     pub total_before: f64,
@@ -229,8 +283,11 @@ pub struct Variables {
     pub measures: Vec<usize>,
     pub a: Vec<f64>,
     pub c: Vec<f64>,
+    /// Spread of each measure across provinces (effort scale; NaN where none).
+    pub s: Vec<f64>,
     pub cap: Vec<f64>,
     pub headroom: Vec<f64>,
+    pub cost_model: CostModel,
 }
 
 /// Validate costs and caps and build the variables.
@@ -245,12 +302,18 @@ pub fn variables(model: &Model, p: usize, opts: &OptimiseOptions) -> Result<Vari
         .map(|(&m, &cp)| (cp - t.values[m][p].unwrap_or(cp)).max(0.0))
         .collect();
     let a = measures.iter().map(|&m| model.total_per_unit(m)).collect();
+    let s = measures
+        .iter()
+        .map(|&m| spread_scale(t, m).unwrap_or(f64::NAN))
+        .collect();
     Ok(Variables {
         measures,
         a,
         c,
+        s,
         cap,
         headroom,
+        cost_model: opts.cost_model(),
     })
 }
 
@@ -355,7 +418,7 @@ pub fn optimise(
     optimise_with(&Model::new(table)?, province, target, opts)
 }
 
-/// Least-cost plan with an explicit model.
+/// Least-cost plan with an explicit model; the competitors move as `opts.others` says.
 pub fn optimise_with(
     model: &Model,
     province: u16,
@@ -363,33 +426,106 @@ pub fn optimise_with(
     opts: &OptimiseOptions,
 ) -> Result<Plan> {
     let p = model.table.province_index(province)?;
-    let req = requirement(model, p, target)?;
-    plan_for_gain(model, p, target, req, opts)
+    let moved = field_table(model, p, opts.others)?;
+    let field = match &moved {
+        Some(t) => model.on(t),
+        None => model.clone(),
+    };
+    let req = requirement(&field, p, target)?;
+    let plan = plan_for_gain(model, &field, p, target, req, opts)?;
+    reach_under_others(model, &field, p, target, plan, opts)
+}
+
+/// The table after the competitors move as `others` says, the province `p` held at its scores
+/// (None for `Others::Stay`: the table itself).
+pub fn field_table(model: &Model, p: usize, others: Others) -> Result<Option<ScoreTable>> {
+    if others == Others::Stay {
+        return Ok(None);
+    }
+    let t = model.table;
+    let hold = Change {
+        province: t.provinces[p],
+        measure: t.measures[model.total].code.clone(),
+        amount: Amount::Points(0.0),
+    };
+    let sim = simulate_with(model, &[hold], others)?;
+    let mut moved = t.clone();
+    moved.values = sim.after;
+    Ok(Some(moved))
+}
+
+/// Re-simulate `plan` under `opts.others` and, should it fall short of the target (rounding at a
+/// cap), raise the required gain by the shortfall and plan again (at most 4 times).
+fn reach_under_others(
+    base: &Model,
+    field: &Model,
+    p: usize,
+    target: Target,
+    mut plan: Plan,
+    opts: &OptimiseOptions,
+) -> Result<Plan> {
+    for _ in 0..4 {
+        let changes: Vec<Change> = plan
+            .gains()
+            .into_iter()
+            .map(|(measure, x)| Change {
+                province: plan.province,
+                measure,
+                amount: Amount::Points(x),
+            })
+            .collect();
+        let sim = simulate_with(base, &changes, opts.others)?;
+        let total = sim.after[base.total][p].unwrap_or(plan.total_after);
+        let rank = sim.rank_after[p].unwrap_or(plan.rank_after);
+        let short = match (target, plan.requirement.rank) {
+            (Target::Score(s), _) => s - total,
+            (_, Some(k)) if rank > k => plan.requirement.threshold - total + EPSILON,
+            _ => 0.0,
+        };
+        if short <= 0.0 {
+            plan.total_after = total;
+            plan.rank_after = rank;
+            plan.group_after = sim.group_after[p];
+            return Ok(plan);
+        }
+        let mut req = plan.requirement;
+        req.gain += short;
+        req.threshold += short;
+        plan = plan_for_gain(base, field, p, target, req, opts)?;
+    }
+    Ok(plan)
 }
 
 /// Least-cost plan delivering `req.gain` points of total (used by the optimiser and by the
-/// probability-aware plan).
+/// probability-aware plan). Variables (current scores, caps, spreads) come from `base`; the
+/// competitors' totals (rank after) from `field` (the same table, or the one after `others` moved).
 pub fn plan_for_gain(
-    model: &Model,
+    base: &Model,
+    field: &Model,
     p: usize,
     target: Target,
     req: Requirement,
     opts: &OptimiseOptions,
 ) -> Result<Plan> {
+    let model = base;
     let t = model.table;
     let vars = variables(model, p, opts)?;
-    let totals = &t.values[model.total];
-    let own = totals[p].ok_or_else(|| model.no_data(p, "total"))?;
+    let totals = &field.table.values[model.total];
+    let own = t.values[model.total][p].ok_or_else(|| model.no_data(p, "total"))?;
     let others: Vec<f64> = totals
         .iter()
         .enumerate()
         .filter(|&(i, _)| i != p)
         .filter_map(|(_, v)| *v)
         .collect();
-    let Some(x) = solve_greedy(req.gain, &vars.a, &vars.c, &vars.headroom) else {
+    let solved = match vars.cost_model {
+        CostModel::Linear => solve_greedy(req.gain, &vars.a, &vars.c, &vars.headroom),
+        CostModel::Effort => solve_quadratic(req.gain, &vars.a, &vars.s, &vars.headroom),
+    };
+    let Some(x) = solved else {
         return Err(infeasible(model, p, target, req, &vars, own, &others));
     };
-    let mut values = t.values.clone();
+    let mut values = field.table.values.clone();
     let mut delivered = 0.0;
     for (k, &m) in vars.measures.iter().enumerate() {
         if x[k] > 0.0 {
@@ -398,7 +534,7 @@ pub fn plan_for_gain(
     }
     let items = plan_items(model, p, &vars, &x, delivered);
     let total_after = values[model.total][p].unwrap_or(own);
-    let ranks = rank_desc(totals);
+    let ranks = rank_desc(&t.values[model.total]);
     let ranks_after = rank_desc(&values[model.total]);
     let n = others.len() + 1;
     let rank_after = ranks_after[p].unwrap_or(0);
@@ -409,6 +545,8 @@ pub fn plan_for_gain(
         target,
         requirement: req,
         epsilon: EPSILON,
+        cost_model: vars.cost_model,
+        others: opts.others,
         total_cost: items.iter().map(|i| i.cost).sum(),
         items,
         total_before: own,
@@ -431,7 +569,10 @@ fn infeasible(
     others: &[f64],
 ) -> PapiError {
     let t = model.table;
-    let best_gain: f64 = vars.a.iter().zip(&vars.headroom).map(|(a, u)| a * u).sum();
+    let best_gain: f64 = (0..vars.a.len())
+        .filter(|&k| vars.cost_model == CostModel::Linear || vars.s[k] > 0.0)
+        .map(|k| vars.a[k] * vars.headroom[k])
+        .sum();
     let best_score = own + best_gain;
     PapiError::Infeasible {
         target: format!(
@@ -462,6 +603,23 @@ fn plan_items(
         .map(|(k, &m)| {
             let meas = &t.measures[m];
             let current = t.values[m][p].unwrap_or(f64::NAN);
+            let (unit_cost, scale, cost, marginal_cost) = match vars.cost_model {
+                CostModel::Linear => (Some(vars.c[k]), None, x[k] * vars.c[k], vars.c[k]),
+                CostModel::Effort => {
+                    let s = vars.s[k];
+                    let ok = s.is_finite() && s > 0.0;
+                    (
+                        None,
+                        ok.then_some(s),
+                        if ok { effort(x[k], s) } else { 0.0 },
+                        if ok {
+                            2.0 * x[k] / (s * s)
+                        } else {
+                            f64::INFINITY
+                        },
+                    )
+                }
+            };
             PlanItem {
                 measure: m,
                 code: meas.code.clone(),
@@ -469,11 +627,13 @@ fn plan_items(
                 name_vi: meas.name_vi.clone(),
                 current,
                 cap: vars.cap[k],
-                unit_cost: vars.c[k],
+                unit_cost,
+                scale,
                 total_per_unit: vars.a[k],
                 gain: x[k],
                 target: current + x[k],
-                cost: x[k] * vars.c[k],
+                cost,
+                marginal_cost,
                 share: if delivered > 0.0 {
                     x[k] * vars.a[k] / delivered
                 } else {
@@ -513,11 +673,17 @@ impl Plan {
                 ),
                 frame::col_f64("current", f(|i| i.current)),
                 frame::col_f64("cap", f(|i| i.cap)),
-                frame::col_f64("unit_cost", f(|i| i.unit_cost)),
+                frame::col_f64("unit_cost", it.iter().map(|i| i.unit_cost).collect()),
+                frame::col_f64("scale", it.iter().map(|i| i.scale).collect()),
                 frame::col_f64("total_per_unit", f(|i| i.total_per_unit)),
                 frame::col_f64("gain", f(|i| i.gain)),
+                frame::col_f64(
+                    "effort_units",
+                    it.iter().map(|i| i.scale.map(|s| i.gain / s)).collect(),
+                ),
                 frame::col_f64("target", f(|i| i.target)),
                 frame::col_f64("cost", f(|i| i.cost)),
+                frame::col_f64("marginal_cost", f(|i| i.marginal_cost)),
                 frame::col_f64("share", f(|i| i.share)),
             ],
         )
@@ -604,8 +770,13 @@ mod tests {
     fn dak_lak_to_rank_15_2023() {
         // Expected: the 15th-highest 2023 total among the other provinces (Hà Nội, 43.960304 in the
         // panel CSV) minus Đắk Lắk's 42.32653, plus EPSILON.
+        // Unit costs (the linear model): the numbers below are the LP's.
         let t = ScoreTable::from_published(2023).unwrap();
-        let plan = optimise(&t, 66, Target::Rank(15), &OptimiseOptions::default()).unwrap();
+        let unit = OptimiseOptions {
+            costs: (1..=8).map(|d| (format!("d{d}"), 1.0)).collect(),
+            ..Default::default()
+        };
+        let plan = optimise(&t, 66, Target::Rank(15), &unit).unwrap();
         let p = t.province_index(66).unwrap();
         let own = t.values[0][p].unwrap();
         let mut others: Vec<f64> = t.values[0]
@@ -630,6 +801,63 @@ mod tests {
             .dimension_table(&Model::new(&t).unwrap(), Lang::En)
             .unwrap();
         assert_eq!(dt.height(), 8);
+    }
+
+    #[test]
+    fn dak_lak_2024_high_average_effort_model() {
+        // Before (unit costs, the LP's tie rule): the whole +0.7188 on d1. After (effort model):
+        // spread so that 2 x_d / s_d^2 is equal on every dimension below its cap.
+        let t = ScoreTable::from_published(2024).unwrap();
+        let target = Target::Group(Group::HighAverage);
+        let unit = OptimiseOptions {
+            costs: (1..=8).map(|d| (format!("d{d}"), 1.0)).collect(),
+            ..Default::default()
+        };
+        let lp = optimise(&t, 66, target, &unit).unwrap();
+        assert_eq!(lp.gains().len(), 1);
+        assert_eq!(lp.gains()[0].0, "d1");
+        assert!((lp.requirement.gain - 0.7188).abs() < 1e-4);
+        let plan = optimise(&t, 66, target, &OptimiseOptions::default()).unwrap();
+        assert_eq!(plan.cost_model, CostModel::Effort);
+        assert_eq!(plan.group_after, Some(Group::HighAverage));
+        let moved: Vec<&PlanItem> = plan.items.iter().filter(|i| i.gain > 1e-12).collect();
+        assert!(moved.len() >= 4, "{:?}", plan.gains());
+        let delivered: f64 = plan.items.iter().map(|i| i.gain).sum();
+        assert!((delivered - plan.requirement.gain).abs() < 1e-9);
+        // Equal marginal effort on the axes below their cap; no capped axis has a higher one.
+        let free: Vec<&&PlanItem> = moved.iter().filter(|i| i.target < i.cap - 1e-12).collect();
+        let mu = free[0].marginal_cost;
+        for i in &free {
+            assert!((i.marginal_cost - mu).abs() < 1e-9 * (1.0 + mu));
+        }
+        for i in plan.items.iter().filter(|i| i.target >= i.cap - 1e-12) {
+            assert!(i.marginal_cost <= mu + 1e-9);
+        }
+        // Among the free axes, gain rises with the spread (x = mu s^2 / 2).
+        let mut by_scale: Vec<(f64, f64)> =
+            free.iter().map(|i| (i.scale.unwrap(), i.gain)).collect();
+        by_scale.sort_by(|a, b| a.0.total_cmp(&b.0));
+        assert!(by_scale.windows(2).all(|w| w[0].1 <= w[1].1 + 1e-12));
+        // Trend: the plan must be larger, and reach the group when re-simulated with the same others.
+        let trend = OptimiseOptions {
+            others: Others::Trend { years: 3 },
+            ..Default::default()
+        };
+        let tp = optimise(&t, 66, target, &trend).unwrap();
+        assert!(tp.requirement.gain > plan.requirement.gain);
+        let changes: Vec<Change> = tp
+            .gains()
+            .into_iter()
+            .map(|(m, x)| Change {
+                province: 66,
+                measure: m,
+                amount: Amount::Points(x),
+            })
+            .collect();
+        let sim = crate::simulation::simulate::simulate(&t, &changes, trend.others).unwrap();
+        let p = t.province_index(66).unwrap();
+        assert_eq!(sim.group_after[p], Some(Group::HighAverage));
+        assert_eq!(sim.rank_after[p], Some(tp.rank_after));
     }
 
     #[test]

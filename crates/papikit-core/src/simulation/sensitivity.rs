@@ -1,11 +1,21 @@
 //! Marginal value of each measure for one province: points of total and ranks gained per unit of
-//! improvement (competitors fixed), and the nearest rank thresholds above.
+//! the measure and per unit of effort (competitors fixed), the probability of reaching the next
+//! group gained by one unit of effort (when standard errors are known), and the nearest rank
+//! thresholds above.
+//!
+//! A unit of effort on a measure is one standard deviation of that measure across provinces that
+//! year ([`crate::simulation::effort`]): the axes then compare in one unit. Per measure unit, every
+//! dimension of the published table is worth the same (one point of total); per unit of effort they
+//! differ by their spread.
 
 use crate::error::Result;
 use crate::frame;
 use crate::lang::Lang;
 use crate::rank::{Group, group_of_rank, rank_desc, rank_of};
 use crate::scores::{Level, ScoreTable};
+use crate::simulation::effort::spread_scale;
+use crate::simulation::montecarlo::{SeSpec, success_probability};
+use crate::simulation::optimise::Target;
 use crate::simulation::simulate::{EPSILON, Model};
 use polars::prelude::*;
 
@@ -32,6 +42,20 @@ pub struct MarginalRow {
     /// Units needed on this measure alone to pass the next province above (None if the range does
     /// not allow it or the province is first).
     pub units_to_next_rank: Option<f64>,
+    /// Units of the measure per unit of effort: its standard deviation across provinces (None if
+    /// fewer than two provinces or no spread).
+    pub scale: Option<f64>,
+    /// Points of total gained by one unit of effort (capped at the range).
+    pub points_per_effort: Option<f64>,
+    /// Rank after one unit of effort, others fixed.
+    pub rank_after_effort: Option<u32>,
+    /// Ranks gained by one unit of effort.
+    pub ranks_per_effort: Option<i64>,
+    /// Units of effort on this measure alone to pass the next province above.
+    pub effort_to_next_rank: Option<f64>,
+    /// P(reaching `Sensitivity::probability_target`) after one unit of effort minus before (Monte
+    /// Carlo with the same draws; None without standard errors).
+    pub probability_gain: Option<f64>,
 }
 
 /// A score to beat above the province.
@@ -57,6 +81,18 @@ pub struct Sensitivity {
     pub n_ranked: usize,
     pub rows: Vec<MarginalRow>,
     pub thresholds: Vec<Threshold>,
+    /// Target of `probability_gain` (the next better group; rank 1 from the top group).
+    pub probability_target: Option<Target>,
+    /// P(reaching it) with no change (None without standard errors).
+    pub probability_now: Option<f64>,
+}
+
+/// Monte Carlo settings for the probability gained per unit of effort.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProbabilityOptions {
+    pub se: SeSpec,
+    pub draws: usize,
+    pub seed: u64,
 }
 
 /// Marginal values of every non-total measure (or only those of `level`) and the `n_thresholds`
@@ -67,8 +103,19 @@ pub fn sensitivity(
     level: Option<Level>,
     n_thresholds: usize,
 ) -> Result<Sensitivity> {
-    let model = Model::new(table)?;
-    let t = table;
+    sensitivity_with(&Model::new(table)?, province, level, n_thresholds, None)
+}
+
+/// As [`sensitivity`] with an explicit model and, with `probability`, the probability of reaching
+/// the next better group gained by one unit of effort on each measure.
+pub fn sensitivity_with(
+    model: &Model,
+    province: u16,
+    level: Option<Level>,
+    n_thresholds: usize,
+    probability: Option<&ProbabilityOptions>,
+) -> Result<Sensitivity> {
+    let t = model.table;
     let p = t.province_index(province)?;
     let totals = &t.values[model.total];
     let own = totals[p].ok_or_else(|| model.no_data(p, "total"))?;
@@ -98,9 +145,9 @@ pub fn sensitivity(
         .filter(|&m| m != model.total)
         .filter(|&m| level.is_none_or(|l| t.measures[m].level == l))
         .filter_map(|m| t.values[m][p].map(|v| (m, v)))
-        .map(|(m, current)| marginal_row(&model, &base, m, current))
+        .map(|(m, current)| marginal_row(model, &base, m, current))
         .collect::<Result<Vec<_>>>()?;
-    Ok(Sensitivity {
+    let mut out = Sensitivity {
         province,
         year: t.year,
         total: own,
@@ -108,7 +155,26 @@ pub fn sensitivity(
         n_ranked: n,
         rows,
         thresholds,
-    })
+        probability_target: next_target(rank, n),
+        probability_now: None,
+    };
+    if let (Some(opts), Some(target)) = (probability, out.probability_target) {
+        let p = |gains: &[(String, f64)]| -> Result<Option<f64>> {
+            Ok(success_probability(
+                model, province, gains, target, &opts.se, opts.draws, opts.seed,
+            )?
+            .probability())
+        };
+        let now = p(&[])?;
+        out.probability_now = now;
+        for r in &mut out.rows {
+            // Lower-is-better indicators (negative points per unit) are not raised.
+            if let (Some(s), Some(now), true) = (r.scale, now, r.total_per_unit > 0.0) {
+                r.probability_gain = p(&[(r.code.clone(), s)])?.map(|x| x - now);
+            }
+        }
+    }
+    Ok(out)
 }
 
 /// The `n_thresholds` nearest provinces above (`above`, nearest first).
@@ -166,6 +232,23 @@ fn add_group_entries(
     }
 }
 
+/// The next better group for a province at `rank` of `n` (rank 1 inside the top group; None at 1).
+fn next_target(rank: u32, n: usize) -> Option<Target> {
+    let better: Vec<Group> = Group::ALL
+        .iter()
+        .copied()
+        .filter(|g| {
+            let (from, to) = g.rank_range(n);
+            to >= from && (to as u32) < rank
+        })
+        .collect();
+    match better.last() {
+        Some(g) => Some(Target::Group(*g)),
+        None if rank > 1 => Some(Target::Rank(1)),
+        None => None,
+    }
+}
+
 /// Where the province stands, shared by every measure's marginal row.
 struct Base<'a> {
     p: usize,
@@ -189,6 +272,15 @@ fn marginal_row(model: &Model, base: &Base<'_>, m: usize, current: f64) -> Resul
         .next_gain
         .map(|g| g / a)
         .filter(|u| *u <= headroom + 1e-12);
+    let scale = spread_scale(t, m);
+    let per_effort = match scale {
+        Some(s) => {
+            let mut v = t.values.clone();
+            let d = model.apply(&mut v, m, base.p, s)?;
+            Some((d, rank_of(base.own + d, base.other_scores)))
+        }
+        None => None,
+    };
     Ok(MarginalRow {
         measure: m,
         code: meas.code.clone(),
@@ -203,6 +295,12 @@ fn marginal_row(model: &Model, base: &Base<'_>, m: usize, current: f64) -> Resul
         rank_after_unit: r1,
         ranks_per_unit: base.rank as i64 - r1 as i64,
         units_to_next_rank,
+        scale,
+        points_per_effort: per_effort.map(|x| x.0),
+        rank_after_effort: per_effort.map(|x| x.1),
+        ranks_per_effort: per_effort.map(|x| base.rank as i64 - x.1 as i64),
+        effort_to_next_rank: units_to_next_rank.zip(scale).map(|(u, s)| u / s),
+        probability_gain: None,
     })
 }
 
@@ -244,6 +342,27 @@ impl Sensitivity {
                 frame::col_f64(
                     "units_to_next_rank",
                     r.iter().map(|x| x.units_to_next_rank).collect(),
+                ),
+                frame::col_f64("scale", r.iter().map(|x| x.scale).collect()),
+                frame::col_f64(
+                    "points_per_effort",
+                    r.iter().map(|x| x.points_per_effort).collect(),
+                ),
+                frame::col_u32(
+                    "rank_after_effort",
+                    r.iter().map(|x| x.rank_after_effort).collect(),
+                ),
+                Column::new(
+                    "ranks_per_effort".into(),
+                    r.iter().map(|x| x.ranks_per_effort).collect::<Vec<_>>(),
+                ),
+                frame::col_f64(
+                    "effort_to_next_rank",
+                    r.iter().map(|x| x.effort_to_next_rank).collect(),
+                ),
+                frame::col_f64(
+                    "probability_gain",
+                    r.iter().map(|x| x.probability_gain).collect(),
                 ),
             ],
         )
@@ -315,6 +434,54 @@ mod tests {
         assert!(s.thresholds.iter().any(|t| t.group == Some(Group::High)));
         assert_eq!(s.frame(Lang::Vi).unwrap().height(), 8);
         assert!(s.thresholds_frame(Lang::En).unwrap().height() >= 5);
+    }
+
+    #[test]
+    fn dak_lak_2024_rows_differ_per_effort() {
+        // Per measure unit the eight dimensions are alike (1 point of total each); per unit of
+        // effort (one SD across provinces) they differ, and d1 (widest spread) beats d3 (tightest).
+        let t = ScoreTable::from_published(2024).unwrap();
+        let m = Model::new(&t).unwrap();
+        let opts = ProbabilityOptions {
+            se: SeSpec::Total(0.5),
+            draws: 4000,
+            seed: 1,
+        };
+        let s = sensitivity_with(&m, 66, None, 5, Some(&opts)).unwrap();
+        assert_eq!(s.rows.len(), 8);
+        assert!(s.rows.iter().all(|r| r.total_per_unit == 1.0));
+        let pts: Vec<f64> = s
+            .rows
+            .iter()
+            .map(|r| r.points_per_effort.unwrap())
+            .collect();
+        for (r, p) in s.rows.iter().zip(&pts) {
+            assert!(
+                (p - crate::simulation::effort::spread_scale(&t, r.measure).unwrap()).abs() < 1e-12
+            );
+        }
+        let mut sorted = pts.clone();
+        sorted.dedup_by(|a, b| (*a - *b).abs() < 1e-9);
+        assert_eq!(sorted.len(), 8);
+        let d1 = &s.rows[0];
+        let d3 = &s.rows[2];
+        assert!(d1.points_per_effort > d3.points_per_effort);
+        assert!(d1.ranks_per_effort.unwrap() >= d3.ranks_per_effort.unwrap());
+        assert!(d1.effort_to_next_rank.unwrap() < d3.effort_to_next_rank.unwrap());
+        // Probability of the next group (High average) rises more per unit of effort on d1.
+        assert_eq!(
+            s.probability_target,
+            Some(Target::Group(Group::HighAverage))
+        );
+        let now = s.probability_now.unwrap();
+        assert!(now > 0.0 && now < 1.0);
+        let g1 = d1.probability_gain.unwrap();
+        let g3 = d3.probability_gain.unwrap();
+        assert!(g1 > g3 && g3 >= 0.0, "{g1} {g3}");
+        assert!(s.frame(Lang::En).unwrap().height() == 8);
+        // Without SEs: no probability.
+        let s = sensitivity(&t, 66, None, 5).unwrap();
+        assert!(s.rows.iter().all(|r| r.probability_gain.is_none()));
     }
 
     #[test]

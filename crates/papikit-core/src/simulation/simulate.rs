@@ -221,6 +221,17 @@ impl<'a> Model<'a> {
         Model::with_slopes(table, &slopes)
     }
 
+    /// The same hierarchy and slopes on another table of the same shape (e.g. the table after the
+    /// other provinces moved).
+    pub fn on<'b>(&self, table: &'b ScoreTable) -> Model<'b> {
+        Model {
+            table,
+            parent: self.parent.clone(),
+            slope: self.slope.clone(),
+            total: self.total,
+        }
+    }
+
     /// Points of total per unit of a measure (product of slopes up the hierarchy).
     pub fn total_per_unit(&self, m: usize) -> f64 {
         let mut s = 1.0;
