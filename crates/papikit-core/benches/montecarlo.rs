@@ -2,8 +2,8 @@
 //! Run: `cargo bench --workspace --bench montecarlo` (results in benches/README.md).
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use papikit_core::simulation::montecarlo::{Goal, rank_distribution};
 use papikit_core::published::panel;
+use papikit_core::simulation::montecarlo::{Goal, rank_distribution};
 use std::hint::black_box;
 
 fn scenario() -> (Vec<u16>, Vec<f64>, Vec<f64>) {

@@ -1,13 +1,13 @@
 //! Bindings for what-if simulation, sensitivity, the least-cost optimiser and Monte Carlo.
 
 use crate::errors::{IntoPyResult, run, to_py};
-use papikit_core::simulation::montecarlo::{self, SeSpec};
-use papikit_core::simulation::optimise::{self, OptimiseOptions, Plan, Target};
 use papikit_core::rank::Group;
 use papikit_core::registry::province as lookup;
 use papikit_core::scores::{Level, ScoreTable};
-use papikit_core::simulation::simulate::{Amount, Change, GapTo, Model, Others, simulate_with};
+use papikit_core::simulation::montecarlo::{self, SeSpec};
+use papikit_core::simulation::optimise::{self, OptimiseOptions, Plan, Target};
 use papikit_core::simulation::sensitivity as sens;
+use papikit_core::simulation::simulate::{Amount, Change, GapTo, Model, Others, simulate_with};
 use papikit_core::{Lang, PapiError, Result};
 use pyo3::prelude::*;
 use pyo3::types::PyDict;

@@ -14,10 +14,10 @@
 //! agencies can own the same measure (`n_agencies_sharing`): responsibility is shared, so agencies'
 //! shares are **not** additive across agencies.
 
+use crate::analysis::gap::GapResult;
 use crate::csv::Table;
 use crate::error::{PapiError, Result};
 use crate::frame;
-use crate::analysis::gap::GapResult;
 use crate::lang::Lang;
 use polars::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};

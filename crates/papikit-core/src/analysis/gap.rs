@@ -432,8 +432,9 @@ pub fn gaps(table: &ScoreTable, province: u16, against: &Against, level: f64) ->
                 let reference = om.and_then(|om| other.values[om][op]);
                 let (a, b) = (table.year.min(other.year), table.year.max(other.year));
                 comparable = om.is_some()
-                    && (a + 1..=b)
-                        .all(|y| crate::analysis::trend::comparable(&meas.code, y).unwrap_or(false));
+                    && (a + 1..=b).all(|y| {
+                        crate::analysis::trend::comparable(&meas.code, y).unwrap_or(false)
+                    });
                 let unc = match (own, reference, om) {
                     (Some(o), Some(r), Some(om)) if comparable => {
                         match (table.variance_at(m, p), other.variance_at(om, op)) {

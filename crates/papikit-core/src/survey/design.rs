@@ -51,6 +51,85 @@ impl LonelyPsu {
     }
 }
 
+/// Type of supplied replicate weights, as R's `svrepdesign(type =)`; it sets the variance
+/// multiplier and whether the replicates are draws usable for rank intervals (bootstrap only).
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReplicateType {
+    /// Bootstrap replicates: scale 1/(R-1).
+    Bootstrap,
+    /// Delete-one-PSU jackknife of an unstratified design: scale (R-1)/R.
+    Jk1,
+    /// Stratified jackknife: scale 1, per-replicate `rscales` (1-f_h)(n_h-1)/n_h required.
+    Jkn,
+    /// Balanced repeated replication: scale 1/R.
+    Brr,
+    /// Fay's modified BRR with perturbation `rho`: scale 1/(R (1-rho)^2).
+    Fay { rho: f64 },
+    /// Any other scheme: `replicate_scale` (and optionally `replicate_rscales`) required.
+    Other,
+}
+
+impl ReplicateType {
+    /// Parse "bootstrap", "JK1", "JKn", "BRR", "Fay" (with `rho`) or "other".
+    pub fn parse(s: &str, rho: Option<f64>) -> Result<ReplicateType> {
+        let t = match crate::text::fold(s).as_str() {
+            "bootstrap" => ReplicateType::Bootstrap,
+            "jk1" => ReplicateType::Jk1,
+            "jkn" => ReplicateType::Jkn,
+            "brr" => ReplicateType::Brr,
+            "fay" => {
+                let rho = rho.ok_or_else(|| PapiError::InvalidArgument {
+                    argument: "replicate_rho".into(),
+                    message: "type \"Fay\" needs replicate_rho= (e.g. 0.5)".into(),
+                })?;
+                if !(rho.is_finite() && (0.0..1.0).contains(&rho)) {
+                    return Err(PapiError::InvalidArgument {
+                        argument: "replicate_rho".into(),
+                        message: format!("{rho}; use a number in [0, 1)"),
+                    });
+                }
+                ReplicateType::Fay { rho }
+            }
+            "other" => ReplicateType::Other,
+            _ => {
+                return Err(PapiError::InvalidArgument {
+                    argument: "replicate_type".into(),
+                    message: format!(
+                        "{s:?}; use \"bootstrap\", \"JK1\", \"JKn\", \"BRR\", \"Fay\" or \"other\""
+                    ),
+                });
+            }
+        };
+        Ok(t)
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ReplicateType::Bootstrap => "bootstrap",
+            ReplicateType::Jk1 => "JK1",
+            ReplicateType::Jkn => "JKn",
+            ReplicateType::Brr => "BRR",
+            ReplicateType::Fay { .. } => "Fay",
+            ReplicateType::Other => "other",
+        }
+    }
+
+    /// The variance multiplier for `r` replicates (R's `svrepdesign` defaults); None where it must
+    /// be given.
+    pub fn scale(self, r: usize) -> Option<f64> {
+        let rf = r as f64;
+        match self {
+            ReplicateType::Bootstrap => Some(1.0 / (rf.max(2.0) - 1.0)),
+            ReplicateType::Jk1 => Some((rf - 1.0) / rf.max(1.0)),
+            ReplicateType::Jkn => Some(1.0),
+            ReplicateType::Brr => Some(1.0 / rf.max(1.0)),
+            ReplicateType::Fay { rho } => Some(1.0 / (rf.max(1.0) * (1.0 - rho) * (1.0 - rho))),
+            ReplicateType::Other => None,
+        }
+    }
+}
+
 /// A survey design: column names, as the user gives them.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Design {
@@ -64,9 +143,16 @@ pub struct Design {
     /// User-supplied replicate weight columns (full weights, not factors).
     #[serde(default)]
     pub replicate_weights: Vec<String>,
-    /// Variance multiplier of supplied replicates (default 1/(R-1), a bootstrap convention).
+    /// Type of the supplied replicates; None = "bootstrap", or "other" when `replicate_scale` is
+    /// given.
+    #[serde(default)]
+    pub replicate_type: Option<ReplicateType>,
+    /// Variance multiplier of supplied replicates (default: the type's, as R's `svrepdesign`).
     #[serde(default)]
     pub replicate_scale: Option<f64>,
+    /// Per-replicate multipliers (`rscales`; required for "JKn", default 1).
+    #[serde(default)]
+    pub replicate_rscales: Option<Vec<f64>>,
     /// Centre supplied-replicate variances at the full-sample estimate (true) or replicate mean.
     #[serde(default)]
     pub replicate_mse: bool,
@@ -84,7 +170,9 @@ impl Design {
             weight: None,
             fpc: None,
             replicate_weights: Vec::new(),
+            replicate_type: None,
             replicate_scale: None,
+            replicate_rscales: None,
             replicate_mse: false,
             lonely_psu: LonelyPsu::Adjust,
         }
@@ -118,7 +206,9 @@ pub struct SuppliedReplicates {
     /// rows x replicates.
     pub weights: Vec<Vec<f64>>,
     pub names: Vec<String>,
+    pub kind: ReplicateType,
     pub scale: f64,
+    pub rscales: Vec<f64>,
     pub mse: bool,
 }
 
@@ -272,6 +362,53 @@ fn weight_col(
     Ok(out)
 }
 
+/// Type, scale and rscales of `r` supplied replicates: the declared type's (R's `svrepdesign`
+/// defaults), `replicate_scale` overriding the scale.
+fn supplied_constants(design: &Design, r: usize) -> Result<(ReplicateType, f64, Vec<f64>)> {
+    let kind = design
+        .replicate_type
+        .unwrap_or(match design.replicate_scale {
+            Some(_) => ReplicateType::Other,
+            None => ReplicateType::Bootstrap,
+        });
+    let scale = design
+        .replicate_scale
+        .or_else(|| kind.scale(r))
+        .ok_or_else(|| PapiError::InvalidArgument {
+            argument: "replicate_scale".into(),
+            message: "replicate_type \"other\" needs replicate_scale=".into(),
+        })?;
+    if !(scale.is_finite() && scale > 0.0) {
+        return Err(PapiError::InvalidArgument {
+            argument: "replicate_scale".into(),
+            message: format!("{scale}; must be a positive number"),
+        });
+    }
+    let rscales = match &design.replicate_rscales {
+        Some(v) if v.len() != r => {
+            return Err(PapiError::InvalidArgument {
+                argument: "replicate_rscales".into(),
+                message: format!("{} values for {r} replicate weight columns", v.len()),
+            });
+        }
+        Some(v) if v.iter().any(|x| !(x.is_finite() && *x >= 0.0)) => {
+            return Err(PapiError::InvalidArgument {
+                argument: "replicate_rscales".into(),
+                message: "every rscale must be a number >= 0".into(),
+            });
+        }
+        Some(v) => v.clone(),
+        None if kind == ReplicateType::Jkn => {
+            return Err(PapiError::InvalidArgument {
+                argument: "replicate_rscales".into(),
+                message: "type \"JKn\" needs replicate_rscales= ((1 - f_h)(n_h - 1)/n_h of each replicate's stratum)".into(),
+            });
+        }
+        None => vec![1.0; r],
+    };
+    Ok((kind, scale, rscales))
+}
+
 impl IndexedDesign {
     /// Validate `design` against `df` and index it.
     pub fn new(df: &DataFrame, design: &Design) -> Result<IndexedDesign> {
@@ -409,19 +546,13 @@ impl IndexedDesign {
                 }
                 cols.push(col);
             }
-            let scale = design
-                .replicate_scale
-                .unwrap_or(1.0 / (r.max(2) - 1) as f64);
-            if !(scale.is_finite() && scale > 0.0) {
-                return Err(PapiError::InvalidArgument {
-                    argument: "replicate_scale".into(),
-                    message: format!("{scale}; must be a positive number"),
-                });
-            }
+            let (kind, scale, rscales) = supplied_constants(design, r)?;
             Some(SuppliedReplicates {
                 weights: cols,
                 names: design.replicate_weights.clone(),
+                kind,
                 scale,
+                rscales,
                 mse: design.replicate_mse,
             })
         };
