@@ -409,8 +409,181 @@ fn supplied_constants(design: &Design, r: usize) -> Result<(ReplicateType, f64, 
     Ok((kind, scale, rscales))
 }
 
+/// PSUs nested in strata: PSU key = (stratum, label), ordered by stratum, then label.
+struct PsuIndex {
+    labels: Vec<String>,
+    stratum: Vec<u32>,
+    of_row: Vec<u32>,
+    /// PSUs of each stratum, ascending.
+    by_stratum: Vec<Vec<u32>>,
+}
+
+fn index_psus(
+    df: &DataFrame,
+    design: &Design,
+    stratum_of_row: &[u32],
+    n_strata: usize,
+) -> Result<PsuIndex> {
+    let n = stratum_of_row.len();
+    let (psu_names, psu_code): (Vec<String>, Vec<u32>) = match &design.psu {
+        Some(c) => {
+            let col = LabelCol::read(df, c)?;
+            if let Some(i) = col.first_missing() {
+                return Err(PapiError::InvalidSurvey {
+                    location: format!("column {c:?}, row {i}"),
+                    message: "missing PSU".into(),
+                });
+            }
+            code_labels(&col, c)?
+        }
+        None => (
+            (0..n).map(|i| i.to_string()).collect(),
+            (0..n as u32).collect(),
+        ),
+    };
+    let mut keys: Vec<(u32, u32)> = stratum_of_row
+        .iter()
+        .zip(psu_code.iter())
+        .map(|(&s, &p)| (s, p))
+        .collect();
+    keys.sort_unstable();
+    keys.dedup();
+    let of_row: Vec<u32> = stratum_of_row
+        .iter()
+        .zip(psu_code.iter())
+        .map(|(&s, &p)| keys.partition_point(|k| *k < (s, p)) as u32)
+        .collect();
+    let stratum: Vec<u32> = keys.iter().map(|k| k.0).collect();
+    let labels: Vec<String> = keys
+        .iter()
+        .map(|k| psu_names[k.1 as usize].clone())
+        .collect();
+    let mut by_stratum: Vec<Vec<u32>> = vec![Vec::new(); n_strata];
+    for (p, &s) in stratum.iter().enumerate() {
+        by_stratum[s as usize].push(p as u32);
+    }
+    Ok(PsuIndex {
+        labels,
+        stratum,
+        of_row,
+        by_stratum,
+    })
+}
+
+/// A single-PSU stratum is an error under [`LonelyPsu::Fail`].
+fn check_lonely(design: &Design, strata: &[String], by_stratum: &[Vec<u32>]) -> Result<()> {
+    for (h, ps) in by_stratum.iter().enumerate() {
+        if ps.len() == 1 && design.lonely_psu == LonelyPsu::Fail {
+            return Err(PapiError::InvalidSurvey {
+                location: format!(
+                    "stratum {} (column {:?})",
+                    strata[h],
+                    design.strata.as_deref().unwrap_or("-")
+                ),
+                message: "the stratum has a single PSU, so its variance cannot be estimated; use lonely_psu=\"adjust\" or \"certainty\", or merge it with a similar stratum".into(),
+            });
+        }
+    }
+    Ok(())
+}
+
+/// Every domain needs respondents with positive weight.
+fn check_domain_weights(
+    design: &Design,
+    domains: &[String],
+    domain_of_row: &[u32],
+    weights: &[f64],
+) -> Result<()> {
+    let mut wsum = vec![0.0; domains.len()];
+    for (i, &d) in domain_of_row.iter().enumerate() {
+        wsum[d as usize] += weights[i];
+    }
+    if let Some(d) = wsum.iter().position(|&w| w <= 0.0) {
+        return Err(PapiError::InvalidSurvey {
+            location: format!("domain {} (column {:?})", domains[d], design.domain),
+            message: "no respondents with a positive weight in this domain".into(),
+        });
+    }
+    Ok(())
+}
+
+/// Sampling fraction of PSUs per stratum from the FPC column (constant within a stratum).
+fn fpc_fractions(
+    df: &DataFrame,
+    c: &str,
+    strata: &[String],
+    stratum_of_row: &[u32],
+    by_stratum: &[Vec<u32>],
+) -> Result<Vec<f64>> {
+    let v = frame::f64_col(df, c)?;
+    let mut f: Vec<Option<f64>> = vec![None; strata.len()];
+    for (i, x) in v.iter().enumerate() {
+        let h = stratum_of_row[i] as usize;
+        let x = x.ok_or_else(|| PapiError::InvalidSurvey {
+            location: format!("fpc column {c:?}, row {i}"),
+            message: "missing FPC value".into(),
+        })?;
+        let nh = by_stratum[h].len() as f64;
+        let frac = if x <= 1.0 { x } else { nh / x };
+        if !(0.0..=1.0).contains(&frac) || !x.is_finite() || x < 0.0 {
+            return Err(PapiError::InvalidSurvey {
+                location: format!("fpc column {c:?}, stratum {}", strata[h]),
+                message: format!(
+                    "FPC {x} is invalid: give a sampling fraction in [0, 1] or a population number of PSUs >= the {nh} sampled"
+                ),
+            });
+        }
+        match f[h] {
+            None => f[h] = Some(frac),
+            Some(g) if (g - frac).abs() > 1e-12 => {
+                return Err(PapiError::InvalidSurvey {
+                    location: format!("fpc column {c:?}, stratum {}", strata[h]),
+                    message: "FPC differs between rows of one stratum".into(),
+                });
+            }
+            _ => {}
+        }
+    }
+    Ok(f.into_iter().map(|x| x.unwrap_or(0.0)).collect())
+}
+
+/// The supplied replicate weight columns, checked, with their type's constants.
+fn supplied_replicates(df: &DataFrame, design: &Design) -> Result<Option<SuppliedReplicates>> {
+    if design.replicate_weights.is_empty() {
+        return Ok(None);
+    }
+    let r = design.replicate_weights.len();
+    let mut cols = Vec::with_capacity(r);
+    for c in &design.replicate_weights {
+        let v = frame::f64_col(df, c)?;
+        let mut col = Vec::with_capacity(v.len());
+        for (i, x) in v.iter().enumerate() {
+            match x {
+                Some(w) if w.is_finite() && *w >= 0.0 => col.push(*w),
+                _ => {
+                    return Err(PapiError::InvalidSurvey {
+                        location: format!("replicate weight column {c:?}, row {i}"),
+                        message: "missing, negative or infinite replicate weight".into(),
+                    });
+                }
+            }
+        }
+        cols.push(col);
+    }
+    let (kind, scale, rscales) = supplied_constants(design, r)?;
+    Ok(Some(SuppliedReplicates {
+        weights: cols,
+        names: design.replicate_weights.clone(),
+        kind,
+        scale,
+        rscales,
+        mse: design.replicate_mse,
+    }))
+}
+
 impl IndexedDesign {
-    /// Validate `design` against `df` and index it.
+    /// Validate `design` against `df` and index it: domains, strata, PSUs nested in strata, the
+    /// single-PSU rule, weights, FPC and supplied replicate weights.
     pub fn new(df: &DataFrame, design: &Design) -> Result<IndexedDesign> {
         let n = df.height();
         if n == 0 {
@@ -425,147 +598,28 @@ impl IndexedDesign {
             Some(c) => code_labels(&LabelCol::read(df, c)?, c)?,
             None => (vec!["all".to_string()], vec![0u32; n]),
         };
-        // PSU key = (stratum, label), nested in strata; PSUs ordered by stratum, then label.
-        let (psu_names, psu_code): (Vec<String>, Vec<u32>) = match &design.psu {
-            Some(c) => {
-                let col = LabelCol::read(df, c)?;
-                if let Some(i) = col.first_missing() {
-                    return Err(PapiError::InvalidSurvey {
-                        location: format!("column {c:?}, row {i}"),
-                        message: "missing PSU".into(),
-                    });
-                }
-                code_labels(&col, c)?
-            }
-            None => (
-                (0..n).map(|i| i.to_string()).collect(),
-                (0..n as u32).collect(),
-            ),
-        };
-        let mut keys: Vec<(u32, u32)> = stratum_of_row
-            .iter()
-            .zip(psu_code.iter())
-            .map(|(&s, &p)| (s, p))
-            .collect();
-        keys.sort_unstable();
-        keys.dedup();
-        let psu_of_row: Vec<u32> = stratum_of_row
-            .iter()
-            .zip(psu_code.iter())
-            .map(|(&s, &p)| keys.partition_point(|k| *k < (s, p)) as u32)
-            .collect();
-        let psu_stratum: Vec<u32> = keys.iter().map(|k| k.0).collect();
-        let psu_labels: Vec<String> = keys
-            .iter()
-            .map(|k| psu_names[k.1 as usize].clone())
-            .collect();
-        let mut stratum_psus: Vec<Vec<u32>> = vec![Vec::new(); strata.len()];
-        for (p, &s) in psu_stratum.iter().enumerate() {
-            stratum_psus[s as usize].push(p as u32);
-        }
-        for (h, ps) in stratum_psus.iter().enumerate() {
-            if ps.len() == 1 && design.lonely_psu == LonelyPsu::Fail {
-                return Err(PapiError::InvalidSurvey {
-                    location: format!(
-                        "stratum {} (column {:?})",
-                        strata[h],
-                        design.strata.as_deref().unwrap_or("-")
-                    ),
-                    message: "the stratum has a single PSU, so its variance cannot be estimated; use lonely_psu=\"adjust\" or \"certainty\", or merge it with a similar stratum".into(),
-                });
-            }
-        }
+        let psus = index_psus(df, design, &stratum_of_row, strata.len())?;
+        check_lonely(design, &strata, &psus.by_stratum)?;
         let weights = match &design.weight {
             Some(c) => weight_col(df, c, Some((&domains, &domain_of_row)))?,
             None => vec![1.0; n],
         };
-        // Every domain needs respondents with positive weight.
-        let mut wsum = vec![0.0; domains.len()];
-        for (i, &d) in domain_of_row.iter().enumerate() {
-            wsum[d as usize] += weights[i];
-        }
-        if let Some(d) = wsum.iter().position(|&w| w <= 0.0) {
-            return Err(PapiError::InvalidSurvey {
-                location: format!("domain {} (column {:?})", domains[d], design.domain),
-                message: "no respondents with a positive weight in this domain".into(),
-            });
-        }
+        check_domain_weights(design, &domains, &domain_of_row, &weights)?;
         let fraction = match &design.fpc {
             None => vec![0.0; strata.len()],
-            Some(c) => {
-                let v = frame::f64_col(df, c)?;
-                let mut f: Vec<Option<f64>> = vec![None; strata.len()];
-                for (i, x) in v.iter().enumerate() {
-                    let h = stratum_of_row[i] as usize;
-                    let x = x.ok_or_else(|| PapiError::InvalidSurvey {
-                        location: format!("fpc column {c:?}, row {i}"),
-                        message: "missing FPC value".into(),
-                    })?;
-                    let nh = stratum_psus[h].len() as f64;
-                    let frac = if x <= 1.0 { x } else { nh / x };
-                    if !(0.0..=1.0).contains(&frac) || !x.is_finite() || x < 0.0 {
-                        return Err(PapiError::InvalidSurvey {
-                            location: format!("fpc column {c:?}, stratum {}", strata[h]),
-                            message: format!(
-                                "FPC {x} is invalid: give a sampling fraction in [0, 1] or a population number of PSUs >= the {nh} sampled"
-                            ),
-                        });
-                    }
-                    match f[h] {
-                        None => f[h] = Some(frac),
-                        Some(g) if (g - frac).abs() > 1e-12 => {
-                            return Err(PapiError::InvalidSurvey {
-                                location: format!("fpc column {c:?}, stratum {}", strata[h]),
-                                message: "FPC differs between rows of one stratum".into(),
-                            });
-                        }
-                        _ => {}
-                    }
-                }
-                f.into_iter().map(|x| x.unwrap_or(0.0)).collect()
-            }
+            Some(c) => fpc_fractions(df, c, &strata, &stratum_of_row, &psus.by_stratum)?,
         };
-        let supplied = if design.replicate_weights.is_empty() {
-            None
-        } else {
-            let r = design.replicate_weights.len();
-            let mut cols = Vec::with_capacity(r);
-            for c in &design.replicate_weights {
-                let v = frame::f64_col(df, c)?;
-                let mut col = Vec::with_capacity(n);
-                for (i, x) in v.iter().enumerate() {
-                    match x {
-                        Some(w) if w.is_finite() && *w >= 0.0 => col.push(*w),
-                        _ => {
-                            return Err(PapiError::InvalidSurvey {
-                                location: format!("replicate weight column {c:?}, row {i}"),
-                                message: "missing, negative or infinite replicate weight".into(),
-                            });
-                        }
-                    }
-                }
-                cols.push(col);
-            }
-            let (kind, scale, rscales) = supplied_constants(design, r)?;
-            Some(SuppliedReplicates {
-                weights: cols,
-                names: design.replicate_weights.clone(),
-                kind,
-                scale,
-                rscales,
-                mse: design.replicate_mse,
-            })
-        };
+        let supplied = supplied_replicates(df, design)?;
         Ok(IndexedDesign {
             design: design.clone(),
             n_rows: n,
             domains,
             domain_of_row,
             strata,
-            psu_labels,
-            psu_stratum,
-            psu_of_row,
-            stratum_psus,
+            psu_labels: psus.labels,
+            psu_stratum: psus.stratum,
+            psu_of_row: psus.of_row,
+            stratum_psus: psus.by_stratum,
             fraction,
             weights,
             supplied,

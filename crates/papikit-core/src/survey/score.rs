@@ -305,9 +305,9 @@ fn taylor_variance(fs: &FullSample) -> Result<Variance> {
         })
         .collect();
     for (d, var) in cols.iter().enumerate() {
-        for j in 0..m {
+        for (j, &x) in var.iter().enumerate().take(m) {
             if !fs.estimate[[j, d]].is_nan() {
-                v.se[[j, d]] = var[j].max(0.0).sqrt();
+                v.se[[j, d]] = x.max(0.0).sqrt();
             }
         }
     }
