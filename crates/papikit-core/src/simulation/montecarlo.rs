@@ -1,7 +1,8 @@
 //! Uncertainty of ranks and of reaching a target: Monte Carlo over all provinces' totals.
 //!
 //! Each draw gives every ranked province a total `mean + se * z` with independent standard normal
-//! `z` (Box-Muller on a `ChaCha8Rng`), and ranks the draw (descending, ties share the lowest rank).
+//! `z` (the shared normal stream of [`crate::draws`]), and ranks the draw with the shared ranker
+//! (descending, ties share the lowest rank) into the shared rank histogram.
 //! Draws are generated in fixed chunks of [`CHUNK`] draws; chunk `c` uses the stream `c` of a
 //! ChaCha8 generator seeded with `seed`, so results are bit-identical for any number of threads.
 //! Draws are not truncated to the score range.
