@@ -201,13 +201,16 @@ pub fn rank_distribution(
             return Err(bad_se(format!("mean of {} is not a number", codes[k])));
         }
     }
+    // Provinces by descending mean: the ranker's starting order (draws are near it).
+    let mut order: Vec<usize> = (0..n).collect();
+    order.sort_by(|&a, &b| mean[b].total_cmp(&mean[a]).then(a.cmp(&b)));
     let parts = chunks(mean, se, draws, seed, |m, buf| {
         let mut counts = RankHistogram::new(n, n);
         let mut ranker = Ranker::new(n);
         let mut ok = 0u64;
         for d in 0..m {
             let s = &buf[d * n..(d + 1) * n];
-            let ranked = ranker.rank_all(s);
+            let ranked = ranker.rank(s, order.iter().copied());
             counts.add(ranked);
             if let Some((f, g)) = focal {
                 let hit = match g {
