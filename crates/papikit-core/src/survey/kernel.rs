@@ -276,7 +276,8 @@ impl ReplicateSource {
 
     /// Rank histograms of `measures` (indices, with their point ranks/groups in `points`) over
     /// every replicate, without keeping the replicates: each task recomputes its replicates and
-    /// ranks them at once. Counts are integers, so the result does not depend on the split.
+    /// ranks them at once. Counts are integers, so the result does not depend on the split (nor on
+    /// the thread count, which only sets how the chunks are grouped).
     pub(crate) fn rank_counts(
         &self,
         measures: &[usize],
@@ -287,8 +288,12 @@ impl ReplicateSource {
         let r = self.n_replicates();
         let fresh =
             || -> Vec<RankCounts> { points.iter().map(|p| RankCounts::new(nd, p)).collect() };
-        let counted = (0..r.div_ceil(CHUNK))
+        // A few large pieces: each holds histograms of every measure (~16 kB each).
+        let n_chunks = r.div_ceil(CHUNK);
+        let min_len = n_chunks.div_ceil(2 * rayon::current_num_threads()).max(1);
+        let counted = (0..n_chunks)
             .into_par_iter()
+            .with_min_len(min_len)
             .fold(
                 || (fresh(), kern.workspace(), Ranker::new(nd)),
                 |(mut rcs, mut ws, mut ranker), ci| {
