@@ -201,7 +201,7 @@ pub fn rank_distribution(
             return Err(bad_se(format!("mean of {} is not a number", codes[k])));
         }
     }
-    // Provinces by descending mean: the ranker's starting order (draws are near it).
+    // Provinces by descending mean: the ranker's input order (draws are near it).
     let mut order: Vec<usize> = (0..n).collect();
     order.sort_by(|&a, &b| mean[b].total_cmp(&mean[a]).then(a.cmp(&b)));
     let parts = chunks(mean, se, draws, seed, |m, buf| {

@@ -36,7 +36,7 @@ fn normal_draws(est: &Array2<f64>, se: &Array2<f64>, j: usize, r: usize, seed: u
 }
 
 /// Point ranks of one measure: rank and group of every province, the provinces with an estimate,
-/// and those in point-rank order (the ranker's starting order, which makes its sort near-linear).
+/// and those in point-rank order (the order the ranker receives them in: near-sorted keys).
 pub(crate) struct Point {
     pub(crate) ranks: Vec<Option<u32>>,
     pub(crate) groups: Vec<Option<Group>>,
