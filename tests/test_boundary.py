@@ -73,6 +73,12 @@ ENTRY_POINTS: list[tuple[str, str, Callable[[], pl.DataFrame], Callable[[pl.Data
         _survey,
         lambda df: pk.Survey(df, design=pk.PAPI_DESIGN).means("d1_know_slogan_dan_biet"),
     ),
+    (
+        "survey_replicate",
+        "df",
+        _survey,
+        lambda df: pk.Survey(df, design=pk.PAPI_DESIGN).replicate("jackknife"),
+    ),
     ("agency_table", "table", _agency_table, lambda df: _core.agency_table(df)),
     ("by_agency", "gaps", _gap_frame, lambda df: _core.by_agency(df)),
     ("by_agency", "table", _agency_table, lambda df: _core.by_agency(_gap_frame(), df)),

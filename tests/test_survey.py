@@ -253,3 +253,76 @@ def test_read_stata_and_spss_keep_codes_and_labels(tmp_path: Path, suffix: str) 
     m1 = pk.Survey(df, design=pk.PAPI_DESIGN).means([item])
     m2 = pk.Survey(back.with_columns(pl.col(item).cast(pl.Float64)), design=pk.PAPI_DESIGN).means([item])
     assert m1["estimate"].to_list() == pytest.approx(m2["estimate"].to_list(), rel=1e-12)
+
+
+@pytest.mark.parametrize(
+    ("label", "prefix", "rtype", "rho"),
+    [("JK1", "jk1_", "JK1", None), ("BRR", "brr_", "BRR", None), ("Fay", "fay_", "Fay", 0.5)],
+)
+def test_supplied_replicate_types_match_r_svrepdesign(label: str, prefix: str, rtype: str, rho: float | None) -> None:
+    # R: svrepdesign(repweights=..., type=label) on weights made by as.svrepdesign (make_golden.R)
+    df = pl.read_csv(GOLDEN / "data_repweights.csv")
+    gold = pl.read_csv(GOLDEN / "golden_repweights.csv").filter(pl.col("type") == label)
+    cols = tuple(c for c in df.columns if c.startswith(prefix))
+    design = pk.Design(
+        domain="province", weight="weight", replicate_weights=cols, replicate_type=rtype, replicate_rho=rho
+    )  # type: ignore[arg-type]
+    s = pk.Survey(df, design=design)
+    for m in (s.means(["y1", "y2", "y3"], method="supplied"), s.replicate("supplied").means(["y1", "y2", "y3"])):
+        j = gold.join(
+            m.with_columns(pl.col("domain").cast(pl.Int64)), left_on=["province", "item"], right_on=["domain", "item"]
+        )
+        assert j.height == 12
+        assert ((j["estimate"] - j["mean"]).abs() / j["mean"].abs()).max() <= 1e-9  # type: ignore[operator]
+        assert ((j["se_right"] - j["se"]).abs() / j["se"]).max() <= 1e-9  # type: ignore[operator]
+
+
+def test_replicate_type_errors_are_typed() -> None:
+    df = pl.read_csv(GOLDEN / "data_repweights.csv")
+    cols = tuple(c for c in df.columns if c.startswith("fay_"))
+    with pytest.raises(pk.InvalidArgumentError, match="replicate_rho"):
+        pk.Survey(
+            df, design=pk.Design(domain="province", weight="weight", replicate_weights=cols, replicate_type="Fay")
+        ).means("y1", method="supplied")
+    with pytest.raises(pk.InvalidArgumentError, match="replicate_rscales"):
+        pk.Survey(
+            df, design=pk.Design(domain="province", weight="weight", replicate_weights=cols, replicate_type="JKn")
+        ).means("y1", method="supplied")
+    with pytest.raises(pk.InvalidArgumentError, match="replicate_type"):
+        pk.Survey(
+            df, design=pk.Design(domain="province", weight="weight", replicate_weights=cols, replicate_type="nope")
+        ).means("y1", method="supplied")  # type: ignore[arg-type]
+
+
+def test_replicate_design_built_once_gives_the_same_numbers(small: pl.DataFrame, fw: pk.Framework) -> None:
+    s = pk.Survey(small, design=pk.PAPI_DESIGN)
+    for method, kw in (("bootstrap", {"replicates": 40, "seed": 9}), ("jackknife", {"replicates": 40, "seed": 9})):
+        rep = s.replicate(method, **kw)  # type: ignore[arg-type]
+        assert rep.method == method
+        direct = s.score(fw, method=method, **kw)  # type: ignore[arg-type]
+        reused = rep.score(fw)
+        assert reused.to_polars().equals(direct.to_polars())
+        assert reused.ranks("indicator").equals(direct.ranks("indicator"))
+        items = ["d8_internet_at_home"]
+        assert rep.means(items).equals(s.means(items, method=method, **kw))  # type: ignore[arg-type]
+        # the 34 units of 2025 keep the PSUs, so the same factors serve them
+        assert rep.score(fw, units=34).to_polars().equals(s.score(fw, method=method, units=34, **kw).to_polars())  # type: ignore[arg-type]
+    assert s.replicate("bootstrap", replicates=40, seed=9).n_replicates == 40
+    # factors built on other PSUs are refused
+    other = pk.Survey(pk.synthetic_survey(2023, seed=4, scale=0.1), design=pk.PAPI_DESIGN)
+    rep = other.replicate("bootstrap", replicates=20)
+    with pytest.raises(pk.InvalidArgumentError, match="replicate_design"):
+        pk.Survey(small.filter(pl.col("province") != 1), design=pk.PAPI_DESIGN)._score(
+            fw,
+            method="bootstrap",
+            replicates=20,
+            seed=1,
+            level=0.9,
+            normalisation="goalposts",
+            year=None,
+            units=63,
+            lang="en",
+            replicate_design=rep._native,
+        )
+    with pytest.raises(pk.InvalidArgumentError, match="taylor"):
+        s.replicate("taylor")  # type: ignore[arg-type]

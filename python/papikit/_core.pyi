@@ -324,6 +324,20 @@ class SurveyScores:
     def replicates(self, level: str) -> tuple[list[str], Any]: ...
     def score_table(self) -> ScoreTable: ...
 
+class ReplicateDesign:
+    method: str
+    n_replicates: int
+    replicates: int
+    seed: int
+
+def survey_replicate(
+    df: pl.DataFrame,
+    *,
+    design: dict[str, Any],
+    method: str = "bootstrap",
+    replicates: int = 1000,
+    seed: int = 1,
+) -> ReplicateDesign: ...
 def survey_score(
     df: pl.DataFrame,
     framework: Framework,
@@ -336,6 +350,7 @@ def survey_score(
     normalisation: str = "goalposts",
     year: int | None = None,
     units_2025: bool = False,
+    replicate_design: ReplicateDesign | None = None,
 ) -> SurveyScores: ...
 def survey_domain_means(
     df: pl.DataFrame,
@@ -346,5 +361,6 @@ def survey_domain_means(
     replicates: int = 1000,
     seed: int = 1,
     level: float = 0.9,
+    replicate_design: ReplicateDesign | None = None,
 ) -> pl.DataFrame: ...
 def synthetic_survey(year: int, *, seed: int = 0, scale: float = 1.0) -> pl.DataFrame: ...

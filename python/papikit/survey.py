@@ -37,6 +37,7 @@ if TYPE_CHECKING:
 Method = Literal["taylor", "bootstrap", "jackknife", "supplied"]
 Normalisation = Literal["goalposts", "minmax", "zscore"]
 LevelName = Literal["total", "dimension", "subdimension", "indicator"]
+ReplicateType = Literal["bootstrap", "JK1", "JKn", "BRR", "Fay", "other"]
 
 
 @dataclass(frozen=True)
@@ -52,8 +53,16 @@ class Design:
         Strata, primary sampling unit (nested in strata), weight and finite population correction
         (a fraction <= 1 or the number of PSUs in the stratum population) columns.
     replicate_weights
-        Supplied replicate weight columns (use ``method="supplied"``), with ``replicate_scale``
-        (default 1/(R-1)) and ``replicate_mse`` (centre at the full-sample estimate).
+        Supplied replicate weight columns (use ``method="supplied"``).
+    replicate_type
+        Their type, as R's ``svrepdesign(type=)``: ``"bootstrap"`` (scale 1/(R-1); the default),
+        ``"JK1"`` ((R-1)/R), ``"JKn"`` (1, with ``replicate_rscales`` per replicate), ``"BRR"``
+        (1/R), ``"Fay"`` (1/(R (1-rho)^2), with ``replicate_rho``) or ``"other"`` (give
+        ``replicate_scale``). Only bootstrap replicates are used as draws for rank intervals;
+        the others rank from normal draws.
+    replicate_scale, replicate_rscales, replicate_rho, replicate_mse
+        Override of the type's variance multiplier, per-replicate multipliers, Fay's rho, and
+        centring at the full-sample estimate (default: at the replicate mean, as R).
     lonely_psu
         Rule for strata with a single PSU: "adjust", "certainty" or "fail".
 
@@ -73,6 +82,9 @@ class Design:
     replicate_scale: float | None = None
     replicate_mse: bool = False
     lonely_psu: Literal["adjust", "certainty", "fail"] = "adjust"
+    replicate_type: ReplicateType | None = None
+    replicate_rho: float | None = None
+    replicate_rscales: tuple[float, ...] | None = None
 
     def _kwargs(self) -> dict[str, Any]:
         return {
@@ -85,6 +97,9 @@ class Design:
             "replicate_scale": self.replicate_scale,
             "replicate_mse": self.replicate_mse,
             "lonely_psu": self.lonely_psu,
+            "replicate_type": self.replicate_type,
+            "replicate_rho": self.replicate_rho,
+            "replicate_rscales": list(self.replicate_rscales) if self.replicate_rscales else None,
         }
 
 
@@ -282,6 +297,33 @@ class Survey:
         >>> r.totals.height, "Đắk Lắk" in s.score(pk.framework(2023), replicates=50, units=34, lang="vi").totals["name"]
         (34, True)
         """
+        return self._score(
+            framework,
+            method=method,
+            replicates=replicates,
+            seed=seed,
+            level=level,
+            normalisation=normalisation,
+            year=year,
+            units=units,
+            lang=lang,
+            replicate_design=None,
+        )
+
+    def _score(
+        self,
+        framework: Framework,
+        *,
+        method: Method,
+        replicates: int,
+        seed: int,
+        level: float,
+        normalisation: Normalisation,
+        year: int | None,
+        units: Literal[63, 34],
+        lang: Lang,
+        replicate_design: _core.ReplicateDesign | None,
+    ) -> SurveyResult:
         df, kwargs = self._df, self._design._kwargs()
         if year is None and "year" in df.columns:
             years = df.get_column("year").drop_nulls().unique().to_list()
@@ -304,8 +346,35 @@ class Survey:
             normalisation=normalisation,
             year=year,
             units_2025=units == 34,
+            replicate_design=replicate_design,
         )
         return SurveyResult(native, check_lang(lang))
+
+    def replicate(
+        self,
+        method: Literal["bootstrap", "jackknife", "supplied"] = "bootstrap",
+        *,
+        replicates: int = 1000,
+        seed: int = 1,
+    ) -> ReplicateSurvey:
+        """Build the replicates once: Rao-Wu bootstrap or JKn jackknife PSU factors (or the design's
+        supplied replicate weights); :meth:`ReplicateSurvey.score` and :meth:`ReplicateSurvey.means`
+        reuse them (same numbers as ``score``/``means`` with the same method, replicates and seed).
+
+        Examples
+        --------
+        >>> import papikit as pk
+        >>> s = pk.Survey(pk.synthetic_survey(2023, seed=1, scale=0.25), design=pk.PAPI_DESIGN)
+        >>> rep = s.replicate("bootstrap", replicates=50, seed=1)
+        >>> rep.n_replicates, rep.score(pk.framework(2023)).n_replicates
+        (50, 50)
+        >>> rep.means("d8_internet_at_home").columns[:4]
+        ['domain', 'item', 'estimate', 'se']
+        """
+        native = _core.survey_replicate(
+            self._df, design=self._design._kwargs(), method=method, replicates=replicates, seed=seed
+        )
+        return ReplicateSurvey(self, native)
 
     def means(
         self,
@@ -332,8 +401,65 @@ class Survey:
             level=level,
         )
 
+    def _means_with(self, items: list[str] | str, level: float, rd: _core.ReplicateDesign) -> pl.DataFrame:
+        its = [items] if isinstance(items, str) else list(items)
+        return _core.survey_domain_means(self._df, its, design=self._design._kwargs(), level=level, replicate_design=rd)
+
     def __repr__(self) -> str:
         return f"Survey({self._df.height} rows, design={self._design!r})"
+
+
+@dataclass(frozen=True)
+class ReplicateSurvey:
+    """A :class:`Survey` with its replicates built once (by :meth:`Survey.replicate`)."""
+
+    survey: Survey
+    _native: _core.ReplicateDesign = field(repr=False)
+
+    @property
+    def method(self) -> str:
+        return str(self._native.method)
+
+    @property
+    def n_replicates(self) -> int:
+        """Replicates built (0 for supplied weights, which live in the table)."""
+        return int(self._native.n_replicates)
+
+    @property
+    def seed(self) -> int:
+        return int(self._native.seed)
+
+    def score(
+        self,
+        framework: Framework,
+        *,
+        level: float = 0.90,
+        normalisation: Normalisation = "goalposts",
+        year: int | None = None,
+        units: Literal[63, 34] = 63,
+        lang: Lang = "en",
+    ) -> SurveyResult:
+        """:meth:`Survey.score` with these replicates (see there for the options)."""
+        m = self.method
+        return self.survey._score(
+            framework,
+            method="bootstrap" if m == "bootstrap" else "jackknife" if m == "jackknife" else "supplied",
+            replicates=int(self._native.replicates),
+            seed=self.seed,
+            level=level,
+            normalisation=normalisation,
+            year=year,
+            units=units,
+            lang=lang,
+            replicate_design=self._native,
+        )
+
+    def means(self, items: list[str] | str, *, level: float = 0.90) -> pl.DataFrame:
+        """:meth:`Survey.means` with these replicates."""
+        return self.survey._means_with(items, level, self._native)
+
+    def __repr__(self) -> str:
+        return f"ReplicateSurvey(method={self.method!r}, n_replicates={self.n_replicates}, seed={self.seed})"
 
 
 def synthetic_survey(year: int, *, seed: int = 0, scale: float = 1.0) -> pl.DataFrame:

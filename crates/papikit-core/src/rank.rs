@@ -116,28 +116,10 @@ pub fn group_of_rank(rank: u32, n: usize) -> Option<Group> {
     None
 }
 
-/// Descending competition ranks; `None` for missing scores.
+/// Descending competition ranks; `None` for missing (or NaN) scores. The one ranker of the crate:
+/// [`crate::draws::Ranker`].
 pub fn rank_desc(scores: &[Option<f64>]) -> Vec<Option<u32>> {
-    let mut idx: Vec<usize> = (0..scores.len()).filter(|&i| scores[i].is_some()).collect();
-    idx.sort_by(|&a, &b| {
-        scores[b]
-            .unwrap_or(f64::NAN)
-            .total_cmp(&scores[a].unwrap_or(f64::NAN))
-    });
-    let mut out = vec![None; scores.len()];
-    let mut prev: Option<f64> = None;
-    let mut prev_rank = 0u32;
-    for (pos, &i) in idx.iter().enumerate() {
-        let rank = if prev == scores[i] {
-            prev_rank
-        } else {
-            pos as u32 + 1
-        };
-        out[i] = Some(rank);
-        prev = scores[i];
-        prev_rank = rank;
-    }
-    out
+    crate::draws::competition_ranks(scores)
 }
 
 /// Rank of a single score against a field of scores (how many are strictly higher, plus one).

@@ -6,7 +6,8 @@ use crate::framework::PyFramework;
 use numpy::{IntoPyArray, PyArray3};
 use papikit_core::scores::Level;
 use papikit_core::survey::{
-    self, Design, LonelyPsu, Method, Normalisation, ScoreOptions, SurveyScores,
+    self, Design, LonelyPsu, Method, Normalisation, ReplicateDesign, ReplicateType, ScoreOptions,
+    SurveyScores,
 };
 use papikit_core::{Lang, PapiError};
 use pyo3::prelude::*;
@@ -25,6 +26,12 @@ pub struct DesignArgs {
     replicate_scale: Option<f64>,
     replicate_mse: bool,
     lonely_psu: String,
+    #[pyo3(default)]
+    replicate_type: Option<String>,
+    #[pyo3(default)]
+    replicate_rho: Option<f64>,
+    #[pyo3(default)]
+    replicate_rscales: Option<Vec<f64>>,
 }
 
 fn design(a: DesignArgs) -> PyResult<Design> {
@@ -35,7 +42,12 @@ fn design(a: DesignArgs) -> PyResult<Design> {
         weight: a.weight,
         fpc: a.fpc,
         replicate_weights: a.replicate_weights.unwrap_or_default(),
+        replicate_type: match &a.replicate_type {
+            Some(t) => Some(ReplicateType::parse(t, a.replicate_rho).py()?),
+            None => None,
+        },
         replicate_scale: a.replicate_scale,
+        replicate_rscales: a.replicate_rscales,
         replicate_mse: a.replicate_mse,
         lonely_psu: LonelyPsu::parse(&a.lonely_psu).py()?,
     })
@@ -142,9 +154,53 @@ impl PySurveyScores {
     }
 }
 
+/// Replicate factors built once on a table's PSUs (immutable), reused by score and means.
+#[pyclass(name = "ReplicateDesign", module = "papikit._core", frozen)]
+pub struct PyReplicateDesign {
+    inner: ReplicateDesign,
+}
+
+#[pymethods]
+impl PyReplicateDesign {
+    #[getter]
+    fn method(&self) -> &'static str {
+        self.inner.method.as_str()
+    }
+    #[getter]
+    fn n_replicates(&self) -> usize {
+        self.inner.n_replicates()
+    }
+    #[getter]
+    fn replicates(&self) -> usize {
+        self.inner.replicates
+    }
+    #[getter]
+    fn seed(&self) -> u64 {
+        self.inner.seed
+    }
+}
+
+#[pyfunction]
+#[pyo3(signature = (df, *, design, method="bootstrap", replicates=1000, seed=1))]
+pub fn survey_replicate(
+    py: Python<'_>,
+    #[pyo3(from_py_with = crate::frames::df)] df: crate::frames::GuardedFrame,
+    design: DesignArgs,
+    method: &str,
+    replicates: usize,
+    seed: i64,
+) -> PyResult<PyReplicateDesign> {
+    let d = self::design(design)?;
+    let m = Method::parse(method).py()?;
+    let sd = self::seed(seed)?;
+    let df = df.0;
+    run(py, || ReplicateDesign::new(&df, &d, m, replicates, sd))
+        .map(|inner| PyReplicateDesign { inner })
+}
+
 #[pyfunction]
 #[pyo3(signature = (df, framework, *, design, method="bootstrap", replicates=1000, seed=1, level=0.90, normalisation="goalposts", year=None,
-    units_2025=false))]
+    units_2025=false, replicate_design=None))]
 #[allow(clippy::too_many_arguments)]
 pub fn survey_score(
     py: Python<'_>,
@@ -158,6 +214,7 @@ pub fn survey_score(
     normalisation: &str,
     year: Option<u16>,
     units_2025: bool,
+    replicate_design: Option<PyRef<'_, PyReplicateDesign>>,
 ) -> PyResult<PySurveyScores> {
     let d = self::design(design)?;
     let opts = ScoreOptions {
@@ -171,11 +228,13 @@ pub fn survey_score(
     };
     let df = df.0;
     let fw = framework.inner;
-    run(py, || survey::score(&df, &d, &fw, &opts)).map(|inner| PySurveyScores { inner })
+    let rd = replicate_design.map(|r| r.inner.clone());
+    run(py, || survey::score_with(&df, &d, &fw, &opts, rd.as_ref()))
+        .map(|inner| PySurveyScores { inner })
 }
 
 #[pyfunction]
-#[pyo3(signature = (df, items, *, design, method="taylor", replicates=1000, seed=1, level=0.90))]
+#[pyo3(signature = (df, items, *, design, method="taylor", replicates=1000, seed=1, level=0.90, replicate_design=None))]
 #[allow(clippy::too_many_arguments)]
 pub fn survey_domain_means(
     py: Python<'_>,
@@ -186,14 +245,16 @@ pub fn survey_domain_means(
     replicates: usize,
     seed: i64,
     level: f64,
+    replicate_design: Option<PyRef<'_, PyReplicateDesign>>,
 ) -> PyResult<PyDataFrame> {
     let d = self::design(design)?;
     let m = Method::parse(method).py()?;
     let sd = self::seed(seed)?;
     let df = df.0;
+    let rd = replicate_design.map(|r| r.inner.clone());
     run(py, || {
         let it: Vec<&str> = items.iter().map(String::as_str).collect();
-        survey::domain_means(&df, &d, &it, m, replicates, sd)?.frame(level)
+        survey::domain_means_with(&df, &d, &it, m, replicates, sd, rd.as_ref())?.frame(level)
     })
     .map(PyDataFrame)
 }
@@ -207,6 +268,8 @@ pub fn synthetic_survey(py: Python<'_>, year: i64, seed: i64, scale: f64) -> PyR
 
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<PySurveyScores>()?;
+    m.add_class::<PyReplicateDesign>()?;
+    m.add_function(wrap_pyfunction!(survey_replicate, m)?)?;
     m.add_function(wrap_pyfunction!(survey_score, m)?)?;
     m.add_function(wrap_pyfunction!(survey_domain_means, m)?)?;
     m.add_function(wrap_pyfunction!(synthetic_survey, m)?)?;

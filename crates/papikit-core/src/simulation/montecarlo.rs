@@ -1,7 +1,8 @@
 //! Uncertainty of ranks and of reaching a target: Monte Carlo over all provinces' totals.
 //!
 //! Each draw gives every ranked province a total `mean + se * z` with independent standard normal
-//! `z` (Box-Muller on a `ChaCha8Rng`), and ranks the draw (descending, ties share the lowest rank).
+//! `z` (the shared normal stream of [`crate::draws`]), and ranks the draw with the shared ranker
+//! (descending, ties share the lowest rank) into the shared rank histogram.
 //! Draws are generated in fixed chunks of [`CHUNK`] draws; chunk `c` uses the stream `c` of a
 //! ChaCha8 generator seeded with `seed`, so results are bit-identical for any number of threads.
 //! Draws are not truncated to the score range.
@@ -11,6 +12,7 @@
 //! for every province's total, or one SE per measure (e.g. per dimension, combined likewise), which
 //! is what users with only published results can supply.
 
+use crate::draws::{RankHistogram, Ranker, normals};
 use crate::error::{PapiError, Result};
 use crate::frame;
 use crate::rank::{Group, group_of_rank};
@@ -22,8 +24,6 @@ use crate::simulation::optimise::{
 };
 use crate::simulation::simulate::{EPSILON, Model, province_name};
 use polars::prelude::*;
-use rand::{Rng, SeedableRng};
-use rand_chacha::ChaCha8Rng;
 use rayon::prelude::*;
 
 /// Draws per chunk (the unit of parallel work and of seeding).
@@ -134,22 +134,6 @@ pub fn total_se(table: &ScoreTable, spec: &SeSpec) -> Result<Vec<Option<f64>>> {
     }
 }
 
-/// Fill `out` with standard normal draws (Box-Muller).
-fn fill_normals(rng: &mut ChaCha8Rng, out: &mut [f64]) {
-    let mut i = 0;
-    while i < out.len() {
-        let u1: f64 = 1.0 - rng.random::<f64>();
-        let u2: f64 = rng.random::<f64>();
-        let r = (-2.0 * u1.ln()).sqrt();
-        let (s, c) = (std::f64::consts::TAU * u2).sin_cos();
-        out[i] = r * c;
-        if i + 1 < out.len() {
-            out[i + 1] = r * s;
-        }
-        i += 2;
-    }
-}
-
 /// Run `f(first_draw, n_draws_in_chunk, scores)` on every chunk in parallel (scores row-major:
 /// draw x province); results in chunk order.
 fn chunks<A: Send, F>(mean: &[f64], se: &[f64], draws: usize, seed: u64, f: F) -> Vec<A>
@@ -162,10 +146,8 @@ where
         .into_par_iter()
         .map(|c| {
             let m = CHUNK.min(draws - c * CHUNK);
-            let mut rng = ChaCha8Rng::seed_from_u64(seed);
-            rng.set_stream(c as u64);
             let mut buf = vec![0.0; m * n];
-            fill_normals(&mut rng, &mut buf);
+            normals(seed, c as u64, &mut buf);
             for row in buf.chunks_exact_mut(n.max(1)) {
                 for i in 0..n {
                     row[i] = mean[i] + se[i] * row[i];
@@ -174,26 +156,6 @@ where
             f(m, &buf)
         })
         .collect()
-}
-
-/// Competition ranks (1-based, descending) of one draw into `ranks`, using `idx` as scratch.
-fn rank_draw(scores: &[f64], idx: &mut [usize], ranks: &mut [u32]) {
-    for (k, v) in idx.iter_mut().enumerate() {
-        *v = k;
-    }
-    idx.sort_unstable_by(|&a, &b| scores[b].total_cmp(&scores[a]).then(a.cmp(&b)));
-    let mut prev = f64::NAN;
-    let mut prev_rank = 0u32;
-    for (pos, &i) in idx.iter().enumerate() {
-        let r = if scores[i] == prev {
-            prev_rank
-        } else {
-            pos as u32 + 1
-        };
-        ranks[i] = r;
-        prev = scores[i];
-        prev_rank = r;
-    }
 }
 
 /// What counts as success for the focal province in a draw.
@@ -211,8 +173,8 @@ pub struct RankDistribution {
     pub se: Vec<f64>,
     pub draws: usize,
     pub seed: u64,
-    /// counts[i * n + r - 1]: draws in which province i had rank r.
-    pub counts: Vec<u64>,
+    /// Draws in which province i had rank r (the shared rank histogram).
+    pub counts: RankHistogram,
     /// Focal province (index in `codes`), goal and successes.
     pub focal: Option<(usize, Goal, u64)>,
 }
@@ -239,20 +201,20 @@ pub fn rank_distribution(
             return Err(bad_se(format!("mean of {} is not a number", codes[k])));
         }
     }
+    // Provinces by descending mean: the ranker's input order (draws are near it).
+    let mut order: Vec<usize> = (0..n).collect();
+    order.sort_by(|&a, &b| mean[b].total_cmp(&mean[a]).then(a.cmp(&b)));
     let parts = chunks(mean, se, draws, seed, |m, buf| {
-        let mut counts = vec![0u64; n * n];
-        let mut idx = vec![0usize; n];
-        let mut ranks = vec![0u32; n];
+        let mut counts = RankHistogram::new(n, n);
+        let mut ranker = Ranker::new(n);
         let mut ok = 0u64;
         for d in 0..m {
             let s = &buf[d * n..(d + 1) * n];
-            rank_draw(s, &mut idx, &mut ranks);
-            for (i, &r) in ranks.iter().enumerate() {
-                counts[i * n + r as usize - 1] += 1;
-            }
+            let ranked = ranker.rank(s, order.iter().copied());
+            counts.add(ranked);
             if let Some((f, g)) = focal {
                 let hit = match g {
-                    Goal::RankAtMost(k) => ranks[f] <= k,
+                    Goal::RankAtMost(k) => ranked.iter().any(|&(i, r)| i as usize == f && r <= k),
                     Goal::ScoreAtLeast(x) => s[f] >= x,
                 };
                 ok += hit as u64;
@@ -260,12 +222,10 @@ pub fn rank_distribution(
         }
         (counts, ok)
     });
-    let mut counts = vec![0u64; n * n];
+    let mut counts = RankHistogram::new(n, n);
     let mut ok = 0u64;
     for (c, o) in parts {
-        for (a, b) in counts.iter_mut().zip(c) {
-            *a += b;
-        }
+        counts.merge(&c);
         ok += o;
     }
     Ok(RankDistribution {
@@ -303,20 +263,12 @@ impl RankDistribution {
 
     /// P(rank = r) of province i.
     pub fn prob(&self, i: usize, r: u32) -> f64 {
-        self.counts[i * self.n() + r as usize - 1] as f64 / self.draws as f64
+        f64::from(self.counts.count(i, r)) / self.draws as f64
     }
 
     fn quantile(&self, i: usize, q: f64) -> u32 {
-        let n = self.n();
         let need = (q * self.draws as f64).ceil().max(1.0) as u64;
-        let mut acc = 0u64;
-        for r in 0..n {
-            acc += self.counts[i * n + r];
-            if acc >= need {
-                return r as u32 + 1;
-            }
-        }
-        n as u32
+        self.counts.rank_at(i, need - 1).unwrap_or(self.n() as u32)
     }
 
     /// One row per province: mean and SE of the total, mean rank, 5%/50%/95% rank quantiles and the

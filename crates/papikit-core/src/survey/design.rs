@@ -51,6 +51,85 @@ impl LonelyPsu {
     }
 }
 
+/// Type of supplied replicate weights, as R's `svrepdesign(type =)`; it sets the variance
+/// multiplier and whether the replicates are draws usable for rank intervals (bootstrap only).
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReplicateType {
+    /// Bootstrap replicates: scale 1/(R-1).
+    Bootstrap,
+    /// Delete-one-PSU jackknife of an unstratified design: scale (R-1)/R.
+    Jk1,
+    /// Stratified jackknife: scale 1, per-replicate `rscales` (1-f_h)(n_h-1)/n_h required.
+    Jkn,
+    /// Balanced repeated replication: scale 1/R.
+    Brr,
+    /// Fay's modified BRR with perturbation `rho`: scale 1/(R (1-rho)^2).
+    Fay { rho: f64 },
+    /// Any other scheme: `replicate_scale` (and optionally `replicate_rscales`) required.
+    Other,
+}
+
+impl ReplicateType {
+    /// Parse "bootstrap", "JK1", "JKn", "BRR", "Fay" (with `rho`) or "other".
+    pub fn parse(s: &str, rho: Option<f64>) -> Result<ReplicateType> {
+        let t = match crate::text::fold(s).as_str() {
+            "bootstrap" => ReplicateType::Bootstrap,
+            "jk1" => ReplicateType::Jk1,
+            "jkn" => ReplicateType::Jkn,
+            "brr" => ReplicateType::Brr,
+            "fay" => {
+                let rho = rho.ok_or_else(|| PapiError::InvalidArgument {
+                    argument: "replicate_rho".into(),
+                    message: "type \"Fay\" needs replicate_rho= (e.g. 0.5)".into(),
+                })?;
+                if !(rho.is_finite() && (0.0..1.0).contains(&rho)) {
+                    return Err(PapiError::InvalidArgument {
+                        argument: "replicate_rho".into(),
+                        message: format!("{rho}; use a number in [0, 1)"),
+                    });
+                }
+                ReplicateType::Fay { rho }
+            }
+            "other" => ReplicateType::Other,
+            _ => {
+                return Err(PapiError::InvalidArgument {
+                    argument: "replicate_type".into(),
+                    message: format!(
+                        "{s:?}; use \"bootstrap\", \"JK1\", \"JKn\", \"BRR\", \"Fay\" or \"other\""
+                    ),
+                });
+            }
+        };
+        Ok(t)
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ReplicateType::Bootstrap => "bootstrap",
+            ReplicateType::Jk1 => "JK1",
+            ReplicateType::Jkn => "JKn",
+            ReplicateType::Brr => "BRR",
+            ReplicateType::Fay { .. } => "Fay",
+            ReplicateType::Other => "other",
+        }
+    }
+
+    /// The variance multiplier for `r` replicates (R's `svrepdesign` defaults); None where it must
+    /// be given.
+    pub fn scale(self, r: usize) -> Option<f64> {
+        let rf = r as f64;
+        match self {
+            ReplicateType::Bootstrap => Some(1.0 / (rf.max(2.0) - 1.0)),
+            ReplicateType::Jk1 => Some((rf - 1.0) / rf.max(1.0)),
+            ReplicateType::Jkn => Some(1.0),
+            ReplicateType::Brr => Some(1.0 / rf.max(1.0)),
+            ReplicateType::Fay { rho } => Some(1.0 / (rf.max(1.0) * (1.0 - rho) * (1.0 - rho))),
+            ReplicateType::Other => None,
+        }
+    }
+}
+
 /// A survey design: column names, as the user gives them.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Design {
@@ -64,9 +143,16 @@ pub struct Design {
     /// User-supplied replicate weight columns (full weights, not factors).
     #[serde(default)]
     pub replicate_weights: Vec<String>,
-    /// Variance multiplier of supplied replicates (default 1/(R-1), a bootstrap convention).
+    /// Type of the supplied replicates; None = "bootstrap", or "other" when `replicate_scale` is
+    /// given.
+    #[serde(default)]
+    pub replicate_type: Option<ReplicateType>,
+    /// Variance multiplier of supplied replicates (default: the type's, as R's `svrepdesign`).
     #[serde(default)]
     pub replicate_scale: Option<f64>,
+    /// Per-replicate multipliers (`rscales`; required for "JKn", default 1).
+    #[serde(default)]
+    pub replicate_rscales: Option<Vec<f64>>,
     /// Centre supplied-replicate variances at the full-sample estimate (true) or replicate mean.
     #[serde(default)]
     pub replicate_mse: bool,
@@ -84,7 +170,9 @@ impl Design {
             weight: None,
             fpc: None,
             replicate_weights: Vec::new(),
+            replicate_type: None,
             replicate_scale: None,
+            replicate_rscales: None,
             replicate_mse: false,
             lonely_psu: LonelyPsu::Adjust,
         }
@@ -118,7 +206,9 @@ pub struct SuppliedReplicates {
     /// rows x replicates.
     pub weights: Vec<Vec<f64>>,
     pub names: Vec<String>,
+    pub kind: ReplicateType,
     pub scale: f64,
+    pub rscales: Vec<f64>,
     pub mse: bool,
 }
 
@@ -272,8 +362,228 @@ fn weight_col(
     Ok(out)
 }
 
+/// Type, scale and rscales of `r` supplied replicates: the declared type's (R's `svrepdesign`
+/// defaults), `replicate_scale` overriding the scale.
+fn supplied_constants(design: &Design, r: usize) -> Result<(ReplicateType, f64, Vec<f64>)> {
+    let kind = design
+        .replicate_type
+        .unwrap_or(match design.replicate_scale {
+            Some(_) => ReplicateType::Other,
+            None => ReplicateType::Bootstrap,
+        });
+    let scale = design
+        .replicate_scale
+        .or_else(|| kind.scale(r))
+        .ok_or_else(|| PapiError::InvalidArgument {
+            argument: "replicate_scale".into(),
+            message: "replicate_type \"other\" needs replicate_scale=".into(),
+        })?;
+    if !(scale.is_finite() && scale > 0.0) {
+        return Err(PapiError::InvalidArgument {
+            argument: "replicate_scale".into(),
+            message: format!("{scale}; must be a positive number"),
+        });
+    }
+    let rscales = match &design.replicate_rscales {
+        Some(v) if v.len() != r => {
+            return Err(PapiError::InvalidArgument {
+                argument: "replicate_rscales".into(),
+                message: format!("{} values for {r} replicate weight columns", v.len()),
+            });
+        }
+        Some(v) if v.iter().any(|x| !(x.is_finite() && *x >= 0.0)) => {
+            return Err(PapiError::InvalidArgument {
+                argument: "replicate_rscales".into(),
+                message: "every rscale must be a number >= 0".into(),
+            });
+        }
+        Some(v) => v.clone(),
+        None if kind == ReplicateType::Jkn => {
+            return Err(PapiError::InvalidArgument {
+                argument: "replicate_rscales".into(),
+                message: "type \"JKn\" needs replicate_rscales= ((1 - f_h)(n_h - 1)/n_h of each replicate's stratum)".into(),
+            });
+        }
+        None => vec![1.0; r],
+    };
+    Ok((kind, scale, rscales))
+}
+
+/// PSUs nested in strata: PSU key = (stratum, label), ordered by stratum, then label.
+struct PsuIndex {
+    labels: Vec<String>,
+    stratum: Vec<u32>,
+    of_row: Vec<u32>,
+    /// PSUs of each stratum, ascending.
+    by_stratum: Vec<Vec<u32>>,
+}
+
+fn index_psus(
+    df: &DataFrame,
+    design: &Design,
+    stratum_of_row: &[u32],
+    n_strata: usize,
+) -> Result<PsuIndex> {
+    let n = stratum_of_row.len();
+    let (psu_names, psu_code): (Vec<String>, Vec<u32>) = match &design.psu {
+        Some(c) => {
+            let col = LabelCol::read(df, c)?;
+            if let Some(i) = col.first_missing() {
+                return Err(PapiError::InvalidSurvey {
+                    location: format!("column {c:?}, row {i}"),
+                    message: "missing PSU".into(),
+                });
+            }
+            code_labels(&col, c)?
+        }
+        None => (
+            (0..n).map(|i| i.to_string()).collect(),
+            (0..n as u32).collect(),
+        ),
+    };
+    let mut keys: Vec<(u32, u32)> = stratum_of_row
+        .iter()
+        .zip(psu_code.iter())
+        .map(|(&s, &p)| (s, p))
+        .collect();
+    keys.sort_unstable();
+    keys.dedup();
+    let of_row: Vec<u32> = stratum_of_row
+        .iter()
+        .zip(psu_code.iter())
+        .map(|(&s, &p)| keys.partition_point(|k| *k < (s, p)) as u32)
+        .collect();
+    let stratum: Vec<u32> = keys.iter().map(|k| k.0).collect();
+    let labels: Vec<String> = keys
+        .iter()
+        .map(|k| psu_names[k.1 as usize].clone())
+        .collect();
+    let mut by_stratum: Vec<Vec<u32>> = vec![Vec::new(); n_strata];
+    for (p, &s) in stratum.iter().enumerate() {
+        by_stratum[s as usize].push(p as u32);
+    }
+    Ok(PsuIndex {
+        labels,
+        stratum,
+        of_row,
+        by_stratum,
+    })
+}
+
+/// A single-PSU stratum is an error under [`LonelyPsu::Fail`].
+fn check_lonely(design: &Design, strata: &[String], by_stratum: &[Vec<u32>]) -> Result<()> {
+    for (h, ps) in by_stratum.iter().enumerate() {
+        if ps.len() == 1 && design.lonely_psu == LonelyPsu::Fail {
+            return Err(PapiError::InvalidSurvey {
+                location: format!(
+                    "stratum {} (column {:?})",
+                    strata[h],
+                    design.strata.as_deref().unwrap_or("-")
+                ),
+                message: "the stratum has a single PSU, so its variance cannot be estimated; use lonely_psu=\"adjust\" or \"certainty\", or merge it with a similar stratum".into(),
+            });
+        }
+    }
+    Ok(())
+}
+
+/// Every domain needs respondents with positive weight.
+fn check_domain_weights(
+    design: &Design,
+    domains: &[String],
+    domain_of_row: &[u32],
+    weights: &[f64],
+) -> Result<()> {
+    let mut wsum = vec![0.0; domains.len()];
+    for (i, &d) in domain_of_row.iter().enumerate() {
+        wsum[d as usize] += weights[i];
+    }
+    if let Some(d) = wsum.iter().position(|&w| w <= 0.0) {
+        return Err(PapiError::InvalidSurvey {
+            location: format!("domain {} (column {:?})", domains[d], design.domain),
+            message: "no respondents with a positive weight in this domain".into(),
+        });
+    }
+    Ok(())
+}
+
+/// Sampling fraction of PSUs per stratum from the FPC column (constant within a stratum).
+fn fpc_fractions(
+    df: &DataFrame,
+    c: &str,
+    strata: &[String],
+    stratum_of_row: &[u32],
+    by_stratum: &[Vec<u32>],
+) -> Result<Vec<f64>> {
+    let v = frame::f64_col(df, c)?;
+    let mut f: Vec<Option<f64>> = vec![None; strata.len()];
+    for (i, x) in v.iter().enumerate() {
+        let h = stratum_of_row[i] as usize;
+        let x = x.ok_or_else(|| PapiError::InvalidSurvey {
+            location: format!("fpc column {c:?}, row {i}"),
+            message: "missing FPC value".into(),
+        })?;
+        let nh = by_stratum[h].len() as f64;
+        let frac = if x <= 1.0 { x } else { nh / x };
+        if !(0.0..=1.0).contains(&frac) || !x.is_finite() || x < 0.0 {
+            return Err(PapiError::InvalidSurvey {
+                location: format!("fpc column {c:?}, stratum {}", strata[h]),
+                message: format!(
+                    "FPC {x} is invalid: give a sampling fraction in [0, 1] or a population number of PSUs >= the {nh} sampled"
+                ),
+            });
+        }
+        match f[h] {
+            None => f[h] = Some(frac),
+            Some(g) if (g - frac).abs() > 1e-12 => {
+                return Err(PapiError::InvalidSurvey {
+                    location: format!("fpc column {c:?}, stratum {}", strata[h]),
+                    message: "FPC differs between rows of one stratum".into(),
+                });
+            }
+            _ => {}
+        }
+    }
+    Ok(f.into_iter().map(|x| x.unwrap_or(0.0)).collect())
+}
+
+/// The supplied replicate weight columns, checked, with their type's constants.
+fn supplied_replicates(df: &DataFrame, design: &Design) -> Result<Option<SuppliedReplicates>> {
+    if design.replicate_weights.is_empty() {
+        return Ok(None);
+    }
+    let r = design.replicate_weights.len();
+    let mut cols = Vec::with_capacity(r);
+    for c in &design.replicate_weights {
+        let v = frame::f64_col(df, c)?;
+        let mut col = Vec::with_capacity(v.len());
+        for (i, x) in v.iter().enumerate() {
+            match x {
+                Some(w) if w.is_finite() && *w >= 0.0 => col.push(*w),
+                _ => {
+                    return Err(PapiError::InvalidSurvey {
+                        location: format!("replicate weight column {c:?}, row {i}"),
+                        message: "missing, negative or infinite replicate weight".into(),
+                    });
+                }
+            }
+        }
+        cols.push(col);
+    }
+    let (kind, scale, rscales) = supplied_constants(design, r)?;
+    Ok(Some(SuppliedReplicates {
+        weights: cols,
+        names: design.replicate_weights.clone(),
+        kind,
+        scale,
+        rscales,
+        mse: design.replicate_mse,
+    }))
+}
+
 impl IndexedDesign {
-    /// Validate `design` against `df` and index it.
+    /// Validate `design` against `df` and index it: domains, strata, PSUs nested in strata, the
+    /// single-PSU rule, weights, FPC and supplied replicate weights.
     pub fn new(df: &DataFrame, design: &Design) -> Result<IndexedDesign> {
         let n = df.height();
         if n == 0 {
@@ -288,153 +598,28 @@ impl IndexedDesign {
             Some(c) => code_labels(&LabelCol::read(df, c)?, c)?,
             None => (vec!["all".to_string()], vec![0u32; n]),
         };
-        // PSU key = (stratum, label), nested in strata; PSUs ordered by stratum, then label.
-        let (psu_names, psu_code): (Vec<String>, Vec<u32>) = match &design.psu {
-            Some(c) => {
-                let col = LabelCol::read(df, c)?;
-                if let Some(i) = col.first_missing() {
-                    return Err(PapiError::InvalidSurvey {
-                        location: format!("column {c:?}, row {i}"),
-                        message: "missing PSU".into(),
-                    });
-                }
-                code_labels(&col, c)?
-            }
-            None => (
-                (0..n).map(|i| i.to_string()).collect(),
-                (0..n as u32).collect(),
-            ),
-        };
-        let mut keys: Vec<(u32, u32)> = stratum_of_row
-            .iter()
-            .zip(psu_code.iter())
-            .map(|(&s, &p)| (s, p))
-            .collect();
-        keys.sort_unstable();
-        keys.dedup();
-        let psu_of_row: Vec<u32> = stratum_of_row
-            .iter()
-            .zip(psu_code.iter())
-            .map(|(&s, &p)| keys.partition_point(|k| *k < (s, p)) as u32)
-            .collect();
-        let psu_stratum: Vec<u32> = keys.iter().map(|k| k.0).collect();
-        let psu_labels: Vec<String> = keys
-            .iter()
-            .map(|k| psu_names[k.1 as usize].clone())
-            .collect();
-        let mut stratum_psus: Vec<Vec<u32>> = vec![Vec::new(); strata.len()];
-        for (p, &s) in psu_stratum.iter().enumerate() {
-            stratum_psus[s as usize].push(p as u32);
-        }
-        for (h, ps) in stratum_psus.iter().enumerate() {
-            if ps.len() == 1 && design.lonely_psu == LonelyPsu::Fail {
-                return Err(PapiError::InvalidSurvey {
-                    location: format!(
-                        "stratum {} (column {:?})",
-                        strata[h],
-                        design.strata.as_deref().unwrap_or("-")
-                    ),
-                    message: "the stratum has a single PSU, so its variance cannot be estimated; use lonely_psu=\"adjust\" or \"certainty\", or merge it with a similar stratum".into(),
-                });
-            }
-        }
+        let psus = index_psus(df, design, &stratum_of_row, strata.len())?;
+        check_lonely(design, &strata, &psus.by_stratum)?;
         let weights = match &design.weight {
             Some(c) => weight_col(df, c, Some((&domains, &domain_of_row)))?,
             None => vec![1.0; n],
         };
-        // Every domain needs respondents with positive weight.
-        let mut wsum = vec![0.0; domains.len()];
-        for (i, &d) in domain_of_row.iter().enumerate() {
-            wsum[d as usize] += weights[i];
-        }
-        if let Some(d) = wsum.iter().position(|&w| w <= 0.0) {
-            return Err(PapiError::InvalidSurvey {
-                location: format!("domain {} (column {:?})", domains[d], design.domain),
-                message: "no respondents with a positive weight in this domain".into(),
-            });
-        }
+        check_domain_weights(design, &domains, &domain_of_row, &weights)?;
         let fraction = match &design.fpc {
             None => vec![0.0; strata.len()],
-            Some(c) => {
-                let v = frame::f64_col(df, c)?;
-                let mut f: Vec<Option<f64>> = vec![None; strata.len()];
-                for (i, x) in v.iter().enumerate() {
-                    let h = stratum_of_row[i] as usize;
-                    let x = x.ok_or_else(|| PapiError::InvalidSurvey {
-                        location: format!("fpc column {c:?}, row {i}"),
-                        message: "missing FPC value".into(),
-                    })?;
-                    let nh = stratum_psus[h].len() as f64;
-                    let frac = if x <= 1.0 { x } else { nh / x };
-                    if !(0.0..=1.0).contains(&frac) || !x.is_finite() || x < 0.0 {
-                        return Err(PapiError::InvalidSurvey {
-                            location: format!("fpc column {c:?}, stratum {}", strata[h]),
-                            message: format!(
-                                "FPC {x} is invalid: give a sampling fraction in [0, 1] or a population number of PSUs >= the {nh} sampled"
-                            ),
-                        });
-                    }
-                    match f[h] {
-                        None => f[h] = Some(frac),
-                        Some(g) if (g - frac).abs() > 1e-12 => {
-                            return Err(PapiError::InvalidSurvey {
-                                location: format!("fpc column {c:?}, stratum {}", strata[h]),
-                                message: "FPC differs between rows of one stratum".into(),
-                            });
-                        }
-                        _ => {}
-                    }
-                }
-                f.into_iter().map(|x| x.unwrap_or(0.0)).collect()
-            }
+            Some(c) => fpc_fractions(df, c, &strata, &stratum_of_row, &psus.by_stratum)?,
         };
-        let supplied = if design.replicate_weights.is_empty() {
-            None
-        } else {
-            let r = design.replicate_weights.len();
-            let mut cols = Vec::with_capacity(r);
-            for c in &design.replicate_weights {
-                let v = frame::f64_col(df, c)?;
-                let mut col = Vec::with_capacity(n);
-                for (i, x) in v.iter().enumerate() {
-                    match x {
-                        Some(w) if w.is_finite() && *w >= 0.0 => col.push(*w),
-                        _ => {
-                            return Err(PapiError::InvalidSurvey {
-                                location: format!("replicate weight column {c:?}, row {i}"),
-                                message: "missing, negative or infinite replicate weight".into(),
-                            });
-                        }
-                    }
-                }
-                cols.push(col);
-            }
-            let scale = design
-                .replicate_scale
-                .unwrap_or(1.0 / (r.max(2) - 1) as f64);
-            if !(scale.is_finite() && scale > 0.0) {
-                return Err(PapiError::InvalidArgument {
-                    argument: "replicate_scale".into(),
-                    message: format!("{scale}; must be a positive number"),
-                });
-            }
-            Some(SuppliedReplicates {
-                weights: cols,
-                names: design.replicate_weights.clone(),
-                scale,
-                mse: design.replicate_mse,
-            })
-        };
+        let supplied = supplied_replicates(df, design)?;
         Ok(IndexedDesign {
             design: design.clone(),
             n_rows: n,
             domains,
             domain_of_row,
             strata,
-            psu_labels,
-            psu_stratum,
-            psu_of_row,
-            stratum_psus,
+            psu_labels: psus.labels,
+            psu_stratum: psus.stratum,
+            psu_of_row: psus.of_row,
+            stratum_psus: psus.by_stratum,
             fraction,
             weights,
             supplied,

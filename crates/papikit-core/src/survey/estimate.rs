@@ -42,15 +42,16 @@ pub struct CellSums {
     pub supplied: Option<Vec<(Array2<f64>, Array2<f64>)>>,
 }
 
-/// Accumulate cell sums. `values(k)` returns item k for every row; NaN = the item does not apply to
-/// that respondent (missing, excluded code or outside the question's denominator). Items are
-/// evaluated in parallel, each summed in row order, so results do not depend on the thread count.
-pub fn cell_sums<F>(design: &IndexedDesign, items: Vec<String>, values: F) -> Result<CellSums>
-where
-    F: Fn(usize) -> Result<Vec<f64>> + Sync,
-{
+/// The (domain, PSU) cells: sorted unique keys, the first cell of each domain (`nd + 1` offsets)
+/// and each row's cell.
+struct Cells {
+    keys: Vec<(u32, u32)>,
+    start: Vec<usize>,
+    of_row: Vec<u32>,
+}
+
+fn index_cells(design: &IndexedDesign) -> Cells {
     let nd = design.n_domains();
-    // Cells: sorted unique (domain, psu).
     let mut keys: Vec<(u32, u32)> = design
         .domain_of_row
         .iter()
@@ -59,36 +60,89 @@ where
         .collect();
     keys.sort_unstable();
     keys.dedup();
-    let mut cell_start = vec![0usize; nd + 1];
+    let mut start = vec![0usize; nd + 1];
     for &(d, _) in &keys {
-        cell_start[d as usize + 1] += 1;
+        start[d as usize + 1] += 1;
     }
     for d in 0..nd {
-        cell_start[d + 1] += cell_start[d];
+        start[d + 1] += start[d];
     }
-    let cell_of_row: Vec<u32> = design
+    let of_row: Vec<u32> = design
         .domain_of_row
         .iter()
         .zip(design.psu_of_row.iter())
         .map(|(&d, &p)| {
-            let lo = cell_start[d as usize];
-            let hi = cell_start[d as usize + 1];
+            let lo = start[d as usize];
+            let hi = start[d as usize + 1];
             let off = keys[lo..hi].partition_point(|k| k.1 < p);
             (lo + off) as u32
         })
         .collect();
-    let nc = keys.len();
-    let mut wsum = vec![0.0; nc];
-    for (i, &c) in cell_of_row.iter().enumerate() {
+    Cells {
+        keys,
+        start,
+        of_row,
+    }
+}
+
+/// Sums of one item: per-cell numerators and denominators, applicable respondents per domain,
+/// and the supplied-replicate (replicates x domains) sums.
+type ItemSums = (
+    Vec<f64>,
+    Vec<f64>,
+    Vec<u64>,
+    Option<(Array2<f64>, Array2<f64>)>,
+);
+
+/// One pass over the rows for one item (`v`: NaN = not applicable), in row order.
+fn item_sums(design: &IndexedDesign, cells: &Cells, v: &[f64]) -> ItemSums {
+    let (nd, nc) = (design.n_domains(), cells.keys.len());
+    let mut num = vec![0.0; nc];
+    let mut den = vec![0.0; nc];
+    let mut cnt = vec![0u64; nd];
+    for (i, &y) in v.iter().enumerate() {
+        if y.is_nan() {
+            continue;
+        }
+        let c = cells.of_row[i] as usize;
+        let w = design.weights[i];
+        num[c] += w * y;
+        den[c] += w;
+        cnt[design.domain_of_row[i] as usize] += 1;
+    }
+    let sup = design.supplied.as_ref().map(|s| {
+        let r = s.weights.len();
+        let mut sn = Array2::<f64>::zeros((r, nd));
+        let mut sd = Array2::<f64>::zeros((r, nd));
+        for (j, wr) in s.weights.iter().enumerate() {
+            for (i, &y) in v.iter().enumerate() {
+                if y.is_nan() {
+                    continue;
+                }
+                let d = design.domain_of_row[i] as usize;
+                sn[[j, d]] += wr[i] * y;
+                sd[[j, d]] += wr[i];
+            }
+        }
+        (sn, sd)
+    });
+    (num, den, cnt, sup)
+}
+
+/// Accumulate cell sums. `values(k)` returns item k for every row; NaN = the item does not apply to
+/// that respondent (missing, excluded code or outside the question's denominator). Items are
+/// evaluated in parallel, each summed in row order, so results do not depend on the thread count.
+pub fn cell_sums<F>(design: &IndexedDesign, items: Vec<String>, values: F) -> Result<CellSums>
+where
+    F: Fn(usize) -> Result<Vec<f64>> + Sync,
+{
+    let nd = design.n_domains();
+    let cells = index_cells(design);
+    let mut wsum = vec![0.0; cells.keys.len()];
+    for (i, &c) in cells.of_row.iter().enumerate() {
         wsum[c as usize] += design.weights[i];
     }
     let n_items = items.len();
-    type ItemSums = (
-        Vec<f64>,
-        Vec<f64>,
-        Vec<u64>,
-        Option<(Array2<f64>, Array2<f64>)>,
-    );
     let per_item: Vec<ItemSums> = (0..n_items)
         .into_par_iter()
         .map(|k| -> Result<ItemSums> {
@@ -99,41 +153,12 @@ where
                     message: format!("{} values for {} rows", v.len(), design.n_rows),
                 });
             }
-            let mut num = vec![0.0; nc];
-            let mut den = vec![0.0; nc];
-            let mut cnt = vec![0u64; nd];
-            for (i, &y) in v.iter().enumerate() {
-                if y.is_nan() {
-                    continue;
-                }
-                let c = cell_of_row[i] as usize;
-                let w = design.weights[i];
-                num[c] += w * y;
-                den[c] += w;
-                cnt[design.domain_of_row[i] as usize] += 1;
-            }
-            let sup = design.supplied.as_ref().map(|s| {
-                let r = s.weights.len();
-                let mut sn = Array2::<f64>::zeros((r, nd));
-                let mut sd = Array2::<f64>::zeros((r, nd));
-                for (j, wr) in s.weights.iter().enumerate() {
-                    for (i, &y) in v.iter().enumerate() {
-                        if y.is_nan() {
-                            continue;
-                        }
-                        let d = design.domain_of_row[i] as usize;
-                        sn[[j, d]] += wr[i] * y;
-                        sd[[j, d]] += wr[i];
-                    }
-                }
-                (sn, sd)
-            });
-            Ok((num, den, cnt, sup))
+            Ok(item_sums(design, &cells, &v))
         })
         .collect::<Result<Vec<_>>>()?;
     let mut domains = Vec::with_capacity(nd);
     for d in 0..nd {
-        let (lo, hi) = (cell_start[d], cell_start[d + 1]);
+        let (lo, hi) = (cells.start[d], cells.start[d + 1]);
         let mut num = Array2::<f64>::zeros((hi - lo, n_items));
         let mut den = Array2::<f64>::zeros((hi - lo, n_items));
         for (k, (n, de, _, _)) in per_item.iter().enumerate() {
@@ -143,7 +168,7 @@ where
             }
         }
         domains.push(DomainCells {
-            psus: keys[lo..hi].iter().map(|k| k.1).collect(),
+            psus: cells.keys[lo..hi].iter().map(|k| k.1).collect(),
             num,
             den,
             wsum: wsum[lo..hi].to_vec(),

@@ -5,7 +5,10 @@
 //! * [`estimate`]: domain ratio means from PSU-level cell sums with Taylor-linearisation SEs.
 //! * [`replicate`]: JKn jackknife, Rao-Wu bootstrap and supplied replicate weights.
 //! * [`index`]: indicator estimates -> normalised -> sub-dimension -> dimension -> total.
-//! * [`score`]: the pipeline with uncertainty at every level, ranks and the `ScoreTable`.
+//! * [`score`]: the pipeline (design, cell sums, index, variance by method) -> [`SurveyScores`].
+//! * [`kernel`]: the fused replicate kernel (replicate sums, ratio estimates, index; SEs or ranks).
+//! * [`ranks`]: rank intervals and P(group) from rank histograms (shared `draws` ranker).
+//! * [`tables`]: level, rank and replicate tables, the `ScoreTable`, domain-mean tables.
 //!
 //! Domains (provinces, or subgroups) are always estimated within the full design: rows are never
 //! filtered out, so a domain's variance sees every PSU of the strata it touches.
@@ -13,15 +16,19 @@
 pub mod design;
 pub mod estimate;
 pub mod index;
+pub mod kernel;
+pub mod ranks;
 pub mod replicate;
 pub mod score;
 pub mod synthetic;
+pub mod tables;
 
-pub use design::{Design, IndexedDesign, LonelyPsu};
+pub use design::{Design, IndexedDesign, LonelyPsu, ReplicateType};
 pub use estimate::{CellSums, DomainMeans};
 pub use index::Normalisation;
-pub use replicate::Method;
-pub use score::{ScoreOptions, SurveyScores, score};
+pub use ranks::RankStat;
+pub use replicate::{Method, ReplicateDesign};
+pub use score::{ScoreOptions, SurveyScores, score, score_with};
 
 use crate::error::Result;
 use crate::frame;
@@ -51,6 +58,20 @@ pub fn domain_means(
     replicates: usize,
     seed: u64,
 ) -> Result<DomainMeans> {
+    domain_means_with(df, design, items, method, replicates, seed, None)
+}
+
+/// [`domain_means`] with a replicate design built once (its method and factors are used).
+pub fn domain_means_with(
+    df: &DataFrame,
+    design: &Design,
+    items: &[&str],
+    method: Method,
+    replicates: usize,
+    seed: u64,
+    rd: Option<&ReplicateDesign>,
+) -> Result<DomainMeans> {
+    let method = rd.map_or(method, |r| r.method);
     let ix = IndexedDesign::new(df, design)?;
     let cells = item_cells(df, &ix, items)?;
     if method == Method::Taylor {
@@ -62,20 +83,17 @@ pub fn domain_means(
             let s = ix
                 .supplied
                 .as_ref()
-                .map(|s| (s.scale, s.mse))
-                .unwrap_or((1.0, false));
+                .ok_or_else(replicate::no_replicate_weights)?;
             let d = replicate::supplied_estimates(&cells, &full)?;
-            let r = d.shape()[0];
-            (d, s.0, vec![1.0; r], s.1)
+            (d, s.scale, s.rscales.clone(), s.mse)
         }
         _ => {
-            let f = if method == Method::Jackknife {
-                replicate::jackknife(&ix)?
-            } else {
-                replicate::bootstrap(&ix, replicates, seed)?
+            let f = match rd {
+                Some(rd) => rd.factors_for(&ix)?,
+                None => std::sync::Arc::new(replicate::factors(&ix, method, replicates, seed)?),
             };
             let d = replicate::replicate_estimates(&cells, &f, &full);
-            (d, f.scale, f.rscales, f.mse)
+            (d, f.scale, f.rscales.clone(), f.mse)
         }
     };
     let se = replicate::rep_se(&draws, &full, scale, &rscales, mse);

@@ -23,6 +23,7 @@ use ndarray::{Array2, Array3, Axis};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use rayon::prelude::*;
+use std::sync::Arc;
 
 /// Replicate method.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -156,6 +157,104 @@ pub fn bootstrap(design: &IndexedDesign, replicates: usize, seed: u64) -> Result
         rscales: vec![1.0; replicates],
         mse: false,
     })
+}
+
+/// Generated factors of `method` (bootstrap or jackknife).
+pub fn factors(
+    design: &IndexedDesign,
+    method: Method,
+    replicates: usize,
+    seed: u64,
+) -> Result<Factors> {
+    match method {
+        Method::Jackknife => jackknife(design),
+        Method::Bootstrap => bootstrap(design, replicates, seed),
+        _ => Err(PapiError::InvalidArgument {
+            argument: "method".into(),
+            message: format!(
+                "{:?} has no generated replicate factors; use \"bootstrap\" or \"jackknife\"",
+                method.as_str()
+            ),
+        }),
+    }
+}
+
+/// A replicate design built once on a table's PSUs: the method, its PSU factors (bootstrap,
+/// jackknife; none for supplied weights, which live in the table) and the PSU structure they were
+/// built on, so [`super::score::score_with`] and [`super::domain_means_with`] reuse the factors.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReplicateDesign {
+    pub method: Method,
+    /// Replicates asked for (bootstrap: R; jackknife: normal draws for rank intervals).
+    pub replicates: usize,
+    pub seed: u64,
+    pub factors: Option<Arc<Factors>>,
+    /// (stratum, PSU) labels of every PSU, in factor column order.
+    psus: Vec<(String, String)>,
+}
+
+fn psu_keys(ix: &IndexedDesign) -> Vec<(String, String)> {
+    ix.psu_labels
+        .iter()
+        .zip(&ix.psu_stratum)
+        .map(|(l, &h)| (ix.strata[h as usize].clone(), l.clone()))
+        .collect()
+}
+
+impl ReplicateDesign {
+    /// Build the replicates of `method` ("bootstrap", "jackknife" or "supplied") on `df`.
+    pub fn new(
+        df: &polars::prelude::DataFrame,
+        design: &super::design::Design,
+        method: Method,
+        replicates: usize,
+        seed: u64,
+    ) -> Result<ReplicateDesign> {
+        let ix = IndexedDesign::new(df, design)?;
+        let factors = match method {
+            Method::Taylor => {
+                return Err(PapiError::InvalidArgument {
+                    argument: "method".into(),
+                    message: "\"taylor\" has no replicates; use \"bootstrap\", \"jackknife\" or \"supplied\"".into(),
+                });
+            }
+            Method::Supplied => {
+                if ix.supplied.is_none() {
+                    return Err(no_replicate_weights());
+                }
+                None
+            }
+            m => Some(Arc::new(factors(&ix, m, replicates, seed)?)),
+        };
+        Ok(ReplicateDesign {
+            method,
+            replicates,
+            seed,
+            factors,
+            psus: psu_keys(&ix),
+        })
+    }
+
+    /// Number of replicates built (0 for supplied weights: they are counted in the table).
+    pub fn n_replicates(&self) -> usize {
+        self.factors.as_ref().map_or(0, |f| f.factors.nrows())
+    }
+
+    /// The factors, checked against the PSUs of `ix` (the table scored must have the same PSUs).
+    pub(crate) fn factors_for(&self, ix: &IndexedDesign) -> Result<Arc<Factors>> {
+        let f = self.factors.clone().ok_or_else(no_replicate_weights)?;
+        if psu_keys(ix) != self.psus {
+            return Err(PapiError::InvalidArgument {
+                argument: "replicate_design".into(),
+                message: format!(
+                    "it was built on {} PSUs that differ from this table's {}; build it on the same table and design (strata and PSU columns)",
+                    self.psus.len(),
+                    ix.n_psus()
+                ),
+            });
+        }
+        Ok(f)
+    }
 }
 
 /// Replicate estimates (replicates x items x domains) from cell sums and PSU factors. One

@@ -75,6 +75,73 @@ fn other_code(codes: &[i64], exclude: &[i64]) -> i64 {
         .unwrap_or(-1)
 }
 
+/// The generated items of one recipe and how each is drawn.
+fn recipe_items(r: &Recipe) -> Vec<(&str, Gen)> {
+    match r {
+        Recipe::Share {
+            item,
+            codes,
+            exclude,
+            ..
+        } => vec![(
+            item.as_str(),
+            Gen::Binary {
+                yes: codes.first().copied().unwrap_or(1),
+                no: other_code(codes, exclude),
+                dk: exclude.contains(&98),
+            },
+        )],
+        Recipe::Mean {
+            item,
+            min,
+            max,
+            exclude,
+            ..
+        } => {
+            let k = max - min;
+            let draw = if min.fract() == 0.0 && k.fract() == 0.0 && (1.0..=20.0).contains(&k) {
+                Gen::Scale {
+                    min: *min as i64,
+                    k: k as u32,
+                    dk: exclude.contains(&98) && *max < 98.0,
+                }
+            } else {
+                Gen::Continuous {
+                    min: *min,
+                    max: *max,
+                }
+            };
+            vec![(item.as_str(), draw)]
+        }
+        Recipe::CountYes {
+            items,
+            yes,
+            exclude,
+            ..
+        } => items
+            .iter()
+            .map(|it| {
+                (
+                    it.as_str(),
+                    Gen::Binary {
+                        yes: yes.first().copied().unwrap_or(1),
+                        no: other_code(yes, exclude),
+                        dk: false,
+                    },
+                )
+            })
+            .collect(),
+    }
+}
+
+fn applies_if(r: &Recipe) -> Option<&crate::recipe::Condition> {
+    match r {
+        Recipe::Share { applies_if, .. }
+        | Recipe::Mean { applies_if, .. }
+        | Recipe::CountYes { applies_if, .. } => applies_if.as_ref(),
+    }
+}
+
 fn item_specs(fw: &Framework) -> Vec<ItemSpec> {
     let mut specs: Vec<ItemSpec> = Vec::new();
     let mut conds: Vec<(String, Vec<i64>)> = Vec::new();
@@ -83,90 +150,32 @@ fn item_specs(fw: &Framework) -> Vec<ItemSpec> {
             for ind in &s.indicators {
                 let Some(r) = &ind.recipe else { continue };
                 let flip = ind.direction == Direction::LowerIsBetter;
-                let cond_of = |r: &Recipe| match r {
-                    Recipe::Share { applies_if, .. }
-                    | Recipe::Mean { applies_if, .. }
-                    | Recipe::CountYes { applies_if, .. } => applies_if.clone(),
-                };
-                let cond = cond_of(r);
-                if let Some(c) = &cond {
+                let cond = applies_if(r);
+                if let Some(c) = cond {
                     conds.push((c.item.clone(), c.codes.clone()));
                 }
-                let mut push = |name: &str, draw: Gen| {
+                for (name, draw) in recipe_items(r) {
                     if !specs.iter().any(|x| x.name == name) {
                         specs.push(ItemSpec {
                             name: name.to_string(),
                             draw,
                             dim: Some(di),
                             flip,
-                            cond: cond.as_ref().map(|c| (usize::MAX, c.codes.clone())),
+                            cond: cond.map(|c| (usize::MAX, c.codes.clone())),
                         });
-                    }
-                };
-                match r {
-                    Recipe::Share {
-                        item,
-                        codes,
-                        exclude,
-                        ..
-                    } => push(
-                        item,
-                        Gen::Binary {
-                            yes: codes.first().copied().unwrap_or(1),
-                            no: other_code(codes, exclude),
-                            dk: exclude.contains(&98),
-                        },
-                    ),
-                    Recipe::Mean {
-                        item,
-                        min,
-                        max,
-                        exclude,
-                        ..
-                    } => {
-                        let k = max - min;
-                        if min.fract() == 0.0 && k.fract() == 0.0 && (1.0..=20.0).contains(&k) {
-                            push(
-                                item,
-                                Gen::Scale {
-                                    min: *min as i64,
-                                    k: k as u32,
-                                    dk: exclude.contains(&98) && *max < 98.0,
-                                },
-                            )
-                        } else {
-                            push(
-                                item,
-                                Gen::Continuous {
-                                    min: *min,
-                                    max: *max,
-                                },
-                            )
-                        }
-                    }
-                    Recipe::CountYes {
-                        items,
-                        yes,
-                        exclude,
-                        ..
-                    } => {
-                        for it in items {
-                            push(
-                                it,
-                                Gen::Binary {
-                                    yes: yes.first().copied().unwrap_or(1),
-                                    no: other_code(yes, exclude),
-                                    dk: false,
-                                },
-                            )
-                        }
                     }
                 }
             }
         }
     }
-    // Condition items not produced by an indicator: yes (first code) with p = 0.7.
-    for (item, codes) in &conds {
+    add_condition_items(&mut specs, &conds);
+    resolve_conditions(fw, &mut specs);
+    specs
+}
+
+/// Condition items not produced by an indicator: yes (first code) with p = 0.7, drawn first.
+fn add_condition_items(specs: &mut Vec<ItemSpec>, conds: &[(String, Vec<i64>)]) {
+    for (item, codes) in conds {
         if !specs.iter().any(|x| &x.name == item) {
             specs.insert(
                 0,
@@ -184,17 +193,16 @@ fn item_specs(fw: &Framework) -> Vec<ItemSpec> {
             );
         }
     }
-    // Resolve condition item positions; the condition must be drawn before the item.
+}
+
+/// Resolve condition item positions; the condition must be drawn before the item (else none).
+fn resolve_conditions(fw: &Framework, specs: &mut [ItemSpec]) {
     let names: Vec<String> = specs.iter().map(|s| s.name.clone()).collect();
     let cond_items: Vec<(usize, String)> = fw
         .indicators()
         .filter_map(|(_, _, i)| {
             let r = i.recipe.as_ref()?;
-            let c = match r {
-                Recipe::Share { applies_if, .. }
-                | Recipe::Mean { applies_if, .. }
-                | Recipe::CountYes { applies_if, .. } => applies_if.as_ref()?,
-            };
+            let c = applies_if(r)?;
             let first = r.items().first().map(|s| s.to_string())?;
             Some((names.iter().position(|n| *n == first)?, c.item.clone()))
         })
@@ -216,7 +224,6 @@ fn item_specs(fw: &Framework) -> Vec<ItemSpec> {
             s.cond = None;
         }
     }
-    specs
 }
 
 /// Per-province target dimension scores used to generate a year's synthetic survey ("truth"):
@@ -265,7 +272,6 @@ pub fn synthetic_with(fw: &Framework, year: i64, seed: u64, scale: f64) -> Resul
         });
     }
     let y = published::check_year(year)?;
-    let reg = registry()?;
     let (codes, target) = targets(fw, year)?;
     let specs = item_specs(fw);
     if specs.is_empty() {
@@ -280,160 +286,202 @@ pub fn synthetic_with(fw: &Framework, year: i64, seed: u64, scale: f64) -> Resul
             )],
         });
     }
+    let factor = sample_factor(y)?;
+    let per_prov: Vec<Province> = codes
+        .par_iter()
+        .enumerate()
+        .map(|(pi, &code)| {
+            let per_village = {
+                let quota = if LARGE.contains(&code) { 24.0 } else { 16.0 };
+                ((quota * factor * scale).round() as usize).max(1)
+            };
+            generate_province(
+                code,
+                &specs,
+                &province_base(&specs, &target, pi),
+                seed,
+                per_village,
+            )
+        })
+        .collect();
+    assemble(&per_prov, &specs, y)
+}
+
+/// The year's published sample size relative to the base design (at least 1).
+fn sample_factor(y: u16) -> Result<f64> {
     let sample = crate::csv::Table::parse(
         "papi_sample_sizes.csv",
         include_str!("../../data/papi_sample_sizes.csv"),
     )?;
     let (cy, cr) = (sample.col("survey_year")?, sample.col("respondents")?);
-    let factor = sample
+    Ok(sample
         .rows
         .iter()
         .find(|r| r[cy] == y.to_string())
         .and_then(|r| r[cr].parse::<f64>().ok())
         .map(|n| n / BASE_SAMPLE)
         .unwrap_or(1.0)
-        .max(1.0);
-    struct Province {
-        code: u16,
-        cols: Vec<Vec<Option<f64>>>,
-        district: Vec<i32>,
-        district_type: Vec<&'static str>,
-        commune: Vec<i32>,
-        village: Vec<i32>,
-        sex: Vec<&'static str>,
-        age: Vec<&'static str>,
-        cellw: Vec<f64>,
-    }
-    let per_prov: Vec<Province> = codes
-        .par_iter()
-        .enumerate()
-        .map(|(pi, &code)| {
-            let mut rng = ChaCha8Rng::seed_from_u64(seed);
-            rng.set_stream(code as u64);
-            let n_dist = if LARGE.contains(&code) || MEDIUM.contains(&code) {
-                6
-            } else {
-                3
-            };
-            let quota = if LARGE.contains(&code) { 24.0 } else { 16.0 };
-            let per_village = ((quota * factor * scale).round() as usize).max(1);
-            let n = n_dist * 4 * per_village;
-            let mut pv = Province {
-                code,
-                cols: vec![Vec::with_capacity(n); specs.len()],
-                district: Vec::with_capacity(n),
-                district_type: Vec::with_capacity(n),
-                commune: Vec::with_capacity(n),
-                village: Vec::with_capacity(n),
-                sex: Vec::with_capacity(n),
-                age: Vec::with_capacity(n),
-                cellw: Vec::with_capacity(n),
-            };
-            // Province-level answer probability of each item.
-            let base: Vec<f64> = specs
-                .iter()
-                .map(|s| match s.dim {
-                    None => 0.7,
-                    Some(k) => {
-                        let u = ((target[k][pi] - 1.0) / 9.0).clamp(0.01, 0.99);
-                        if s.flip { 1.0 - u } else { u }
-                    }
-                })
-                .collect();
-            for dist in 0..n_dist {
-                let pd: Vec<f64> = base
+        .max(1.0))
+}
+
+/// The respondents of one province, column by column.
+struct Province {
+    code: u16,
+    cols: Vec<Vec<Option<f64>>>,
+    district: Vec<i32>,
+    district_type: Vec<&'static str>,
+    commune: Vec<i32>,
+    village: Vec<i32>,
+    sex: Vec<&'static str>,
+    age: Vec<&'static str>,
+    cellw: Vec<f64>,
+}
+
+/// Province-level answer probability of each item.
+fn province_base(specs: &[ItemSpec], target: &[Vec<f64>], pi: usize) -> Vec<f64> {
+    specs
+        .iter()
+        .map(|s| match s.dim {
+            None => 0.7,
+            Some(k) => {
+                let u = ((target[k][pi] - 1.0) / 9.0).clamp(0.01, 0.99);
+                if s.flip { 1.0 - u } else { u }
+            }
+        })
+        .collect()
+}
+
+/// Districts (PSUs) x 2 communes x 2 villages x `per_village` respondents of province `code`, from
+/// stream `code` of the seed (district and village effects, then respondent by respondent).
+fn generate_province(
+    code: u16,
+    specs: &[ItemSpec],
+    base: &[f64],
+    seed: u64,
+    per_village: usize,
+) -> Province {
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    rng.set_stream(code as u64);
+    let n_dist = if LARGE.contains(&code) || MEDIUM.contains(&code) {
+        6
+    } else {
+        3
+    };
+    let n = n_dist * 4 * per_village;
+    let mut pv = Province {
+        code,
+        cols: vec![Vec::with_capacity(n); specs.len()],
+        district: Vec::with_capacity(n),
+        district_type: Vec::with_capacity(n),
+        commune: Vec::with_capacity(n),
+        village: Vec::with_capacity(n),
+        sex: Vec::with_capacity(n),
+        age: Vec::with_capacity(n),
+        cellw: Vec::with_capacity(n),
+    };
+    for dist in 0..n_dist {
+        let pd: Vec<f64> = base
+            .iter()
+            .map(|&p| perturb(p, DISTRICT_EFFECT, &mut rng))
+            .collect();
+        for com in 0..2 {
+            for vil in 0..2 {
+                let pvil: Vec<f64> = pd
                     .iter()
-                    .map(|&p| perturb(p, DISTRICT_EFFECT, &mut rng))
+                    .map(|&p| perturb(p, VILLAGE_EFFECT, &mut rng))
                     .collect();
-                for com in 0..2 {
-                    for vil in 0..2 {
-                        let pvil: Vec<f64> = pd
-                            .iter()
-                            .map(|&p| perturb(p, VILLAGE_EFFECT, &mut rng))
-                            .collect();
-                        for _ in 0..per_village {
-                            pv.district.push(code as i32 * 100 + dist as i32 + 1);
-                            pv.district_type
-                                .push(if dist == 0 { "capital" } else { "pps" });
-                            pv.commune
-                                .push(((code as i32 * 100 + dist as i32 + 1) * 10) + com + 1);
-                            pv.village.push(
-                                ((code as i32 * 100 + dist as i32 + 1) * 100) + com * 10 + vil + 1,
-                            );
-                            let us: f64 = rng.random();
-                            let (si, sex) = if us < SEX[0].0 {
-                                (0, "male")
-                            } else {
-                                (1, "female")
-                            };
-                            let ua: f64 = rng.random();
-                            let (ai, age) = if ua < AGE[0].0 {
-                                (0, "18-35")
-                            } else if ua < AGE[0].0 + AGE[1].0 {
-                                (1, "36-55")
-                            } else {
-                                (2, "56-70")
-                            };
-                            pv.sex.push(sex);
-                            pv.age.push(age);
-                            pv.cellw
-                                .push((SEX[si].1 / SEX[si].0) * (AGE[ai].1 / AGE[ai].0));
-                            let mut row: Vec<Option<f64>> = vec![None; specs.len()];
-                            for (j, s) in specs.iter().enumerate() {
-                                if let Some((ci, codes)) = &s.cond {
-                                    let ok = row[*ci]
-                                        .is_some_and(|x| codes.iter().any(|&c| c as f64 == x));
-                                    if !ok {
-                                        continue;
-                                    }
-                                }
-                                let p = pvil[j];
-                                row[j] = Some(match &s.draw {
-                                    Gen::Binary { yes, no, dk } => {
-                                        if *dk && rng.random::<f64>() < DONT_KNOW {
-                                            98.0
-                                        } else if rng.random::<f64>() < p {
-                                            *yes as f64
-                                        } else {
-                                            *no as f64
-                                        }
-                                    }
-                                    Gen::Scale { min, k, dk } => {
-                                        if *dk && rng.random::<f64>() < DONT_KNOW {
-                                            98.0
-                                        } else {
-                                            let mut x = *min;
-                                            for _ in 0..*k {
-                                                if rng.random::<f64>() < p {
-                                                    x += 1;
-                                                }
-                                            }
-                                            x as f64
-                                        }
-                                    }
-                                    Gen::Continuous { min, max } => {
-                                        let q = p.clamp(1e-6, 1.0 - 1e-6);
-                                        let u: f64 = rng.random();
-                                        min + (max - min) * u.powf(1.0 / q - 1.0)
-                                    }
-                                });
-                            }
-                            for (j, v) in row.into_iter().enumerate() {
-                                pv.cols[j].push(v);
-                            }
-                        }
-                    }
+                for _ in 0..per_village {
+                    let d = code as i32 * 100 + dist as i32 + 1;
+                    pv.district.push(d);
+                    pv.district_type
+                        .push(if dist == 0 { "capital" } else { "pps" });
+                    pv.commune.push(d * 10 + com + 1);
+                    pv.village.push(d * 100 + com * 10 + vil + 1);
+                    respondent(&mut pv, specs, &pvil, &mut rng);
                 }
             }
-            pv
-        })
-        .collect();
-    // Weights: adult population (or population) / sample, times the cell factor.
+        }
+    }
+    pv
+}
+
+/// One respondent: sex, age group (their cell weight) and every item's answer.
+fn respondent(pv: &mut Province, specs: &[ItemSpec], pvil: &[f64], rng: &mut ChaCha8Rng) {
+    let us: f64 = rng.random();
+    let (si, sex) = if us < SEX[0].0 {
+        (0, "male")
+    } else {
+        (1, "female")
+    };
+    let ua: f64 = rng.random();
+    let (ai, age) = if ua < AGE[0].0 {
+        (0, "18-35")
+    } else if ua < AGE[0].0 + AGE[1].0 {
+        (1, "36-55")
+    } else {
+        (2, "56-70")
+    };
+    pv.sex.push(sex);
+    pv.age.push(age);
+    pv.cellw
+        .push((SEX[si].1 / SEX[si].0) * (AGE[ai].1 / AGE[ai].0));
+    let mut row: Vec<Option<f64>> = vec![None; specs.len()];
+    for (j, s) in specs.iter().enumerate() {
+        if let Some((ci, codes)) = &s.cond {
+            let ok = row[*ci].is_some_and(|x| codes.iter().any(|&c| c as f64 == x));
+            if !ok {
+                continue;
+            }
+        }
+        row[j] = Some(answer(&s.draw, pvil[j], rng));
+    }
+    for (j, v) in row.into_iter().enumerate() {
+        pv.cols[j].push(v);
+    }
+}
+
+/// One answer drawn as `g` with probability `p`.
+fn answer(g: &Gen, p: f64, rng: &mut ChaCha8Rng) -> f64 {
+    match g {
+        Gen::Binary { yes, no, dk } => {
+            if *dk && rng.random::<f64>() < DONT_KNOW {
+                98.0
+            } else if rng.random::<f64>() < p {
+                *yes as f64
+            } else {
+                *no as f64
+            }
+        }
+        Gen::Scale { min, k, dk } => {
+            if *dk && rng.random::<f64>() < DONT_KNOW {
+                98.0
+            } else {
+                let mut x = *min;
+                for _ in 0..*k {
+                    if rng.random::<f64>() < p {
+                        x += 1;
+                    }
+                }
+                x as f64
+            }
+        }
+        Gen::Continuous { min, max } => {
+            let q = p.clamp(1e-6, 1.0 - 1e-6);
+            let u: f64 = rng.random();
+            min + (max - min) * u.powf(1.0 / q - 1.0)
+        }
+    }
+}
+
+/// The table: design columns, weights (adult population (or population) / sample, times the
+/// cell factor) and one column per item.
+fn assemble(per_prov: &[Province], specs: &[ItemSpec], y: u16) -> Result<DataFrame> {
+    let reg = registry()?;
     let mut n_total = 0usize;
     let mut province = Vec::new();
     let mut province_name: Vec<Option<String>> = Vec::new();
     let mut weight = Vec::new();
-    for pv in &per_prov {
+    for pv in per_prov {
         let n = pv.district.len();
         n_total += n;
         let pop = reg

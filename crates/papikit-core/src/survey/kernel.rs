@@ -1,0 +1,319 @@
+//! The fused replicate kernel: for every replicate, domain sums `sum_c factor[psu_c] * cells` of
+//! every item (PSUs with factor 0 skipped), ratio estimates, and the whole index, in one pass over
+//! chunks of [`CHUNK`] replicates. The pass either keeps some measures' replicates and accumulates
+//! the replicate SEs of every measure ([`ReplicateSource::run`]), or ranks the replicates of some
+//! measures straight into rank histograms without keeping them ([`ReplicateSource::rank_counts`]).
+
+use super::estimate::CellSums;
+use super::index::{self, Affine, Normalisation};
+use super::ranks::{Point, RankCounts};
+use super::replicate;
+use crate::draws::Ranker;
+use crate::error::{PapiError, Result};
+use ndarray::{Array2, Array3};
+use rayon::prelude::*;
+
+/// Everything the replicate kernel needs: PSU-level cell sums, the PSU factors of every replicate,
+/// the full-sample indicator estimates and the compiled index.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReplicateSource {
+    pub(crate) cells: CellSums,
+    pub(crate) factors: std::sync::Arc<replicate::Factors>,
+    /// Full-sample indicator estimates, domain-major (`[d * k + j]`).
+    pub(crate) full: Vec<f64>,
+    pub(crate) compiled: index::Compiled,
+    pub(crate) norm: Normalisation,
+}
+
+/// Replicates per task of the kernel. Fixed (not derived from the thread count), and every sum
+/// runs in replicate order within a chunk and in chunk order across chunks, so results are
+/// bit-identical for any number of threads.
+const CHUNK: usize = 32;
+
+/// Variance accumulators of one chunk: sums of `x - c`, `rscale (x - c)` and `rscale (x - c)^2`
+/// around the full-sample estimate `c`.
+struct Accum {
+    s1: Vec<f64>,
+    t1: Vec<f64>,
+    t2: Vec<f64>,
+}
+
+impl Accum {
+    fn zeros(n: usize) -> Accum {
+        Accum {
+            s1: vec![0.0; n],
+            t1: vec![0.0; n],
+            t2: vec![0.0; n],
+        }
+    }
+
+    fn add(&mut self, slab: &[f64], centre: &[f64], rs: f64) {
+        for (idx, (&x, &cc)) in slab.iter().zip(centre).enumerate() {
+            let dx = x - cc;
+            self.s1[idx] += dx;
+            self.t1[idx] += rs * dx;
+            self.t2[idx] += rs * dx * dx;
+        }
+    }
+
+    fn merge(&mut self, a: &Accum) {
+        for idx in 0..self.s1.len() {
+            self.s1[idx] += a.s1[idx];
+            self.t1[idx] += a.t1[idx];
+            self.t2[idx] += a.t2[idx];
+        }
+    }
+}
+
+fn layout() -> PapiError {
+    PapiError::InvalidArgument {
+        argument: "replicates".into(),
+        message: "internal layout error in the replicate kernel".into(),
+    }
+}
+
+/// The kernel bound to its source: contiguous views of the cell sums and the fixed normalisation.
+struct Kernel<'a> {
+    src: &'a ReplicateSource,
+    /// Per domain: (PSUs, numerators, denominators), cells x items row-major.
+    dom: Vec<(&'a [u32], &'a [f64], &'a [f64])>,
+    /// Normalisation parameters of linear normalisations (from the full sample).
+    fixed: Vec<Affine>,
+    k: usize,
+    m: usize,
+    nd: usize,
+}
+
+/// Scratch buffers of one task; `slab` holds the last replicate's scores (`[j * nd + d]`).
+struct Workspace {
+    theta: Vec<f64>,
+    nv: Vec<f64>,
+    wv: Vec<f64>,
+    params: Vec<Affine>,
+    slab: Vec<f64>,
+}
+
+impl<'a> Kernel<'a> {
+    fn new(src: &'a ReplicateSource) -> Result<Kernel<'a>> {
+        let c = &src.compiled;
+        let nd = src.cells.domains.len();
+        let mut dom = Vec::with_capacity(nd);
+        for dc in &src.cells.domains {
+            dom.push((
+                dc.psus.as_slice(),
+                dc.num.as_slice().ok_or_else(layout)?,
+                dc.den.as_slice().ok_or_else(layout)?,
+            ));
+        }
+        let mut fixed = Vec::new();
+        if src.norm.is_linear() {
+            c.affine(src.norm, &src.full, nd, &mut fixed);
+        }
+        Ok(Kernel {
+            src,
+            dom,
+            fixed,
+            k: c.n_indicators(),
+            m: c.n_measures(),
+            nd,
+        })
+    }
+
+    fn workspace(&self) -> Workspace {
+        Workspace {
+            theta: vec![0.0; self.nd * self.k],
+            nv: vec![0.0; self.k],
+            wv: vec![0.0; self.k],
+            params: self.fixed.clone(),
+            slab: vec![f64::NAN; self.m * self.nd],
+        }
+    }
+
+    /// Replicate `i`: ratio estimates of every domain, then the index into `ws.slab`.
+    fn replicate(&self, i: usize, ws: &mut Workspace) {
+        self.ratio_estimates(i, ws);
+        let src = self.src;
+        if !src.norm.is_linear() {
+            src.compiled
+                .affine(src.norm, &ws.theta, self.nd, &mut ws.params);
+        }
+        let (k, nd) = (self.k, self.nd);
+        let zscore = src.norm == Normalisation::ZScore;
+        for d in 0..nd {
+            src.compiled.eval_domain(
+                &ws.theta[d * k..(d + 1) * k],
+                &ws.params,
+                zscore,
+                &mut ws.slab[d..],
+                nd,
+                None,
+            );
+        }
+    }
+
+    /// `theta[d * k + j] = sum_c f[psu_c] num / sum_c f[psu_c] den` (the full-sample estimate
+    /// where no applicable weight is left).
+    fn ratio_estimates(&self, i: usize, ws: &mut Workspace) {
+        let k = self.k;
+        let fac = self.src.factors.factors.row(i);
+        for (d, &(psus, num, den)) in self.dom.iter().enumerate() {
+            ws.nv.fill(0.0);
+            ws.wv.fill(0.0);
+            for (cc, &p) in psus.iter().enumerate() {
+                let x = fac[p as usize];
+                if x == 0.0 {
+                    continue;
+                }
+                let nrow = &num[cc * k..(cc + 1) * k];
+                let drow = &den[cc * k..(cc + 1) * k];
+                for (a, &y) in ws.nv.iter_mut().zip(nrow) {
+                    *a += x * y;
+                }
+                for (b, &z) in ws.wv.iter_mut().zip(drow) {
+                    *b += x * z;
+                }
+            }
+            let th = &mut ws.theta[d * k..(d + 1) * k];
+            let fl = &self.src.full[d * k..(d + 1) * k];
+            for (((t, &a), &b), &f) in th.iter_mut().zip(&ws.nv).zip(&ws.wv).zip(fl) {
+                *t = if b > 0.0 { a / b } else { f };
+            }
+        }
+    }
+}
+
+impl ReplicateSource {
+    pub(crate) fn n_replicates(&self) -> usize {
+        self.factors.factors.nrows()
+    }
+
+    /// Keeps the first `keep` measures of every replicate (replicates x keep x provinces) and, with
+    /// `centre` (the full-sample scores, measures x provinces), returns the replicate SEs of every
+    /// measure. Memory: one (measures x provinces) slab per task plus what is kept.
+    pub(crate) fn run(
+        &self,
+        keep: usize,
+        centre: Option<&Array2<f64>>,
+    ) -> Result<(Array3<f64>, Option<Array2<f64>>)> {
+        let kern = Kernel::new(self)?;
+        let (m, nd) = (kern.m, kern.nd);
+        let r = self.n_replicates();
+        let centre = match centre {
+            Some(cn) => Some(cn.as_slice().ok_or_else(layout)?),
+            None => None,
+        };
+        let mut kept = Array3::<f64>::zeros((r, keep, nd));
+        let kept_buf = kept.as_slice_mut().ok_or_else(layout)?;
+        let per_rep = keep * nd;
+        let n_chunks = r.div_ceil(CHUNK);
+        let body = |ci: usize, dst: &mut [f64]| -> Option<Accum> {
+            let mut ws = kern.workspace();
+            let mut acc = centre.map(|_| Accum::zeros(m * nd));
+            for (off, i) in (ci * CHUNK..((ci + 1) * CHUNK).min(r)).enumerate() {
+                kern.replicate(i, &mut ws);
+                dst[off * per_rep..(off + 1) * per_rep].copy_from_slice(&ws.slab[..per_rep]);
+                if let (Some(a), Some(cn)) = (acc.as_mut(), centre) {
+                    let rs = self.factors.rscales.get(i).copied().unwrap_or(1.0);
+                    a.add(&ws.slab, cn, rs);
+                }
+            }
+            acc
+        };
+        let accs: Vec<Option<Accum>> = if per_rep == 0 {
+            (0..n_chunks)
+                .into_par_iter()
+                .map(|ci| body(ci, &mut []))
+                .collect()
+        } else {
+            kept_buf
+                .par_chunks_mut(CHUNK * per_rep)
+                .enumerate()
+                .map(|(ci, dst)| body(ci, dst))
+                .collect()
+        };
+        let se = match centre {
+            None => None,
+            Some(cn) => Some(self.finish_se(&accs, cn, m, nd)?),
+        };
+        Ok((kept, se))
+    }
+
+    /// SEs from the chunk accumulators (summed in chunk order).
+    fn finish_se(
+        &self,
+        accs: &[Option<Accum>],
+        cn: &[f64],
+        m: usize,
+        nd: usize,
+    ) -> Result<Array2<f64>> {
+        let r = self.n_replicates();
+        let mut tot = Accum::zeros(m * nd);
+        for a in accs.iter().flatten() {
+            tot.merge(a);
+        }
+        let f = &self.factors;
+        let rsum: f64 = (0..r)
+            .map(|i| f.rscales.get(i).copied().unwrap_or(1.0))
+            .sum();
+        let se: Vec<f64> = (0..m * nd)
+            .map(|idx| {
+                if cn[idx].is_nan() {
+                    return f64::NAN;
+                }
+                // sum rs (x - centre)^2 with centre = the full estimate (mse) or the replicate mean
+                // c + d, from the sums around c.
+                let v = if f.mse {
+                    tot.t2[idx]
+                } else {
+                    let d = tot.s1[idx] / r.max(1) as f64;
+                    tot.t2[idx] - 2.0 * d * tot.t1[idx] + d * d * rsum
+                };
+                (f.scale * v).max(0.0).sqrt()
+            })
+            .collect();
+        Array2::from_shape_vec((m, nd), se).map_err(|_| layout())
+    }
+
+    /// Rank histograms of `measures` (indices, with their point ranks/groups in `points`) over
+    /// every replicate, without keeping the replicates: each task recomputes its replicates and
+    /// ranks them at once. Counts are integers, so the result does not depend on the split (nor on
+    /// the thread count, which only sets how the chunks are grouped).
+    pub(crate) fn rank_counts(
+        &self,
+        measures: &[usize],
+        points: &[Point],
+    ) -> Result<Vec<RankCounts>> {
+        let kern = Kernel::new(self)?;
+        let nd = kern.nd;
+        let r = self.n_replicates();
+        let fresh =
+            || -> Vec<RankCounts> { points.iter().map(|p| RankCounts::new(nd, p)).collect() };
+        // A few large pieces: each holds histograms of every measure (~16 kB each).
+        let n_chunks = r.div_ceil(CHUNK);
+        let min_len = n_chunks.div_ceil(2 * rayon::current_num_threads()).max(1);
+        let counted = (0..n_chunks)
+            .into_par_iter()
+            .with_min_len(min_len)
+            .fold(
+                || (fresh(), kern.workspace(), Ranker::new(nd)),
+                |(mut rcs, mut ws, mut ranker), ci| {
+                    for i in ci * CHUNK..((ci + 1) * CHUNK).min(r) {
+                        kern.replicate(i, &mut ws);
+                        for ((rc, p), &j) in rcs.iter_mut().zip(points).zip(measures) {
+                            let row = &ws.slab[j * nd..(j + 1) * nd];
+                            rc.add(ranker.rank(row, p.order.iter().copied()), p);
+                        }
+                    }
+                    (rcs, ws, ranker)
+                },
+            )
+            .map(|(rcs, _, _)| rcs)
+            .reduce(fresh, |mut a, b| {
+                for (x, y) in a.iter_mut().zip(&b) {
+                    x.merge(y);
+                }
+                a
+            });
+        Ok(counted)
+    }
+}

@@ -1,0 +1,334 @@
+//! Tables of a [`SurveyScores`]: one level as a long table with CIs, rank tables, replicate arrays,
+//! the shared `ScoreTable`, and the long table of domain means.
+
+use super::estimate;
+use super::replicate::Method;
+use super::score::SurveyScores;
+use crate::error::Result;
+use crate::registry::registry;
+use crate::scores::{Level, Replicates, ScoreTable};
+use ndarray::{Array2, Array3, Axis};
+use polars::prelude::DataFrame;
+
+use super::ranks::RankStat;
+
+impl SurveyScores {
+    /// (low, high) CI bounds at `level`: estimate -/+ t(df of the province) * se.
+    pub fn ci(&self, level: f64) -> Result<(Array2<f64>, Array2<f64>)> {
+        let (m, nd) = self.estimate.dim();
+        let mut lo = Array2::<f64>::from_elem((m, nd), f64::NAN);
+        let mut hi = lo.clone();
+        let mut cache: Vec<(f64, f64)> = Vec::new();
+        for d in 0..nd {
+            let t = match cache.iter().find(|(df, _)| *df == self.df[d]) {
+                Some(&(_, t)) => t,
+                None => {
+                    let t = estimate::t_quantile(level, self.df[d])?;
+                    cache.push((self.df[d], t));
+                    t
+                }
+            };
+            for j in 0..m {
+                let (e, s) = (self.estimate[[j, d]], self.se[[j, d]]);
+                if !e.is_nan() && !s.is_nan() {
+                    lo[[j, d]] = e - t * s;
+                    hi[[j, d]] = e + t * s;
+                }
+            }
+        }
+        Ok((lo, hi))
+    }
+
+    /// The shared `ScoreTable` shape with `se` and `replicates` filled (jackknife replicates are
+    /// rescaled around the estimate so that `scale * sum (theta_r - estimate)^2` is the JKn
+    /// variance; Taylor results carry the normal draws).
+    pub fn to_score_table(&self) -> Result<ScoreTable> {
+        let (m, nd) = self.estimate.dim();
+        let opt = |a: &Array2<f64>| -> Vec<Vec<Option<f64>>> {
+            (0..m)
+                .map(|j| {
+                    (0..nd)
+                        .map(|d| {
+                            let v = a[[j, d]];
+                            (!v.is_nan()).then_some(v)
+                        })
+                        .collect()
+                })
+                .collect()
+        };
+        let reps = match (self.draws()?, self.method) {
+            (Some(dr), Method::Bootstrap) | (Some(dr), Method::Supplied) if !self.mse => {
+                Replicates {
+                    draws: (0..m)
+                        .map(|j| dr.index_axis(Axis(1), j).to_owned())
+                        .collect(),
+                    scale: self.scale,
+                    centre_full: false,
+                    method: self.method.as_str().into(),
+                }
+            }
+            (Some(dr), _) => {
+                let r = dr.shape()[0];
+                Replicates {
+                    draws: (0..m)
+                        .map(|j| {
+                            let mut a = Array2::<f64>::zeros((r, nd));
+                            for i in 0..r {
+                                let k = (self.scale * self.rscales.get(i).copied().unwrap_or(1.0))
+                                    .sqrt();
+                                for d in 0..nd {
+                                    let e = self.estimate[[j, d]];
+                                    a[[i, d]] = e + k * (dr[[i, j, d]] - e);
+                                }
+                            }
+                            a
+                        })
+                        .collect(),
+                    scale: 1.0,
+                    centre_full: true,
+                    method: self.method.as_str().into(),
+                }
+            }
+            (None, _) => {
+                let all: Vec<usize> = (0..m).collect();
+                let (r, rows) = self.rank_rows(&all)?;
+                Replicates {
+                    draws: rows
+                        .iter()
+                        .map(|&(data, offset, stride)| {
+                            Array2::from_shape_fn((r, nd), |(i, d)| data[offset + i * stride + d])
+                        })
+                        .collect(),
+                    scale: 1.0 / (r.max(2) as f64 - 1.0),
+                    centre_full: false,
+                    method: "normal".into(),
+                }
+            }
+        };
+        Ok(ScoreTable {
+            year: self.year,
+            source: "survey".into(),
+            provinces: self.provinces.clone(),
+            measures: self.measures.clone(),
+            values: opt(&self.estimate),
+            se: Some(opt(&self.se)),
+            replicates: Some(reps),
+        })
+    }
+}
+
+fn province_names(codes: &[u16], units_2025: bool, lang: crate::Lang) -> Vec<Option<String>> {
+    let reg = registry().ok();
+    let pick = |vi: &str, en: &str| match lang {
+        crate::Lang::Vi => vi.to_string(),
+        crate::Lang::En => en.to_string(),
+    };
+    codes
+        .iter()
+        .map(|&c| {
+            if units_2025 {
+                reg.and_then(|r| r.unit_by_code(c))
+                    .map(|u| pick(&u.name_vi, &u.name_en))
+            } else {
+                reg.and_then(|r| r.by_code(c))
+                    .map(|p| pick(&p.name_vi, &p.name_en))
+            }
+        })
+        .collect()
+}
+
+impl SurveyScores {
+    /// Indices of the measures of a level, in order.
+    pub fn level_measures(&self, level: Level) -> Vec<usize> {
+        self.measures
+            .iter()
+            .enumerate()
+            .filter(|(_, m)| m.level == level)
+            .map(|(i, _)| i)
+            .collect()
+    }
+
+    /// One level as a long table: province, name, code, parent, estimate, se, ci_low, ci_high, df,
+    /// n, n_missing (one row per province x measure, measures in framework order).
+    pub fn frame(&self, level: Level, ci_level: f64, lang: crate::Lang) -> Result<DataFrame> {
+        let (lo, hi) = self.ci(ci_level)?;
+        let names = province_names(&self.provinces, self.units_2025, lang);
+        let ms = self.level_measures(level);
+        let nd = self.provinces.len();
+        let cap = ms.len() * nd;
+        let (mut prov, mut name, mut code, mut parent) = (
+            Vec::with_capacity(cap),
+            Vec::with_capacity(cap),
+            Vec::with_capacity(cap),
+            Vec::with_capacity(cap),
+        );
+        let (mut est, mut se, mut cl, mut ch, mut df, mut n, mut miss) = (
+            Vec::with_capacity(cap),
+            Vec::with_capacity(cap),
+            Vec::with_capacity(cap),
+            Vec::with_capacity(cap),
+            Vec::with_capacity(cap),
+            Vec::with_capacity(cap),
+            Vec::with_capacity(cap),
+        );
+        let opt = |v: f64| (!v.is_nan()).then_some(v);
+        for &j in &ms {
+            for d in 0..nd {
+                prov.push(Some(self.provinces[d] as u32));
+                name.push(names[d].clone());
+                code.push(Some(self.measures[j].code.clone()));
+                parent.push(self.measures[j].parent.clone());
+                est.push(opt(self.estimate[[j, d]]));
+                se.push(opt(self.se[[j, d]]));
+                cl.push(opt(lo[[j, d]]));
+                ch.push(opt(hi[[j, d]]));
+                df.push(Some(self.df[d]));
+                n.push(Some(self.n[[j, d]] as u32));
+                miss.push(Some(self.missing[[j, d]]));
+            }
+        }
+        crate::frame::build(
+            cap,
+            vec![
+                crate::frame::col_u32("province", prov),
+                crate::frame::col_str("name", &name),
+                crate::frame::col_str("code", &code),
+                crate::frame::col_str("parent", &parent),
+                crate::frame::col_f64("estimate", est),
+                crate::frame::col_f64("se", se),
+                crate::frame::col_f64("ci_low", cl),
+                crate::frame::col_f64("ci_high", ch),
+                crate::frame::col_f64("df", df),
+                crate::frame::col_u32("n", n),
+                crate::frame::col_u32("n_missing", miss),
+            ],
+        )
+    }
+
+    /// Ranks of one level: province, name, code, estimate, rank, rank_low, rank_high, group,
+    /// p_group (and p_top when `top` is given).
+    pub fn rank_frame(
+        &self,
+        level: Level,
+        ci_level: f64,
+        top: Option<u32>,
+        lang: crate::Lang,
+    ) -> Result<DataFrame> {
+        let ms = self.level_measures(level);
+        let stats = self.ranks_of(&ms, ci_level, top)?;
+        let names = province_names(&self.provinces, self.units_2025, lang);
+        let rows: Vec<&RankStat> = stats.iter().filter(|r| ms.contains(&r.measure)).collect();
+        let h = rows.len();
+        let u =
+            |f: &dyn Fn(&RankStat) -> Option<u32>| rows.iter().map(|r| f(r)).collect::<Vec<_>>();
+        let mut cols = vec![
+            crate::frame::col_u32("province", u(&|r| Some(self.provinces[r.province] as u32))),
+            crate::frame::col_str(
+                "name",
+                &rows
+                    .iter()
+                    .map(|r| names[r.province].clone())
+                    .collect::<Vec<_>>(),
+            ),
+            crate::frame::col_str(
+                "code",
+                &rows
+                    .iter()
+                    .map(|r| Some(self.measures[r.measure].code.clone()))
+                    .collect::<Vec<_>>(),
+            ),
+            crate::frame::col_f64(
+                "estimate",
+                rows.iter()
+                    .map(|r| {
+                        let v = self.estimate[[r.measure, r.province]];
+                        (!v.is_nan()).then_some(v)
+                    })
+                    .collect(),
+            ),
+            crate::frame::col_u32("rank", u(&|r| r.rank)),
+            crate::frame::col_u32("rank_low", u(&|r| r.rank_low)),
+            crate::frame::col_u32("rank_high", u(&|r| r.rank_high)),
+            crate::frame::col_str(
+                "group",
+                &rows
+                    .iter()
+                    .map(|r| r.group.map(|g| g.label(lang).to_string()))
+                    .collect::<Vec<_>>(),
+            ),
+            crate::frame::col_f64("p_group", rows.iter().map(|r| r.p_group).collect()),
+        ];
+        if top.is_some() {
+            cols.push(crate::frame::col_f64(
+                "p_top",
+                rows.iter().map(|r| r.p_top).collect(),
+            ));
+        }
+        crate::frame::build(h, cols)
+    }
+
+    /// Replicate scores of one level: (codes, array replicates x measures x provinces). Taylor
+    /// results give the normal draws used for ranks.
+    pub fn replicate_array(&self, level: Level) -> Result<(Vec<String>, Array3<f64>)> {
+        let ms = self.level_measures(level);
+        let codes = ms.iter().map(|&j| self.measures[j].code.clone()).collect();
+        // Jackknife: its own replicates; Taylor: the normal draws used for ranks.
+        if self.normal_for_ranks.is_some()
+            && let Some(d) = self.draws()?
+        {
+            return Ok((codes, d.select(Axis(1), &ms)));
+        }
+        let nd = self.estimate.ncols();
+        let (r, rows) = self.rank_rows(&ms)?;
+        let arr = Array3::from_shape_fn((r, ms.len(), nd), |(i, k, d)| {
+            let (data, offset, stride) = rows[k];
+            data[offset + i * stride + d]
+        });
+        Ok((codes, arr))
+    }
+}
+
+impl super::estimate::DomainMeans {
+    /// Long table: domain, item, estimate, se, ci_low, ci_high, df, n.
+    pub fn frame(&self, ci_level: f64) -> Result<DataFrame> {
+        let (k, nd) = self.estimate.dim();
+        let mut dom = Vec::new();
+        let mut item = Vec::new();
+        let (mut e, mut s, mut lo, mut hi, mut df, mut n) = (
+            Vec::new(),
+            Vec::new(),
+            Vec::new(),
+            Vec::new(),
+            Vec::new(),
+            Vec::new(),
+        );
+        for j in 0..k {
+            for d in 0..nd {
+                let t = estimate::t_quantile(ci_level, self.df[d])?;
+                let (ev, sv) = (self.estimate[[j, d]], self.se[[j, d]]);
+                let ok = !ev.is_nan() && !sv.is_nan();
+                dom.push(Some(self.domains[d].clone()));
+                item.push(Some(self.items[j].clone()));
+                e.push((!ev.is_nan()).then_some(ev));
+                s.push((!sv.is_nan()).then_some(sv));
+                lo.push(ok.then_some(ev - t * sv));
+                hi.push(ok.then_some(ev + t * sv));
+                df.push(Some(self.df[d]));
+                n.push(Some(self.count[[j, d]] as u32));
+            }
+        }
+        crate::frame::build(
+            k * nd,
+            vec![
+                crate::frame::col_str("domain", &dom),
+                crate::frame::col_str("item", &item),
+                crate::frame::col_f64("estimate", e),
+                crate::frame::col_f64("se", s),
+                crate::frame::col_f64("ci_low", lo),
+                crate::frame::col_f64("ci_high", hi),
+                crate::frame::col_f64("df", df),
+                crate::frame::col_u32("n", n),
+            ],
+        )
+    }
+}
