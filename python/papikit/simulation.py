@@ -263,7 +263,7 @@ def sensitivity(
     >>> s = pk.sensitivity("Đắk Lắk", 2023)
     >>> s.rank, s.table.height, s.thresholds["rank_reached"][0]
     (31, 8, 30)
-    >>> s = pk.sensitivity("Đắk Lắk", 2024, se=0.5, draws=2000)
+    >>> s = pk.sensitivity("Đắk Lắk", pk.LAST_YEAR, se=0.5, draws=2000)
     >>> s.table["points_per_effort"].n_unique(), s.probability_target
     (8, Group(name='high_average'))
     """
@@ -510,10 +510,10 @@ def optimize(
     >>> plan = pk.optimize("Đắk Lắk", 2023, target=pk.TargetRank(15))
     >>> plan.rank_after, round(plan.required_gain, 4), plan.epsilon, plan.cost_model
     (15, 1.6339, 0.0001, 'effort')
-    >>> plan = pk.optimize("Đắk Lắk", 2024, target=pk.Group("high average"))
+    >>> plan = pk.optimize("Đắk Lắk", pk.LAST_YEAR, target=pk.Group("high average"))
     >>> [(m, round(g, 4)) for m, g in plan.gains][:3]
     [('d1', 0.1872), ('d2', 0.109), ('d3', 0.0178)]
-    >>> pk.optimize("Đắk Lắk", 2024, target=pk.Group("high average"), others="trend").required_gain > plan.required_gain
+    >>> pk.optimize("Đắk Lắk", pk.LAST_YEAR, target=pk.Group("high average"), others="trend").required_gain > plan.required_gain
     True
     """
     lang = check_lang(lang)
