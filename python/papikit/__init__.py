@@ -53,6 +53,7 @@ from papikit.registry import (  # noqa: E402
     unit_2025,
 )
 from papikit.report import report, report_html  # noqa: E402
+from papikit.review import Review, review  # noqa: E402
 from papikit.simulation import (  # noqa: E402
     CloseGap,
     Plan,
@@ -64,7 +65,15 @@ from papikit.simulation import (  # noqa: E402
     simulate,
     success_probability,
 )
-from papikit.survey import PAPI_DESIGN, Design, Survey, SurveyResult, read_survey, synthetic_survey  # noqa: E402
+from papikit.survey import (  # noqa: E402
+    PAPI_DESIGN,
+    Design,
+    ReplicateSurvey,
+    Survey,
+    SurveyResult,
+    read_survey,
+    synthetic_survey,
+)
 from papikit.targets import Group, TargetRank, Year  # noqa: E402
 
 __all__ = [
@@ -87,6 +96,8 @@ __all__ = [
     "Plan",
     "Profile",
     "Province",
+    "ReplicateSurvey",
+    "Review",
     "ScoreTable",
     "Sensitivity",
     "Simulation",
@@ -116,6 +127,7 @@ __all__ = [
     "optimize",
     "plot",
     "profile",
+    "review",
     "province",
     "provinces",
     "published",

@@ -16,7 +16,7 @@ import polars as pl
 
 from papikit import _core
 from papikit._display import Lang, TableResult, check_lang, frame_html
-from papikit._rules import FIRST_YEAR, LAST_YEAR
+from papikit._rules import FIRST_YEAR, LAST_YEAR, label
 from papikit.registry import Province, province_arg
 from papikit.targets import Group, TargetRank, Year
 
@@ -100,11 +100,11 @@ class Profile(TableResult):
 
     def strengths(self) -> pl.DataFrame:
         """Measures whose rank is at least ``margin`` places better than the total rank."""
-        return self.table.filter(pl.col("flag").is_in(["strength", "điểm mạnh"]))
+        return self.table.filter(pl.col("flag") == label("flag.strength", self.lang))
 
     def weaknesses(self) -> pl.DataFrame:
         """Measures whose rank is at least ``margin`` places worse than the total rank."""
-        return self.table.filter(pl.col("flag").is_in(["weakness", "điểm yếu"]))
+        return self.table.filter(pl.col("flag") == label("flag.weakness", self.lang))
 
     def _repr_html_(self) -> str:
         prev = f" vs {self.previous_year}" if self.previous_year else ""

@@ -19,6 +19,8 @@ from papikit._display import Lang
 from papikit._progress import Progress
 from papikit._rules import FIRST_YEAR, LAST_YEAR, dimension_label, label
 from papikit.analysis import Profile, profile
+from papikit.registry import province
+from papikit.review import Review
 
 __all__ = ["Progress", "format_profile", "main"]
 
@@ -76,12 +78,49 @@ def format_profile(p: Profile, lang: Lang = "en") -> str:
     return "\n".join(out)
 
 
+def format_review(r: Review, *, top: int = 3) -> str:
+    """The terminal plan review of :func:`papikit.review`, as text."""
+    lang = r.lang
+    name = province(r.province_code).name(lang)
+    out = [label("review.title", lang, province=name, prev=r.previous_year, year=r.year)]
+    out.append(
+        f"{label('review.total', lang)}: {r.total_before:.4f} -> {r.total_after:.4f} ({r.change:+.4f}); "
+        f"{label('cli.rank', lang)} {r.rank_before}/{r.n_before} -> {r.rank_after}/{r.n_after} "
+        f"({r.places:+d} {label('cli.places', lang)}); {label('review.group', lang)} {r.group_before} -> {r.group_after}"
+    )
+    if not r.comparable:
+        out.append(label("review.not_comparable", lang, prev=r.previous_year))
+    met = label("review.met" if r.goal_met else "review.not_met", lang)
+    out.append(f"{label('review.goal', lang)}: {r.goal}: {met}")
+    out.append(f"{label('review.why', lang)}: {r.sentence}")
+    subs = r.measures.filter(
+        (pl.col("level") == "subdimension") & pl.col("comparable") & pl.col("change").is_not_null()
+    )
+    for key, part in (
+        ("review.gains", subs.sort("change", descending=True).head(top)),
+        ("review.losses", subs.sort("change").head(top)),
+    ):
+        out.append("")
+        out.append(label(key, lang) + ":")
+        for m in part.iter_rows(named=True):
+            out.append(
+                f"  {m['number']:<4} {m['name']}: {m['before']:.4f} -> {m['after']:.4f} ({m['change']:+.4f})"
+                f"  [{m['agencies']}]"
+            )
+    out.append("")
+    out.append(label("review.by_agency", lang) + ":")
+    for a in r.agencies.sort("change").iter_rows(named=True):
+        out.append(f"  {a['change']:+.4f}  {a['name']}")
+    return "\n".join(out)
+
+
 def _parser() -> argparse.ArgumentParser:
     ap = argparse.ArgumentParser(
         prog="python -m papikit",
         description=f"PAPI analytics for Viet Nam's provinces (published data {FIRST_YEAR}-{LAST_YEAR}, embedded).",
         epilog='examples:\n  python -m papikit profile "Đắk Lắk" --year 2023\n'
-        '  python -m papikit report "Đắk Lắk" --year 2023 --lang vi --out report.html',
+        '  python -m papikit report "Đắk Lắk" --year 2023 --lang vi --out report.html\n'
+        '  python -m papikit review "Đắk Lắk" --year 2024 --lang vi',
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     ap.add_argument("--version", action="version", version=f"papikit {_core.__version__}")
@@ -96,6 +135,10 @@ def _parser() -> argparse.ArgumentParser:
     rp.add_argument("--lang", choices=("en", "vi"), default="en", help="report language")
     rp.add_argument("--out", default=None, help="output file (default papi_<code>_<year>_<lang>.html)")
     rp.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
+    vp = sub.add_parser("review", help="last year's plan reviewed: changes, departments, why the rank moved")
+    vp.add_argument("province", help='name or GSO code, e.g. "Đắk Lắk"')
+    vp.add_argument("--year", type=int, default=LAST_YEAR, help=f"the year reviewed (default {LAST_YEAR})")
+    vp.add_argument("--lang", choices=("en", "vi"), default="en", help="labels in English or Vietnamese")
     return ap
 
 
@@ -105,6 +148,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "profile":
             print(format_profile(profile(args.province, args.year, lang=args.lang), args.lang))
+            return 0
+        if args.command == "review":
+            from papikit.review import review
+
+            print(format_review(review(args.province, args.year, lang=args.lang)))
             return 0
         if args.command == "report":
             try:

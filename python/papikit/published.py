@@ -12,8 +12,9 @@ from papikit._rules import FIRST_YEAR, LAST_YEAR
 __all__ = ["FIRST_YEAR", "LAST_YEAR", "national_stats", "published"]
 
 
-def published(year: int | None = None, *, lang: Lang = "en") -> pl.DataFrame:
-    """Published PAPI results: one row per province (and year).
+def published(year: int | None = None, *, level: str = "dimension", lang: Lang = "en") -> pl.DataFrame:
+    """Published PAPI results: one row per province (and year); with ``level="subdimension"`` one
+    row per province and sub-dimension.
 
     Columns: ``year, code, name_vi, name_en, region, d1..d8, total, rank, n_ranked, group, status``.
     Values are exactly those of the official provincial workbooks; a dimension that did not exist
@@ -26,6 +27,11 @@ def published(year: int | None = None, *, lang: Lang = "en") -> pl.DataFrame:
     year
         ``FIRST_YEAR`` to ``LAST_YEAR`` (``pk.FIRST_YEAR``, ``pk.LAST_YEAR``), or None for the whole
         panel (882 rows).
+    level
+        "dimension" (default: the total and d1..d8 side by side) or "subdimension": the published
+        sub-dimension scores of ``year`` (columns ``year, code, name_vi, name_en, region, dimension,
+        number, subdimension, name, score, rank, n_ranked, min, max``; a province without a published
+        value has a null score), mapped to the codes of that year's framework.
     lang
         Language of ``region`` and ``group`` ("en" or "vi").
 
@@ -37,8 +43,22 @@ def published(year: int | None = None, *, lang: Lang = "en") -> pl.DataFrame:
     >>> row = df.filter(pl.col("code") == 66).row(0, named=True)
     >>> round(row["total"], 4), row["rank"], row["n_ranked"], row["group"] == pk.group_label("low_average")
     (42.3265, 31, 61, True)
+    >>> sub = pk.published(2023, level="subdimension")
+    >>> sub.filter((pl.col("code") == 1) & (pl.col("number") == "6.1"))["score"].round(4).to_list()
+    [1.7029]
     """
-    return _core.published_frame(year, lang=check_lang(lang))
+    lang = check_lang(lang)
+    if level == "dimension":
+        return _core.published_frame(year, lang=lang)
+    if level == "subdimension":
+        if year is None:
+            raise _core.InvalidArgumentError(
+                'invalid value for year: None; level="subdimension" needs a year', argument="year"
+            )
+        return _core.subdimension_table(year, lang=lang)
+    raise _core.InvalidArgumentError(
+        f'invalid value for level: {level!r}; use "dimension" or "subdimension"', argument="level"
+    )
 
 
 def national_stats(year: int, *, lang: Lang = "en") -> pl.DataFrame:

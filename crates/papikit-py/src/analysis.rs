@@ -10,6 +10,7 @@ use papikit_core::analysis::compare;
 use papikit_core::analysis::gap::{self, Against, GapResult, RegionStat};
 use papikit_core::analysis::merge::{Weights, merged_frames};
 use papikit_core::analysis::profile::{Profile, profile as profile_of};
+use papikit_core::analysis::review::{self as review_core, Goal, Review};
 use papikit_core::analysis::trend;
 use papikit_core::registry::registry;
 use papikit_core::scores::{Level, Measure, Replicates, ScoreTable};
@@ -556,8 +557,175 @@ pub fn by_agency(
     .map(PyDataFrame)
 }
 
+/// The yearly plan review of a province (published results, year - 1 -> year).
+#[pyclass(name = "Review", module = "papikit._core", frozen)]
+pub struct PyReview(Review);
+
+#[pymethods]
+impl PyReview {
+    #[getter]
+    fn province(&self) -> u16 {
+        self.0.province
+    }
+    #[getter]
+    fn year(&self) -> u16 {
+        self.0.after.year
+    }
+    #[getter]
+    fn previous_year(&self) -> u16 {
+        self.0.before.year
+    }
+    #[getter]
+    fn total_before(&self) -> f64 {
+        self.0.before.total
+    }
+    #[getter]
+    fn total_after(&self) -> f64 {
+        self.0.after.total
+    }
+    #[getter]
+    fn change(&self) -> f64 {
+        self.0.change()
+    }
+    #[getter]
+    fn rank_before(&self) -> u32 {
+        self.0.before.rank
+    }
+    #[getter]
+    fn rank_after(&self) -> u32 {
+        self.0.after.rank
+    }
+    #[getter]
+    fn n_before(&self) -> u32 {
+        self.0.before.n_ranked
+    }
+    #[getter]
+    fn n_after(&self) -> u32 {
+        self.0.after.n_ranked
+    }
+    /// Places won (+) or lost (-).
+    #[getter]
+    fn places(&self) -> i32 {
+        self.0.places()
+    }
+    #[getter]
+    fn goal_met(&self) -> bool {
+        self.0.goal_met
+    }
+    #[getter]
+    fn comparable(&self) -> bool {
+        self.0.comparable
+    }
+    /// The goal in words.
+    #[pyo3(signature = (lang="en"))]
+    fn goal(&self, lang: &str) -> PyResult<String> {
+        Ok(self
+            .0
+            .goal
+            .describe(&self.0.before, Lang::parse(lang).py()?))
+    }
+    #[pyo3(signature = (lang="en"))]
+    fn group_before(&self, lang: &str) -> PyResult<Option<String>> {
+        let lang = Lang::parse(lang).py()?;
+        Ok(self.0.before.group.map(|g| g.label(lang).to_string()))
+    }
+    #[pyo3(signature = (lang="en"))]
+    fn group_after(&self, lang: &str) -> PyResult<Option<String>> {
+        let lang = Lang::parse(lang).py()?;
+        Ok(self.0.after.group.map(|g| g.label(lang).to_string()))
+    }
+    /// Codes of the comparable sub-dimensions with the largest gain and the largest loss.
+    #[getter]
+    fn extremes(&self) -> (Option<String>, Option<String>) {
+        let (g, l) = self.0.extremes();
+        (g.map(|m| m.code.clone()), l.map(|m| m.code.clone()))
+    }
+    /// Why the rank moved, in one sentence.
+    #[pyo3(signature = (lang="en"))]
+    fn sentence(&self, lang: &str) -> PyResult<String> {
+        Ok(self.0.sentence(Lang::parse(lang).py()?))
+    }
+    #[pyo3(signature = (lang="en"))]
+    fn measures(&self, py: Python<'_>, lang: &str) -> PyResult<PyDataFrame> {
+        let lang = Lang::parse(lang).py()?;
+        run(py, || self.0.measures_frame(lang)).map(PyDataFrame)
+    }
+    #[pyo3(signature = (lang="en"))]
+    fn agencies(&self, py: Python<'_>, lang: &str) -> PyResult<PyDataFrame> {
+        let lang = Lang::parse(lang).py()?;
+        run(py, || self.0.agencies_frame(lang)).map(PyDataFrame)
+    }
+    #[pyo3(signature = (lang="en"))]
+    fn moves(&self, py: Python<'_>, lang: &str) -> PyResult<PyDataFrame> {
+        let lang = Lang::parse(lang).py()?;
+        run(py, || self.0.moves_frame(lang)).map(PyDataFrame)
+    }
+}
+
+/// The goal of a review: None (improve the rank), TargetRank, Group or a float score.
+fn goal_of(goal: Option<&Bound<'_, PyAny>>) -> PyResult<Goal> {
+    let Some(g) = goal else {
+        return Ok(Goal::ImproveRank);
+    };
+    if let Ok(r) = g.cast::<PyTargetRank>() {
+        return Ok(Goal::Rank(r.get().rank));
+    }
+    if let Ok(gr) = g.cast::<PyGroup>() {
+        return Ok(Goal::Group(gr.get().0));
+    }
+    if g.is_instance_of::<pyo3::types::PyFloat>() {
+        return Ok(Goal::Score(g.extract()?));
+    }
+    Err(crate::errors::invalid_argument(
+        "goal",
+        format!(
+            "{}; use None (improve the rank over last year), pk.TargetRank(k), pk.Group(name) or a \
+             total score as a float (e.g. 43.0)",
+            g.repr()?
+        ),
+    ))
+}
+
+/// Review `province`'s `year` against `year - 1` (published results, down to sub-dimensions).
+#[pyfunction]
+#[pyo3(signature = (province, year, *, goal=None, table=None))]
+pub fn review(
+    py: Python<'_>,
+    province: &str,
+    year: i64,
+    goal: Option<&Bound<'_, PyAny>>,
+    #[pyo3(from_py_with = frames::opt_table)] table: Option<GuardedFrame>,
+) -> PyResult<PyReview> {
+    let code = code_of(province)?;
+    let goal = goal_of(goal)?;
+    let table = table.map(|t| t.0);
+    run(py, || {
+        let user;
+        let agencies = match &table {
+            Some(df) => {
+                user = AgencyTable::from_frame(df)?;
+                &user
+            }
+            None => agency::builtin()?,
+        };
+        review_core::review(code, year, goal, agencies)
+    })
+    .map(PyReview)
+}
+
+/// The published sub-dimension scores of a year, one row per province and sub-dimension.
+#[pyfunction]
+#[pyo3(signature = (year, *, lang="en"))]
+pub fn subdimension_table(py: Python<'_>, year: i64, lang: &str) -> PyResult<PyDataFrame> {
+    let lang = Lang::parse(lang).py()?;
+    run(py, || papikit_core::subdimension_scores::frame(year, lang)).map(PyDataFrame)
+}
+
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<PyScoreTable>()?;
+    m.add_class::<PyReview>()?;
+    m.add_function(wrap_pyfunction!(review, m)?)?;
+    m.add_function(wrap_pyfunction!(subdimension_table, m)?)?;
     m.add_class::<PyGapResult>()?;
     m.add_class::<PyProfileResult>()?;
     m.add_function(wrap_pyfunction!(gaps, m)?)?;

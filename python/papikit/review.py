@@ -1,0 +1,188 @@
+"""The yearly plan review: did last year's plan work, which departments' axes moved, and why the
+rank moved (``pk.review``). The analysis is in the Rust core (``papikit_core::analysis::review``)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import polars as pl
+
+from papikit import _core
+from papikit._display import Lang, TableResult, check_lang, frame_html
+from papikit.registry import Province, province_arg
+from papikit.targets import Group, TargetRank
+
+__all__ = ["Review", "review"]
+
+
+@dataclass(frozen=True)
+class Review(TableResult):
+    """A province's year reviewed against the previous year (see :func:`review`).
+
+    ``measures`` has one row per measure (total, dimensions, sub-dimensions): before, after,
+    change, share of the total change, ranks both years, comparability and the agencies assigned;
+    ``agencies`` the change credited to each agency (shared responsibility: not additive across
+    agencies); ``moves`` the rank-change decomposition (one row per province that moved the rank;
+    ``places`` sums to the places lost).
+    """
+
+    _result: _core.Review = field(repr=False, compare=False)
+    lang: Lang
+    measures: pl.DataFrame = field(repr=False)
+    agencies: pl.DataFrame = field(repr=False)
+    moves: pl.DataFrame = field(repr=False)
+
+    @property
+    def province_code(self) -> int:
+        return self._result.province
+
+    @property
+    def year(self) -> int:
+        return self._result.year
+
+    @property
+    def previous_year(self) -> int:
+        return self._result.previous_year
+
+    @property
+    def total_before(self) -> float:
+        return self._result.total_before
+
+    @property
+    def total_after(self) -> float:
+        return self._result.total_after
+
+    @property
+    def change(self) -> float:
+        """Change of the total in points."""
+        return self._result.change
+
+    @property
+    def rank_before(self) -> int:
+        return self._result.rank_before
+
+    @property
+    def rank_after(self) -> int:
+        return self._result.rank_after
+
+    @property
+    def n_before(self) -> int:
+        return self._result.n_before
+
+    @property
+    def n_after(self) -> int:
+        return self._result.n_after
+
+    @property
+    def places(self) -> int:
+        """Places won (+) or lost (-) from the previous year."""
+        return self._result.places
+
+    @property
+    def group_before(self) -> str | None:
+        return self._result.group_before(self.lang)
+
+    @property
+    def group_after(self) -> str | None:
+        return self._result.group_after(self.lang)
+
+    @property
+    def goal(self) -> str:
+        """The goal in words."""
+        return self._result.goal(self.lang)
+
+    @property
+    def goal_met(self) -> bool:
+        return self._result.goal_met
+
+    @property
+    def comparable(self) -> bool:
+        """The total is comparable with the previous year (PAPI's comparability rule)."""
+        return self._result.comparable
+
+    @property
+    def largest_gain(self) -> str | None:
+        """Code of the comparable sub-dimension with the largest gain."""
+        return self._result.extremes[0]
+
+    @property
+    def largest_loss(self) -> str | None:
+        """Code of the comparable sub-dimension with the largest loss."""
+        return self._result.extremes[1]
+
+    @property
+    def sentence(self) -> str:
+        """Why the rank moved, in one plain sentence."""
+        return self._result.sentence(self.lang)
+
+    def to_polars(self) -> pl.DataFrame:
+        """The measures table."""
+        return self.measures
+
+    def _headline(self) -> str:
+        met = "met" if self.goal_met else "NOT met"
+        if self.lang == "vi":
+            met = "đạt" if self.goal_met else "KHÔNG đạt"
+        return (
+            f"{self.previous_year} -> {self.year}: {self.total_before:.4f} -> {self.total_after:.4f} "
+            f"({self.change:+.4f}), {self.rank_before}/{self.n_before} -> {self.rank_after}/{self.n_after}; "
+            f"{self.goal}: {met}"
+        )
+
+    def __repr__(self) -> str:
+        return f"Review({self._headline()})\n{self.sentence}"
+
+    def _repr_html_(self) -> str:
+        return (
+            f"<p><b>{self._headline()}</b></p><p>{self.sentence}</p>"
+            + frame_html(self.measures)
+            + frame_html(self.agencies)
+            + frame_html(self.moves)
+        )
+
+
+def review(
+    province: str | int | Province,
+    year: int,
+    *,
+    goal: TargetRank | Group | float | None = None,
+    agencies: pl.DataFrame | None = None,
+    lang: Lang = "en",
+) -> Review:
+    """Review ``province``'s ``year`` against ``year - 1`` on the published results.
+
+    The change of the total, every dimension and every sub-dimension (points, rank, group), the
+    share of the total change each sub-dimension contributed, the same by responsible agency (the
+    built-in table of the Đắk Lắk plan, or ``agencies`` in the format of :func:`papikit.agencies`),
+    whether the goal was met and **why the rank moved**: an exact decomposition of the rank change
+    into provinces that overtook it or that it overtook, and provinces that entered or left the
+    ranking above it (it adds up to the places lost or won), and one sentence saying so.
+
+    Parameters
+    ----------
+    province
+        Name, alias or GSO code.
+    year
+        The year reviewed (the previous year is the baseline).
+    goal
+        None (the plans' default: improve the rank over last year), ``pk.TargetRank(k)``,
+        ``pk.Group(name)`` or a total score as a float.
+    agencies
+        An agency table (``agency_code``, ``dimension``, optional ``subdimension``, ``role`` ...).
+    lang
+        "en" or "vi".
+
+    Examples
+    --------
+    >>> import papikit as pk
+    >>> r = pk.review("Đắk Lắk", 2024)
+    >>> round(r.change, 4), r.rank_before, r.rank_after, r.places, r.goal_met
+    (0.6837, 31, 39, -8, False)
+    >>> r.largest_loss, r.largest_gain
+    ('public_primary_education', 'willingness_fight_corruption')
+    >>> int(r.moves["places"].sum())
+    8
+    """
+    res = _core.review(province_arg(province), year, goal=goal, table=agencies)
+    lang = check_lang(lang)
+    return Review(res, lang, res.measures(lang), res.agencies(lang), res.moves(lang))
