@@ -80,6 +80,7 @@ ENTRY_POINTS: list[tuple[str, str, Callable[[], pl.DataFrame], Callable[[pl.Data
         lambda df: pk.Survey(df, design=pk.PAPI_DESIGN).replicate("jackknife"),
     ),
     ("agency_table", "table", _agency_table, lambda df: _core.agency_table(df)),
+    ("review", "table", _agency_table, lambda df: _core.review("Đắk Lắk", 2024, table=df)),
     ("by_agency", "gaps", _gap_frame, lambda df: _core.by_agency(df)),
     ("by_agency", "table", _agency_table, lambda df: _core.by_agency(_gap_frame(), df)),
 ]

@@ -120,7 +120,7 @@ def _parser() -> argparse.ArgumentParser:
         description=f"PAPI analytics for Viet Nam's provinces (published data {FIRST_YEAR}-{LAST_YEAR}, embedded).",
         epilog='examples:\n  python -m papikit profile "Đắk Lắk" --year 2023\n'
         '  python -m papikit report "Đắk Lắk" --year 2023 --lang vi --out report.html\n'
-        '  python -m papikit review "Đắk Lắk" --year 2024 --lang vi',
+        f'  python -m papikit review "Đắk Lắk" --year {LAST_YEAR} --lang vi',
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     ap.add_argument("--version", action="version", version=f"papikit {_core.__version__}")

@@ -175,7 +175,7 @@ def review(
     Examples
     --------
     >>> import papikit as pk
-    >>> r = pk.review("Đắk Lắk", 2024)
+    >>> r = pk.review("Đắk Lắk", pk.LAST_YEAR)  # the latest year against the one before
     >>> round(r.change, 4), r.rank_before, r.rank_after, r.places, r.goal_met
     (0.6837, 31, 39, -8, False)
     >>> r.largest_loss, r.largest_gain
