@@ -18,6 +18,8 @@ if ! "$BUILD_VENV/bin/python" -c "import ziglang" >/dev/null 2>&1; then
     "$BUILD_VENV/bin/python" -m pip install -q "maturin==1.16.0" "ziglang==0.17.0"
 fi
 
+# maturin finds zig as `python -m ziglang` (or `zig`) on PATH: put the build venv first, without activating it.
+export PATH="$PWD/$BUILD_VENV/bin:$PATH"
 rm -f dist/papikit-*.whl
 # One maturin at a time on this machine: the shared target dir's artifacts are not build-safe in parallel.
 # Profile py-release (pyproject's [tool.maturin]); 'dist' (fat LTO) is smaller but several times slower.

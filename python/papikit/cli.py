@@ -142,12 +142,33 @@ class Progress:
             self._announced = False
 
 
+_EXAMPLES: dict[str, str] = {
+    "profile": '{prog} profile "Đắk Lắk" --year 2023 --lang vi',
+    "report": '{prog} report "Đắk Lắk" --year 2023 --lang vi --out report.html',
+}
+_EXIT_CODES = "exit status: 0 ok; 2 user error (unknown province, year without data, bad option: one line on stderr); 1 internal error"
+
+
+def _prog() -> str:
+    """``papikit`` when run as the console script, ``python -m papikit`` otherwise."""
+    name = sys.argv[0].replace("\\", "/").rsplit("/", 1)[-1] if sys.argv and sys.argv[0] else ""
+    return "papikit" if name in ("papikit", "papikit.exe") else "python -m papikit"
+
+
+def _add_examples(ap: argparse.ArgumentParser, sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Epilogs built from the registered commands: ``--help`` lists every command with an example."""
+    lines = [f"  {_EXAMPLES.get(name, '{prog} ' + name + ' --help').format(prog=ap.prog)}" for name in sub.choices]
+    ap.epilog = "examples:\n" + "\n".join(lines) + "\n\n" + _EXIT_CODES
+    for name, cmd in sub.choices.items():
+        if name in _EXAMPLES:
+            cmd.epilog = "example:\n  " + _EXAMPLES[name].format(prog=ap.prog) + "\n\n" + _EXIT_CODES
+            cmd.formatter_class = argparse.RawDescriptionHelpFormatter
+
+
 def _parser() -> argparse.ArgumentParser:
     ap = argparse.ArgumentParser(
-        prog="python -m papikit",
+        prog=_prog(),
         description="PAPI analytics for Viet Nam's provinces (published data 2011-2024, embedded).",
-        epilog='examples:\n  python -m papikit profile "Đắk Lắk" --year 2023\n'
-        '  python -m papikit report "Đắk Lắk" --year 2023 --lang vi --out report.html',
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     ap.add_argument("--version", action="version", version=f"papikit {_core.__version__}")
@@ -162,6 +183,7 @@ def _parser() -> argparse.ArgumentParser:
     rp.add_argument("--lang", choices=("en", "vi"), default="en", help="report language")
     rp.add_argument("--out", default=None, help="output file (default papi_<code>_<year>_<lang>.html)")
     rp.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
+    _add_examples(ap, sub)
     return ap
 
 
