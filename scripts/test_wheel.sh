@@ -50,9 +50,8 @@ WORK="$(mktemp -d)"
 trap 'rm -rf "$WORK"' EXIT
 "$PYTHON3" -m venv "$WORK/venv"
 
-env -i HOME="$HOME" LANG=C.UTF-8 PATH="$WORK/venv/bin:$NORUST_PATH" CARGO_HOME="$WORK/no-cargo" \
-    RUSTUP_HOME="$WORK/no-rustup" PIP_DISABLE_PIP_VERSION_CHECK=1 ${PIP_FIND_LINKS:+PIP_FIND_LINKS="$PIP_FIND_LINKS"} \
-    ${PIP_CERT:+PIP_CERT="$PIP_CERT"} ${SSL_CERT_FILE:+SSL_CERT_FILE="$SSL_CERT_FILE"} \
+env -u VIRTUAL_ENV -u PYTHONPATH -u CARGO_TARGET_DIR PATH="$WORK/venv/bin:$NORUST_PATH" CARGO_HOME="$WORK/no-cargo" \
+    RUSTUP_HOME="$WORK/no-rustup" LANG=C.UTF-8 MPLBACKEND=Agg \
     WHEEL="$WHEEL" WORK="$WORK" bash -euo pipefail -c '
     if command -v cargo || command -v rustc; then echo "test_wheel.sh: a Rust toolchain is still on PATH" >&2; exit 1; fi
     echo "== no cargo/rustc on PATH; installing the wheel"
