@@ -1,7 +1,11 @@
-"""mkdocs hooks: the API page lists exactly ``papikit.__all__``.
+"""mkdocs hooks: the API page lists exactly ``papikit.__all__``; the reference reads the installed papikit.
+
+The mkdocstrings handler reads papikit where Python imports it from (``python/`` after ``maturin
+develop``, site-packages after ``pip install .``), so the error reference, which inspects the compiled
+exception classes, works with either install.
 
 ``docs/api.md`` holds the marker ``<!-- papikit-api -->``; at build time it becomes one mkdocstrings block
-per public name, read from ``python/papikit/__init__.py`` with :mod:`ast` (no import, so a new public
+per public name, read from the documented package's ``__init__.py`` with :mod:`ast` (so a new public
 name appears on the site without anyone editing the page).
 """
 
@@ -11,7 +15,10 @@ import ast
 from pathlib import Path
 from typing import Any
 
+from mkdocs.plugins import event_priority
+
 MARKER = "<!-- papikit-api -->"
+# python/papikit/__init__.py, or the installed package's when papikit is importable (see on_config)
 INIT = Path(__file__).resolve().parent.parent / "python" / "papikit" / "__init__.py"
 
 
@@ -31,6 +38,20 @@ def _block(name: str) -> str:
     else:
         target, extra = f"papikit.{name}", ""
     return f"::: {target}\n    options:\n      show_root_heading: true\n      show_root_full_path: false{extra}\n"
+
+
+@event_priority(100)  # before mkdocstrings reads its handler options
+def on_config(config: Any, **_: Any) -> Any:
+    try:
+        import papikit
+    except ImportError:  # static analysis of python/ only; the error reference then lacks the docstrings
+        return config
+    global INIT
+    INIT = Path(papikit.__file__).resolve()
+    where = str(INIT.parent.parent)
+    handler = config["plugins"]["mkdocstrings"].config["handlers"]["python"]
+    handler["paths"] = [where]
+    return config
 
 
 def on_page_markdown(markdown: str, page: Any, **_: Any) -> str:
