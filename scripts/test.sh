@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Run every check papikit has: Rust format/lint/tests, then build + install the wheel into a fresh
 # venv the way a user would, then pytest (API, properties, golden values, doctests, notebooks) and
-# ruff/mypy. Works on a fresh machine with rustup's toolchain (>= 1.95) and Python >= 3.10.
+# ruff/mypy, the documentation site (mkdocs --strict) and the portable wheel without Rust on PATH.
+# Works on a fresh machine with rustup's toolchain (>= 1.95) and Python >= 3.10.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -33,3 +34,12 @@ ruff check python tests
 ruff format --check python tests
 mypy python/papikit
 python -m pytest -q tests --pyargs papikit --doctest-modules
+
+echo "== Docs: mkdocs build --strict into site/ (scripts/docs.sh), then the tests of the built site"
+./scripts/docs.sh
+PAPIKIT_DOCS_SITE=site python -m pytest -q tests/test_docs.py
+deactivate
+
+echo "== Wheel for users without Rust: manylinux2014 + abi3 via zig, installed with no cargo/rustc on PATH"
+./scripts/build_wheel.sh
+./scripts/test_wheel.sh

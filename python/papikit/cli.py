@@ -1,7 +1,9 @@
-"""Command line: ``python -m papikit profile|report PROVINCE [--year Y] [--lang en|vi]``.
+"""Command line: ``papikit profile|report|review PROVINCE [--year Y] [--lang en|vi]`` (also
+``python -m papikit ...``).
 
 ``profile`` prints a short terminal benchmark; ``report`` writes a self-contained HTML report
-(charts embedded). Errors (unknown province, a year without data ...) print one clear line to
+(charts embedded); ``review`` reviews a year against the previous one (changes down to
+sub-dimensions, departments, why the rank moved). Errors (unknown province, a year without data ...) print one clear line to
 stderr and exit with status 2; no file is written.
 """
 
@@ -114,13 +116,39 @@ def format_review(r: Review, *, top: int = 3) -> str:
     return "\n".join(out)
 
 
+_EXIT_CODES = "exit status: 0 ok; 2 user error (unknown province, year without data, bad option: one line on stderr); 1 internal error"
+
+
+def _example(command: str, prog: str) -> str:
+    """One runnable example of ``command`` (the reviewed year is the latest one)."""
+    options = {
+        "profile": "--year 2023 --lang vi",
+        "report": "--year 2023 --lang vi --out report.html",
+        "review": f"--year {LAST_YEAR} --lang vi",
+    }
+    return f'{prog} {command} "Đắk Lắk" {options[command]}' if command in options else f"{prog} {command} --help"
+
+
+def _prog() -> str:
+    """``papikit`` when run as the console script, ``python -m papikit`` otherwise."""
+    name = sys.argv[0].replace("\\", "/").rsplit("/", 1)[-1] if sys.argv and sys.argv[0] else ""
+    return "papikit" if name in ("papikit", "papikit.exe") else "python -m papikit"
+
+
+def _add_examples(ap: argparse.ArgumentParser, sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Epilogs built from the registered commands: ``--help`` lists every command with an example."""
+    ap.epilog = (
+        "examples:\n" + "\n".join(f"  {_example(name, ap.prog)}" for name in sub.choices) + "\n\n" + _EXIT_CODES
+    )
+    for name, cmd in sub.choices.items():
+        cmd.epilog = "example:\n  " + _example(name, ap.prog) + "\n\n" + _EXIT_CODES
+        cmd.formatter_class = argparse.RawDescriptionHelpFormatter
+
+
 def _parser() -> argparse.ArgumentParser:
     ap = argparse.ArgumentParser(
-        prog="python -m papikit",
+        prog=_prog(),
         description=f"PAPI analytics for Viet Nam's provinces (published data {FIRST_YEAR}-{LAST_YEAR}, embedded).",
-        epilog='examples:\n  python -m papikit profile "Đắk Lắk" --year 2023\n'
-        '  python -m papikit report "Đắk Lắk" --year 2023 --lang vi --out report.html\n'
-        f'  python -m papikit review "Đắk Lắk" --year {LAST_YEAR} --lang vi',
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     ap.add_argument("--version", action="version", version=f"papikit {_core.__version__}")
@@ -139,6 +167,7 @@ def _parser() -> argparse.ArgumentParser:
     vp.add_argument("province", help='name or GSO code, e.g. "Đắk Lắk"')
     vp.add_argument("--year", type=int, default=LAST_YEAR, help=f"the year reviewed (default {LAST_YEAR})")
     vp.add_argument("--lang", choices=("en", "vi"), default="en", help="labels in English or Vietnamese")
+    _add_examples(ap, sub)
     return ap
 
 
