@@ -137,9 +137,7 @@ def _prog() -> str:
 
 def _add_examples(ap: argparse.ArgumentParser, sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Epilogs built from the registered commands: ``--help`` lists every command with an example."""
-    ap.epilog = (
-        "examples:\n" + "\n".join(f"  {_example(name, ap.prog)}" for name in sub.choices) + "\n\n" + _EXIT_CODES
-    )
+    ap.epilog = "examples:\n" + "\n".join(f"  {_example(name, ap.prog)}" for name in sub.choices) + "\n\n" + _EXIT_CODES
     for name, cmd in sub.choices.items():
         cmd.epilog = "example:\n  " + _example(name, ap.prog) + "\n\n" + _EXIT_CODES
         cmd.formatter_class = argparse.RawDescriptionHelpFormatter
