@@ -13,8 +13,7 @@ __all__ = ["FIRST_YEAR", "LAST_YEAR", "national_stats", "published"]
 
 
 def published(year: int | None = None, *, level: str = "dimension", lang: Lang = "en") -> pl.DataFrame:
-    """Published PAPI results: one row per province (and year); with ``level="subdimension"`` one
-    row per province and sub-dimension.
+    """Published PAPI results: one row per province (and year), or per province and sub-dimension.
 
     Columns: ``year, code, name_vi, name_en, region, d1..d8, total, rank, n_ranked, group, status``.
     Values are exactly those of the official provincial workbooks; a dimension that did not exist
