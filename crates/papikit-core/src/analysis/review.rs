@@ -420,17 +420,17 @@ fn attach_agencies(measures: &mut [MeasureChange], table: &AgencyTable) -> Vec<A
         .filter(|m| m.level == Level::Subdimension)
     {
         let parent = m.parent.clone().unwrap_or_default();
-        let mut owners: Vec<(bool, &str)> = table
-            .assignments
-            .iter()
-            .filter(|a| {
-                a.dimension.eq_ignore_ascii_case(&parent)
-                    && a.subdimension.as_ref().is_none_or(|s| *s == m.code)
-            })
-            .map(|a| (a.role != "lead", a.agency.as_str()))
-            .collect();
+        // Each agency once, as lead if any of its assignments to this measure leads.
+        let mut shared_by: BTreeMap<&str, bool> = BTreeMap::new();
+        for a in table.assignments.iter().filter(|a| {
+            a.dimension.eq_ignore_ascii_case(&parent)
+                && a.subdimension.as_ref().is_none_or(|s| *s == m.code)
+        }) {
+            let shared = shared_by.entry(a.agency.as_str()).or_insert(true);
+            *shared &= a.role != "lead";
+        }
+        let mut owners: Vec<(bool, &str)> = shared_by.into_iter().map(|(c, s)| (s, c)).collect();
         owners.sort();
-        owners.dedup_by(|a, b| a.1 == b.1);
         for &(shared, code) in &owners {
             let e = shares.entry(code).or_insert_with(|| {
                 let ag = table.agencies.iter().find(|a| a.code == code);
@@ -811,6 +811,20 @@ mod tests {
         assert!((gain.change().unwrap() - 0.1963).abs() < 5e-5);
         let df = r.measures_frame(Lang::Vi).unwrap();
         assert_eq!(df.height(), 1 + 8 + 28);
+        // each agency's credited change = the sum of its (distinct) sub-dimensions' changes
+        for a in &r.agencies {
+            let mut subs = a.subdimensions.clone();
+            subs.sort();
+            subs.dedup();
+            assert_eq!(subs.len(), a.subdimensions.len(), "{} twice", a.code);
+            let sum: f64 = r
+                .measures
+                .iter()
+                .filter(|m| subs.contains(&m.code))
+                .filter_map(MeasureChange::change)
+                .sum();
+            assert!((sum - a.change).abs() < 1e-12, "{}", a.code);
+        }
     }
 
     /// Across the 2018 break the review still runs, and says the total is not comparable; the
