@@ -383,10 +383,9 @@ def trend(
 
     **Comparability rule**: a measure is comparable with the previous year when it exists in both
     years and its sub-dimension composition and construction are unchanged; the total only when every
-    dimension is and the number of dimensions is the same. Breaks: 2016 (D1, D3, D5 re-constructed),
-    2018 (D7, D8 new; D2, D3 changed sub-dimensions; total 6 -> 8 dimensions), 2019 (D8 adds
-    E-Responsiveness; secondary source), 2021 (D5 loses Construction Permits). ``change`` and
-    ``change_places`` are null where not comparable; D7/D8 have no rows before 2018.
+    dimension is and the number of dimensions is the same. The break years and what changed in each
+    are the core's (``papikit.plot.BREAK_YEARS``; each row's ``break_note``). ``change`` and
+    ``change_places`` are null where not comparable; D7/D8 have no rows before they existed.
 
     Examples
     --------

@@ -75,6 +75,15 @@ pub fn label(key: &str, lang: Lang) -> Result<&'static str> {
     }
 }
 
+/// The text of `key` in `lang` with its `{name}` placeholders filled from `args`.
+pub fn format(key: &str, lang: Lang, args: &[(&str, String)]) -> Result<String> {
+    let mut text = label(key, lang)?.to_string();
+    for (name, value) in args {
+        text = text.replace(&format!("{{{name}}}"), value);
+    }
+    Ok(text)
+}
+
 /// Every label whose key starts with `prefix` followed by a dot, as (rest of key, text in `lang`).
 pub fn section(prefix: &str, lang: Lang) -> Result<Vec<(&'static str, &'static str)>> {
     Ok(labels()?

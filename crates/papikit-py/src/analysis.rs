@@ -626,13 +626,11 @@ impl PyReview {
     }
     #[pyo3(signature = (lang="en"))]
     fn group_before(&self, lang: &str) -> PyResult<Option<String>> {
-        let lang = Lang::parse(lang).py()?;
-        Ok(self.0.before.group.map(|g| g.label(lang).to_string()))
+        group_label(self.0.before.group, lang)
     }
     #[pyo3(signature = (lang="en"))]
     fn group_after(&self, lang: &str) -> PyResult<Option<String>> {
-        let lang = Lang::parse(lang).py()?;
-        Ok(self.0.after.group.map(|g| g.label(lang).to_string()))
+        group_label(self.0.after.group, lang)
     }
     /// Codes of the comparable sub-dimensions with the largest gain and the largest loss.
     #[getter]
@@ -643,7 +641,7 @@ impl PyReview {
     /// Why the rank moved, in one sentence.
     #[pyo3(signature = (lang="en"))]
     fn sentence(&self, lang: &str) -> PyResult<String> {
-        Ok(self.0.sentence(Lang::parse(lang).py()?))
+        self.0.sentence(Lang::parse(lang).py()?).py()
     }
     #[pyo3(signature = (lang="en"))]
     fn measures(&self, py: Python<'_>, lang: &str) -> PyResult<PyDataFrame> {
@@ -660,6 +658,11 @@ impl PyReview {
         let lang = Lang::parse(lang).py()?;
         run(py, || self.0.moves_frame(lang)).map(PyDataFrame)
     }
+}
+
+fn group_label(group: Option<papikit_core::rank::Group>, lang: &str) -> PyResult<Option<String>> {
+    let lang = Lang::parse(lang).py()?;
+    Ok(group.map(|g| g.label(lang).to_string()))
 }
 
 /// The goal of a review: None (improve the rank), TargetRank, Group or a float score.

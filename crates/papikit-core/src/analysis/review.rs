@@ -20,6 +20,7 @@ use crate::analysis::trend::comparable;
 use crate::error::{PapiError, Result};
 use crate::frame;
 use crate::framework::builtin;
+use crate::labels;
 use crate::lang::Lang;
 use crate::published::{self, DIMENSION_COLUMNS, PublishedRow, n_dimensions};
 use crate::rank::{Group, group_of_rank, rank_desc};
@@ -53,26 +54,21 @@ impl Goal {
         }
     }
 
-    /// The goal in words.
+    /// The goal in words (texts from the label table).
     pub fn describe(self, before: &Standing, lang: Lang) -> String {
-        match self {
-            Goal::ImproveRank => match lang {
-                Lang::En => format!("improve the rank over last year ({})", before.rank),
-                Lang::Vi => format!("cải thiện thứ hạng so với năm trước ({})", before.rank),
-            },
-            Goal::Rank(k) => match lang {
-                Lang::En => format!("rank {k} or better"),
-                Lang::Vi => format!("xếp hạng {k} trở lên"),
-            },
-            Goal::Group(g) => match lang {
-                Lang::En => format!("group {} or better", g.label(lang)),
-                Lang::Vi => format!("nhóm {} trở lên", g.label(lang)),
-            },
-            Goal::Score(x) => match lang {
-                Lang::En => format!("a total of at least {x:.4}"),
-                Lang::Vi => format!("tổng điểm từ {x:.4} trở lên"),
-            },
-        }
+        let (key, args) = match self {
+            Goal::ImproveRank => (
+                "review.goal_improve",
+                vec![("rank", before.rank.to_string())],
+            ),
+            Goal::Rank(k) => ("review.goal_rank", vec![("rank", k.to_string())]),
+            Goal::Group(g) => (
+                "review.goal_group",
+                vec![("group", g.label(lang).to_string())],
+            ),
+            Goal::Score(x) => ("review.goal_score", vec![("score", format!("{x:.4}"))]),
+        };
+        labels::format(key, lang, &args).unwrap_or_else(|_| key.to_string())
     }
 }
 
@@ -140,16 +136,12 @@ impl MoveKind {
         }
     }
 
-    fn label(self, lang: Lang) -> &'static str {
-        match (self, lang) {
-            (MoveKind::EnteredAbove, Lang::En) => "entered the ranking above",
-            (MoveKind::Overtook, Lang::En) => "overtook the province",
-            (MoveKind::LeftFromAbove, Lang::En) => "left the ranking from above",
-            (MoveKind::Overtaken, Lang::En) => "overtaken by the province",
-            (MoveKind::EnteredAbove, Lang::Vi) => "trở lại bảng xếp hạng, đứng trên",
-            (MoveKind::Overtook, Lang::Vi) => "vượt lên trên",
-            (MoveKind::LeftFromAbove, Lang::Vi) => "rời bảng xếp hạng (trước đứng trên)",
-            (MoveKind::Overtaken, Lang::Vi) => "bị tỉnh vượt qua",
+    fn key(self) -> &'static str {
+        match self {
+            MoveKind::EnteredAbove => "review.move_entered",
+            MoveKind::Overtook => "review.move_overtook",
+            MoveKind::LeftFromAbove => "review.move_left",
+            MoveKind::Overtaken => "review.move_overtaken",
         }
     }
 }
@@ -521,8 +513,8 @@ impl Review {
         (subs().max_by(by), subs().min_by(by))
     }
 
-    /// One plain sentence on why the rank moved.
-    pub fn sentence(&self, lang: Lang) -> String {
+    /// One plain sentence on why the rank moved (text from the label table).
+    pub fn sentence(&self, lang: Lang) -> Result<String> {
         let name = registry()
             .ok()
             .and_then(|r| r.by_code(self.province))
@@ -545,49 +537,30 @@ impl Review {
             self.count(MoveKind::LeftFromAbove),
             self.count(MoveKind::Overtaken),
         );
-        match lang {
-            Lang::En => format!(
-                "{name}'s total {} by {:.4} points ({:.4} -> {:.4}) and its rank went from {}/{} to {}/{} ({:+} places): \
-                 {ov} province(s) below it in {} overtook it, {ent} without a {} score entered above it{}, \
-                 it overtook {passed}, and {left} province(s) above it in {} have no {} score{}.",
-                if dp >= 0.0 { "rose" } else { "fell" },
-                dp.abs(),
-                b.total,
-                a.total,
-                b.rank,
-                b.n_ranked,
-                a.rank,
-                a.n_ranked,
-                self.places(),
-                b.year,
-                b.year,
-                list(MoveKind::EnteredAbove),
-                b.year,
-                a.year,
-                list(MoveKind::LeftFromAbove),
-            ),
-            Lang::Vi => format!(
-                "Tổng điểm của {name} {} {:.4} điểm ({:.4} -> {:.4}), thứ hạng từ {}/{} thành {}/{} ({:+} bậc): \
-                 {ov} tỉnh đứng dưới năm {} đã vượt lên, {ent} tỉnh không có điểm năm {} trở lại và đứng trên{}, \
-                 tỉnh vượt qua {passed} tỉnh, và {left} tỉnh đứng trên năm {} không có điểm năm {}{}.",
-                if dp >= 0.0 { "tăng" } else { "giảm" },
-                dp.abs(),
-                b.total,
-                a.total,
-                b.rank,
-                b.n_ranked,
-                a.rank,
-                a.n_ranked,
-                self.places(),
-                b.year,
-                b.year,
-                list(MoveKind::EnteredAbove),
-                b.year,
-                a.year,
-                list(MoveKind::LeftFromAbove),
-            )
-            .replace(",  ", ", "),
-        }
+        let direction = if dp >= 0.0 {
+            "review.rose"
+        } else {
+            "review.fell"
+        };
+        let args = [
+            ("name", name),
+            ("direction", labels::label(direction, lang)?.to_string()),
+            ("change", format!("{:.4}", dp.abs())),
+            ("before", format!("{:.4}", b.total)),
+            ("after", format!("{:.4}", a.total)),
+            ("rank_before", format!("{}/{}", b.rank, b.n_ranked)),
+            ("rank_after", format!("{}/{}", a.rank, a.n_ranked)),
+            ("places", format!("{:+}", self.places())),
+            ("overtook", ov.to_string()),
+            ("entered", ent.to_string()),
+            ("overtaken", passed.to_string()),
+            ("left", left.to_string()),
+            ("prev", b.year.to_string()),
+            ("year", a.year.to_string()),
+            ("entered_names", list(MoveKind::EnteredAbove)),
+            ("left_names", list(MoveKind::LeftFromAbove)),
+        ];
+        labels::format("review.sentence", lang, &args)
     }
 
     /// One row per measure: level, code, number, parent, name, before, after, change,
@@ -700,8 +673,8 @@ impl Review {
                 frame::col_str(
                     "kind",
                     &m.iter()
-                        .map(|x| Some(x.kind.label(lang)))
-                        .collect::<Vec<_>>(),
+                        .map(|x| labels::label(x.kind.key(), lang).map(Some))
+                        .collect::<Result<Vec<_>>>()?,
                 ),
                 Column::new(
                     "places".into(),
@@ -771,7 +744,7 @@ mod tests {
             .map(|m| m.province)
             .collect();
         assert_eq!(entered, vec![22, 74]); // Quảng Ninh, Bình Dương (by 2024 score)
-        let s = r.sentence(Lang::En);
+        let s = r.sentence(Lang::En).unwrap();
         assert!(
             s.contains("Quang Ninh, Binh Duong") && s.contains("(-8 places)"),
             "{s}"
@@ -780,7 +753,7 @@ mod tests {
             s.contains("8 province(s) below it in 2023 overtook it"),
             "{s}"
         );
-        let vi = r.sentence(Lang::Vi);
+        let vi = r.sentence(Lang::Vi).unwrap();
         assert!(vi.contains("Quảng Ninh") && vi.contains("-8 bậc"), "{vi}");
     }
 
