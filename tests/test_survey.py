@@ -326,3 +326,19 @@ def test_replicate_design_built_once_gives_the_same_numbers(small: pl.DataFrame,
         )
     with pytest.raises(pk.InvalidArgumentError, match="taylor"):
         s.replicate("taylor")  # type: ignore[arg-type]
+
+
+def test_huge_replicate_requests_are_refused_before_allocating() -> None:
+    """Issue 14: 10**9 replicates (1.6 TB of bootstrap factors, 504 GB of Taylor rank draws) end in a
+    typed error naming ``replicates`` instead of an aborted process."""
+    s = pk.Survey(pk.synthetic_survey(2023, scale=0.05), design=pk.PAPI_DESIGN)
+    calls = [
+        lambda: s.score(pk.framework(2023), method="taylor", replicates=10**9),
+        lambda: s.score(pk.framework(2023), method="bootstrap", replicates=10**9),
+        lambda: s.means(["d1_know_slogan_dan_biet"], method="bootstrap", replicates=10**9),
+        lambda: s.replicate("bootstrap", replicates=10**9),
+    ]
+    for call in calls:
+        with pytest.raises(pk.InvalidArgumentError) as e:
+            call()
+        assert e.value.argument == "replicates"  # type: ignore[attr-defined]

@@ -241,13 +241,7 @@ fn check_options(opts: &ScoreOptions) -> Result<()> {
             ),
         });
     }
-    if opts.replicates < 2 {
-        return Err(PapiError::InvalidArgument {
-            argument: "replicates".into(),
-            message: format!("{}; use at least 2 (typically 1000)", opts.replicates),
-        });
-    }
-    Ok(())
+    super::replicate::check_replicates(opts.replicates)
 }
 
 /// The full sample: design, cell sums and the index of the point estimates.

@@ -737,3 +737,20 @@ fn fused_rank_pass_equals_ranking_stored_replicates() {
     // The rank draws are what the SEs are made of: some indicator ranks vary.
     assert!(want.iter().any(|r| r.rank_low != r.rank_high));
 }
+
+/// Issue 14: a request whose replicates would not fit in memory is refused, naming the argument,
+/// before anything is allocated (10^9 bootstrap replicates of 207 PSUs would need 1.6 TB; Taylor
+/// rank draws 504 GB).
+#[test]
+fn huge_replicate_requests_are_refused_before_allocating() {
+    use crate::survey::replicate::{MAX_REPLICATES, check_replicates};
+    assert!(check_replicates(MAX_REPLICATES).is_ok());
+    for n in [0, 1, MAX_REPLICATES + 1, 1_000_000_000] {
+        match check_replicates(n) {
+            Err(crate::PapiError::InvalidArgument { argument, .. }) => {
+                assert_eq!(argument, "replicates")
+            }
+            other => panic!("{n}: {other:?}"),
+        }
+    }
+}
