@@ -103,8 +103,15 @@ pub struct ScoreTable {
 }
 
 impl ScoreTable {
-    /// Published results of a year: total and the dimensions that existed that year.
+    /// Published results of a year: the total, the dimensions and the sub-dimensions of that year's
+    /// framework (see [`ScoreTable::from_published_subdimensions`]).
     pub fn from_published(year: i64) -> Result<ScoreTable> {
+        ScoreTable::from_published_subdimensions(year)
+    }
+
+    /// Published results of a year: total and the dimensions that existed that year (no
+    /// sub-dimensions).
+    pub fn from_published_dimensions(year: i64) -> Result<ScoreTable> {
         let rows = year_rows(year)?;
         let y = rows.first().map(|r| r.year).unwrap_or(year as u16);
         let nd = n_dimensions(y);
@@ -148,7 +155,7 @@ impl ScoreTable {
     /// sub-dimensions of that year's framework (range 1/n..10/n each), values from the published
     /// sub-dimension scores. A sub-dimension a province has no published value for stays `None`.
     pub fn from_published_subdimensions(year: i64) -> Result<ScoreTable> {
-        let mut t = ScoreTable::from_published(year)?;
+        let mut t = ScoreTable::from_published_dimensions(year)?;
         let fw = crate::framework::builtin(i64::from(t.year))?;
         let published: std::collections::HashMap<(u16, &str), f64> =
             crate::subdimension_scores::of_year(t.year)?
@@ -194,6 +201,120 @@ impl ScoreTable {
                     .collect::<Vec<_>>()
                     .join(", "),
             })
+    }
+
+    /// Index of the measure a person means by `query`: its code ("public_health", "d6", "D6",
+    /// "total"), the number printed in that year's report ("6.1", "D6", "6") or its English or
+    /// Vietnamese name, with diacritics, case, spacing and punctuation ignored (the folding used
+    /// for provinces); a unique folded prefix or part of a name also matches. An unknown query is an
+    /// `UnknownCode` error listing the valid choices of the table; a sub-dimension that exists in
+    /// another year's framework but not in this table's says when it was measured.
+    pub fn resolve_measure(&self, query: &str) -> Result<usize> {
+        if let Ok(i) = self.measure_index(query.trim()) {
+            return Ok(i);
+        }
+        let q = crate::text::fold(query);
+        let numbers = self.measure_numbers();
+        let exact = |m: usize| {
+            let meas = &self.measures[m];
+            let n = &numbers[m];
+            (!n.is_empty() && crate::text::fold(n) == q)
+                || crate::text::fold(&meas.code) == q
+                || crate::text::fold(&meas.name_en) == q
+                || crate::text::fold(&meas.name_vi) == q
+                || (meas.level == Level::Dimension
+                    && n.strip_prefix('D').is_some_and(|d| d == q))
+        };
+        if let Some(i) = (0..self.measures.len()).find(|&m| exact(m)) {
+            return Ok(i);
+        }
+        if q.len() >= 3 {
+            let partial: Vec<usize> = (0..self.measures.len())
+                .filter(|&m| {
+                    let meas = &self.measures[m];
+                    [&meas.name_en, &meas.name_vi, &meas.code]
+                        .iter()
+                        .any(|n| crate::text::fold(n).contains(&q))
+                })
+                .collect();
+            if let [i] = partial.as_slice() {
+                return Ok(*i);
+            }
+        }
+        Err(self.unknown_measure(query, &q))
+    }
+
+    /// The number each measure is printed with in this table's year: "" for the total, "D6" for a
+    /// dimension, "6.1" for a sub-dimension of the built-in framework (otherwise "").
+    pub fn measure_numbers(&self) -> Vec<String> {
+        let fw = crate::framework::builtin(i64::from(self.year)).ok();
+        self.measures
+            .iter()
+            .map(|m| match m.level {
+                Level::Dimension => m
+                    .code
+                    .strip_prefix('d')
+                    .map(|d| format!("D{d}"))
+                    .unwrap_or_default(),
+                Level::Subdimension => fw
+                    .as_ref()
+                    .and_then(|f| f.subdimensions().find(|(_, s)| s.code == m.code))
+                    .map(|(_, s)| s.number.clone())
+                    .unwrap_or_default(),
+                _ => String::new(),
+            })
+            .collect()
+    }
+
+    /// The error for a query no measure matches: the valid choices of the table, and, when the
+    /// query names a sub-dimension of another period's framework, the years it was measured.
+    fn unknown_measure(&self, query: &str, folded: &str) -> PapiError {
+        let numbers = self.measure_numbers();
+        let known = self
+            .measures
+            .iter()
+            .zip(&numbers)
+            .map(|(m, n)| match m.level {
+                Level::Subdimension if !n.is_empty() => format!("{n} {} ({})", m.code, m.name_en),
+                _ => m.code.clone(),
+            })
+            .collect::<Vec<_>>()
+            .join(", ");
+        let mut seen: Vec<(String, String, u16, u16)> = Vec::new();
+        for &(a, b) in &crate::framework::PERIODS {
+            let Ok(fw) = crate::framework::builtin(i64::from(a)) else {
+                continue;
+            };
+            for (_, s) in fw.subdimensions() {
+                let hit = [&s.code, &s.number, &s.name_en, &s.name_vi]
+                    .iter()
+                    .any(|x| crate::text::fold(x) == folded);
+                if !hit || self.measures.iter().any(|m| m.code == s.code) {
+                    continue;
+                }
+                match seen.iter_mut().find(|x| x.0 == s.code) {
+                    Some(x) => {
+                        x.2 = x.2.min(a);
+                        x.3 = x.3.max(b);
+                    }
+                    None => seen.push((s.code.clone(), s.name_en.clone(), a, b)),
+                }
+            }
+        }
+        match seen.first() {
+            Some((code, name, a, b)) => PapiError::UnknownCode {
+                kind: format!("measure in {}", self.year),
+                code: format!(
+                    "{query} (sub-dimension {code}, {name}: in the frameworks of {a}-{b} only)"
+                ),
+                known,
+            },
+            None => PapiError::UnknownCode {
+                kind: "measure".into(),
+                code: query.into(),
+                known,
+            },
+        }
     }
 
     /// Column of a province (by GSO code).
@@ -394,15 +515,23 @@ mod tests {
 
     #[test]
     fn published_2023_table() {
-        let t = ScoreTable::from_published(2023).unwrap();
+        let t = ScoreTable::from_published_dimensions(2023).unwrap();
         assert_eq!(t.measures.len(), 9);
+        assert_eq!(ScoreTable::from_published(2023).unwrap().measures.len(), 37);
         assert_eq!(t.provinces.len(), 63);
         let v = t.value("total", 66).unwrap().unwrap();
         assert!((v - 42.3265).abs() < 5e-5);
         let i = t.measure_index("total").unwrap();
         assert_eq!(t.ranks(i)[t.province_index(66).unwrap()], Some(31));
         assert_eq!(t.children("total").len(), 8);
-        assert_eq!(ScoreTable::from_published(2015).unwrap().measures.len(), 7);
+        assert_eq!(
+            ScoreTable::from_published_dimensions(2015)
+                .unwrap()
+                .measures
+                .len(),
+            7
+        );
+        assert_eq!(ScoreTable::from_published(2015).unwrap().measures.len(), 7 + 22);
     }
 
     /// The published table down to sub-dimensions: 1 + 8 + 28 measures in 2023; each dimension's
@@ -435,5 +564,41 @@ mod tests {
         }
         let qn = t.province_index(22).unwrap();
         assert!(t.values[ph][qn].is_none());
+    }
+
+    /// A measure by code, printed number or VN/EN name (folded); unknown and not-that-year
+    /// sub-dimensions are typed errors listing the valid choices.
+    #[test]
+    fn resolve_measures() {
+        let t = ScoreTable::from_published(2023).unwrap();
+        let code = |q: &str| t.measures[t.resolve_measure(q).unwrap()].code.clone();
+        assert_eq!(code("6.1"), "public_health");
+        assert_eq!(code("public_health"), "public_health");
+        assert_eq!(code("Public Health"), "public_health");
+        assert_eq!(code("Y tế công lập"), "public_health");
+        assert_eq!(code("giao duc tieu hoc"), "public_primary_education");
+        assert_eq!(code("D6"), "d6");
+        assert_eq!(code("5.2"), "land_use_rights_certificates");
+        assert_eq!(code("TOTAL"), "total");
+        match t.resolve_measure("9.1") {
+            Err(PapiError::UnknownCode { code, known, .. }) => {
+                assert_eq!(code, "9.1");
+                assert!(known.contains("6.1 public_health"), "{known}");
+            }
+            other => panic!("{other:?}"),
+        }
+        match t.resolve_measure("construction_permits") {
+            Err(PapiError::UnknownCode { kind, code, known }) => {
+                assert_eq!(kind, "measure in 2023");
+                assert!(code.contains("2011-2020"), "{code}");
+                assert!(known.contains("5.2 land_use_rights_certificates"));
+            }
+            other => panic!("{other:?}"),
+        }
+        let t18 = ScoreTable::from_published(2018).unwrap();
+        assert!(matches!(
+            t18.resolve_measure("8.3"),
+            Err(PapiError::UnknownCode { code, .. }) if code.contains("e_responsiveness")
+        ));
     }
 }

@@ -91,6 +91,9 @@ pub struct GapResult {
     pub additive: bool,
     /// Total gap minus the sum of dimension gaps (rounding of published totals), when known.
     pub residual: Option<f64>,
+    /// Total gap minus the sum of sub-dimension gaps (rounding of the published totals and
+    /// sub-dimensions), when the table has sub-dimensions and every one of them has a gap.
+    pub residual_subdimensions: Option<f64>,
     /// Confidence level of the intervals.
     pub level: f64,
     /// Total first, then each level ordered by gap (largest first).
@@ -239,6 +242,7 @@ pub fn gaps(table: &ScoreTable, province: u16, against: &Against, level: f64) ->
         .collect::<Result<Vec<_>>>()?;
     keep_year_references(&cx, &resolved, &mut rows)?;
     let total_gap = add_shares(&mut rows, &table.measures[ti].code);
+    let residual_subdimensions = residual_at(&rows, total_gap, Level::Subdimension);
     let residual = residual(&rows, total_gap);
     sort_rows(&mut rows);
     Ok(GapResult {
@@ -250,6 +254,7 @@ pub fn gaps(table: &ScoreTable, province: u16, against: &Against, level: f64) ->
         reference_province: selected.map(|j| table.provinces[j]),
         additive: !matches!(resolved, Resolved::Stat { median: true, .. }),
         residual,
+        residual_subdimensions,
         level,
         rows,
     })
@@ -617,10 +622,12 @@ fn add_shares(rows: &mut [GapRow], total_code: &str) -> Option<f64> {
 
 /// Total gap minus the sum of the dimension gaps (None without dimensions or with a null gap).
 fn residual(rows: &[GapRow], total_gap: Option<f64>) -> Option<f64> {
-    let d: Vec<&GapRow> = rows
-        .iter()
-        .filter(|r| r.level == Level::Dimension)
-        .collect();
+    residual_at(rows, total_gap, Level::Dimension)
+}
+
+/// Total gap minus the sum of the gaps of `level` (None without such rows or with a null gap).
+fn residual_at(rows: &[GapRow], total_gap: Option<f64>, level: Level) -> Option<f64> {
+    let d: Vec<&GapRow> = rows.iter().filter(|r| r.level == level).collect();
     let dim_gaps = if d.is_empty() {
         None
     } else {
