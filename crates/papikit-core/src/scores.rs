@@ -3,9 +3,11 @@
 //! draws. Published results give total + dimensions; survey results give every level with replicates.
 
 use crate::error::{PapiError, Result};
+use crate::lang::Lang;
 use crate::published::{DIMENSION_COLUMNS, measure, n_dimensions, year_rows};
 use crate::rank::rank_desc;
 use ndarray::Array2;
+use polars::prelude::{Column, DataFrame};
 
 /// Level of a measure in the index.
 #[derive(
@@ -222,8 +224,7 @@ impl ScoreTable {
                 || crate::text::fold(&meas.code) == q
                 || crate::text::fold(&meas.name_en) == q
                 || crate::text::fold(&meas.name_vi) == q
-                || (meas.level == Level::Dimension
-                    && n.strip_prefix('D').is_some_and(|d| d == q))
+                || (meas.level == Level::Dimension && n.strip_prefix('D').is_some_and(|d| d == q))
         };
         if let Some(i) = (0..self.measures.len()).find(|&m| exact(m)) {
             return Ok(i);
@@ -347,6 +348,68 @@ impl ScoreTable {
     /// Descending ranks of all provinces on a measure.
     pub fn ranks(&self, measure_index: usize) -> Vec<Option<u32>> {
         rank_desc(&self.values[measure_index])
+    }
+}
+
+impl ScoreTable {
+    /// The table in long form, one row per measure and province (measure order: total,
+    /// dimensions, sub-dimensions; provinces in GSO order): year, code (GSO), name_vi, name_en,
+    /// region, level, measure (code), number ("D6", "6.1"; "" for the total), parent, name (in
+    /// `lang`), score, rank (among provinces with a score, descending), n_ranked, min, max. A
+    /// province without a score has a null score and rank.
+    pub fn long_frame(&self, lang: Lang) -> Result<DataFrame> {
+        let reg = crate::registry::registry()?;
+        let numbers = self.measure_numbers();
+        let mut order: Vec<usize> = (0..self.provinces.len()).collect();
+        order.sort_by_key(|&i| self.provinces[i]);
+        let n = self.measures.len() * order.len();
+        let (mut year, mut code) = (Vec::with_capacity(n), Vec::with_capacity(n));
+        let mut strs: Vec<Vec<Option<String>>> = (0..8).map(|_| Vec::with_capacity(n)).collect();
+        let (mut score, mut rank, mut nr) = (Vec::new(), Vec::new(), Vec::new());
+        let (mut lo, mut hi) = (Vec::new(), Vec::new());
+        for (m, meas) in self.measures.iter().enumerate() {
+            let ranks = rank_desc(&self.values[m]);
+            let n_ranked = self.values[m].iter().flatten().count() as u32;
+            for &i in &order {
+                let p = reg.by_code(self.provinces[i]);
+                year.push(i32::from(self.year));
+                code.push(i32::from(self.provinces[i]));
+                strs[0].push(p.map(|p| p.name_vi.clone()));
+                strs[1].push(p.map(|p| p.name_en.clone()));
+                strs[2].push(p.map(|p| lang.pick(&p.region_en, &p.region_vi).to_string()));
+                strs[3].push(Some(meas.level.as_str().to_string()));
+                strs[4].push(Some(meas.code.clone()));
+                strs[5].push(Some(numbers[m].clone()));
+                strs[6].push(meas.parent.clone());
+                strs[7].push(Some(lang.pick(&meas.name_en, &meas.name_vi).to_string()));
+                score.push(self.values[m][i]);
+                rank.push(ranks[i]);
+                nr.push(Some(n_ranked));
+                lo.push(Some(meas.min));
+                hi.push(Some(meas.max));
+            }
+        }
+        let names = [
+            "name_vi", "name_en", "region", "level", "measure", "number", "parent", "name",
+        ];
+        let mut cols = vec![
+            Column::new("year".into(), year),
+            Column::new("code".into(), code),
+        ];
+        cols.extend(
+            names
+                .iter()
+                .zip(&strs)
+                .map(|(name, v)| crate::frame::col_str(name, v)),
+        );
+        cols.extend([
+            crate::frame::col_f64("score", score),
+            crate::frame::col_u32("rank", rank),
+            crate::frame::col_u32("n_ranked", nr),
+            crate::frame::col_f64("min", lo),
+            crate::frame::col_f64("max", hi),
+        ]);
+        crate::frame::build(n, cols)
     }
 }
 
@@ -531,7 +594,10 @@ mod tests {
                 .len(),
             7
         );
-        assert_eq!(ScoreTable::from_published(2015).unwrap().measures.len(), 7 + 22);
+        assert_eq!(
+            ScoreTable::from_published(2015).unwrap().measures.len(),
+            7 + 22
+        );
     }
 
     /// The published table down to sub-dimensions: 1 + 8 + 28 measures in 2023; each dimension's
@@ -600,5 +666,28 @@ mod tests {
             t18.resolve_measure("8.3"),
             Err(PapiError::UnknownCode { code, .. }) if code.contains("e_responsiveness")
         ));
+    }
+
+    /// The long form of the 2023 published table: 37 measures x 63 provinces; Hà Nội 6.1 =
+    /// 1.7029 with number "6.1", parent "d6" and range 0.25..2.5; Quảng Ninh (no 2023 score) null.
+    #[test]
+    fn long_form() {
+        let t = ScoreTable::from_published(2023).unwrap();
+        let df = t.long_frame(Lang::En).unwrap();
+        assert_eq!(df.height(), 37 * 63);
+        let code: Vec<Option<i32>> = df.column("code").unwrap().i32().unwrap().iter().collect();
+        let number = crate::frame::str_col(&df, "number").unwrap();
+        let parent = crate::frame::str_col(&df, "parent").unwrap();
+        let score = crate::frame::f64_col(&df, "score").unwrap();
+        let at = |c: i32, n: &str| {
+            (0..df.height())
+                .find(|&i| code[i] == Some(c) && number[i].as_deref() == Some(n))
+                .unwrap()
+        };
+        let i = at(1, "6.1");
+        assert!((score[i].unwrap() - 1.7029).abs() < 5e-5);
+        assert_eq!(parent[i].as_deref(), Some("d6"));
+        assert!(score[at(22, "6.1")].is_none());
+        assert!(score[at(22, "D6")].is_none());
     }
 }

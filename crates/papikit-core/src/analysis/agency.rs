@@ -645,11 +645,17 @@ mod tests {
             .filter(|x| x.level == crate::scores::Level::Subdimension)
             .map(|x| x.code.clone())
             .collect();
-        assert!(m.iter().all(|m| m.as_ref().is_some_and(|m| subs.contains(m))));
+        assert!(
+            m.iter()
+                .all(|m| m.as_ref().is_some_and(|m| subs.contains(m)))
+        );
         // Sở Y tế (lead on 6.1, shared on 4.2): its share = the two sub-dimensions' gaps / total gap
         let codes = frame::str_col(&df, "agency_code").unwrap();
         let share = frame::f64_col(&df, "agency_share_of_total_gap").unwrap();
-        let i = codes.iter().position(|c| c.as_deref() == Some("y_te")).unwrap();
+        let i = codes
+            .iter()
+            .position(|c| c.as_deref() == Some("y_te"))
+            .unwrap();
         let gap_of = |c: &str| g.rows.iter().find(|r| r.code == c).unwrap().gap.unwrap();
         let total = gap_of("total");
         let want = (gap_of("public_health") + gap_of("limits_corruption_service_delivery")) / total;

@@ -139,8 +139,7 @@ pub fn league_frame(year: i64, by: &str, region: Option<&str>, lang: Lang) -> Re
         .collect();
     idx.sort_by(|&a, &b| {
         let (x, y) = (scores[a].unwrap_or(f64::NAN), scores[b].unwrap_or(f64::NAN));
-        y.total_cmp(&x)
-            .then(t.provinces[a].cmp(&t.provinces[b]))
+        y.total_cmp(&x).then(t.provinces[a].cmp(&t.provinces[b]))
     });
     let h = idx.len();
     let prov = |i: usize| reg.by_code(t.provinces[i]);

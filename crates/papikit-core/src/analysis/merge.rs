@@ -90,7 +90,10 @@ fn raw_weights(reg: &Registry, y: u16, weights: &Weights) -> Result<(HashMap<u16
                         argument: "population_year".into(),
                         message: format!(
                             "{p}: the shipped population table has {}; leave population_year unset or pass one of these",
-                            have.iter().map(u16::to_string).collect::<Vec<_>>().join(", ")
+                            have.iter()
+                                .map(u16::to_string)
+                                .collect::<Vec<_>>()
+                                .join(", ")
                         ),
                     });
                 }

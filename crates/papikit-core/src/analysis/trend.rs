@@ -291,7 +291,10 @@ pub fn trend_frame_at(
                     Ok(pm) => {
                         let pranks = rank_desc(&prev.values[pm]);
                         let j = prev.provinces.iter().position(|&c| c == province);
-                        (j.and_then(|j| prev.values[pm][j]), j.and_then(|j| pranks[j]))
+                        (
+                            j.and_then(|j| prev.values[pm][j]),
+                            j.and_then(|j| pranks[j]),
+                        )
                     }
                     Err(_) => (None, None),
                 },
@@ -451,7 +454,12 @@ mod tests {
         let df = trend_frame_at(66, &years, TrendLevel::Subdimension, Lang::En).unwrap();
         let m = frame::str_col(&df, "measure").unwrap();
         let ch = frame::f64_col(&df, "change").unwrap();
-        let comp = df.column("comparable_with_previous").unwrap().bool().unwrap().clone();
+        let comp = df
+            .column("comparable_with_previous")
+            .unwrap()
+            .bool()
+            .unwrap()
+            .clone();
         let yr = df.column("year").unwrap().i32().unwrap().clone();
         let at = |code: &str, y: i32| {
             (0..df.height())
