@@ -467,8 +467,7 @@ def subdimension_heatmap(
         else:
             grid[i, j] = float(r["score"]) / float(r["max"])
     ax = _axes(ax, (max(7.0, 0.42 * len(numbers) + 2.5), max(2.5, 0.45 * len(rows) + 1.5)))
-    cmap = _plt().get_cmap("RdYlGn").copy()
-    cmap.set_bad("#dddddd")
+    cmap = _plt().get_cmap("RdYlGn").with_extremes(bad="#dddddd")
     ax.imshow(np.ma.masked_invalid(grid), cmap=cmap, vmin=0.0, vmax=1.0, aspect="auto")
     for i in range(len(rows)):
         for j in range(len(numbers)):
