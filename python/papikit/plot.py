@@ -503,7 +503,7 @@ def subdimension_bars(
     --------
     >>> import papikit as pk, papikit.plot as pkp
     >>> ax = pkp.subdimension_bars(pk.published(2023, level="subdimension"), "Đắk Lắk", lang="vi")
-    >>> len(ax.get_xticklabels()), ax.get_xticklabels()[20].get_text()
+    >>> len(ax.get_xticklabels()), ax.get_xticklabels()[19].get_text()
     (28, '6.2')
     >>> pkp.close(ax)
     """
