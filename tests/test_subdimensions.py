@@ -221,6 +221,9 @@ def test_compare_and_profile_go_one_level_down() -> None:
     }
     assert flagged == expected
     assert any(m not in {f"d{k}" for k in range(1, 9)} for m in flagged)
+    subs_flagged = p.strengths("subdimension")["measure"].to_list() + p.weaknesses("subdimension")["measure"].to_list()
+    assert sorted(subs_flagged) == sorted(m for m in expected if m in set(s["measure"].to_list()))
+    assert p.weaknesses("subdimension")["level"].unique().to_list() == ["subdimension"]
     # year-on-year at sub-dimension level: 6.2 2022 -> 2023 from the CSV
     prev = sub_csv(2022)
     ppe = s.filter(pl.col("measure") == "public_primary_education").row(0, named=True)

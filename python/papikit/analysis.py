@@ -98,13 +98,27 @@ class Profile(TableResult):
         """The profile table."""
         return self.table
 
-    def strengths(self) -> pl.DataFrame:
-        """Measures whose rank is at least ``margin`` places better than the total rank."""
-        return self.table.filter(pl.col("flag") == label("flag.strength", self.lang))
+    def strengths(self, level: Literal["dimension", "subdimension", "indicator"] | None = None) -> pl.DataFrame:
+        """Measures whose rank is at least ``margin`` places better than the total rank (only those
+        of ``level`` when given; the published results reach the sub-dimensions).
 
-    def weaknesses(self) -> pl.DataFrame:
-        """Measures whose rank is at least ``margin`` places worse than the total rank."""
-        return self.table.filter(pl.col("flag") == label("flag.weakness", self.lang))
+        Examples
+        --------
+        >>> import papikit as pk
+        >>> p = pk.profile("Đắk Lắk", 2023)
+        >>> p.strengths("subdimension")["level"].unique().to_list()
+        ['subdimension']
+        """
+        return self._flagged("flag.strength", level)
+
+    def weaknesses(self, level: Literal["dimension", "subdimension", "indicator"] | None = None) -> pl.DataFrame:
+        """Measures whose rank is at least ``margin`` places worse than the total rank (only those
+        of ``level`` when given)."""
+        return self._flagged("flag.weakness", level)
+
+    def _flagged(self, key: str, level: str | None) -> pl.DataFrame:
+        t = self.table.filter(pl.col("flag") == label(key, self.lang))
+        return t if level is None else t.filter(pl.col("level") == level)
 
     def _repr_html_(self) -> str:
         prev = f" vs {self.previous_year}" if self.previous_year else ""
