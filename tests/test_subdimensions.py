@@ -363,3 +363,14 @@ def test_subdimension_charts() -> None:
         pkp.subdimension_bars(pk.published(2023), "Đắk Lắk")
     with pytest.raises(pk.NoDataError):
         pkp.subdimension_bars(df, "Quảng Ninh")
+
+
+def test_year_gaps_respect_subdimension_breaks() -> None:
+    # 2020 -> 2021: D5 lost construction permits, so every D5 sub-dimension is rescaled (1/4 -> 1/3)
+    # and has no year-on-year gap; D6 sub-dimensions keep theirs (CSV differences)
+    now, before = sub_csv(2021), sub_csv(2020)
+    t = pk.gaps("Đắk Lắk", 2021, against=pk.Year(2020)).to_polars()
+    d5 = t.filter(pl.col("parent") == "d5")
+    assert d5.height == 3 and not d5["comparable"].any() and d5["gap"].null_count() == 3
+    ph = t.filter(pl.col("measure") == "public_health").row(0, named=True)
+    assert ph["comparable"] and ph["gap"] == pytest.approx(before[(DL, "6.1")] - now[(DL, "6.1")], abs=1e-12)
