@@ -851,4 +851,49 @@ mod tests {
         assert!(row(&g, "total").gap.is_none());
         assert!(row(&g, "d4").gap.is_some() && row(&g, "d4").comparable);
     }
+
+    /// Published 2023, Đắk Lắk against the best (Thừa Thiên Huế): total gap = sum of the dimension
+    /// gaps + residual = sum of the sub-dimension gaps + residual_subdimensions; each dimension's gap
+    /// is the sum of its sub-dimensions' gaps within the source's 2e-6 per province (x2 for a
+    /// difference); a sub-dimension gap is the difference of the two published values.
+    #[test]
+    fn subdimension_gaps_add_up() {
+        let t = ScoreTable::from_published(2023).unwrap();
+        let g = gaps(&t, 66, &Against::Best, 0.95).unwrap();
+        let total = row(&g, "total").gap.unwrap();
+        let sum = |level: Level| -> f64 {
+            g.rows
+                .iter()
+                .filter(|r| r.level == level)
+                .map(|r| r.gap.unwrap())
+                .sum()
+        };
+        let (rd, rs) = (g.residual.unwrap(), g.residual_subdimensions.unwrap());
+        assert!((sum(Level::Dimension) + rd - total).abs() < 1e-12);
+        assert!((sum(Level::Subdimension) + rs - total).abs() < 1e-12);
+        assert!(rd.abs() < 1e-5 && rs.abs() < 2e-5, "{rd} {rs}");
+        for d in g.rows.iter().filter(|r| r.level == Level::Dimension) {
+            let s: f64 = g
+                .rows
+                .iter()
+                .filter(|r| r.parent.as_deref() == Some(d.code.as_str()))
+                .map(|r| r.gap.unwrap())
+                .sum();
+            assert!((s - d.gap.unwrap()).abs() <= 4e-6 + 1e-12, "{}", d.code);
+        }
+        let v = |p: u16| {
+            crate::subdimension_scores::value(p, 2023, "public_primary_education")
+                .unwrap()
+                .unwrap()
+        };
+        assert_eq!(row(&g, "public_primary_education").gap, Some(v(46) - v(66)));
+        // the dimension-only table has no sub-dimension residual
+        let td = ScoreTable::from_published_dimensions(2023).unwrap();
+        assert!(
+            gaps(&td, 66, &Against::Best, 0.95)
+                .unwrap()
+                .residual_subdimensions
+                .is_none()
+        );
+    }
 }
