@@ -267,8 +267,10 @@ def test_merged_without_weights_is_an_error() -> None:
     del w[54]
     with pytest.raises(pk.InvalidArgumentError, match="Phú Yên"):
         pk.merged(2023, weights=w)
-    with pytest.raises(pk.InvalidArgumentError, match="population"):
-        pk.merged(2023, weights="population")
+    # population weights work now (GSO 2022, 63/63; see test_subdimensions.py); a population year
+    # the table does not have is the error
+    with pytest.raises(pk.InvalidArgumentError, match="2022"):
+        pk.merged(2023, weights="population", population_year=2019)
 
 
 # ---------------------------------------------------------------- errors naming the culprit
@@ -328,7 +330,8 @@ def test_agency_table_validation() -> None:
     t = pk.agencies(ok, lang="vi")
     assert t.row(0, named=True)["agency"] == "Sở Mới"
     a = pk.gaps(DL, 2023).by_agency(ok)
-    assert a["measure"].to_list() == ["d8"]
+    # the published gaps reach the sub-dimensions (issue 10): the agency gets its sub-dimension
+    assert a["measure"].to_list() == ["internet_access"]
 
 
 def test_builtin_agencies_follow_the_plan() -> None:
@@ -354,7 +357,8 @@ def test_by_agency_shares() -> None:
     for r in a.iter_rows(named=True):
         assert r["share_of_total_gap"] == pytest.approx(r["gap"] / total)
     health = a.filter(pl.col("agency_code") == "y_te")
-    assert set(health["measure"].to_list()) == {"d4", "d6"}
+    # at sub-dimension precision (issue 10): 4.2 (shared) and 6.1 (lead), not the whole of D4 and D6
+    assert set(health["measure"].to_list()) == {"limits_corruption_service_delivery", "public_health"}
     assert health["agency_share_of_total_gap"][0] == pytest.approx(health["share_of_total_gap"].sum())
     shares = a.unique("agency_code", keep="first", maintain_order=True)["agency_share_of_total_gap"].to_list()
     assert shares == sorted(shares, reverse=True)
@@ -445,7 +449,7 @@ def test_compare_and_league() -> None:
         "Lâm Đồng",
         "best_in_set",
     ]
-    assert c.height == 9
+    assert c.height == 1 + 8 + 28  # total, d1..d8, the 28 sub-dimensions of 2023
     assert c.filter(pl.col("measure") == "total")["Đắk Lắk"][0] == row(2023, DL)["total"]
     cr = pk.compare(hl, 2023, values="rank")
     assert cr.filter(pl.col("measure") == "total")["Dak Lak"][0] == 31
@@ -456,7 +460,7 @@ def test_compare_and_league() -> None:
     assert pk.league(2023).height == 61
     with pytest.raises(pk.UnknownCodeError, match="Atlantis"):
         pk.league(2023, region="Atlantis")
-    with pytest.raises(pk.ColumnError):
+    with pytest.raises(pk.UnknownCodeError, match="d9"):
         pk.league(2023, by="d9")
 
 

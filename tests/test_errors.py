@@ -137,10 +137,15 @@ def test_infeasible_attributes() -> None:
 
 def test_invalid_argument_attributes() -> None:
     with pytest.raises(pk.InvalidArgumentError) as e:
-        pk.merged(2023, weights="population")
+        pk.merged(2023, weights={})
     assert e.value.argument == "weights"
     assert e.value.message in str(e.value)
     assert e.value.errors()[0]["loc"] == "weights"
+    # population weights work since the GSO 2022 table (63/63); a year it lacks names the argument
+    with pytest.raises(pk.InvalidArgumentError) as e2:
+        pk.merged(2023, weights="population", population_year=2019)
+    assert e2.value.argument == "population_year"
+    assert e2.value.errors()[0]["loc"] == "population_year"
 
 
 def test_hierarchy_lives_in_papikit_errors() -> None:

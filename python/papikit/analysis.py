@@ -98,13 +98,27 @@ class Profile(TableResult):
         """The profile table."""
         return self.table
 
-    def strengths(self) -> pl.DataFrame:
-        """Measures whose rank is at least ``margin`` places better than the total rank."""
-        return self.table.filter(pl.col("flag") == label("flag.strength", self.lang))
+    def strengths(self, level: Literal["dimension", "subdimension", "indicator"] | None = None) -> pl.DataFrame:
+        """Measures whose rank is at least ``margin`` places better than the total rank (only those
+        of ``level`` when given; the published results reach the sub-dimensions).
 
-    def weaknesses(self) -> pl.DataFrame:
-        """Measures whose rank is at least ``margin`` places worse than the total rank."""
-        return self.table.filter(pl.col("flag") == label("flag.weakness", self.lang))
+        Examples
+        --------
+        >>> import papikit as pk
+        >>> p = pk.profile("Đắk Lắk", 2023)
+        >>> p.strengths("subdimension")["level"].unique().to_list()
+        ['subdimension']
+        """
+        return self._flagged("flag.strength", level)
+
+    def weaknesses(self, level: Literal["dimension", "subdimension", "indicator"] | None = None) -> pl.DataFrame:
+        """Measures whose rank is at least ``margin`` places worse than the total rank (only those
+        of ``level`` when given)."""
+        return self._flagged("flag.weakness", level)
+
+    def _flagged(self, key: str, level: str | None) -> pl.DataFrame:
+        t = self.table.filter(pl.col("flag") == label(key, self.lang))
+        return t if level is None else t.filter(pl.col("level") == level)
 
     def _repr_html_(self) -> str:
         prev = f" vs {self.previous_year}" if self.previous_year else ""
@@ -217,7 +231,14 @@ class Gaps(TableResult):
 
     @property
     def residual(self) -> float | None:
+        """Total gap minus the sum of the dimension gaps (rounding of published totals)."""
         return self._result.residual
+
+    @property
+    def residual_subdimensions(self) -> float | None:
+        """Total gap minus the sum of the sub-dimension gaps (rounding of the published totals and
+        sub-dimensions); None without sub-dimensions or when one of them has no gap."""
+        return self._result.residual_subdimensions
 
     @property
     def level(self) -> float:
@@ -238,16 +259,18 @@ class Gaps(TableResult):
 
         One row per (agency, measure): ``agency_code, agency, role, measure, measure_name,
         subdimensions, gap, share_of_total_gap, n_agencies_sharing, agency_share_of_total_gap,
-        significant, source``. An agency owning a sub-dimension gets that sub-dimension's gap when
-        the scores have sub-dimensions, else its dimension's gap. Responsibility is shared, so shares
-        do not add up across agencies.
+        significant, source``. At sub-dimension precision (the published results and survey results
+        have sub-dimensions): an agency owning a sub-dimension gets that sub-dimension's gap (none in
+        a year it was not measured), an agency owning a whole dimension gets each of its
+        sub-dimensions; without sub-dimensions, the dimension's gap. Responsibility is shared, so
+        shares do not add up across agencies.
 
         Examples
         --------
         >>> import papikit as pk
         >>> a = pk.gaps("Đắk Lắk", 2023).by_agency()
-        >>> a.filter(pl.col("agency_code") == "y_te")["measure"].to_list()
-        ['d4', 'd6']
+        >>> sorted(a.filter(pl.col("agency_code") == "y_te")["measure"].to_list())
+        ['limits_corruption_service_delivery', 'public_health']
         """
         return _core.by_agency(self.table, _agency_frame(agencies), lang=self.lang)
 
@@ -278,7 +301,8 @@ def gaps(
     ``against``:
 
     * ``"best"`` — the province with the highest total (its scores on every measure, so dimension
-      gaps add up to the total gap; ``residual`` reports the rounding of published totals);
+      gaps and sub-dimension gaps each add up to the total gap; ``residual`` and
+      ``residual_subdimensions`` report the rounding of the published scores);
     * ``"median"`` / ``"mean"`` — national median / mean per measure (median gaps are not additive);
     * ``"region"`` — regional peers (the province excluded): ``region_stat="best"`` (best peer) or
       ``"mean"``;
@@ -331,7 +355,8 @@ def compare(
     values: Literal["score", "rank"] = "score",
     lang: Lang = "en",
 ) -> pl.DataFrame:
-    """Provinces side by side: one row per measure, one column per province (score or national
+    """Provinces side by side: one row per measure published that year (total, d1..d8, then the
+    sub-dimensions of that year's framework by code), one column per province (score or national
     rank), plus ``best_in_set``.
 
     Examples
@@ -354,8 +379,14 @@ def league(
 ) -> pl.DataFrame:
     """League table of a year on any measure, optionally within one region.
 
-    Columns: ``position`` (within the table), ``code, name_vi, name_en, region``, the ``by`` score,
-    ``rank`` (national, on ``by``), ``n_ranked``, ``group`` (national, on ``by``).
+    Columns: ``position`` (within the table), ``code, name_vi, name_en, region``, the score (column
+    named by the measure's code), ``rank`` (national, on ``by``), ``n_ranked``, ``group``
+    (national, on ``by``).
+
+    ``by``: ``"total"``, a dimension (``"d6"``, ``"D6"``) or a sub-dimension of that year's
+    framework by number (``"6.1"``), code (``"public_health"``) or Vietnamese/English name
+    (diacritics and case ignored, a unique part of a name is enough). An unknown measure, or a
+    sub-dimension not measured that year, raises ``UnknownCodeError`` listing the valid choices.
 
     Examples
     --------
@@ -365,6 +396,8 @@ def league(
     (1, 'Dak Lak', 31)
     >>> pk.league(2023, by="d6").row(0, named=True)["name_en"]
     'Thua Thien Hue'
+    >>> pk.league(2023, by="Y tế công lập").columns[5]
+    'public_health'
     """
     return _core.league_table(year, by=by, region=None if region is None else str(region), lang=check_lang(lang))
 
@@ -373,19 +406,25 @@ def trend(
     province: str | int | Province,
     years: Iterable[int] = range(FIRST_YEAR, LAST_YEAR + 1),
     *,
+    level: Literal["dimension", "subdimension", "all"] = "dimension",
     lang: Lang = "en",
 ) -> pl.DataFrame:
     """A province's scores across years with structural breaks flagged.
 
-    One row per year and measure (total, d1..d8 that exist that year): ``year, province, measure,
-    score, rank, n_ranked, national_mean, national_median, change, change_places,
-    comparable_with_previous, structural_break, break_note``.
+    One row per year and measure (``level="dimension"``: total, d1..d8 that exist that year;
+    ``"subdimension"``: the sub-dimensions of each year's framework; ``"all"``: both): ``year,
+    province, measure, score, rank, n_ranked, national_mean, national_median, change,
+    change_places, comparable_with_previous, structural_break, break_note, level, number``
+    (``number`` = "D6" / "6.1" as printed that year).
 
     **Comparability rule**: a measure is comparable with the previous year when it exists in both
     years and its sub-dimension composition and construction are unchanged; the total only when every
     dimension is and the number of dimensions is the same. The break years and what changed in each
     are the core's (``papikit.plot.BREAK_YEARS``; each row's ``break_note``). ``change`` and
-    ``change_places`` are null where not comparable; D7/D8 have no rows before they existed.
+    ``change_places`` are null where not comparable; D7/D8 have no rows before they existed. A
+    sub-dimension is comparable when it sits in the same dimension in both years' frameworks and
+    that dimension is comparable and kept its sub-dimensions (a membership change rescales every
+    sub-dimension of the dimension); the core derives the membership changes from its frameworks.
 
     Examples
     --------
@@ -393,11 +432,15 @@ def trend(
     >>> t = pk.trend("Đắk Lắk", years=[2017, 2018])
     >>> t.filter(pl.col("year") == 2018).select("measure", "comparable_with_previous").rows()[:4]
     [('total', False), ('d1', True), ('d2', False), ('d3', False)]
+    >>> s = pk.trend("Đắk Lắk", years=[2020, 2021], level="subdimension")
+    >>> s.filter((pl.col("year") == 2021) & pl.col("number").is_in(["5.2", "6.2"])).select(
+    ...     "number", "comparable_with_previous").rows()
+    [('5.2', False), ('6.2', True)]
     """
     ys = list(years)
     if not ys:
         raise _core.InvalidArgumentError("invalid value for years: empty")
-    return _core.trend_table(province_arg(province), ys, lang=check_lang(lang))
+    return _core.trend_table(province_arg(province), ys, level=level, lang=check_lang(lang))
 
 
 @dataclass(frozen=True)
@@ -434,10 +477,12 @@ def merged(
 
     A merged unit's score = weighted mean of its members' scores. ``weights``: a mapping
     province -> weight (names or GSO codes) or a DataFrame with columns ``province`` (or ``code``)
-    and ``weight``, covering every member of every merged unit; or ``"population"``, which uses the
-    shipped population table and fails (naming the members without a figure) unless every member of
-    every merged unit has one. Weights are normalised within each unit and never guessed: no
-    weights is an error. Single-member units keep their province's scores. A member without a score
+    and ``weight``, covering every member of every merged unit; or ``"population"``: each member's
+    share of its unit's population in the shipped table (GSO average population 2022 of all 63
+    provinces, one source; see the provenance page), for any year; ``population_year`` other than
+    the table's year is an error naming it. The weights used are in ``.weights`` (``weight``,
+    ``weight_source`` = "population 2022"). Weights are normalised within each unit and never
+    guessed: no weights is an error. Single-member units keep their province's scores. A member without a score
     that year makes the unit's score null (``missing_members``).
 
     Examples
@@ -452,13 +497,16 @@ def merged(
     >>> m = pk.merged(2023, weights=w)
     >>> m.scores.height, m.weights.filter(pl.col("unit_code") == 66)["weight"].to_list()
     (34, [0.5, 0.5])
+    >>> p = pk.merged(2023, weights="population")
+    >>> p.weight_source, p.weights.filter(pl.col("unit_code") == 66)["weight"].round(4).to_list()
+    ('population', [0.3136, 0.6864])
     """
     lang = check_lang(lang)
     if weights is None:
         raise _core.InvalidArgumentError(
             "invalid value for weights: None. Merging needs weights for every member of each merged unit: "
             "pass weights={province: weight, ...}, a DataFrame (province, weight) or weights='population' "
-            "(only where the shipped table has every member's population); papikit never uses equal weights"
+            "(GSO 2022 population shares); papikit never uses equal weights"
         )
     w: dict[str, float] | None
     if isinstance(weights, str):

@@ -63,7 +63,11 @@ def format_profile(p: Profile, lang: Lang = "en") -> str:
     )
     out.append(yoy_line(p, lang))
     out.append("")
-    rows = [r for r in df.iter_rows(named=True) if r["measure"] != "total" and r["score"] is not None] + [t]
+    rows = [
+        r
+        for r in df.iter_rows(named=True)
+        if r["measure"] != "total" and r["score"] is not None and r["level"] != "subdimension"
+    ] + [t]
     w = max(len(_measure_name(r["measure"], lang)) for r in rows) + 1
     head = (
         f"{_l('measure', lang):<{w}} {_l('score', lang):>8} {_l('rank', lang):>8} {_l('median', lang):>8} "

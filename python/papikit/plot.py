@@ -49,6 +49,8 @@ __all__ = [
     "gap_waterfall",
     "radar",
     "rank_caterpillar",
+    "subdimension_bars",
+    "subdimension_heatmap",
     "tile_layout",
     "tile_map",
     "trend",
@@ -376,6 +378,164 @@ def dimension_bars(
     if finite and max(finite) <= 10:
         ax.set_ylim(0, 10)
     ax.set_title(title)
+    return ax
+
+
+# ------------------------------------------------------------------------------ sub-dimensions
+
+
+def _subdimension_frame(df: pl.DataFrame | Any, what: str) -> pl.DataFrame:
+    """The long sub-dimension table of one year (``pk.published(year, level="subdimension")`` or
+    the sub-dimension rows of ``level="all"``)."""
+    df = _frame(df, what)
+    if "level" in df.columns and "measure" in df.columns:
+        df = df.filter(pl.col("level") == "subdimension").rename({"measure": "subdimension"})
+    need = ["code", "number", "subdimension", "score", "max"]
+    missing = [c for c in need if c not in df.columns]
+    if missing:
+        raise _core.ColumnError(
+            f"{what} needs the long sub-dimension table (pk.published(year, level='subdimension')); "
+            f"missing columns {missing}"
+        )
+    if _year_of(df) is None and "year" in df.columns:
+        raise _core.InvalidArgumentError(f"{what}: the table has several years; filter it to one year")
+    return df
+
+
+def _number_key(n: str) -> tuple[int, ...]:
+    return tuple(int(x) for x in n.split(".") if x.isdigit())
+
+
+def subdimension_heatmap(
+    df: pl.DataFrame | Any,
+    province: str | int | Province,
+    *,
+    peers: Sequence[str | int | Province] | None = None,
+    value: str = "rank",
+    lang: Lang = "en",
+    ax: Axes | None = None,
+) -> Axes:
+    """Heat map of a province's sub-dimensions against its peers: one row per province (the
+    province first), one column per sub-dimension (numbered as printed that year).
+
+    ``df`` is ``pk.published(year, level="subdimension")`` (or ``level="all"``). Peers default to the
+    province's region (the ``region`` column). ``value="rank"`` colours by national rank on the
+    sub-dimension (green = near the top; the rank is written in each cell); ``value="score"``
+    colours by the score as a share of the sub-dimension's maximum (10/n), since sub-dimensions of
+    different dimensions have different ranges. Provinces without a published value are grey.
+
+    Examples
+    --------
+    >>> import papikit as pk, papikit.plot as pkp
+    >>> ax = pkp.subdimension_heatmap(pk.published(2023, level="subdimension"), "Đắk Lắk")
+    >>> [t.get_text() for t in ax.get_yticklabels()][:2], len(ax.get_xticklabels())
+    (['Dak Lak', 'Kon Tum'], 28)
+    >>> pkp.close(ax)
+    """
+    import numpy as np
+
+    lang = check_lang(lang)
+    if value not in ("rank", "score"):
+        raise _core.InvalidArgumentError(f'invalid value for value: {value!r}; use "rank" or "score"', argument="value")
+    df = _subdimension_frame(df, "subdimension_heatmap")
+    p = _find(province)
+    own = df.filter(pl.col("code") == p.code)
+    if own.height == 0:
+        raise _core.NoDataError(f"no row for {p.name_vi} (code {p.code}) in the table given to the chart")
+    if peers is None:
+        region = own["region"][0] if "region" in df.columns else None
+        codes = sorted(set(df.filter(pl.col("region") == region)["code"].to_list()) - {p.code}) if region else []
+    else:
+        codes = [_find(q).code for q in peers if _find(q).code != p.code]
+    rows = [p.code, *codes]
+    numbers = sorted(set(df["number"].to_list()), key=_number_key)
+    n_ranked = df.group_by("number").agg(pl.col("score").is_not_null().sum().alias("n"))
+    n_of = dict(zip(n_ranked["number"].to_list(), n_ranked["n"].to_list(), strict=True))
+    grid = np.full((len(rows), len(numbers)), np.nan)
+    ranks = np.full((len(rows), len(numbers)), np.nan)
+    col = {n: j for j, n in enumerate(numbers)}
+    row_of = {c: i for i, c in enumerate(rows)}
+    for r in df.filter(pl.col("code").is_in(rows)).iter_rows(named=True):
+        i, j = row_of[r["code"]], col[r["number"]]
+        if r["score"] is None:
+            continue
+        if r.get("rank") is not None:
+            ranks[i, j] = r["rank"]
+        if value == "rank":
+            n = max(int(n_of[r["number"]]), 2)
+            grid[i, j] = 1.0 - (float(r["rank"]) - 1.0) / (n - 1.0)
+        else:
+            grid[i, j] = float(r["score"]) / float(r["max"])
+    ax = _axes(ax, (max(7.0, 0.42 * len(numbers) + 2.5), max(2.5, 0.45 * len(rows) + 1.5)))
+    cmap = _plt().get_cmap("RdYlGn").with_extremes(bad="#dddddd")
+    ax.imshow(np.ma.masked_invalid(grid), cmap=cmap, vmin=0.0, vmax=1.0, aspect="auto")
+    for i in range(len(rows)):
+        for j in range(len(numbers)):
+            if not np.isnan(ranks[i, j]):
+                ax.text(j, i, str(int(ranks[i, j])), ha="center", va="center", fontsize=6)
+    names = _unit_names(63, lang)
+    ax.set_xticks(range(len(numbers)))
+    ax.set_xticklabels(numbers, fontsize=7, rotation=90)
+    ax.set_yticks(range(len(rows)))
+    ax.set_yticklabels([names.get(c, str(c)) for c in rows], fontsize=8)
+    year = _year_of(df)
+    what = _t("sub_ranks", lang) if value == "rank" else _t("sub_scaled", lang)
+    ax.set_title(f"{p.name(lang)}{' ' + str(year) if year else ''}: {what}")
+    return ax
+
+
+def subdimension_bars(
+    df: pl.DataFrame | Any,
+    province: str | int | Province,
+    *,
+    reference: bool = True,
+    lang: Lang = "en",
+    ax: Axes | None = None,
+) -> Axes:
+    """Bars of a province's sub-dimension scores (numbered as printed that year, coloured by
+    dimension) with the national median of each sub-dimension marked.
+
+    ``df`` is ``pk.published(year, level="subdimension")`` (or ``level="all"``); the median is over
+    the provinces with a published value. Sub-dimension ranges differ (1/n..10/n for a dimension of
+    n sub-dimensions); each bar's light outline shows its maximum.
+
+    Examples
+    --------
+    >>> import papikit as pk, papikit.plot as pkp
+    >>> ax = pkp.subdimension_bars(pk.published(2023, level="subdimension"), "Đắk Lắk", lang="vi")
+    >>> len(ax.get_xticklabels()), ax.get_xticklabels()[19].get_text()
+    (28, '6.2')
+    >>> pkp.close(ax)
+    """
+    lang = check_lang(lang)
+    df = _subdimension_frame(df, "subdimension_bars")
+    p = _find(province)
+    own = df.filter(pl.col("code") == p.code)
+    if own.height == 0 or own["score"].null_count() == own.height:
+        raise _core.NoDataError(
+            f"no sub-dimension scores for {p.name_vi} (code {p.code}) in the table given to the chart"
+        )
+    med = df.group_by("number").agg(pl.col("score").median().alias("median"))
+    med_of = dict(zip(med["number"].to_list(), med["median"].to_list(), strict=True))
+    rows = sorted(own.iter_rows(named=True), key=lambda r: _number_key(r["number"]))
+    numbers = [r["number"] for r in rows]
+    values = [float(r["score"]) if r["score"] is not None else float("nan") for r in rows]
+    maxima = [float(r["max"]) for r in rows]
+    cmap = _plt().get_cmap("tab10")
+    colours = [cmap((_number_key(n)[0] - 1) % 10) for n in numbers]
+    ax = _axes(ax, (max(8.0, 0.38 * len(rows) + 2), 4.5))
+    xs = list(range(len(rows)))
+    ax.bar(xs, maxima, color="none", edgecolor="#bbbbbb", lw=0.8)
+    ax.bar(xs, values, color=colours, label=_t("score", lang))
+    if reference:
+        meds = [float(med_of[n]) if med_of.get(n) is not None else float("nan") for n in numbers]
+        ax.scatter(xs, meds, marker="_", s=200, color="#222222", zorder=3, label=_t("median", lang))
+        ax.legend(fontsize=8, frameon=False, loc="upper left", ncol=2, markerscale=0.8)
+    ax.set_xticks(xs)
+    ax.set_xticklabels(numbers, fontsize=7, rotation=90)
+    ax.set_ylabel(_t("score", lang))
+    year = _year_of(df)
+    ax.set_title(f"{p.name(lang)}{' ' + str(year) if year else ''}: {_t('sub_scores', lang)}")
     return ax
 
 

@@ -27,10 +27,14 @@ def published(year: int | None = None, *, level: str = "dimension", lang: Lang =
         ``FIRST_YEAR`` to ``LAST_YEAR`` (``pk.FIRST_YEAR``, ``pk.LAST_YEAR``), or None for the whole
         panel (882 rows).
     level
-        "dimension" (default: the total and d1..d8 side by side) or "subdimension": the published
+        "dimension" (default: the total and d1..d8 side by side), "subdimension": the published
         sub-dimension scores of ``year`` (columns ``year, code, name_vi, name_en, region, dimension,
         number, subdimension, name, score, rank, n_ranked, min, max``; a province without a published
-        value has a null score), mapped to the codes of that year's framework.
+        value has a null score), mapped to the codes of that year's framework, or "all": the
+        published table of ``year`` in long form at every level, total -> dimensions ->
+        sub-dimensions (columns ``year, code, name_vi, name_en, region, level, measure, number,
+        parent, name, score, rank, n_ranked, min, max``; ``number`` is "D6" / "6.1" as printed that
+        year), the table every analysis of published results reads.
     lang
         Language of ``region`` and ``group`` ("en" or "vi").
 
@@ -45,18 +49,23 @@ def published(year: int | None = None, *, level: str = "dimension", lang: Lang =
     >>> sub = pk.published(2023, level="subdimension")
     >>> sub.filter((pl.col("code") == 1) & (pl.col("number") == "6.1"))["score"].round(4).to_list()
     [1.7029]
+    >>> every = pk.published(2023, level="all")
+    >>> every.filter(pl.col("code") == 1)["level"].value_counts(sort=True).rows()
+    [('subdimension', 28), ('dimension', 8), ('total', 1)]
     """
     lang = check_lang(lang)
     if level == "dimension":
         return _core.published_frame(year, lang=lang)
-    if level == "subdimension":
+    if level in ("subdimension", "all"):
         if year is None:
             raise _core.InvalidArgumentError(
-                'invalid value for year: None; level="subdimension" needs a year', argument="year"
+                f'invalid value for year: None; level="{level}" needs a year', argument="year"
             )
+        if level == "all":
+            return _core.published_long(year, lang=lang)
         return _core.subdimension_table(year, lang=lang)
     raise _core.InvalidArgumentError(
-        f'invalid value for level: {level!r}; use "dimension" or "subdimension"', argument="level"
+        f'invalid value for level: {level!r}; use "dimension", "subdimension" or "all"', argument="level"
     )
 
 

@@ -10,7 +10,9 @@ use std::sync::OnceLock;
 
 const PROVINCES_CSV: &str = include_str!("../data/vn_provinces_63.csv");
 const MERGER_CSV: &str = include_str!("../data/vn_merger_2025.csv");
-const POPULATION_CSV: &str = include_str!("../data/vn_population_63.csv");
+const POPULATION_CSV: &str = include_str!("../data/vn_population_2022_gso.csv");
+/// The population file's name (data/PROVENANCE.md) and its year.
+const POPULATION_FILE: &str = "vn_population_2022_gso.csv";
 
 /// One of the 63 provinces (2008-2025 boundaries).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -48,7 +50,8 @@ pub struct Unit2025 {
 pub struct Registry {
     pub provinces: Vec<Province>,
     pub units: Vec<Unit2025>,
-    /// Population by (code, year) where the shipped table has it.
+    /// Population by (code, year) from the shipped table (GSO average population 2022 of all 63
+    /// provinces, data/vn_population_2022_gso.csv).
     pub population: HashMap<(u16, u16), f64>,
     keys: HashMap<String, u16>,
     phonetic_keys: HashMap<String, Vec<u16>>,
@@ -240,22 +243,43 @@ fn unit_keys(units: &[Unit2025]) -> HashMap<String, u16> {
     unit_keys
 }
 
-/// Step 6 of `Registry::build`: population by (code, year); unreadable rows are skipped.
-fn population() -> Result<HashMap<(u16, u16), f64>> {
-    let pop = Table::parse("vn_population_63.csv", POPULATION_CSV)?;
+/// Step 6 of `Registry::build`: population by (code, year). Every row must parse (a bad cell is an
+/// error naming its line and column) and every one of the 63 provinces must have a figure.
+fn population(provinces: &[Province]) -> Result<HashMap<(u16, u16), f64>> {
+    let pop = Table::parse(POPULATION_FILE, POPULATION_CSV)?;
     let (p_code, p_year, p_pop) = (
         pop.col("gso_code")?,
         pop.col("year")?,
         pop.col("population")?,
     );
+    let bad = |line: usize, col: &str, v: &str| PapiError::InvalidArgument {
+        argument: format!("data/{POPULATION_FILE} line {line}, column {col}"),
+        message: format!("{v:?} is not a valid value"),
+    };
     let mut population = HashMap::new();
-    for r in &pop.rows {
-        if let (Some(c), Ok(y), Ok(v)) = (
-            parse_code(&r[p_code]),
-            r[p_year].parse::<u16>(),
-            r[p_pop].parse::<f64>(),
-        ) {
-            population.insert((c, y), v);
+    for (i, r) in pop.rows.iter().enumerate() {
+        let line = i + 2;
+        let c = parse_code(&r[p_code]).ok_or_else(|| bad(line, "gso_code", &r[p_code]))?;
+        let y = r[p_year]
+            .parse::<u16>()
+            .map_err(|_| bad(line, "year", &r[p_year]))?;
+        let v = r[p_pop]
+            .parse::<f64>()
+            .ok()
+            .filter(|v| v.is_finite() && *v > 0.0)
+            .ok_or_else(|| bad(line, "population", &r[p_pop]))?;
+        population.insert((c, y), v);
+    }
+    let years: std::collections::BTreeSet<u16> = population.keys().map(|k| k.1).collect();
+    for y in years {
+        if let Some(p) = provinces
+            .iter()
+            .find(|p| !population.contains_key(&(p.code, y)))
+        {
+            return Err(PapiError::InvalidArgument {
+                argument: format!("data/{POPULATION_FILE}"),
+                message: format!("no {y} population for {} ({})", p.name_vi, p.code),
+            });
         }
     }
     Ok(population)
@@ -268,7 +292,7 @@ impl Registry {
         assign_unit_regions(&mut units, &provinces);
         let (keys, phonetic_keys) = province_keys(&provinces);
         let unit_keys = unit_keys(&units);
-        let population = population()?;
+        let population = population(&provinces)?;
         Ok(Registry {
             provinces,
             units,

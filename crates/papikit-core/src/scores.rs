@@ -3,9 +3,11 @@
 //! draws. Published results give total + dimensions; survey results give every level with replicates.
 
 use crate::error::{PapiError, Result};
+use crate::lang::Lang;
 use crate::published::{DIMENSION_COLUMNS, measure, n_dimensions, year_rows};
 use crate::rank::rank_desc;
 use ndarray::Array2;
+use polars::prelude::{Column, DataFrame};
 
 /// Level of a measure in the index.
 #[derive(
@@ -103,8 +105,15 @@ pub struct ScoreTable {
 }
 
 impl ScoreTable {
-    /// Published results of a year: total and the dimensions that existed that year.
+    /// Published results of a year: the total, the dimensions and the sub-dimensions of that year's
+    /// framework (see [`ScoreTable::from_published_subdimensions`]).
     pub fn from_published(year: i64) -> Result<ScoreTable> {
+        ScoreTable::from_published_subdimensions(year)
+    }
+
+    /// Published results of a year: total and the dimensions that existed that year (no
+    /// sub-dimensions).
+    pub fn from_published_dimensions(year: i64) -> Result<ScoreTable> {
         let rows = year_rows(year)?;
         let y = rows.first().map(|r| r.year).unwrap_or(year as u16);
         let nd = n_dimensions(y);
@@ -148,7 +157,7 @@ impl ScoreTable {
     /// sub-dimensions of that year's framework (range 1/n..10/n each), values from the published
     /// sub-dimension scores. A sub-dimension a province has no published value for stays `None`.
     pub fn from_published_subdimensions(year: i64) -> Result<ScoreTable> {
-        let mut t = ScoreTable::from_published(year)?;
+        let mut t = ScoreTable::from_published_dimensions(year)?;
         let fw = crate::framework::builtin(i64::from(t.year))?;
         let published: std::collections::HashMap<(u16, &str), f64> =
             crate::subdimension_scores::of_year(t.year)?
@@ -196,6 +205,119 @@ impl ScoreTable {
             })
     }
 
+    /// Index of the measure a person means by `query`: its code ("public_health", "d6", "D6",
+    /// "total"), the number printed in that year's report ("6.1", "D6", "6") or its English or
+    /// Vietnamese name, with diacritics, case, spacing and punctuation ignored (the folding used
+    /// for provinces); a unique folded prefix or part of a name also matches. An unknown query is an
+    /// `UnknownCode` error listing the valid choices of the table; a sub-dimension that exists in
+    /// another year's framework but not in this table's says when it was measured.
+    pub fn resolve_measure(&self, query: &str) -> Result<usize> {
+        if let Ok(i) = self.measure_index(query.trim()) {
+            return Ok(i);
+        }
+        let q = crate::text::fold(query);
+        let numbers = self.measure_numbers();
+        let exact = |m: usize| {
+            let meas = &self.measures[m];
+            let n = &numbers[m];
+            (!n.is_empty() && crate::text::fold(n) == q)
+                || crate::text::fold(&meas.code) == q
+                || crate::text::fold(&meas.name_en) == q
+                || crate::text::fold(&meas.name_vi) == q
+                || (meas.level == Level::Dimension && n.strip_prefix('D').is_some_and(|d| d == q))
+        };
+        if let Some(i) = (0..self.measures.len()).find(|&m| exact(m)) {
+            return Ok(i);
+        }
+        if q.len() >= 3 {
+            let partial: Vec<usize> = (0..self.measures.len())
+                .filter(|&m| {
+                    let meas = &self.measures[m];
+                    [&meas.name_en, &meas.name_vi, &meas.code]
+                        .iter()
+                        .any(|n| crate::text::fold(n).contains(&q))
+                })
+                .collect();
+            if let [i] = partial.as_slice() {
+                return Ok(*i);
+            }
+        }
+        Err(self.unknown_measure(query, &q))
+    }
+
+    /// The number each measure is printed with in this table's year: "" for the total, "D6" for a
+    /// dimension, "6.1" for a sub-dimension of the built-in framework (otherwise "").
+    pub fn measure_numbers(&self) -> Vec<String> {
+        let fw = crate::framework::builtin(i64::from(self.year)).ok();
+        self.measures
+            .iter()
+            .map(|m| match m.level {
+                Level::Dimension => m
+                    .code
+                    .strip_prefix('d')
+                    .map(|d| format!("D{d}"))
+                    .unwrap_or_default(),
+                Level::Subdimension => fw
+                    .as_ref()
+                    .and_then(|f| f.subdimensions().find(|(_, s)| s.code == m.code))
+                    .map(|(_, s)| s.number.clone())
+                    .unwrap_or_default(),
+                _ => String::new(),
+            })
+            .collect()
+    }
+
+    /// The error for a query no measure matches: the valid choices of the table, and, when the
+    /// query names a sub-dimension of another period's framework, the years it was measured.
+    fn unknown_measure(&self, query: &str, folded: &str) -> PapiError {
+        let numbers = self.measure_numbers();
+        let known = self
+            .measures
+            .iter()
+            .zip(&numbers)
+            .map(|(m, n)| match m.level {
+                Level::Subdimension if !n.is_empty() => format!("{n} {} ({})", m.code, m.name_en),
+                _ => m.code.clone(),
+            })
+            .collect::<Vec<_>>()
+            .join(", ");
+        let mut seen: Vec<(String, String, u16, u16)> = Vec::new();
+        for &(a, b) in &crate::framework::PERIODS {
+            let Ok(fw) = crate::framework::builtin(i64::from(a)) else {
+                continue;
+            };
+            for (_, s) in fw.subdimensions() {
+                let hit = [&s.code, &s.number, &s.name_en, &s.name_vi]
+                    .iter()
+                    .any(|x| crate::text::fold(x) == folded);
+                if !hit || self.measures.iter().any(|m| m.code == s.code) {
+                    continue;
+                }
+                match seen.iter_mut().find(|x| x.0 == s.code) {
+                    Some(x) => {
+                        x.2 = x.2.min(a);
+                        x.3 = x.3.max(b);
+                    }
+                    None => seen.push((s.code.clone(), s.name_en.clone(), a, b)),
+                }
+            }
+        }
+        match seen.first() {
+            Some((code, name, a, b)) => PapiError::UnknownCode {
+                kind: format!("measure in {}", self.year),
+                code: format!(
+                    "{query} (sub-dimension {code}, {name}: in the frameworks of {a}-{b} only)"
+                ),
+                known,
+            },
+            None => PapiError::UnknownCode {
+                kind: "measure".into(),
+                code: query.into(),
+                known,
+            },
+        }
+    }
+
     /// Column of a province (by GSO code).
     pub fn province_index(&self, code: u16) -> Result<usize> {
         self.provinces
@@ -226,6 +348,68 @@ impl ScoreTable {
     /// Descending ranks of all provinces on a measure.
     pub fn ranks(&self, measure_index: usize) -> Vec<Option<u32>> {
         rank_desc(&self.values[measure_index])
+    }
+}
+
+impl ScoreTable {
+    /// The table in long form, one row per measure and province (measure order: total,
+    /// dimensions, sub-dimensions; provinces in GSO order): year, code (GSO), name_vi, name_en,
+    /// region, level, measure (code), number ("D6", "6.1"; "" for the total), parent, name (in
+    /// `lang`), score, rank (among provinces with a score, descending), n_ranked, min, max. A
+    /// province without a score has a null score and rank.
+    pub fn long_frame(&self, lang: Lang) -> Result<DataFrame> {
+        let reg = crate::registry::registry()?;
+        let numbers = self.measure_numbers();
+        let mut order: Vec<usize> = (0..self.provinces.len()).collect();
+        order.sort_by_key(|&i| self.provinces[i]);
+        let n = self.measures.len() * order.len();
+        let (mut year, mut code) = (Vec::with_capacity(n), Vec::with_capacity(n));
+        let mut strs: Vec<Vec<Option<String>>> = (0..8).map(|_| Vec::with_capacity(n)).collect();
+        let (mut score, mut rank, mut nr) = (Vec::new(), Vec::new(), Vec::new());
+        let (mut lo, mut hi) = (Vec::new(), Vec::new());
+        for (m, meas) in self.measures.iter().enumerate() {
+            let ranks = rank_desc(&self.values[m]);
+            let n_ranked = self.values[m].iter().flatten().count() as u32;
+            for &i in &order {
+                let p = reg.by_code(self.provinces[i]);
+                year.push(i32::from(self.year));
+                code.push(i32::from(self.provinces[i]));
+                strs[0].push(p.map(|p| p.name_vi.clone()));
+                strs[1].push(p.map(|p| p.name_en.clone()));
+                strs[2].push(p.map(|p| lang.pick(&p.region_en, &p.region_vi).to_string()));
+                strs[3].push(Some(meas.level.as_str().to_string()));
+                strs[4].push(Some(meas.code.clone()));
+                strs[5].push(Some(numbers[m].clone()));
+                strs[6].push(meas.parent.clone());
+                strs[7].push(Some(lang.pick(&meas.name_en, &meas.name_vi).to_string()));
+                score.push(self.values[m][i]);
+                rank.push(ranks[i]);
+                nr.push(Some(n_ranked));
+                lo.push(Some(meas.min));
+                hi.push(Some(meas.max));
+            }
+        }
+        let names = [
+            "name_vi", "name_en", "region", "level", "measure", "number", "parent", "name",
+        ];
+        let mut cols = vec![
+            Column::new("year".into(), year),
+            Column::new("code".into(), code),
+        ];
+        cols.extend(
+            names
+                .iter()
+                .zip(&strs)
+                .map(|(name, v)| crate::frame::col_str(name, v)),
+        );
+        cols.extend([
+            crate::frame::col_f64("score", score),
+            crate::frame::col_u32("rank", rank),
+            crate::frame::col_u32("n_ranked", nr),
+            crate::frame::col_f64("min", lo),
+            crate::frame::col_f64("max", hi),
+        ]);
+        crate::frame::build(n, cols)
     }
 }
 
@@ -394,15 +578,26 @@ mod tests {
 
     #[test]
     fn published_2023_table() {
-        let t = ScoreTable::from_published(2023).unwrap();
+        let t = ScoreTable::from_published_dimensions(2023).unwrap();
         assert_eq!(t.measures.len(), 9);
+        assert_eq!(ScoreTable::from_published(2023).unwrap().measures.len(), 37);
         assert_eq!(t.provinces.len(), 63);
         let v = t.value("total", 66).unwrap().unwrap();
         assert!((v - 42.3265).abs() < 5e-5);
         let i = t.measure_index("total").unwrap();
         assert_eq!(t.ranks(i)[t.province_index(66).unwrap()], Some(31));
         assert_eq!(t.children("total").len(), 8);
-        assert_eq!(ScoreTable::from_published(2015).unwrap().measures.len(), 7);
+        assert_eq!(
+            ScoreTable::from_published_dimensions(2015)
+                .unwrap()
+                .measures
+                .len(),
+            7
+        );
+        assert_eq!(
+            ScoreTable::from_published(2015).unwrap().measures.len(),
+            7 + 22
+        );
     }
 
     /// The published table down to sub-dimensions: 1 + 8 + 28 measures in 2023; each dimension's
@@ -435,5 +630,64 @@ mod tests {
         }
         let qn = t.province_index(22).unwrap();
         assert!(t.values[ph][qn].is_none());
+    }
+
+    /// A measure by code, printed number or VN/EN name (folded); unknown and not-that-year
+    /// sub-dimensions are typed errors listing the valid choices.
+    #[test]
+    fn resolve_measures() {
+        let t = ScoreTable::from_published(2023).unwrap();
+        let code = |q: &str| t.measures[t.resolve_measure(q).unwrap()].code.clone();
+        assert_eq!(code("6.1"), "public_health");
+        assert_eq!(code("public_health"), "public_health");
+        assert_eq!(code("Public Health"), "public_health");
+        assert_eq!(code("Y tế công lập"), "public_health");
+        assert_eq!(code("giao duc tieu hoc"), "public_primary_education");
+        assert_eq!(code("D6"), "d6");
+        assert_eq!(code("5.2"), "land_use_rights_certificates");
+        assert_eq!(code("TOTAL"), "total");
+        match t.resolve_measure("9.1") {
+            Err(PapiError::UnknownCode { code, known, .. }) => {
+                assert_eq!(code, "9.1");
+                assert!(known.contains("6.1 public_health"), "{known}");
+            }
+            other => panic!("{other:?}"),
+        }
+        match t.resolve_measure("construction_permits") {
+            Err(PapiError::UnknownCode { kind, code, known }) => {
+                assert_eq!(kind, "measure in 2023");
+                assert!(code.contains("2011-2020"), "{code}");
+                assert!(known.contains("5.2 land_use_rights_certificates"));
+            }
+            other => panic!("{other:?}"),
+        }
+        let t18 = ScoreTable::from_published(2018).unwrap();
+        assert!(matches!(
+            t18.resolve_measure("8.3"),
+            Err(PapiError::UnknownCode { code, .. }) if code.contains("e_responsiveness")
+        ));
+    }
+
+    /// The long form of the 2023 published table: 37 measures x 63 provinces; Hà Nội 6.1 =
+    /// 1.7029 with number "6.1", parent "d6" and range 0.25..2.5; Quảng Ninh (no 2023 score) null.
+    #[test]
+    fn long_form() {
+        let t = ScoreTable::from_published(2023).unwrap();
+        let df = t.long_frame(Lang::En).unwrap();
+        assert_eq!(df.height(), 37 * 63);
+        let code: Vec<Option<i32>> = df.column("code").unwrap().i32().unwrap().iter().collect();
+        let number = crate::frame::str_col(&df, "number").unwrap();
+        let parent = crate::frame::str_col(&df, "parent").unwrap();
+        let score = crate::frame::f64_col(&df, "score").unwrap();
+        let at = |c: i32, n: &str| {
+            (0..df.height())
+                .find(|&i| code[i] == Some(c) && number[i].as_deref() == Some(n))
+                .unwrap()
+        };
+        let i = at(1, "6.1");
+        assert!((score[i].unwrap() - 1.7029).abs() < 5e-5);
+        assert_eq!(parent[i].as_deref(), Some("d6"));
+        assert!(score[at(22, "6.1")].is_none());
+        assert!(score[at(22, "D6")].is_none());
     }
 }

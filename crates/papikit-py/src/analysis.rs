@@ -71,7 +71,7 @@ fn draws_of(a: numpy::ndarray::ArrayView3<'_, f64>) -> Vec<ndarray::Array2<f64>>
 
 #[pymethods]
 impl PyScoreTable {
-    /// Published scores of a year (total and dimensions).
+    /// Published scores of a year (total, dimensions and sub-dimensions).
     #[staticmethod]
     fn published(py: Python<'_>, year: i64) -> PyResult<Self> {
         run(py, || ScoreTable::from_published(year)).map(PyScoreTable)
@@ -209,6 +209,11 @@ impl PyGapResult {
     #[getter]
     fn residual(&self) -> Option<f64> {
         self.0.residual
+    }
+
+    #[getter]
+    fn residual_subdimensions(&self) -> Option<f64> {
+        self.0.residual_subdimensions
     }
 
     #[getter]
@@ -452,16 +457,18 @@ pub fn profile<'py>(
 }
 
 #[pyfunction]
-#[pyo3(signature = (province, years, *, lang="en"))]
+#[pyo3(signature = (province, years, *, level="dimension", lang="en"))]
 pub fn trend_table(
     py: Python<'_>,
     province: &str,
     years: Vec<i64>,
+    level: &str,
     lang: &str,
 ) -> PyResult<PyDataFrame> {
     let lang = Lang::parse(lang).py()?;
+    let level = trend::TrendLevel::parse(level).py()?;
     let code = code_of(province)?;
-    run(py, || trend::trend_frame(code, &years, lang)).map(PyDataFrame)
+    run(py, || trend::trend_frame_at(code, &years, level, lang)).map(PyDataFrame)
 }
 
 /// Provinces side by side: one row per measure, one column per province, best_in_set.

@@ -57,7 +57,19 @@ pub fn group_key(name: &str) -> PyResult<&'static str> {
     rank::Group::parse(name).py().map(rank::Group::key)
 }
 
+/// The published table of a year in long form at every level (total, dimensions, sub-dimensions).
+#[pyfunction]
+#[pyo3(signature = (year, *, lang="en"))]
+pub fn published_long(py: Python<'_>, year: i64, lang: &str) -> PyResult<PyDataFrame> {
+    let lang = Lang::parse(lang).py()?;
+    run(py, || {
+        papikit_core::scores::ScoreTable::from_published(year)?.long_frame(lang)
+    })
+    .map(PyDataFrame)
+}
+
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_function(wrap_pyfunction!(published_long, m)?)?;
     m.add_function(wrap_pyfunction!(published_frame, m)?)?;
     m.add_function(wrap_pyfunction!(national_stats, m)?)?;
     m.add_function(wrap_pyfunction!(rank_frame, m)?)?;

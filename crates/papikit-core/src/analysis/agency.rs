@@ -72,6 +72,8 @@ fn dimension_code(s: &str) -> Option<String> {
 /// The part of a gap row the agency view needs.
 struct AgencyGap {
     code: String,
+    /// The parent measure's code (a sub-dimension's dimension), when known.
+    parent: Option<String>,
     name: String,
     gap: Option<f64>,
     share: Option<f64>,
@@ -377,6 +379,7 @@ impl AgencyTable {
             .iter()
             .map(|r| AgencyGap {
                 code: r.code.clone(),
+                parent: r.parent.clone(),
                 name: lang.pick(&r.name_en, &r.name_vi).to_string(),
                 gap: r.gap,
                 share: r.share,
@@ -393,6 +396,10 @@ impl AgencyTable {
         let name = frame::str_col(gaps, "name")?;
         let gap = frame::f64_col(gaps, "gap")?;
         let share = frame::f64_col(gaps, "share_of_total_gap")?;
+        let parent: Vec<Option<String>> = match gaps.column("parent") {
+            Ok(c) if c.dtype() == &DataType::String => frame::str_col(gaps, "parent")?,
+            _ => vec![None; gaps.height()],
+        };
         let sig: Vec<Option<bool>> = match gaps.column("significant") {
             Ok(c) if c.dtype() == &DataType::Boolean => c.bool()?.iter().collect(),
             _ => vec![None; gaps.height()],
@@ -401,6 +408,7 @@ impl AgencyTable {
             .filter_map(|i| {
                 code[i].clone().map(|c| AgencyGap {
                     code: c,
+                    parent: parent[i].clone(),
                     name: name[i].clone().unwrap_or_default(),
                     gap: gap[i],
                     share: share[i],
@@ -464,25 +472,49 @@ impl AgencyTable {
         )
     }
 
-    /// (agency, measure) -> (roles, sub-dimensions, sources): an assignment goes to its
-    /// sub-dimension's gap when the gaps have it, else to its dimension's (skipped without either).
+    /// (agency, measure) -> (roles, sub-dimensions, sources). When the gaps have sub-dimensions
+    /// (sub-dimension precision): a sub-dimension assignment goes to that sub-dimension's gap (none
+    /// when it was not measured that year, e.g. construction permits after 2020), a dimension-wide
+    /// assignment to each sub-dimension of the dimension, so an agency owning a dimension and one
+    /// of its sub-dimensions is credited once per sub-dimension. Without sub-dimensions every
+    /// assignment goes to its dimension's gap (skipped without it).
     fn cells(&self, gaps: &[AgencyGap]) -> BTreeMap<(String, String), Cell> {
         let mut cells: BTreeMap<(String, String), Cell> = BTreeMap::new();
         for a in &self.assignments {
-            let measure = match a.subdimension.as_deref().and_then(|s| find(gaps, s)) {
-                Some(r) => r.code.clone(),
-                None => match find(gaps, &a.dimension) {
-                    Some(r) => r.code.clone(),
+            let subs_of_dim: Vec<&AgencyGap> = gaps
+                .iter()
+                .filter(|g| {
+                    g.parent
+                        .as_deref()
+                        .is_some_and(|p| p.eq_ignore_ascii_case(&a.dimension))
+                })
+                .collect();
+            let targets: Vec<(String, Option<String>)> = if subs_of_dim.is_empty() {
+                match find(gaps, &a.dimension) {
+                    Some(r) => vec![(r.code.clone(), a.subdimension.clone())],
                     None => continue,
-                },
+                }
+            } else {
+                match a.subdimension.as_deref() {
+                    Some(s) => match find(gaps, s) {
+                        Some(r) => vec![(r.code.clone(), Some(r.code.clone()))],
+                        None => continue,
+                    },
+                    None => subs_of_dim
+                        .iter()
+                        .map(|r| (r.code.clone(), Some(r.code.clone())))
+                        .collect(),
+                }
             };
-            let e = cells.entry((a.agency.clone(), measure)).or_default();
-            e.0.insert(a.role.clone());
-            if let Some(s) = &a.subdimension {
-                e.1.insert(s.clone());
-            }
-            if !e.2.contains(&a.source) {
-                e.2.push(a.source.clone());
+            for (measure, sub) in targets {
+                let e = cells.entry((a.agency.clone(), measure)).or_default();
+                e.0.insert(a.role.clone());
+                if let Some(s) = sub {
+                    e.1.insert(s);
+                }
+                if !e.2.contains(&a.source) {
+                    e.2.push(a.source.clone());
+                }
             }
         }
         cells
@@ -604,9 +636,37 @@ mod tests {
         let g = gaps(&t, 66, &Against::Best, 0.95).unwrap();
         let df = builtin().unwrap().by_agency(&g, Lang::Vi).unwrap();
         assert!(df.height() > 17);
+        // sub-dimension precision: every row is a 2023 sub-dimension (no dimension rows, no
+        // construction permits, dropped in 2021)
         let m = frame::str_col(&df, "measure").unwrap();
+        let subs: BTreeSet<String> = t
+            .measures
+            .iter()
+            .filter(|x| x.level == crate::scores::Level::Subdimension)
+            .map(|x| x.code.clone())
+            .collect();
         assert!(
             m.iter()
+                .all(|m| m.as_ref().is_some_and(|m| subs.contains(m)))
+        );
+        // Sở Y tế (lead on 6.1, shared on 4.2): its share = the two sub-dimensions' gaps / total gap
+        let codes = frame::str_col(&df, "agency_code").unwrap();
+        let share = frame::f64_col(&df, "agency_share_of_total_gap").unwrap();
+        let i = codes
+            .iter()
+            .position(|c| c.as_deref() == Some("y_te"))
+            .unwrap();
+        let gap_of = |c: &str| g.rows.iter().find(|r| r.code == c).unwrap().gap.unwrap();
+        let total = gap_of("total");
+        let want = (gap_of("public_health") + gap_of("limits_corruption_service_delivery")) / total;
+        assert!((share[i].unwrap() - want).abs() < 1e-12);
+        // the dimension-level table (no sub-dimensions) still attributes dimensions
+        let td = ScoreTable::from_published_dimensions(2023).unwrap();
+        let gd = gaps(&td, 66, &Against::Best, 0.95).unwrap();
+        let dd = builtin().unwrap().by_agency(&gd, Lang::Vi).unwrap();
+        let md = frame::str_col(&dd, "measure").unwrap();
+        assert!(
+            md.iter()
                 .all(|m| m.as_deref().is_some_and(|m| m.starts_with('d')))
         );
     }

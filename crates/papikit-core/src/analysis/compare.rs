@@ -5,9 +5,9 @@
 use crate::error::{PapiError, Result};
 use crate::frame;
 use crate::lang::Lang;
-use crate::published::{DIMENSION_COLUMNS, measure, rows_frame, year_rows};
 use crate::rank::{group_of_rank, rank_desc};
 use crate::registry::{region_id, registry};
+use crate::scores::ScoreTable;
 use polars::prelude::*;
 
 /// What [`compare_frame`] puts in the province columns.
@@ -31,10 +31,10 @@ impl Values {
     }
 }
 
-/// Provinces side by side in `year`: one row per measure published that year (total, d1..d8),
-/// one column per province (named in `lang`; score or national rank on that measure) and
-/// `best_in_set`, the province of the set with the highest score (ties: the name sorting last).
-/// A repeated province gives one column.
+/// Provinces side by side in `year`: one row per measure published that year (total, d1..d8, then
+/// the sub-dimensions of that year's framework), one column per province (named in `lang`; score
+/// or national rank on that measure) and `best_in_set`, the province of the set with the highest
+/// score (ties: the name sorting last). A repeated province gives one column.
 pub fn compare_frame(
     provinces: &[u16],
     year: i64,
@@ -48,16 +48,13 @@ pub fn compare_frame(
         });
     }
     let reg = registry()?;
-    let rows = year_rows(year)?;
-    let present: Vec<&str> = std::iter::once("total")
-        .chain(DIMENSION_COLUMNS)
-        .filter(|m| rows.iter().any(|r| measure(r, m).is_some()))
+    let t = ScoreTable::from_published(year)?;
+    let present: Vec<usize> = (0..t.measures.len())
+        .filter(|&m| t.values[m].iter().any(Option::is_some))
         .collect();
-    let scores: Vec<Vec<Option<f64>>> = present
-        .iter()
-        .map(|m| rows.iter().map(|r| measure(r, m)).collect())
-        .collect();
+    let scores: Vec<&Vec<Option<f64>>> = present.iter().map(|&m| &t.values[m]).collect();
     let ranks: Vec<Vec<Option<u32>>> = scores.iter().map(|v| rank_desc(v)).collect();
+    let ti = t.measure_index("total")?;
     let mut codes: Vec<u16> = Vec::new();
     for &c in provinces {
         if !codes.contains(&c) {
@@ -66,7 +63,10 @@ pub fn compare_frame(
     }
     let mut cols = vec![frame::col_str(
         "measure",
-        &present.iter().map(|m| Some(*m)).collect::<Vec<_>>(),
+        &present
+            .iter()
+            .map(|&m| Some(t.measures[m].code.as_str()))
+            .collect::<Vec<_>>(),
     )];
     let mut names = Vec::with_capacity(codes.len());
     let mut own: Vec<Vec<Option<f64>>> = Vec::with_capacity(codes.len());
@@ -76,13 +76,17 @@ pub fn compare_frame(
             code: c.to_string(),
             known: "GSO codes of pk.provinces()".into(),
         })?;
-        let i = rows.iter().position(|r| r.code == c);
         let no_data = || PapiError::NoData {
             province: p.name_vi.clone(),
-            year: year as u16,
+            year: t.year,
             what: "scores".into(),
         };
-        let i = i.filter(|&i| rows[i].total.is_some()).ok_or_else(no_data)?;
+        let i = t
+            .provinces
+            .iter()
+            .position(|&x| x == c)
+            .filter(|&i| t.values[ti][i].is_some())
+            .ok_or_else(no_data)?;
         let name = lang.pick(&p.name_en, &p.name_vi).to_string();
         own.push(scores.iter().map(|v| v[i]).collect());
         cols.push(match values {
@@ -113,36 +117,32 @@ pub fn compare_frame(
     frame::build(present.len(), cols)
 }
 
-/// League table of `year` on the measure `by` (total or d1..d8), optionally within one region
-/// (id, English or Vietnamese name): `position` (within the table), `code, name_vi, name_en,
-/// region`, the `by` score, `rank` (national, on `by`), `n_ranked`, `group` (national, on `by`).
+/// League table of `year` on the measure `by`, optionally within one region (id, English or
+/// Vietnamese name): `position` (within the table), `code, name_vi, name_en, region`, the score
+/// (column named by the measure's code), `rank` (national, on `by`), `n_ranked`, `group` (national,
+/// on `by`). `by` is the total, a dimension ("d6", "D6") or a sub-dimension of that year's framework
+/// by number ("6.1"), code ("public_health") or VN/EN name (diacritics and case ignored; see
+/// [`ScoreTable::resolve_measure`]); anything else is an `UnknownCode` error listing the choices.
 /// Provinces without a score on `by` are left out; equal scores keep GSO code order.
 pub fn league_frame(year: i64, by: &str, region: Option<&str>, lang: Lang) -> Result<DataFrame> {
     let reg = registry()?;
-    let rows = year_rows(year)?;
-    let by = by.to_lowercase();
-    // the published table without its total ranks: an unknown column is a MissingColumn error
-    let df = rows_frame(&rows, lang)?;
-    if ["rank", "n_ranked", "group"].contains(&by.as_str()) {
-        return Err(frame::missing(
-            &df.drop_many(["rank", "n_ranked", "group"]),
-            &by,
-        ));
-    }
-    let scores = frame::f64_col(&df, &by)?;
-    let ranks = rank_desc(&scores);
+    let t = ScoreTable::from_published(year)?;
+    let m = t.resolve_measure(by)?;
+    let by = t.measures[m].code.clone();
+    let scores = &t.values[m];
+    let ranks = rank_desc(scores);
     let n = scores.iter().filter(|s| s.is_some()).count();
     let rid = region.map(region_id).transpose()?;
-    let mut idx: Vec<usize> = (0..rows.len())
+    let mut idx: Vec<usize> = (0..t.provinces.len())
         .filter(|&i| scores[i].is_some())
-        .filter(|&i| rid.is_none() || reg.by_code(rows[i].code).map(|p| p.region_id) == rid)
+        .filter(|&i| rid.is_none() || reg.by_code(t.provinces[i]).map(|p| p.region_id) == rid)
         .collect();
     idx.sort_by(|&a, &b| {
         let (x, y) = (scores[a].unwrap_or(f64::NAN), scores[b].unwrap_or(f64::NAN));
-        y.total_cmp(&x)
+        y.total_cmp(&x).then(t.provinces[a].cmp(&t.provinces[b]))
     });
     let h = idx.len();
-    let prov = |i: usize| reg.by_code(rows[i].code);
+    let prov = |i: usize| reg.by_code(t.provinces[i]);
     let s = |f: &dyn Fn(usize) -> Option<String>| idx.iter().map(|&i| f(i)).collect::<Vec<_>>();
     frame::build(
         h,
@@ -150,7 +150,9 @@ pub fn league_frame(year: i64, by: &str, region: Option<&str>, lang: Lang) -> Re
             frame::col_u32("position", (1..=h as u32).map(Some).collect()),
             Column::new(
                 "code".into(),
-                idx.iter().map(|&i| rows[i].code as i32).collect::<Vec<_>>(),
+                idx.iter()
+                    .map(|&i| i32::from(t.provinces[i]))
+                    .collect::<Vec<_>>(),
             ),
             frame::col_str("name_vi", &s(&|i| prov(i).map(|p| p.name_vi.clone()))),
             frame::col_str("name_en", &s(&|i| prov(i).map(|p| p.name_en.clone()))),
@@ -181,7 +183,7 @@ mod tests {
     #[test]
     fn compare_highlands() {
         let df = compare_frame(&[62, 64, 66, 67, 68], 2023, Values::Score, Lang::En).unwrap();
-        assert_eq!(df.height(), 9);
+        assert_eq!(df.height(), 1 + 8 + 28);
         assert_eq!(df.width(), 7);
         let best = frame::str_col(&df, "best_in_set").unwrap();
         assert_eq!(best[0].as_deref(), Some("Dak Lak"));
@@ -210,10 +212,30 @@ mod tests {
         );
         assert!(matches!(
             league_frame(2023, "d9", None, Lang::En),
-            Err(PapiError::MissingColumn { .. })
+            Err(PapiError::UnknownCode { .. })
         ));
         assert!(matches!(
             league_frame(2023, "total", Some("Atlantis"), Lang::En),
+            Err(PapiError::UnknownCode { .. })
+        ));
+    }
+
+    /// League on 6.1 (2023): "6.1", the code and the VN name give the same table, ordered by the
+    /// published sub-dimension scores; Hà Nội's 6.1 = 1.7029 (2023 report Table 3.6).
+    #[test]
+    fn league_on_a_subdimension() {
+        let a = league_frame(2023, "6.1", None, Lang::En).unwrap();
+        let b = league_frame(2023, "public_health", None, Lang::En).unwrap();
+        let c = league_frame(2023, "y te cong lap", None, Lang::Vi).unwrap();
+        assert_eq!(a.column("code").unwrap(), b.column("code").unwrap());
+        assert_eq!(a.column("code").unwrap(), c.column("code").unwrap());
+        let v = frame::f64_col(&a, "public_health").unwrap();
+        assert!(v.windows(2).all(|w| w[0] >= w[1]));
+        let codes = a.column("code").unwrap().i32().unwrap().clone();
+        let hn = (0..a.height()).find(|&i| codes.get(i) == Some(1)).unwrap();
+        assert!((v[hn].unwrap() - 1.7029).abs() < 5e-5);
+        assert!(matches!(
+            league_frame(2023, "construction_permits", None, Lang::En),
             Err(PapiError::UnknownCode { .. })
         ));
     }

@@ -91,6 +91,9 @@ pub struct GapResult {
     pub additive: bool,
     /// Total gap minus the sum of dimension gaps (rounding of published totals), when known.
     pub residual: Option<f64>,
+    /// Total gap minus the sum of sub-dimension gaps (rounding of the published totals and
+    /// sub-dimensions), when the table has sub-dimensions and every one of them has a gap.
+    pub residual_subdimensions: Option<f64>,
     /// Confidence level of the intervals.
     pub level: f64,
     /// Total first, then each level ordered by gap (largest first).
@@ -239,6 +242,7 @@ pub fn gaps(table: &ScoreTable, province: u16, against: &Against, level: f64) ->
         .collect::<Result<Vec<_>>>()?;
     keep_year_references(&cx, &resolved, &mut rows)?;
     let total_gap = add_shares(&mut rows, &table.measures[ti].code);
+    let residual_subdimensions = residual_at(&rows, total_gap, Level::Subdimension);
     let residual = residual(&rows, total_gap);
     sort_rows(&mut rows);
     Ok(GapResult {
@@ -250,6 +254,7 @@ pub fn gaps(table: &ScoreTable, province: u16, against: &Against, level: f64) ->
         reference_province: selected.map(|j| table.provinces[j]),
         additive: !matches!(resolved, Resolved::Stat { median: true, .. }),
         residual,
+        residual_subdimensions,
         level,
         rows,
     })
@@ -617,10 +622,12 @@ fn add_shares(rows: &mut [GapRow], total_code: &str) -> Option<f64> {
 
 /// Total gap minus the sum of the dimension gaps (None without dimensions or with a null gap).
 fn residual(rows: &[GapRow], total_gap: Option<f64>) -> Option<f64> {
-    let d: Vec<&GapRow> = rows
-        .iter()
-        .filter(|r| r.level == Level::Dimension)
-        .collect();
+    residual_at(rows, total_gap, Level::Dimension)
+}
+
+/// Total gap minus the sum of the gaps of `level` (None without such rows or with a null gap).
+fn residual_at(rows: &[GapRow], total_gap: Option<f64>, level: Level) -> Option<f64> {
+    let d: Vec<&GapRow> = rows.iter().filter(|r| r.level == level).collect();
     let dim_gaps = if d.is_empty() {
         None
     } else {
@@ -843,5 +850,50 @@ mod tests {
         assert!(row(&g, "d2").gap.is_none() && !row(&g, "d2").comparable);
         assert!(row(&g, "total").gap.is_none());
         assert!(row(&g, "d4").gap.is_some() && row(&g, "d4").comparable);
+    }
+
+    /// Published 2023, Đắk Lắk against the best (Thừa Thiên Huế): total gap = sum of the dimension
+    /// gaps + residual = sum of the sub-dimension gaps + residual_subdimensions; each dimension's gap
+    /// is the sum of its sub-dimensions' gaps within the source's 2e-6 per province (x2 for a
+    /// difference); a sub-dimension gap is the difference of the two published values.
+    #[test]
+    fn subdimension_gaps_add_up() {
+        let t = ScoreTable::from_published(2023).unwrap();
+        let g = gaps(&t, 66, &Against::Best, 0.95).unwrap();
+        let total = row(&g, "total").gap.unwrap();
+        let sum = |level: Level| -> f64 {
+            g.rows
+                .iter()
+                .filter(|r| r.level == level)
+                .map(|r| r.gap.unwrap())
+                .sum()
+        };
+        let (rd, rs) = (g.residual.unwrap(), g.residual_subdimensions.unwrap());
+        assert!((sum(Level::Dimension) + rd - total).abs() < 1e-12);
+        assert!((sum(Level::Subdimension) + rs - total).abs() < 1e-12);
+        assert!(rd.abs() < 1e-5 && rs.abs() < 2e-5, "{rd} {rs}");
+        for d in g.rows.iter().filter(|r| r.level == Level::Dimension) {
+            let s: f64 = g
+                .rows
+                .iter()
+                .filter(|r| r.parent.as_deref() == Some(d.code.as_str()))
+                .map(|r| r.gap.unwrap())
+                .sum();
+            assert!((s - d.gap.unwrap()).abs() <= 4e-6 + 1e-12, "{}", d.code);
+        }
+        let v = |p: u16| {
+            crate::subdimension_scores::value(p, 2023, "public_primary_education")
+                .unwrap()
+                .unwrap()
+        };
+        assert_eq!(row(&g, "public_primary_education").gap, Some(v(46) - v(66)));
+        // the dimension-only table has no sub-dimension residual
+        let td = ScoreTable::from_published_dimensions(2023).unwrap();
+        assert!(
+            gaps(&td, 66, &Against::Best, 0.95)
+                .unwrap()
+                .residual_subdimensions
+                .is_none()
+        );
     }
 }

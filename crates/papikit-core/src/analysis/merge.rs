@@ -3,8 +3,9 @@
 //! A merged unit's score on each measure is the weighted mean of its member provinces' published
 //! scores, `sum_i w_i x_i / sum_i w_i`. Weights are never guessed: either the user gives one per
 //! member of every merged unit, or `Population` uses the shipped population table
-//! (data/vn_population_63.csv) and fails — naming the members without a figure — unless every member
-//! of every merged unit has one. A unit with a single member keeps that province's scores (weight 1,
+//! (data/vn_population_2022_gso.csv: GSO average population 2022 of all 63 provinces, one source),
+//! so each member's weight is its share of the unit's 2022 population, for every year. A population
+//! year the table does not have is an error naming the years it has. A unit with a single member keeps that province's scores (weight 1,
 //! source "single member"). When a member has no score in the year (e.g. Quảng Ninh 2023) the
 //! unit's score is null and the member is listed in `missing_members`; weights are never silently
 //! renormalised over the remaining members.
@@ -80,7 +81,22 @@ fn raw_weights(reg: &Registry, y: u16, weights: &Weights) -> Result<(HashMap<u16
         }
         Weights::Population(py) => {
             let py = match py {
-                Some(p) => *p,
+                Some(p) if reg.population.keys().any(|k| k.1 == *p) => *p,
+                Some(p) => {
+                    let mut have: Vec<u16> = reg.population.keys().map(|k| k.1).collect();
+                    have.sort_unstable();
+                    have.dedup();
+                    return Err(PapiError::InvalidArgument {
+                        argument: "population_year".into(),
+                        message: format!(
+                            "{p}: the shipped population table has {}; leave population_year unset or pass one of these",
+                            have.iter()
+                                .map(u16::to_string)
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        ),
+                    });
+                }
                 None => population_year(reg, y).ok_or_else(|| PapiError::InvalidArgument {
                     argument: "weights".into(),
                     message: "the shipped population table is empty".into(),
@@ -397,7 +413,36 @@ mod tests {
     fn missing_weights_are_an_error() {
         let e = merged(2023, &Weights::Explicit(HashMap::new())).unwrap_err();
         assert!(e.to_string().contains("Phú Yên"), "{e}");
-        let e = merged(2023, &Weights::Population(None)).unwrap_err();
-        assert!(e.to_string().contains("population 2023"), "{e}");
+        // the 2022 table has no other year: naming the year it has
+        let e = merged(2023, &Weights::Population(Some(2019))).unwrap_err();
+        assert!(e.to_string().contains("2022"), "{e}");
+    }
+
+    /// Population weights (behaviour changed: the old partial table made this an error): 34
+    /// units for every year, each member weighted by its share of the unit's 2022 population.
+    /// Expected figures from data/vn_population_2022_gso.csv: Phú Yên (54) 876,620, Đắk Lắk (66)
+    /// 1,918,440; the GSO total 99,474,320.
+    #[test]
+    fn population_weights_are_2022_shares() {
+        let reg = registry().unwrap();
+        assert_eq!(reg.population.len(), 63);
+        let sum: f64 = reg.population.values().sum();
+        assert_eq!(sum, 99_474_320.0);
+        for y in 2011..=2024 {
+            let units = merged(y, &Weights::Population(None)).unwrap();
+            assert_eq!(units.len(), 34);
+        }
+        let units = merged(2023, &Weights::Population(None)).unwrap();
+        let dl = units.iter().find(|u| u.code == 66).unwrap();
+        assert_eq!(dl.weight_source, "population 2022");
+        let (py, dk) = (876_620.0, 1_918_440.0);
+        assert_eq!(dl.weights, vec![py / (py + dk), dk / (py + dk)]);
+        let t54 = row(54, 2023).unwrap().total.unwrap();
+        let t66 = row(66, 2023).unwrap().total.unwrap();
+        let want = (py * t54 + dk * t66) / (py + dk);
+        assert!((dl.scores[0].unwrap() - want).abs() < 1e-12);
+        for u in &units {
+            assert!((u.weights.iter().sum::<f64>() - 1.0).abs() < 1e-12);
+        }
     }
 }

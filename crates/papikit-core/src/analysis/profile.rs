@@ -376,6 +376,6 @@ mod tests {
         let mut v: Vec<f64> = t.values[0].iter().flatten().copied().collect();
         v.sort_by(|a, b| b.total_cmp(a));
         assert_eq!(tot.next_group_min, Some(v[29]));
-        assert_eq!(pr.frame(Lang::Vi).unwrap().height(), 9);
+        assert_eq!(pr.frame(Lang::Vi).unwrap().height(), 1 + 8 + 28);
     }
 }

@@ -15,14 +15,24 @@
 //! * **2021**: D5 loses Construction Permits (4 -> 3 sub-dimensions).
 //!
 //! D7 and D8 are never compared with years before 2018 (they did not exist).
+//!
+//! **Sub-dimensions** ([`subdimension_comparable`]): comparable when the sub-dimension sits in the
+//! same dimension in both years' built-in frameworks, that dimension's membership did not change
+//! (derived from the frameworks by [`membership_changes`]: a membership change rescales every
+//! sub-dimension to 1/n..10/n of the new n) and the dimension is not in a break above. So in 2016
+//! every D1, D3, D5 sub-dimension breaks; in 2018 every D2, D3 one (D7, D8 start); in 2019 every D8
+//! one; in 2021 every D5 one.
 
-use crate::error::Result;
+use crate::error::{PapiError, Result};
 use crate::frame;
+use crate::framework::builtin;
 use crate::lang::Lang;
-use crate::published::{self, DIMENSION_COLUMNS, measure, n_dimensions, stats, year_rows};
+use crate::published::{self, DIMENSION_COLUMNS, n_dimensions, stats};
 use crate::rank::rank_desc;
 use crate::registry::registry;
+use crate::scores::{Level, ScoreTable};
 use polars::prelude::*;
+use std::collections::BTreeMap;
 
 /// A structural break: measures whose construction changed in `year` (compared with `year - 1`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -83,11 +93,15 @@ impl Break {
     }
 }
 
-/// Is `code` ("total", "d1".."d8"; other codes are assumed stable) in `year` comparable with
-/// `year - 1`? `None` when the measure does not exist in `year`.
+/// Is `code` ("total", "d1".."d8", a sub-dimension code of the built-in framework; other codes
+/// are assumed stable) in `year` comparable with `year - 1`? `None` when the measure does not
+/// exist in `year`. Sub-dimensions follow [`subdimension_comparable`].
 pub fn comparable(code: &str, year: u16) -> Option<bool> {
     let c = code.to_ascii_lowercase();
     let dim = DIMENSION_COLUMNS.iter().position(|d| *d == c);
+    if dim.is_none() && c != "total" && is_subdimension(&c) {
+        return subdimension_comparable(&c, year);
+    }
     let exists = |y: u16| match dim {
         Some(k) => k < n_dimensions(y),
         None => true,
@@ -105,55 +119,191 @@ pub fn comparable(code: &str, year: u16) -> Option<bool> {
     Some(!changed.contains(&c.as_str()))
 }
 
+type Membership = BTreeMap<String, Vec<String>>;
+
+/// Sorted sub-dimension codes of each dimension of the built-in framework of `year` (built once
+/// per published year).
+fn membership(year: u16) -> Option<&'static Membership> {
+    static CELL: std::sync::OnceLock<BTreeMap<u16, Membership>> = std::sync::OnceLock::new();
+    CELL.get_or_init(|| {
+        (published::FIRST_YEAR..=published::LAST_YEAR)
+            .filter_map(|y| {
+                let fw = builtin(i64::from(y)).ok()?;
+                let m = fw
+                    .dimensions
+                    .iter()
+                    .map(|d| {
+                        let mut subs: Vec<String> =
+                            d.subdimensions.iter().map(|s| s.code.clone()).collect();
+                        subs.sort();
+                        (d.code.clone(), subs)
+                    })
+                    .collect();
+                Some((y, m))
+            })
+            .collect()
+    })
+    .get(&year)
+}
+
+/// Is `code` a sub-dimension of any year's built-in framework?
+fn is_subdimension(code: &str) -> bool {
+    (published::FIRST_YEAR..=published::LAST_YEAR)
+        .filter_map(membership)
+        .any(|m| m.values().any(|subs| subs.iter().any(|s| s == code)))
+}
+
+/// The dimensions whose sub-dimension membership in `year`'s built-in framework differs from
+/// `year - 1`'s (a dimension new in `year` counts), derived from the frameworks. Every such
+/// dimension is listed in [`BREAKS`] (a test checks it); a membership change rescales every
+/// sub-dimension of the dimension (each ranges 1/n..10/n).
+pub fn membership_changes(year: u16) -> Vec<String> {
+    let (Some(now), Some(before)) = (membership(year), year.checked_sub(1).and_then(membership))
+    else {
+        return Vec::new();
+    };
+    now.iter()
+        .filter(|(d, subs)| before.get(*d) != Some(subs))
+        .map(|(d, _)| d.clone())
+        .collect()
+}
+
+/// Is sub-dimension `code` in `year` comparable with `year - 1`? `None` when `code` is not a
+/// sub-dimension of `year`'s built-in framework. Comparable when it belongs to the same dimension
+/// in both years' frameworks, that dimension's membership is unchanged (else its range 1/n..10/n
+/// and content moved: 2016 D3, 2018 D2/D3/D7/D8, 2019 D8, 2021 D5) and the dimension is not
+/// re-constructed in a [`BREAKS`] entry (2016 D1, D5).
+pub fn subdimension_comparable(code: &str, year: u16) -> Option<bool> {
+    let now = membership(year)?;
+    let dim = now
+        .iter()
+        .find(|(_, subs)| subs.iter().any(|s| s == code))
+        .map(|(d, _)| d.clone())?;
+    if year <= published::FIRST_YEAR {
+        return Some(false);
+    }
+    let Some(before) = membership(year - 1) else {
+        return Some(false);
+    };
+    let same_dimension = before
+        .get(&dim)
+        .is_some_and(|subs| subs.iter().any(|s| s == code));
+    Some(
+        same_dimension
+            && before.get(&dim) == now.get(&dim)
+            && comparable(&dim, year).unwrap_or(false),
+    )
+}
+
+/// Which levels [`trend_frame_at`] lists.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TrendLevel {
+    /// The total and the dimensions (d1..d8 that exist that year).
+    Dimension,
+    /// The sub-dimensions of each year's framework.
+    Subdimension,
+    /// Total, dimensions, then sub-dimensions.
+    All,
+}
+
+impl TrendLevel {
+    /// Parse "dimension", "subdimension" or "all".
+    pub fn parse(s: &str) -> Result<TrendLevel> {
+        match crate::text::fold(s).as_str() {
+            "dimension" | "dimensions" => Ok(TrendLevel::Dimension),
+            "subdimension" | "subdimensions" => Ok(TrendLevel::Subdimension),
+            "all" => Ok(TrendLevel::All),
+            _ => Err(PapiError::InvalidArgument {
+                argument: "level".into(),
+                message: format!("{s:?}; use \"dimension\", \"subdimension\" or \"all\""),
+            }),
+        }
+    }
+
+    fn keeps(self, level: Level) -> bool {
+        match self {
+            TrendLevel::Dimension => matches!(level, Level::Total | Level::Dimension),
+            TrendLevel::Subdimension => level == Level::Subdimension,
+            TrendLevel::All => true,
+        }
+    }
+}
+
 /// Trend table of one province: one row per year and measure (total, then d1..d8 that exist that
 /// year): score, rank, n_ranked, national mean and median, change in points and places from the
-/// previous year (null when not comparable), comparable_with_previous, structural_break, break_note.
+/// previous year (null when not comparable), comparable_with_previous, structural_break, break_note,
+/// level, number.
 pub fn trend_frame(province: u16, years: &[i64], lang: Lang) -> Result<DataFrame> {
+    trend_frame_at(province, years, TrendLevel::Dimension, lang)
+}
+
+/// Trend table of one province at `level` (see [`trend_frame`] for the columns); sub-dimension
+/// rows follow each year's framework (a sub-dimension has rows only in the years it was measured)
+/// and [`subdimension_comparable`]. `number` is "D6" / "6.1" as printed that year ("" for the total).
+pub fn trend_frame_at(
+    province: u16,
+    years: &[i64],
+    level: TrendLevel,
+    lang: Lang,
+) -> Result<DataFrame> {
     let reg = registry()?;
     let pname = reg
         .by_code(province)
         .map(|p| lang.pick(&p.name_en, &p.name_vi).to_string());
     let mut yv = Vec::new();
-    let mut mv: Vec<Option<String>> = Vec::new();
+    let (mut mv, mut lv, mut nv) = (Vec::<Option<String>>::new(), Vec::new(), Vec::new());
     let (mut score, mut rank, mut nr) = (Vec::new(), Vec::new(), Vec::new());
     let (mut mean, mut median) = (Vec::new(), Vec::new());
     let (mut chg, mut chg_places, mut comp) = (Vec::new(), Vec::new(), Vec::new());
     let (mut brk, mut note) = (Vec::new(), Vec::<Option<String>>::new());
     for &y in years {
-        let rows = year_rows(y)?;
-        let y16 = rows.first().map(|r| r.year).unwrap_or(y as u16);
+        let t = if level == TrendLevel::Dimension {
+            ScoreTable::from_published_dimensions(y)?
+        } else {
+            ScoreTable::from_published(y)?
+        };
+        let y16 = t.year;
         let prev = if y16 > published::FIRST_YEAR {
-            Some(year_rows(y - 1)?)
+            Some(ScoreTable::from_published(i64::from(y16) - 1)?)
         } else {
             None
         };
-        let codes: Vec<&str> = std::iter::once("total")
-            .chain(DIMENSION_COLUMNS[..n_dimensions(y16)].iter().copied())
-            .collect();
-        for code in codes {
-            let vals: Vec<Option<f64>> = rows.iter().map(|r| measure(r, code)).collect();
-            let ranks = rank_desc(&vals);
-            let i = rows.iter().position(|r| r.code == province);
+        let numbers = t.measure_numbers();
+        let i = t.provinces.iter().position(|&c| c == province);
+        for (m, meas) in t.measures.iter().enumerate() {
+            if !level.keeps(meas.level) {
+                continue;
+            }
+            let vals = &t.values[m];
+            let ranks = rank_desc(vals);
             let own = i.and_then(|i| vals[i]);
             let own_rank = i.and_then(|i| ranks[i]);
             let st = stats(
-                &rows
+                &t.provinces
                     .iter()
-                    .filter_map(|r| measure(r, code).map(|v| (r.code, v)))
+                    .zip(vals)
+                    .filter_map(|(&c, v)| v.map(|v| (c, v)))
                     .collect::<Vec<_>>(),
             );
-            let c = comparable(code, y16).unwrap_or(false);
+            let c = comparable(&meas.code, y16).unwrap_or(false);
             let (pv, pr) = match &prev {
-                Some(prev) if c => {
-                    let pvals: Vec<Option<f64>> = prev.iter().map(|r| measure(r, code)).collect();
-                    let pranks = rank_desc(&pvals);
-                    let j = prev.iter().position(|r| r.code == province);
-                    (j.and_then(|j| pvals[j]), j.and_then(|j| pranks[j]))
-                }
+                Some(prev) if c => match prev.measure_index(&meas.code) {
+                    Ok(pm) => {
+                        let pranks = rank_desc(&prev.values[pm]);
+                        let j = prev.provinces.iter().position(|&c| c == province);
+                        (
+                            j.and_then(|j| prev.values[pm][j]),
+                            j.and_then(|j| pranks[j]),
+                        )
+                    }
+                    Err(_) => (None, None),
+                },
                 _ => (None, None),
             };
-            yv.push(y16 as i32);
-            mv.push(Some(code.to_string()));
+            yv.push(i32::from(y16));
+            mv.push(Some(meas.code.clone()));
+            lv.push(Some(meas.level.as_str().to_string()));
+            nv.push(Some(numbers[m].clone()));
             score.push(own);
             rank.push(own_rank);
             nr.push(Some(vals.iter().filter(|v| v.is_some()).count() as u32));
@@ -190,6 +340,8 @@ pub fn trend_frame(province: u16, years: &[i64], lang: Lang) -> Result<DataFrame
             Column::new("comparable_with_previous".into(), comp),
             Column::new("structural_break".into(), brk),
             frame::col_str("break_note", &note),
+            frame::col_str("level", &lv),
+            frame::col_str("number", &nv),
         ],
     )
 }
@@ -233,5 +385,95 @@ mod tests {
         let df = trend_frame(66, &(2011..=2024).collect::<Vec<_>>(), Lang::En).unwrap();
         // 6 measures + total for 2011-2017, 9 for 2018-2024
         assert_eq!(df.height(), 7 * 7 + 7 * 9);
+    }
+
+    /// The membership changes derived from the built-in frameworks are exactly the dimensions whose
+    /// sub-dimension set changed per data/papi_subdimensions.csv (years column), and each is in
+    /// BREAKS: 2016 D3 (community investment boards out, responsiveness to appeals in), 2018 D2
+    /// (access to information), D3 (access to justice), D7, D8 (new), 2019 D8 (e-responsiveness),
+    /// 2021 D5 (construction permits out).
+    #[test]
+    fn membership_changes_are_breaks() {
+        let mut all = Vec::new();
+        for y in published::FIRST_YEAR..=published::LAST_YEAR {
+            let ch = membership_changes(y);
+            for d in &ch {
+                let b = break_in(y).unwrap_or_else(|| panic!("{y}: {d} changed, no break"));
+                assert!(b.measures.contains(&d.as_str()), "{y} {d} not in BREAKS");
+            }
+            all.extend(ch.into_iter().map(|d| (y, d)));
+        }
+        let want: Vec<(u16, String)> = [
+            (2016, "d3"),
+            (2018, "d2"),
+            (2018, "d3"),
+            (2018, "d7"),
+            (2018, "d8"),
+            (2019, "d8"),
+            (2021, "d5"),
+        ]
+        .iter()
+        .map(|(y, d)| (*y, d.to_string()))
+        .collect();
+        assert_eq!(all, want);
+    }
+
+    #[test]
+    fn subdimension_rule() {
+        let c = |code: &str, y: u16| comparable(code, y);
+        // 6.1 never changed: comparable every year after the first
+        assert_eq!(c("public_health", 2011), Some(false));
+        assert!((2012..=2024).all(|y| c("public_health", y) == Some(true)));
+        // D1 re-constructed in 2016 (BREAKS), D3 membership change in 2016
+        assert_eq!(c("civic_knowledge", 2016), Some(false));
+        assert_eq!(c("civic_knowledge", 2017), Some(true));
+        assert_eq!(c("interactions_local_authorities", 2016), Some(false));
+        // D2 gains access to information in 2018: every D2 sub-dimension breaks
+        assert_eq!(c("poverty_lists", 2018), Some(false));
+        assert_eq!(c("access_information", 2018), Some(false));
+        assert_eq!(c("poverty_lists", 2019), Some(true));
+        // D8: new 2018, 8.3 added 2019
+        assert_eq!(c("internet_access", 2018), Some(false));
+        assert_eq!(c("internet_access", 2019), Some(false));
+        assert_eq!(c("internet_access", 2020), Some(true));
+        assert_eq!(c("e_responsiveness", 2018), None);
+        // D5 loses construction permits in 2021; the others rescale from 1/4 to 1/3
+        assert_eq!(c("land_use_rights_certificates", 2021), Some(false));
+        assert_eq!(c("land_use_rights_certificates", 2022), Some(true));
+        assert_eq!(c("construction_permits", 2021), None);
+        assert_eq!(c("construction_permits", 2020), Some(true));
+        // D6 and D4 sub-dimensions stay comparable across 2018
+        assert_eq!(c("willingness_fight_corruption", 2018), Some(true));
+    }
+
+    /// Sub-dimension trend of Đắk Lắk 6.2: rows every year; 2024 change = the published scores'
+    /// difference (papi_subdimension_scores_2011_2024.csv: 1.4434 - 1.8951 = -0.4517).
+    #[test]
+    fn subdimension_trend() {
+        let years: Vec<i64> = (2011..=2024).collect();
+        let df = trend_frame_at(66, &years, TrendLevel::Subdimension, Lang::En).unwrap();
+        let m = frame::str_col(&df, "measure").unwrap();
+        let ch = frame::f64_col(&df, "change").unwrap();
+        let comp = df
+            .column("comparable_with_previous")
+            .unwrap()
+            .bool()
+            .unwrap()
+            .clone();
+        let yr = df.column("year").unwrap().i32().unwrap().clone();
+        let at = |code: &str, y: i32| {
+            (0..df.height())
+                .find(|&i| m[i].as_deref() == Some(code) && yr.get(i) == Some(y))
+                .unwrap()
+        };
+        let i = at("public_primary_education", 2024);
+        assert!((ch[i].unwrap() + 0.4517).abs() < 1e-4);
+        let j = at("land_use_rights_certificates", 2021);
+        assert_eq!((comp.get(j), ch[j]), (Some(false), None));
+        // 22 sub-dimensions 2011-2017, 28 in 2018, 29 in 2019-2020, 28 in 2021-2024
+        assert_eq!(df.height(), 22 * 7 + 28 + 29 * 2 + 28 * 4);
+        let all = trend_frame_at(66, &[2023], TrendLevel::All, Lang::Vi).unwrap();
+        assert_eq!(all.height(), 1 + 8 + 28);
+        assert!(TrendLevel::parse("indicator").is_err());
     }
 }
