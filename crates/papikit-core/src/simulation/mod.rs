@@ -3,6 +3,7 @@
 //! The top layer: may use analysis and the foundation.
 
 pub mod effort;
+pub mod measures;
 pub mod montecarlo;
 pub mod optimise;
 pub mod sensitivity;
