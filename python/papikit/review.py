@@ -4,6 +4,7 @@ rank moved (``pk.review``). The analysis is in the Rust core (``papikit_core::an
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import polars as pl
 
@@ -11,6 +12,9 @@ from papikit import _core
 from papikit._display import Lang, TableResult, check_lang, frame_html
 from papikit.registry import Province, province_arg
 from papikit.targets import Group, TargetRank
+
+if TYPE_CHECKING:
+    from papikit.simulation import Plan
 
 __all__ = ["Review", "review"]
 
@@ -31,6 +35,12 @@ class Review(TableResult):
     measures: pl.DataFrame = field(repr=False)
     agencies: pl.DataFrame = field(repr=False)
     moves: pl.DataFrame = field(repr=False)
+    #: With ``plan=``: planned gain vs realised change per axis (total, dimensions and, for a
+    #: sub-dimension plan, its sub-dimensions): ``planned``, ``realised``, ``difference``,
+    #: ``reached``, ``comparable``, ``agencies``. None without a plan.
+    plan: pl.DataFrame | None = field(default=None, repr=False)
+    #: The plan against the result in one sentence (None without a plan).
+    plan_sentence: str | None = None
 
     @property
     def province_code(self) -> int:
@@ -133,11 +143,13 @@ class Review(TableResult):
         return f"Review({self._headline()})\n{self.sentence}"
 
     def _repr_html_(self) -> str:
+        plan = "" if self.plan is None else f"<p>{self.plan_sentence}</p>" + frame_html(self.plan)
         return (
             f"<p><b>{self._headline()}</b></p><p>{self.sentence}</p>"
             + frame_html(self.measures)
             + frame_html(self.agencies)
             + frame_html(self.moves)
+            + plan
         )
 
 
@@ -147,6 +159,7 @@ def review(
     *,
     goal: TargetRank | Group | float | None = None,
     agencies: pl.DataFrame | None = None,
+    plan: Plan | None = None,
     lang: Lang = "en",
 ) -> Review:
     """Review ``province``'s ``year`` against ``year - 1`` on the published results.
@@ -169,6 +182,11 @@ def review(
         ``pk.Group(name)`` or a total score as a float.
     agencies
         An agency table (``agency_code``, ``dimension``, optional ``subdimension``, ``role`` ...).
+    plan
+        A plan from :func:`papikit.optimize` made on ``year - 1`` for this province: ``plan`` then
+        sets its planned gain against the realised change per axis (the total, every dimension
+        and, for ``level="subdimension"`` plans, every planned sub-dimension with its agencies),
+        and ``goal`` defaults to the plan's target.
     lang
         "en" or "vi".
 
@@ -182,7 +200,27 @@ def review(
     ('public_primary_education', 'willingness_fight_corruption')
     >>> int(r.moves["places"].sum())
     8
+    >>> plan = pk.optimize("Đắk Lắk", 2023, target=pk.TargetRank(25), level="subdimension")
+    >>> r = pk.review("Đắk Lắk", 2024, plan=plan)
+    >>> r.goal, r.goal_met
+    ('rank 25 or better', False)
+    >>> row = r.plan.filter(pl.col("number") == "6.2").row(0, named=True)
+    >>> row["planned"] > 0, round(row["realised"], 4), row["reached"]
+    (True, -0.4517, False)
     """
+    from papikit.simulation import Plan as _Plan
+
+    if plan is not None and not isinstance(plan, _Plan):
+        raise _core.InvalidArgumentError(
+            f"invalid value for plan: expected a pk.Plan from pk.optimize, got {type(plan).__name__}"
+        )
+    if goal is None and plan is not None:
+        goal = plan.target
     res = _core.review(province_arg(province), year, goal=goal, table=agencies)
     lang = check_lang(lang)
-    return Review(res, lang, res.measures(lang), res.agencies(lang), res.moves(lang))
+    if plan is None:
+        return Review(res, lang, res.measures(lang), res.agencies(lang), res.moves(lang))
+    check = _core.review_plan(res, plan._plan)
+    return Review(
+        res, lang, res.measures(lang), res.agencies(lang), res.moves(lang), check.frame(lang), check.sentence(lang)
+    )

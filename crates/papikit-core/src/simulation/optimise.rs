@@ -1427,4 +1427,60 @@ mod tests {
         assert_eq!(c.rank_after, 15);
         assert!(c.items.iter().filter(|i| i.gain > 0.0).count() > 8);
     }
+
+    /// Issue 10, plan review: a sub-dimension plan made on 2023 set against 2024. Planned per axis
+    /// = the plan's gains; realised = the published change (6.2: 1.8951 -> 1.4434, read from the
+    /// embedded CSV independently); a plan on the wrong year or province is refused.
+    #[test]
+    fn review_against_a_subdimension_plan() {
+        use crate::analysis::review::{Goal, review};
+        let t = crate::simulation::measures::published_table(2023).unwrap();
+        let m = Model::new(&t).unwrap();
+        let opts = OptimiseOptions {
+            level: Level::Subdimension,
+            ..Default::default()
+        };
+        let plan = optimise_with(&m, 66, Target::Rank(25), &opts).unwrap();
+        let agencies = crate::analysis::agency::builtin().unwrap();
+        let r = review(66, 2024, Goal::Rank(25), agencies).unwrap();
+        let check = r.check_plan(&plan.planned_gains(&m)).unwrap();
+        assert_eq!(check.rows.len(), 1 + 8 + 28);
+        assert!((check.rows[0].planned - plan.requirement.gain).abs() < 1e-9);
+        assert!((check.rows[0].realised.unwrap() - 0.6837).abs() < 5e-5);
+        let row = |c: &str| check.rows.iter().find(|x| x.code == c).unwrap();
+        let pe = row("public_primary_education");
+        let v = |y| {
+            crate::subdimension_scores::value(66, y, "public_primary_education")
+                .unwrap()
+                .unwrap()
+        };
+        assert!((pe.realised.unwrap() - (v(2024) - v(2023))).abs() < 1e-12);
+        assert_eq!(pe.number, "6.2");
+        assert!(pe.agencies.iter().any(|a| a == "gddt"));
+        let item = plan
+            .items
+            .iter()
+            .find(|i| i.code == "public_primary_education")
+            .unwrap();
+        assert!((pe.planned - item.gain).abs() < 1e-15);
+        let d6: f64 = plan
+            .items
+            .iter()
+            .filter(|i| t.measures[i.measure].parent.as_deref() == Some("d6"))
+            .map(|i| i.gain)
+            .sum();
+        assert!((row("d6").planned - d6).abs() < 1e-12);
+        let (reached, n) = check.reached();
+        assert!(n > 0 && reached <= n);
+        assert!(check.sentence(Lang::En).unwrap().contains("2023"));
+        assert_eq!(check.frame(Lang::Vi).unwrap().height(), 37);
+        // the plan must be made on the year before the review, for the same province
+        let r23 = review(66, 2023, Goal::ImproveRank, agencies).unwrap();
+        assert!(matches!(
+            r23.check_plan(&plan.planned_gains(&m)),
+            Err(PapiError::InvalidArgument { argument, .. }) if argument == "plan"
+        ));
+        let other = review(1, 2024, Goal::ImproveRank, agencies).unwrap();
+        assert!(other.check_plan(&plan.planned_gains(&m)).is_err());
+    }
 }
