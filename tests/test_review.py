@@ -188,7 +188,7 @@ def test_review_plan_errors() -> None:
     assert e.value.argument == "plan" and "2022" in str(e.value)  # type: ignore[attr-defined]
     with pytest.raises(pk.InvalidArgumentError, match="plan"):
         pk.review("Hà Nội", 2024, plan=plan)
-    with pytest.raises(pk.InvalidArgumentError, match="pk.Plan"):
+    with pytest.raises(pk.InvalidArgumentError, match=r"pk\.Plan"):
         pk.review("Đắk Lắk", 2024, plan="plan")  # type: ignore[arg-type]
 
 
