@@ -200,8 +200,8 @@ def review(
     ('public_primary_education', 'willingness_fight_corruption')
     >>> int(r.moves["places"].sum())
     8
-    >>> plan = pk.optimize("Đắk Lắk", 2023, target=pk.TargetRank(25), level="subdimension")
-    >>> r = pk.review("Đắk Lắk", 2024, plan=plan)
+    >>> plan = pk.optimize("Đắk Lắk", pk.LAST_YEAR - 1, target=pk.TargetRank(25), level="subdimension")
+    >>> r = pk.review("Đắk Lắk", pk.LAST_YEAR, plan=plan)  # the plan made on the year before
     >>> r.goal, r.goal_met
     ('rank 25 or better', False)
     >>> row = r.plan.filter(pl.col("number") == "6.2").row(0, named=True)
