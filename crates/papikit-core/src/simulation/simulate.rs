@@ -8,6 +8,11 @@
 //!   propagated up the hierarchy (indicator -> sub-dimension -> dimension -> total). PAPI is additive
 //!   above the indicators (dimension = sum of sub-dimensions, total = sum of dimensions), so one point
 //!   on a sub-dimension is one point on its dimension and on the total.
+//! * Measures are named by code, by the number printed in that year's report ("6.1") or by name
+//!   ([`crate::simulation::measures::resolve`]). Changes a cap cut short are listed in
+//!   [`Simulation::capped`]. One province may not change a measure and a measure under it (or the
+//!   same measure twice) in one request: a dimension change cannot be split over its
+//!   sub-dimensions unambiguously, so `d6` with `6.1` is an `InvalidArgument` error.
 //! * Indicators reach their parent through the framework's normalisation. Until the framework is
 //!   wired in, the default is the linear fixed-anchor rule: an indicator's range `[min, max]` maps
 //!   linearly onto its parent's range and the parent is the equal-weight mean of its indicators, so one
