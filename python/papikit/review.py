@@ -10,6 +10,7 @@ import polars as pl
 
 from papikit import _core
 from papikit._display import Lang, TableResult, check_lang, frame_html
+from papikit._rules import label
 from papikit.registry import Province, province_arg
 from papikit.targets import Group, TargetRank
 
@@ -130,9 +131,7 @@ class Review(TableResult):
         return self.measures
 
     def _headline(self) -> str:
-        met = "met" if self.goal_met else "NOT met"
-        if self.lang == "vi":
-            met = "đạt" if self.goal_met else "KHÔNG đạt"
+        met = label("review.met" if self.goal_met else "review.not_met", self.lang)
         return (
             f"{self.previous_year} -> {self.year}: {self.total_before:.4f} -> {self.total_after:.4f} "
             f"({self.change:+.4f}), {self.rank_before}/{self.n_before} -> {self.rank_after}/{self.n_after}; "
