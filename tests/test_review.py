@@ -141,3 +141,66 @@ def test_review_command(capsys: pytest.CaptureFixture[str]) -> None:
     vi = capsys.readouterr().out
     assert "KHÔNG đạt" in vi and "Sở Giáo dục và Đào tạo" in vi
     assert main(["review", "Atlantis", "--year", "2024"]) == 2
+
+
+# ------------------------------------------------------------------------------- review with a plan
+
+
+def test_review_against_a_subdimension_plan_of_the_year_before() -> None:
+    """A sub-dimension plan made on 2023 (pk.optimize) set against 2024: planned gains are the plan's
+    own, realised changes are the published ones (computed here from pk.published(level=...))."""
+    plan = pk.optimize("Đắk Lắk", 2023, target=pk.TargetRank(25), level="subdimension")
+    r = pk.review("Đắk Lắk", 2024, plan=plan)
+    assert r.goal == "rank 25 or better" and not r.goal_met  # goal defaults to the plan's target
+    t = r.plan
+    assert t is not None and r.plan_sentence is not None
+    assert t.height == 1 + 8 + 28
+    total = t.row(0, named=True)
+    assert total["planned"] == pytest.approx(plan.required_gain, abs=1e-9)
+    assert total["realised"] == pytest.approx(0.6837, abs=5e-5)
+    s23, s24 = _sub(2023), _sub(2024)
+    own = pl.col("code") == 66
+    items = {r["measure"]: r["gain"] for r in plan.items.iter_rows(named=True)}
+    for row in t.filter(pl.col("level") == "subdimension").iter_rows(named=True):
+        before = s23.filter(own & (pl.col("subdimension") == row["code"]))["score"][0]
+        after = s24.filter(own & (pl.col("subdimension") == row["code"]))["score"][0]
+        assert row["realised"] == pytest.approx(after - before, abs=1e-12), row
+        assert row["planned"] == items[row["code"]]
+        assert row["difference"] == pytest.approx(row["realised"] - row["planned"], abs=1e-12)
+        assert row["reached"] == (row["realised"] >= row["planned"])
+    pe = t.filter(pl.col("number") == "6.2").row(0, named=True)
+    assert round(pe["realised"], 4) == -0.4517 and not pe["reached"] and "gddt" in pe["agencies"]
+    d6 = t.filter(pl.col("code") == "d6").row(0, named=True)
+    in_d6 = plan.plan_table().filter(pl.col("dimension") == "d6")["gain"].sum()
+    assert d6["planned"] == pytest.approx(in_d6, abs=1e-12)
+    assert "2023" in r.plan_sentence and "<table" in r._repr_html_()
+    vi = pk.review("Đắk Lắk", 2024, plan=plan, lang="vi")
+    assert vi.plan_sentence is not None and "Phương án" in vi.plan_sentence
+    # a dimension plan lists the total and the dimensions
+    dims = pk.review("Đắk Lắk", 2024, plan=pk.optimize("Đắk Lắk", 2023, target=pk.TargetRank(25)))
+    assert dims.plan is not None and dims.plan.height == 1 + 8
+
+
+def test_review_plan_errors() -> None:
+    plan = pk.optimize("Đắk Lắk", 2023, target=pk.TargetRank(25), level="subdimension")
+    with pytest.raises(pk.InvalidArgumentError) as e:
+        pk.review("Đắk Lắk", 2023, plan=plan)  # the plan must be made on year - 1
+    assert e.value.argument == "plan" and "2022" in str(e.value)  # type: ignore[attr-defined]
+    with pytest.raises(pk.InvalidArgumentError, match="plan"):
+        pk.review("Hà Nội", 2024, plan=plan)
+    with pytest.raises(pk.InvalidArgumentError, match=r"pk\.Plan"):
+        pk.review("Đắk Lắk", 2024, plan="plan")  # type: ignore[arg-type]
+
+
+def test_report_has_last_years_plan_section() -> None:
+    from papikit.report import report_html
+
+    en = report_html("Đắk Lắk", year=2024, progress=False)
+    assert "Last year&#x27;s plan: planned (2023) vs realised (2024)" in en
+    assert "Planned gain" not in en  # English headers stay column names
+    assert "planned" in en and "realised" in en
+    vi = report_html("Đắk Lắk", year=2024, lang="vi", progress=False)
+    assert "Phương án năm trước" in vi and "Mục tiêu tăng" in vi
+    # the first published year has no year before: the section says why instead of failing
+    first = report_html("Đắk Lắk", year=pk.FIRST_YEAR, progress=False)
+    assert "No review of last year&#x27;s plan" in first

@@ -193,7 +193,7 @@ def test_typed_errors() -> None:
     with pytest.raises(pk.InvalidArgumentError):
         pk.optimize("Dak Lak", 2023, target=pk.TargetRank(15), level="district")
     with pytest.raises(pk.InvalidArgumentError):
-        pk.optimize("Dak Lak", 2023, target=pk.TargetRank(15), level="subdimension")
+        pk.optimize("Dak Lak", 2023, target=pk.TargetRank(15), level="indicator")  # published: none
     with pytest.raises(pk.InvalidArgumentError):
         pk.optimize("Dak Lak", 2023, target=pk.TargetRank(15), costs={"d1": -1.0})
     with pytest.raises(pk.InvalidArgumentError):

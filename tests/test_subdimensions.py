@@ -323,7 +323,7 @@ def test_bad_subdimension_input_is_a_typed_error() -> None:
     # a sub-dimension that did not exist that year: named, with when it was measured
     with pytest.raises(pk.UnknownCodeError, match="construction_permits") as e2:
         pk.league(2023, by="construction_permits")
-    assert "2011-2020" in e2.value.code  # type: ignore[attr-defined]
+    assert "2011-2020" in e2.value.kind  # type: ignore[attr-defined]
     assert "5.2 land_use_rights_certificates" in e2.value.known  # type: ignore[attr-defined]
     with pytest.raises(pk.UnknownCodeError, match="e_responsiveness"):
         pk.league(2018, by="8.3")

@@ -186,6 +186,33 @@ def _dims_table(p: Profile, lang: Lang) -> pl.DataFrame:
     )
 
 
+def _last_plan_section(code: int, year: int, lang: Lang) -> list[str]:
+    """ "Last year's plan": the cheapest sub-dimension plan on ``year - 1`` to the then-next group
+    (the rule of this report's own plan), set against ``year`` by :func:`papikit.review` — planned
+    gain vs realised change per axis, with the responsible agencies. Texts from the label table."""
+    from papikit.review import review
+
+    prev = year - 1
+    head = f"<h2>{_esc(_t('t_last_plan', lang, prev=prev, year=year))}</h2>"
+    try:
+        target, target_txt = _target_for(profile(code, prev, lang=lang), lang)
+        if target is None:
+            return [head, f"<p>{_esc(_t('plan_top', lang, name=_find(code).name(lang)))}</p>"]
+        plan = optimize(code, prev, target=target, level="subdimension", lang=lang)
+        r = review(code, year, plan=plan, lang=lang)
+    except _core.PapiError as e:
+        return [head, f"<p>{_esc(_t('no_last_plan', lang, msg=str(e)))}</p>"]
+    assert r.plan is not None and r.plan_sentence is not None
+    cols = ["level", "number", "name", "planned", "realised", "difference", "reached", "agencies"]
+    return [
+        head,
+        f'<p class="note">{_esc(_t("last_plan_note", lang, prev=prev, year=year, target=target_txt))}</p>',
+        f"<p>{_esc(r.plan_sentence)}</p>",
+        f"<p>{_esc(r.sentence)}</p>",
+        _table(r.plan.select(cols), lang=lang),
+    ]
+
+
 def report_html(
     province: str | int | Province,
     *,
@@ -302,6 +329,7 @@ def report_html(
         parts.append(_table(plan.plan_table(lang=lang), lang=lang))
     else:
         parts.append(f"<p>{_esc(plan_msg)}</p>")
+    parts.extend(steps.run("last year's plan", lambda: _last_plan_section(p.code, year, lang)))
     parts.append(
         "<footer>" + _esc(_t("footer", lang, v=_core.__version__, d=_dt.date.today().isoformat())) + "</footer>"
     )

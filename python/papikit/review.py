@@ -4,13 +4,18 @@ rank moved (``pk.review``). The analysis is in the Rust core (``papikit_core::an
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import polars as pl
 
 from papikit import _core
 from papikit._display import Lang, TableResult, check_lang, frame_html
+from papikit._rules import label
 from papikit.registry import Province, province_arg
 from papikit.targets import Group, TargetRank
+
+if TYPE_CHECKING:
+    from papikit.simulation import Plan
 
 __all__ = ["Review", "review"]
 
@@ -31,6 +36,12 @@ class Review(TableResult):
     measures: pl.DataFrame = field(repr=False)
     agencies: pl.DataFrame = field(repr=False)
     moves: pl.DataFrame = field(repr=False)
+    #: With ``plan=``: planned gain vs realised change per axis (total, dimensions and, for a
+    #: sub-dimension plan, its sub-dimensions): ``planned``, ``realised``, ``difference``,
+    #: ``reached``, ``comparable``, ``agencies``. None without a plan.
+    plan: pl.DataFrame | None = field(default=None, repr=False)
+    #: The plan against the result in one sentence (None without a plan).
+    plan_sentence: str | None = None
 
     @property
     def province_code(self) -> int:
@@ -120,9 +131,7 @@ class Review(TableResult):
         return self.measures
 
     def _headline(self) -> str:
-        met = "met" if self.goal_met else "NOT met"
-        if self.lang == "vi":
-            met = "đạt" if self.goal_met else "KHÔNG đạt"
+        met = label("review.met" if self.goal_met else "review.not_met", self.lang)
         return (
             f"{self.previous_year} -> {self.year}: {self.total_before:.4f} -> {self.total_after:.4f} "
             f"({self.change:+.4f}), {self.rank_before}/{self.n_before} -> {self.rank_after}/{self.n_after}; "
@@ -133,11 +142,13 @@ class Review(TableResult):
         return f"Review({self._headline()})\n{self.sentence}"
 
     def _repr_html_(self) -> str:
+        plan = "" if self.plan is None else f"<p>{self.plan_sentence}</p>" + frame_html(self.plan)
         return (
             f"<p><b>{self._headline()}</b></p><p>{self.sentence}</p>"
             + frame_html(self.measures)
             + frame_html(self.agencies)
             + frame_html(self.moves)
+            + plan
         )
 
 
@@ -147,6 +158,7 @@ def review(
     *,
     goal: TargetRank | Group | float | None = None,
     agencies: pl.DataFrame | None = None,
+    plan: Plan | None = None,
     lang: Lang = "en",
 ) -> Review:
     """Review ``province``'s ``year`` against ``year - 1`` on the published results.
@@ -169,6 +181,11 @@ def review(
         ``pk.Group(name)`` or a total score as a float.
     agencies
         An agency table (``agency_code``, ``dimension``, optional ``subdimension``, ``role`` ...).
+    plan
+        A plan from :func:`papikit.optimize` made on ``year - 1`` for this province: ``plan`` then
+        sets its planned gain against the realised change per axis (the total, every dimension
+        and, for ``level="subdimension"`` plans, every planned sub-dimension with its agencies),
+        and ``goal`` defaults to the plan's target.
     lang
         "en" or "vi".
 
@@ -182,7 +199,27 @@ def review(
     ('public_primary_education', 'willingness_fight_corruption')
     >>> int(r.moves["places"].sum())
     8
+    >>> plan = pk.optimize("Đắk Lắk", pk.LAST_YEAR - 1, target=pk.TargetRank(25), level="subdimension")
+    >>> r = pk.review("Đắk Lắk", pk.LAST_YEAR, plan=plan)  # the plan made on the year before
+    >>> r.goal, r.goal_met
+    ('rank 25 or better', False)
+    >>> row = r.plan.filter(pl.col("number") == "6.2").row(0, named=True)
+    >>> row["planned"] > 0, round(row["realised"], 4), row["reached"]
+    (True, -0.4517, False)
     """
+    from papikit.simulation import Plan as _Plan
+
+    if plan is not None and not isinstance(plan, _Plan):
+        raise _core.InvalidArgumentError(
+            f"invalid value for plan: expected a pk.Plan from pk.optimize, got {type(plan).__name__}"
+        )
+    if goal is None and plan is not None:
+        goal = plan.target
     res = _core.review(province_arg(province), year, goal=goal, table=agencies)
     lang = check_lang(lang)
-    return Review(res, lang, res.measures(lang), res.agencies(lang), res.moves(lang))
+    if plan is None:
+        return Review(res, lang, res.measures(lang), res.agencies(lang), res.moves(lang))
+    check = _core.review_plan(res, plan._plan)
+    return Review(
+        res, lang, res.measures(lang), res.agencies(lang), res.moves(lang), check.frame(lang), check.sentence(lang)
+    )

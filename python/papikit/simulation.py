@@ -106,12 +106,17 @@ class Simulation(TableResult):
     table: pl.DataFrame = field(repr=False)
     movers: pl.DataFrame = field(repr=False)
     changes: pl.DataFrame = field(repr=False)
+    #: Requested changes a range cap cut short: ``measure``, ``requested``, ``applied`` (what
+    #: propagated to the dimension and the total) and the ``bound`` that stopped it.
+    capped: pl.DataFrame = field(repr=False)
 
     @property
     def year(self) -> int:
         return self._result.year
 
     def __repr__(self) -> str:
+        if self.capped.height:
+            return f"Simulation(year={self.year}, capped={self.capped.height})"
         return f"Simulation(year={self.year})"
 
     def to_polars(self) -> pl.DataFrame:
@@ -119,7 +124,10 @@ class Simulation(TableResult):
         return self.table
 
     def _repr_html_(self) -> str:
-        return frame_html(self.movers, title=f"Simulation {self.year}: movers")
+        html = frame_html(self.movers, title=f"Simulation {self.year}: movers")
+        if self.capped.height:
+            html += frame_html(self.capped, title="capped")
+        return html
 
 
 def simulate(
@@ -138,15 +146,23 @@ def simulate(
     year
         Year of the published results the simulation starts from.
     changes
-        ``{province: {measure: amount}}``; province as name or GSO code; measure ``total``, ``d1``..``d8``
-        (or a sub-dimension / indicator code when the source has them); amount in the measure's units
-        (points; percentage points for an indicator; may be negative) or a :class:`CloseGap`.
+        ``{province: {measure: amount}}``; province as name or GSO code; measure ``total``, ``d1``..``d8``,
+        a sub-dimension by its number in that year's report (``"6.1"``), its code
+        (``"public_health"``) or its English/Vietnamese name, or an indicator code when the source has
+        them; amount in the measure's units (points; percentage points for an indicator; may be
+        negative) or a :class:`CloseGap`. A sub-dimension is capped to its own range (1/n..10/n for
+        one of n sub-dimensions) and what survives the cap moves its dimension and the total by the
+        same points; every cut is listed in ``capped``. One province may not change a measure and a
+        measure under it in one request (``d6`` with ``6.1``: a dimension change cannot be split
+        over its sub-dimensions unambiguously): that is an ``InvalidArgumentError``; an unknown
+        sub-dimension, or one the year's framework does not have, an ``UnknownCodeError`` listing
+        that year's choices.
     others
         What the provinces without a change do: ``"stay"``, ``"trend"`` (own least-squares trend per
         dimension over the last ``years`` published years, one year ahead) or ``"national"``
         (national average annual change per dimension over the last ``years`` years).
     source
-        ``None``/``"published"`` (published dimension scores), or a ``pk.ScoreTable`` / survey result
+        ``None``/``"published"`` (published total, dimension and sub-dimension scores), or a ``pk.ScoreTable`` / survey result
         (anything with ``.score_table()``) with sub-dimension and indicator scores, standard errors or
         replicates. Indicator changes go through the framework's normalisation (goalposts, direction).
 
@@ -157,6 +173,11 @@ def simulate(
     >>> row = s.movers.filter(pl.col("code") == 66).row(0, named=True)
     >>> round(row["total_after"], 4), row["rank_before"]
     (42.8265, 31)
+    >>> s = pk.simulate(2023, {"Đắk Lắk": {"6.1": 0.3}})  # a sub-dimension: public health
+    >>> s.changes.select("measure", pl.col("change").round(6)).rows()
+    [('total', 0.3), ('d6', 0.3), ('public_health', 0.3)]
+    >>> pk.simulate(2023, {"Đắk Lắk": {"6.1": 5.0}}).capped.select("measure", "requested", "bound").rows()
+    [('public_health', 5.0, 2.5)]
     """
     table = _source(source)
     if not isinstance(changes, Mapping):
@@ -172,7 +193,7 @@ def simulate(
         raise _core.InvalidArgumentError(f"invalid value for years: {years!r}; use a whole number >= 1")
     result = _core.simulate(year, specs, others=others, years=years, table=table)
     lang = check_lang(lang)
-    return Simulation(result, result.frame(lang), result.movers(lang), result.changes())
+    return Simulation(result, result.frame(lang), result.movers(lang), result.changes(), result.capped())
 
 
 # ------------------------------------------------------------------------------------------ sensitivity
@@ -257,6 +278,10 @@ def sensitivity(
     nearest provinces above and the entry score of every better group, with the points of total
     needed (their score - own + 1e-4).
 
+    ``level``: on published results the dimensions by default; ``level="subdimension"`` gives the
+    published sub-dimensions of that year (one unit = one point of the sub-dimension, effort scale =
+    its spread across provinces). With a survey ``source``, ``None`` means every level.
+
     Examples
     --------
     >>> import papikit as pk
@@ -266,6 +291,8 @@ def sensitivity(
     >>> s = pk.sensitivity("Đắk Lắk", pk.LAST_YEAR, se=0.5, draws=2000)
     >>> s.table["points_per_effort"].n_unique(), s.probability_target
     (8, Group(name='high_average'))
+    >>> pk.sensitivity("Đắk Lắk", 2023, level="subdimension").table.height  # the 2023 framework's 28
+    28
     """
     if isinstance(n_thresholds, bool) or not isinstance(n_thresholds, int) or n_thresholds < 0:
         raise _core.InvalidArgumentError(f"invalid value for n_thresholds: {n_thresholds!r}")
@@ -398,6 +425,11 @@ class Plan(TableResult):
         """Per dimension: responsible agencies, current score and rank, target score, required gain,
         share of effort, cost — the table a provincial plan needs (export with ``write_csv``/``write_excel``).
 
+        A plan below the dimensions (``level="subdimension"``) gets one row per sub-dimension
+        instead: ``dimension``, ``measure`` (code), ``number`` ("6.1"), ``name``, ``agencies`` (the
+        departments assigned to that sub-dimension or to its whole dimension, lead first),
+        ``current``, ``current_rank``, ``cap``, ``gain``, ``target``, ``share``, ``cost``.
+
         ``agencies`` defaults to :func:`papikit.agencies` (the Đắk Lắk plan's assignments); pass your
         own table with columns ``dimension`` and ``agency`` (or ``agency_en``/``agency_vi``), and
         optionally ``role`` (``lead`` agencies are listed first).
@@ -412,10 +444,15 @@ class Plan(TableResult):
         (['dimension', 'name', 'agencies', 'current', 'current_rank', 'target', 'required_gain'], True)
         >>> "Sở Y tế" in plan.plan_table(lang="vi").filter(pl.col("dimension") == "d6")["agencies"][0]
         True
+        >>> sub = pk.optimize("Đắk Lắk", 2023, target=pk.TargetRank(15), level="subdimension")
+        >>> sub.plan_table(lang="vi").filter(pl.col("number") == "6.2")["agencies"][0]
+        'Sở Giáo dục và Đào tạo'
         """
         from papikit.analysis import agencies as default_agencies
 
         lang = check_lang(lang)
+        if self.level != "dimension":
+            return self._plan.agency_table(lang, table=agencies)
         out = self.dimensions
         if agencies is None:
             agencies = default_agencies(lang=lang)
@@ -485,8 +522,10 @@ def optimize(
         Highest score allowed per measure (default: the best score observed on it that year); must
         lie inside the measure's range.
     level
-        Measures the plan may move: ``"dimension"`` (published results), ``"subdimension"`` or
-        ``"indicator"`` (need survey results).
+        Measures the plan may move: ``"dimension"``, ``"subdimension"`` (published results carry
+        both: the year's sub-dimensions, each capped at the best observed score on it and within
+        its range 1/n..10/n; ``costs``/``caps`` by number ``"6.1"``, code or name) or
+        ``"indicator"`` (needs survey results). ``plan_table()`` names the responsible agencies.
     others, years
         What the other provinces do meanwhile, as in :func:`simulate`: ``"stay"``, ``"trend"`` (own
         trend over the last ``years`` years, one year ahead) or ``"national"`` (national pace). The

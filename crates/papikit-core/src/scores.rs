@@ -104,6 +104,28 @@ pub struct ScoreTable {
     pub replicates: Option<Replicates>,
 }
 
+/// Years in which some built-in framework satisfies `pred`, as ranges ("2011-2020, 2023").
+fn years_with(pred: impl Fn(&crate::framework::Framework) -> bool) -> String {
+    let years: Vec<u16> = (crate::published::FIRST_YEAR..=crate::published::LAST_YEAR)
+        .filter(|&y| crate::framework::builtin(i64::from(y)).is_ok_and(|fw| pred(&fw)))
+        .collect();
+    let mut out: Vec<String> = Vec::new();
+    let mut i = 0;
+    while i < years.len() {
+        let mut j = i;
+        while j + 1 < years.len() && years[j + 1] == years[j] + 1 {
+            j += 1;
+        }
+        out.push(if i == j {
+            years[i].to_string()
+        } else {
+            format!("{}-{}", years[i], years[j])
+        });
+        i = j + 1;
+    }
+    out.join(", ")
+}
+
 impl ScoreTable {
     /// Published results of a year: the total, the dimensions and the sub-dimensions of that year's
     /// framework (see [`ScoreTable::from_published_subdimensions`]).
@@ -271,6 +293,10 @@ impl ScoreTable {
     /// query names a sub-dimension of another period's framework, the years it was measured.
     fn unknown_measure(&self, query: &str, folded: &str) -> PapiError {
         let numbers = self.measure_numbers();
+        let number = query
+            .trim()
+            .split_once('.')
+            .and_then(|(k, p)| Some((k.parse::<u8>().ok()?, p.parse::<u8>().ok()?)));
         let known = self
             .measures
             .iter()
@@ -302,16 +328,33 @@ impl ScoreTable {
                 }
             }
         }
+        if let Some((k, p)) = number {
+            // A printed number "k.p": the years any built-in framework had it.
+            let want = format!("{k}.{p}");
+            let years = years_with(|fw| fw.subdimensions().any(|(_, s)| s.number == want));
+            let was: Vec<String> = seen.iter().map(|x| format!("{}, {}", x.0, x.1)).collect();
+            let note = if years.is_empty() {
+                format!("no PAPI framework has a sub-dimension {want}")
+            } else {
+                format!("{want} exists in {years} only: {}", was.join("; "))
+            };
+            return PapiError::UnknownCode {
+                kind: format!("measure in {} ({note})", self.year),
+                code: query.into(),
+                known,
+            };
+        }
         match seen.first() {
             Some((code, name, a, b)) => PapiError::UnknownCode {
-                kind: format!("measure in {}", self.year),
-                code: format!(
-                    "{query} (sub-dimension {code}, {name}: in the frameworks of {a}-{b} only)"
+                kind: format!(
+                    "measure in {} (sub-dimension {code}, {name}: in the frameworks of {a}-{b} only)",
+                    self.year
                 ),
+                code: query.into(),
                 known,
             },
             None => PapiError::UnknownCode {
-                kind: "measure".into(),
+                kind: format!("measure in {}", self.year),
                 code: query.into(),
                 known,
             },
@@ -655,8 +698,9 @@ mod tests {
         }
         match t.resolve_measure("construction_permits") {
             Err(PapiError::UnknownCode { kind, code, known }) => {
-                assert_eq!(kind, "measure in 2023");
-                assert!(code.contains("2011-2020"), "{code}");
+                assert!(kind.starts_with("measure in 2023"), "{kind}");
+                assert_eq!(code, "construction_permits");
+                assert!(kind.contains("2011-2020"), "{kind}");
                 assert!(known.contains("5.2 land_use_rights_certificates"));
             }
             other => panic!("{other:?}"),
@@ -664,7 +708,8 @@ mod tests {
         let t18 = ScoreTable::from_published(2018).unwrap();
         assert!(matches!(
             t18.resolve_measure("8.3"),
-            Err(PapiError::UnknownCode { code, .. }) if code.contains("e_responsiveness")
+            Err(PapiError::UnknownCode { kind, code, .. })
+                if code == "8.3" && kind.contains("e_responsiveness")
         ));
     }
 
@@ -689,5 +734,43 @@ mod tests {
         assert_eq!(parent[i].as_deref(), Some("d6"));
         assert!(score[at(22, "6.1")].is_none());
         assert!(score[at(22, "D6")].is_none());
+    }
+    #[test]
+    fn measures_by_number_code_and_name() {
+        let t = ScoreTable::from_published(2023).unwrap();
+        let i = t.resolve_measure("6.1").unwrap();
+        assert_eq!(t.measures[i].code, "public_health");
+        assert_eq!(t.resolve_measure("public_health").unwrap(), i);
+        assert_eq!(
+            t.resolve_measure(&t.measures[i].name_vi.clone()).unwrap(),
+            i
+        );
+        assert_eq!(
+            t.resolve_measure(&t.measures[i].name_en.to_uppercase())
+                .unwrap(),
+            i
+        );
+        assert_eq!(t.measures[t.resolve_measure("D6").unwrap()].code, "d6");
+        // 5.4 existed before the 2021 framework (D5 has 3 sub-dimensions since).
+        let Err(PapiError::UnknownCode { kind, code, known }) = t.resolve_measure("5.4") else {
+            panic!("5.4 must be unknown in 2023")
+        };
+        assert!(
+            kind.contains("2023") && kind.contains("5.4 exists in 2011-2020 only"),
+            "{kind}"
+        );
+        assert_eq!(code, "5.4");
+        assert!(known.contains("6.1 public_health"), "{known}");
+        let Err(PapiError::UnknownCode { kind, .. }) = t.resolve_measure("9.9") else {
+            panic!()
+        };
+        assert!(kind.contains("no PAPI framework"), "{kind}");
+        let t18 = ScoreTable::from_published(2018).unwrap();
+        // 2018 D8 has two sub-dimensions.
+        assert!(t18.resolve_measure("8.2").is_ok());
+        assert!(matches!(
+            t18.resolve_measure("8.3"),
+            Err(PapiError::UnknownCode { .. })
+        ));
     }
 }

@@ -566,7 +566,7 @@ pub fn by_agency(
 
 /// The yearly plan review of a province (published results, year - 1 -> year).
 #[pyclass(name = "Review", module = "papikit._core", frozen)]
-pub struct PyReview(Review);
+pub struct PyReview(pub Review);
 
 #[pymethods]
 impl PyReview {

@@ -1,6 +1,8 @@
 //! Bindings for what-if simulation, sensitivity, the least-cost optimiser and Monte Carlo.
 
 use crate::errors::{IntoPyResult, invalid_argument, run};
+use papikit_core::analysis::agency::{self, AgencyTable};
+use papikit_core::analysis::review::PlanCheck;
 use papikit_core::registry::province as lookup;
 use papikit_core::scores::{Level, ScoreTable};
 use papikit_core::simulation::montecarlo::{self, SeSpec};
@@ -14,7 +16,8 @@ use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyInt};
 use pyo3_polars::PyDataFrame;
 
-use crate::analysis::PyScoreTable;
+use crate::analysis::{PyReview, PyScoreTable};
+use crate::frames::{self, GuardedFrame};
 use crate::targets::{PyCloseGap, number, target_of, target_to_py};
 
 /// Run core work (GIL released, panics caught); errors map through the one mapper.
@@ -34,6 +37,7 @@ fn table(year: i64, given: Option<ScoreTable>) -> Result<ScoreTable> {
             }
             Ok(t)
         }
+        // Published scores down to the sub-dimensions.
         None => ScoreTable::from_published(year),
     }
 }
@@ -112,6 +116,11 @@ impl PySimulationResult {
     /// One row per changed (province, measure).
     fn changes(&self, py: Python<'_>) -> PyResult<PyDataFrame> {
         run(py, || self.0.changes_frame()).map(PyDataFrame)
+    }
+
+    /// One row per requested change a range cap cut short (requested, applied, bound).
+    fn capped(&self, py: Python<'_>) -> PyResult<PyDataFrame> {
+        run(py, || self.0.capped_frame()).map(PyDataFrame)
     }
 }
 
@@ -216,7 +225,12 @@ pub fn sensitivity(
     let has_se = given
         .as_ref()
         .is_some_and(|t| t.se.is_some() || t.replicates.is_some());
-    let level = level.map(Level::parse).transpose().py()?;
+    // Published scores: the dimensions unless a level is asked for (survey tables: every level).
+    let level = match level {
+        Some(l) => Some(Level::parse(l).py()?),
+        None if given.is_none() => Some(Level::Dimension),
+        None => None,
+    };
     let code = code_of(province).py()?;
     let probability =
         (se_total.is_some() || se_measures.is_some() || has_se).then(|| sens::ProbabilityOptions {
@@ -381,6 +395,30 @@ impl PyPlanResult {
         run(py, || self.plan.frame(lang)).map(PyDataFrame)
     }
 
+    /// One row per plan measure with the responsible agencies (built-in table or `table`).
+    #[pyo3(signature = (lang="en", *, table=None))]
+    fn agency_table(
+        &self,
+        py: Python<'_>,
+        lang: &str,
+        #[pyo3(from_py_with = frames::opt_table)] table: Option<GuardedFrame>,
+    ) -> PyResult<PyDataFrame> {
+        let lang = Lang::parse(lang).py()?;
+        let df = table.map(|t| t.0);
+        run(py, || {
+            let user;
+            let agencies = match &df {
+                Some(df) => {
+                    user = AgencyTable::from_frame(df)?;
+                    &user
+                }
+                None => agency::builtin()?,
+            };
+            self.plan.agency_table(&model(&self.table)?, agencies, lang)
+        })
+        .map(PyDataFrame)
+    }
+
     /// Per dimension: current score and rank, target, required gain, share of effort, cost.
     #[pyo3(signature = (lang="en"))]
     fn dimensions(&self, py: Python<'_>, lang: &str) -> PyResult<PyDataFrame> {
@@ -516,7 +554,60 @@ pub fn success_probability(
     .map(|(p, a, b)| (p, PyDataFrame(a), PyDataFrame(b)))
 }
 
+/// A plan set against what happened the year after (result of `review_plan`).
+#[pyclass(name = "PlanCheck", module = "papikit._core", frozen)]
+pub struct PyPlanCheck(pub PlanCheck);
+
+#[pymethods]
+impl PyPlanCheck {
+    #[getter]
+    fn plan_year(&self) -> u16 {
+        self.0.plan_year
+    }
+
+    #[getter]
+    fn level(&self) -> &'static str {
+        self.0.level.as_str()
+    }
+
+    /// (axes of the plan's level that reached their planned gain, axes with a planned gain).
+    #[getter]
+    fn reached(&self) -> (usize, usize) {
+        self.0.reached()
+    }
+
+    /// Planned gain vs realised change, one row per axis (total first).
+    #[pyo3(signature = (lang="en"))]
+    fn frame(&self, py: Python<'_>, lang: &str) -> PyResult<PyDataFrame> {
+        let lang = Lang::parse(lang).py()?;
+        run(py, || self.0.frame(lang)).map(PyDataFrame)
+    }
+
+    /// The plan against the result in one sentence.
+    #[pyo3(signature = (lang="en"))]
+    fn sentence(&self, lang: &str) -> PyResult<String> {
+        self.0.sentence(Lang::parse(lang).py()?).py()
+    }
+}
+
+/// Planned gain vs realised change per axis: a review (year) against a plan made on year - 1.
+#[pyfunction]
+pub fn review_plan(
+    py: Python<'_>,
+    review: Bound<'_, PyReview>,
+    plan: Bound<'_, PyPlanResult>,
+) -> PyResult<PyPlanCheck> {
+    let (r, p) = (review.get(), plan.get());
+    run(py, || {
+        let planned = p.plan.planned_gains(&model(&p.table)?);
+        r.0.check_plan(&planned)
+    })
+    .map(PyPlanCheck)
+}
+
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_class::<PyPlanCheck>()?;
+    m.add_function(wrap_pyfunction!(review_plan, m)?)?;
     m.add_class::<PySimulationResult>()?;
     m.add_class::<PySensitivityResult>()?;
     m.add_class::<PyPlanResult>()?;

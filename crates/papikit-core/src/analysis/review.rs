@@ -404,6 +404,27 @@ fn subdimension_changes(province: u16, year: u16) -> Result<Vec<MeasureChange>> 
     Ok(out)
 }
 
+/// Agencies owning a dimension (`sub` None: every assignment to it) or one of its sub-dimensions
+/// (assignments to that sub-dimension or to the whole dimension): `(shared, agency code)`, each
+/// agency once (as lead if any of its assignments leads), lead agencies first.
+pub fn owners<'a>(
+    table: &'a AgencyTable,
+    dimension: &str,
+    sub: Option<&str>,
+) -> Vec<(bool, &'a str)> {
+    let mut shared_by: BTreeMap<&str, bool> = BTreeMap::new();
+    for a in table.assignments.iter().filter(|a| {
+        a.dimension.eq_ignore_ascii_case(dimension)
+            && sub.is_none_or(|code| a.subdimension.as_ref().is_none_or(|s| s == code))
+    }) {
+        let shared = shared_by.entry(a.agency.as_str()).or_insert(true);
+        *shared &= a.role != "lead";
+    }
+    let mut out: Vec<(bool, &str)> = shared_by.into_iter().map(|(c, s)| (s, c)).collect();
+    out.sort();
+    out
+}
+
 /// Step 5: agencies of each measure (lead first) and each agency's credited change.
 fn attach_agencies(measures: &mut [MeasureChange], table: &AgencyTable) -> Vec<AgencyShare> {
     let mut shares: BTreeMap<&str, AgencyShare> = BTreeMap::new();
@@ -412,17 +433,7 @@ fn attach_agencies(measures: &mut [MeasureChange], table: &AgencyTable) -> Vec<A
         .filter(|m| m.level == Level::Subdimension)
     {
         let parent = m.parent.clone().unwrap_or_default();
-        // Each agency once, as lead if any of its assignments to this measure leads.
-        let mut shared_by: BTreeMap<&str, bool> = BTreeMap::new();
-        for a in table.assignments.iter().filter(|a| {
-            a.dimension.eq_ignore_ascii_case(&parent)
-                && a.subdimension.as_ref().is_none_or(|s| *s == m.code)
-        }) {
-            let shared = shared_by.entry(a.agency.as_str()).or_insert(true);
-            *shared &= a.role != "lead";
-        }
-        let mut owners: Vec<(bool, &str)> = shared_by.into_iter().map(|(c, s)| (s, c)).collect();
-        owners.sort();
+        let owners = owners(table, &parent, Some(&m.code));
         for &(shared, code) in &owners {
             let e = shares.entry(code).or_insert_with(|| {
                 let ag = table.agencies.iter().find(|a| a.code == code);
@@ -684,6 +695,204 @@ impl Review {
                 frame::col_f64("after", m.iter().map(|x| x.after).collect()),
             ],
         )
+    }
+}
+
+/// One axis of a plan made on the previous year's scores, as plain numbers (the simulation layer
+/// builds it from its `Plan`; the analysis layer never sees the optimiser).
+#[derive(Debug, Clone, PartialEq)]
+pub struct PlannedAxis {
+    pub level: Level,
+    pub code: String,
+    pub parent: Option<String>,
+    pub name_en: String,
+    pub name_vi: String,
+    /// Planned gain in points of this measure.
+    pub gain: f64,
+}
+
+/// What a plan asked for: the total, every dimension and (for a sub-dimension plan) every
+/// sub-dimension of the plan.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PlannedGains {
+    pub province: u16,
+    /// Year of the scores the plan was made on.
+    pub year: u16,
+    /// Level the plan moves ("dimension", "subdimension", ...).
+    pub level: Level,
+    /// Planned points of total.
+    pub total: f64,
+    /// Dimensions, then (sub-dimension plans) the plan's sub-dimensions.
+    pub axes: Vec<PlannedAxis>,
+}
+
+/// Planned gain against realised change on one axis.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PlanRow {
+    pub level: Level,
+    pub code: String,
+    /// "6.1" / "D6" / "" (total), in the review year's numbering.
+    pub number: String,
+    pub name_en: String,
+    pub name_vi: String,
+    pub planned: f64,
+    /// Realised change year-1 -> year (None: no score one of the years, or the axis no longer
+    /// exists).
+    pub realised: Option<f64>,
+    pub comparable: bool,
+    pub agencies: Vec<String>,
+}
+
+impl PlanRow {
+    /// realised - planned.
+    pub fn difference(&self) -> Option<f64> {
+        Some(self.realised? - self.planned)
+    }
+
+    /// The realised change reached the planned gain (None without a realised change).
+    pub fn reached(&self) -> Option<bool> {
+        Some(self.realised? >= self.planned)
+    }
+}
+
+/// The plan against what happened: total first, then every axis the plan lists.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PlanCheck {
+    pub plan_year: u16,
+    pub level: Level,
+    pub rows: Vec<PlanRow>,
+}
+
+impl Review {
+    /// Planned gain vs realised change per axis. The plan must be the reviewed province's and made
+    /// on the previous year's scores (the baseline of this review).
+    pub fn check_plan(&self, plan: &PlannedGains) -> Result<PlanCheck> {
+        if plan.province != self.province {
+            return Err(PapiError::InvalidArgument {
+                argument: "plan".into(),
+                message: format!(
+                    "the plan is for {}, the review for {}; pass a plan from pk.optimize for {}",
+                    crate::registry::name_vi(plan.province),
+                    crate::registry::name_vi(self.province),
+                    crate::registry::name_vi(self.province)
+                ),
+            });
+        }
+        if plan.year != self.before.year {
+            return Err(PapiError::InvalidArgument {
+                argument: "plan".into(),
+                message: format!(
+                    "the plan was made on the {} scores; a review of {} needs a plan made on {} (pk.optimize(..., {}, ...))",
+                    plan.year, self.after.year, self.before.year, self.before.year
+                ),
+            });
+        }
+        let find = |code: &str| self.measures.iter().find(|m| m.code == code);
+        let total = find("total");
+        let mut rows = vec![PlanRow {
+            level: Level::Total,
+            code: "total".into(),
+            number: String::new(),
+            name_en: total.map_or("PAPI total".into(), |m| m.name_en.clone()),
+            name_vi: total.map_or("Tổng điểm PAPI".into(), |m| m.name_vi.clone()),
+            planned: plan.total,
+            realised: total.and_then(MeasureChange::change),
+            comparable: self.comparable,
+            agencies: Vec::new(),
+        }];
+        for a in &plan.axes {
+            let now = find(&a.code).filter(|m| m.parent == a.parent || a.level == Level::Dimension);
+            rows.push(PlanRow {
+                level: a.level,
+                code: a.code.clone(),
+                number: now.map_or(String::new(), |m| m.number.clone()),
+                name_en: now.map_or(a.name_en.clone(), |m| m.name_en.clone()),
+                name_vi: now.map_or(a.name_vi.clone(), |m| m.name_vi.clone()),
+                planned: a.gain,
+                realised: now.and_then(|m| if m.comparable { m.change() } else { None }),
+                comparable: now.is_some_and(|m| m.comparable),
+                agencies: now.map_or(Vec::new(), |m| m.agencies.clone()),
+            });
+        }
+        Ok(PlanCheck {
+            plan_year: plan.year,
+            level: plan.level,
+            rows,
+        })
+    }
+}
+
+impl PlanCheck {
+    /// Axes (below the total) with a positive planned gain, and how many of them the realised
+    /// change reached.
+    pub fn reached(&self) -> (usize, usize) {
+        let planned: Vec<&PlanRow> = self
+            .rows
+            .iter()
+            .filter(|r| r.level != Level::Total && r.level == self.level && r.planned > 0.0)
+            .collect();
+        let n = planned.len();
+        (
+            planned.iter().filter(|r| r.reached() == Some(true)).count(),
+            n,
+        )
+    }
+
+    /// One row per axis: level, code, number, name, planned, realised, difference, reached,
+    /// comparable, agencies.
+    pub fn frame(&self, lang: Lang) -> Result<DataFrame> {
+        let r = &self.rows;
+        let s = |f: &dyn Fn(&PlanRow) -> Option<String>| -> Vec<Option<String>> {
+            r.iter().map(f).collect()
+        };
+        frame::build(
+            r.len(),
+            vec![
+                frame::col_str("level", &s(&|x| Some(x.level.as_str().to_string()))),
+                frame::col_str("code", &s(&|x| Some(x.code.clone()))),
+                frame::col_str("number", &s(&|x| Some(x.number.clone()))),
+                frame::col_str(
+                    "name",
+                    &s(&|x| Some(lang.pick(&x.name_en, &x.name_vi).to_string())),
+                ),
+                frame::col_f64("planned", r.iter().map(|x| Some(x.planned)).collect()),
+                frame::col_f64("realised", r.iter().map(|x| x.realised).collect()),
+                frame::col_f64("difference", r.iter().map(PlanRow::difference).collect()),
+                Column::new(
+                    "reached".into(),
+                    r.iter().map(PlanRow::reached).collect::<Vec<_>>(),
+                ),
+                Column::new(
+                    "comparable".into(),
+                    r.iter().map(|x| x.comparable).collect::<Vec<_>>(),
+                ),
+                frame::col_str("agencies", &s(&|x| Some(x.agencies.join(", ")))),
+            ],
+        )
+    }
+
+    /// One sentence: the planned and the realised total change, and how many axes reached their
+    /// planned gain (text from the label table).
+    pub fn sentence(&self, lang: Lang) -> Result<String> {
+        let total = &self.rows[0];
+        let (reached, n) = self.reached();
+        let args = [
+            ("prev", self.plan_year.to_string()),
+            ("planned", format!("{:+.4}", total.planned)),
+            (
+                "realised",
+                total
+                    .realised
+                    .map_or("-".to_string(), |x| format!("{x:+.4}")),
+            ),
+            ("reached", reached.to_string()),
+            ("n", n.to_string()),
+            (
+                "level",
+                labels::label(&format!("review.level_{}", self.level.as_str()), lang)?.to_string(),
+            ),
+        ];
+        labels::format("review.plan_sentence", lang, &args)
     }
 }
 

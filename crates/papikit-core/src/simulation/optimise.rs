@@ -32,6 +32,8 @@
 //! ([`simulate_with`] with the focal province held), and the plan is re-simulated under the same
 //! `others` to check that it reaches the target (the rank it reports is that simulation's).
 
+use crate::analysis::agency::AgencyTable;
+use crate::analysis::review::{PlannedAxis, PlannedGains, owners};
 use crate::error::{PapiError, Result};
 use crate::frame;
 use crate::lang::Lang;
@@ -354,13 +356,22 @@ fn plan_position(
     code: &str,
     argument: &str,
 ) -> Result<usize> {
-    let m = model.table.measure_index(code)?;
+    let m = model.table.resolve_measure(code)?;
     measures
         .iter()
         .position(|&x| x == m)
         .ok_or_else(|| PapiError::InvalidArgument {
             argument: argument.into(),
-            message: format!("{code} is not a {} measure of this plan", level.as_str()),
+            message: format!(
+                "{code} is not a {} measure of this plan; it moves {} (or pass level=\"{}\")",
+                level.as_str(),
+                measures
+                    .iter()
+                    .map(|&x| model.table.measures[x].code.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                model.table.measures[m].level.as_str()
+            ),
         })
 }
 
@@ -759,6 +770,120 @@ impl Plan {
     }
 }
 
+impl Plan {
+    /// What the plan asks for as plain numbers, for the plan review
+    /// ([`crate::analysis::review::Review::check_plan`]): points of total, every dimension's gain
+    /// (dimension points, 0 where the plan asks nothing) and, for a sub-dimension plan, every
+    /// sub-dimension of the plan.
+    pub fn planned_gains(&self, model: &Model) -> PlannedGains {
+        let t = model.table;
+        let mut axes = Vec::new();
+        for d in (0..t.measures.len()).filter(|&m| t.measures[m].level == Level::Dimension) {
+            let gain: f64 = self
+                .items
+                .iter()
+                .filter_map(|i| model.per_unit_of_ancestor(i.measure, d).map(|s| i.gain * s))
+                .sum();
+            axes.push(axis(&t.measures[d], gain));
+        }
+        if self.level == Level::Subdimension {
+            axes.extend(
+                self.items
+                    .iter()
+                    .map(|i| axis(&t.measures[i.measure], i.gain)),
+            );
+        }
+        PlannedGains {
+            province: self.province,
+            year: self.year,
+            level: self.level,
+            total: self.items.iter().map(|i| i.gain * i.total_per_unit).sum(),
+            axes,
+        }
+    }
+
+    /// The plan table with the responsible agencies: one row per measure of the plan (its level),
+    /// with the dimension, the number printed in the report ("6.1"), the name, the agencies
+    /// assigned to it in `agencies` (lead agencies first; a sub-dimension also gets the agencies
+    /// assigned to its whole dimension), current score and the province's rank on it, cap, gain,
+    /// target, share of the gain and cost.
+    pub fn agency_table(
+        &self,
+        model: &Model,
+        agencies: &AgencyTable,
+        lang: Lang,
+    ) -> Result<DataFrame> {
+        let t = model.table;
+        let p = t.province_index(self.province)?;
+        let it = &self.items;
+        let dim_of = |m: usize| model.dimension_of(m).map(|d| t.measures[d].code.clone());
+        let owners_of = |m: usize| -> Option<String> {
+            let meas = &t.measures[m];
+            let d = dim_of(m)?;
+            let sub = match meas.level {
+                Level::Subdimension => Some(meas.code.as_str()),
+                Level::Indicator => meas.parent.as_deref(),
+                _ => None,
+            };
+            let names: Vec<String> = owners(agencies, &d, sub)
+                .into_iter()
+                .map(|(_, code)| {
+                    agencies
+                        .agencies
+                        .iter()
+                        .find(|a| a.code == code)
+                        .map_or(code.to_string(), |a| {
+                            lang.pick(&a.name_en, &a.name_vi).to_string()
+                        })
+                })
+                .collect();
+            Some(names.join("; "))
+        };
+        let numbers = t.measure_numbers();
+        let ranks: Vec<Option<u32>> = it
+            .iter()
+            .map(|i| rank_desc(&t.values[i.measure])[p])
+            .collect();
+        let f = |g: fn(&PlanItem) -> f64| it.iter().map(|i| Some(g(i))).collect::<Vec<_>>();
+        let strs = |g: &dyn Fn(&PlanItem) -> Option<String>| it.iter().map(g).collect::<Vec<_>>();
+        frame::build(
+            it.len(),
+            vec![
+                frame::col_str("dimension", &strs(&|i| dim_of(i.measure))),
+                frame::col_str("measure", &strs(&|i| Some(i.code.clone()))),
+                frame::col_str(
+                    "number",
+                    &strs(&|i| Some(numbers[i.measure].clone()).filter(|n| !n.is_empty())),
+                ),
+                frame::col_str(
+                    "name",
+                    &strs(&|i| Some(lang.pick(&i.name_en, &i.name_vi).to_string())),
+                ),
+                frame::col_str("agencies", &strs(&|i| owners_of(i.measure))),
+                frame::col_f64("current", f(|i| i.current)),
+                frame::col_u32("current_rank", ranks),
+                frame::col_f64("cap", f(|i| i.cap)),
+                frame::col_f64("gain", f(|i| i.gain)),
+                frame::col_f64("target", f(|i| i.target)),
+                frame::col_f64("share", f(|i| i.share)),
+                frame::col_f64("cost", f(|i| i.cost)),
+            ],
+        )
+    }
+}
+
+/// A plan axis for the review.
+fn axis(m: &crate::scores::Measure, gain: f64) -> PlannedAxis {
+    PlannedAxis {
+        level: m.level,
+        code: m.code.clone(),
+        parent: m.parent.clone(),
+        name_en: m.name_en.clone(),
+        name_vi: m.name_vi.clone(),
+        gain,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -926,8 +1051,10 @@ mod tests {
             level: Level::Subdimension,
             ..Default::default()
         };
+        // a table without sub-dimensions cannot plan at that level
+        let dims_only = ScoreTable::from_published_dimensions(2023).unwrap();
         assert!(matches!(
-            optimise(&t, 66, Target::Rank(15), &lvl),
+            optimise(&dims_only, 66, Target::Rank(15), &lvl),
             Err(PapiError::InvalidArgument { .. })
         ));
         assert!(optimise(&t, 66, Target::Rank(0), &OptimiseOptions::default()).is_err());
@@ -1097,5 +1224,261 @@ mod tests {
                 }
             }
         }
+    }
+
+    /// 4 provinces, 2 dimensions of 2 sub-dimensions each (0.5..5 per sub-dimension).
+    fn four_subs(subs: [[f64; 4]; 4]) -> ScoreTable {
+        let m = Measure::named;
+        let measures = vec![
+            m("total", Level::Total, None, 2.0, 20.0),
+            m("d1", Level::Dimension, Some("total"), 1.0, 10.0),
+            m("d2", Level::Dimension, Some("total"), 1.0, 10.0),
+            m("s11", Level::Subdimension, Some("d1"), 0.5, 5.0),
+            m("s12", Level::Subdimension, Some("d1"), 0.5, 5.0),
+            m("s21", Level::Subdimension, Some("d2"), 0.5, 5.0),
+            m("s22", Level::Subdimension, Some("d2"), 0.5, 5.0),
+        ];
+        let col = |f: &dyn Fn(&[f64; 4]) -> f64| subs.iter().map(|s| Some(f(s))).collect();
+        let values = vec![
+            col(&|s| s.iter().sum()),
+            col(&|s| s[0] + s[1]),
+            col(&|s| s[2] + s[3]),
+            col(&|s| s[0]),
+            col(&|s| s[1]),
+            col(&|s| s[2]),
+            col(&|s| s[3]),
+        ];
+        ScoreTable {
+            year: 2023,
+            source: "toy".into(),
+            provinces: vec![1, 2, 4, 6],
+            measures,
+            values,
+            se: None,
+            replicates: None,
+        }
+    }
+
+    /// Issue 10: the sub-dimension plan is optimal against brute force on a small case, with user
+    /// costs per sub-dimension (exact LP: vertex enumeration) and with the effort model (grid).
+    #[test]
+    fn subdimension_plan_matches_brute_force() {
+        let t = four_subs([
+            [3.0, 2.5, 3.5, 3.0],
+            [2.5, 3.0, 2.5, 2.5],
+            [2.0, 2.5, 3.0, 2.5],
+            [2.0, 2.2, 2.4, 2.6],
+        ]);
+        let own = [2.0, 2.2, 2.4, 2.6];
+        let cap = [3.0, 3.0, 3.5, 3.0]; // best observed per sub-dimension
+        let u: Vec<f64> = (0..4).map(|k| cap[k] - own[k]).collect();
+        let need = 12.0 - 9.2 + EPSILON; // strictly above province 1's total
+        let costs = [1.0, 2.5, 0.5, 1.5];
+        let opts = OptimiseOptions {
+            level: Level::Subdimension,
+            costs: ["s11", "s12", "s21", "s22"]
+                .iter()
+                .zip(costs)
+                .map(|(c, v)| ((*c).to_string(), v))
+                .collect(),
+            ..Default::default()
+        };
+        let plan = optimise(&t, 6, Target::Rank(1), &opts).unwrap();
+        let exact = vertex_min(need, &[1.0; 4], &costs, &u).unwrap();
+        assert!(
+            (plan.total_cost - exact).abs() < 1e-9,
+            "{} vs {exact}",
+            plan.total_cost
+        );
+        assert_eq!(plan.rank_after, 1);
+        for (i, it) in plan.items.iter().enumerate() {
+            assert!(it.gain >= 0.0 && it.gain <= u[i] + 1e-12);
+        }
+        // Effort model: minimise sum (x / sd)^2; grid over three gains (step 0.005), the fourth
+        // takes what is left and must fit its cap.
+        let effort_opts = OptimiseOptions {
+            level: Level::Subdimension,
+            ..Default::default()
+        };
+        let plan = optimise(&t, 6, Target::Rank(1), &effort_opts).unwrap();
+        let sd: Vec<f64> = (3..7).map(|m| spread_scale(&t, m).unwrap()).collect();
+        let cost = |x: &[f64]| x.iter().zip(&sd).map(|(x, s)| effort(*x, *s)).sum::<f64>();
+        let steps = |k: usize| (u[k] / 0.005).floor() as usize;
+        let mut grid = f64::INFINITY;
+        for i in 0..=steps(0) {
+            for j in 0..=steps(1) {
+                for k in 0..=steps(2) {
+                    let x = [i as f64 * 0.005, j as f64 * 0.005, k as f64 * 0.005];
+                    let l = need - x.iter().sum::<f64>();
+                    if (0.0..=u[3]).contains(&l) {
+                        grid = grid.min(cost(&[x[0], x[1], x[2], l]));
+                    }
+                }
+            }
+        }
+        assert!(
+            plan.total_cost <= grid + 1e-12,
+            "{} vs {grid}",
+            plan.total_cost
+        );
+        assert!(
+            grid - plan.total_cost < 1e-3,
+            "{} vs {grid}",
+            plan.total_cost
+        );
+    }
+
+    /// Issue 10: with uniform user costs the sub-dimension plan's gain (and cost) equals the
+    /// dimension-level optimum on the published 2023 scores (Đắk Lắk to rank 15); its agency table
+    /// names the departments per sub-dimension.
+    #[test]
+    fn uniform_costs_subdimension_equals_dimension_2023() {
+        let t = ScoreTable::from_published(2023).unwrap();
+        let m = Model::new(&t).unwrap();
+        let dim = OptimiseOptions {
+            costs: vec![("d1".into(), 1.0)],
+            ..Default::default()
+        };
+        let sub = OptimiseOptions {
+            level: Level::Subdimension,
+            costs: vec![("6.1".into(), 1.0)],
+            ..Default::default()
+        };
+        let a = optimise_with(&m, 66, Target::Rank(15), &dim).unwrap();
+        let b = optimise_with(&m, 66, Target::Rank(15), &sub).unwrap();
+        let gain = |p: &Plan| {
+            p.items
+                .iter()
+                .map(|i| i.gain * i.total_per_unit)
+                .sum::<f64>()
+        };
+        assert!(
+            (gain(&a) - gain(&b)).abs() < 1e-9,
+            "{} vs {}",
+            gain(&a),
+            gain(&b)
+        );
+        assert!((a.total_cost - b.total_cost).abs() < 1e-9);
+        assert_eq!((a.rank_after, b.rank_after), (15, 15));
+        assert_eq!(b.items.len(), 28);
+        assert!(b.items.iter().all(|i| i.target <= i.cap + 1e-12));
+        // planned gains for the review: dimensions sum to the total, sub-dimensions to their dimension
+        let pg = b.planned_gains(&m);
+        let dims: f64 = pg
+            .axes
+            .iter()
+            .filter(|x| x.level == Level::Dimension)
+            .map(|x| x.gain)
+            .sum();
+        assert!((dims - pg.total).abs() < 1e-12 && (pg.total - gain(&b)).abs() < 1e-12);
+        let ag = b
+            .agency_table(&m, crate::analysis::agency::builtin().unwrap(), Lang::Vi)
+            .unwrap();
+        assert_eq!(ag.height(), 28);
+        let numbers = frame::str_col(&ag, "number").unwrap();
+        let names = frame::str_col(&ag, "agencies").unwrap();
+        let k = numbers
+            .iter()
+            .position(|n| n.as_deref() == Some("6.1"))
+            .unwrap();
+        assert!(
+            names[k].as_deref().unwrap().starts_with("Sở Y tế"),
+            "{:?}",
+            names[k]
+        );
+        // costs by number, code or name address the same sub-dimension; a dimension code does not
+        // belong to a sub-dimension plan and the error lists the plan's measures
+        let e = optimise_with(
+            &m,
+            66,
+            Target::Rank(15),
+            &OptimiseOptions {
+                costs: vec![("d6".into(), 1.0)],
+                ..sub.clone()
+            },
+        );
+        assert!(
+            matches!(&e, Err(PapiError::InvalidArgument { argument, message }) if argument == "costs" && message.contains("public_health")),
+            "{e:?}"
+        );
+        let e = optimise_with(
+            &m,
+            66,
+            Target::Rank(15),
+            &OptimiseOptions {
+                caps: vec![("5.4".into(), 2.0)],
+                ..sub.clone()
+            },
+        );
+        assert!(matches!(e, Err(PapiError::UnknownCode { .. })), "{e:?}");
+        // the effort model spreads the gain over the sub-dimensions
+        let c = optimise_with(
+            &m,
+            66,
+            Target::Rank(15),
+            &OptimiseOptions {
+                level: Level::Subdimension,
+                ..Default::default()
+            },
+        )
+        .unwrap();
+        assert_eq!(c.rank_after, 15);
+        assert!(c.items.iter().filter(|i| i.gain > 0.0).count() > 8);
+    }
+
+    /// Issue 10, plan review: a sub-dimension plan made on 2023 set against 2024. Planned per axis
+    /// = the plan's gains; realised = the published change (6.2: 1.8951 -> 1.4434, read from the
+    /// embedded CSV independently); a plan on the wrong year or province is refused.
+    #[test]
+    fn review_against_a_subdimension_plan() {
+        use crate::analysis::review::{Goal, review};
+        let t = ScoreTable::from_published(2023).unwrap();
+        let m = Model::new(&t).unwrap();
+        let opts = OptimiseOptions {
+            level: Level::Subdimension,
+            ..Default::default()
+        };
+        let plan = optimise_with(&m, 66, Target::Rank(25), &opts).unwrap();
+        let agencies = crate::analysis::agency::builtin().unwrap();
+        let r = review(66, 2024, Goal::Rank(25), agencies).unwrap();
+        let check = r.check_plan(&plan.planned_gains(&m)).unwrap();
+        assert_eq!(check.rows.len(), 1 + 8 + 28);
+        assert!((check.rows[0].planned - plan.requirement.gain).abs() < 1e-9);
+        assert!((check.rows[0].realised.unwrap() - 0.6837).abs() < 5e-5);
+        let row = |c: &str| check.rows.iter().find(|x| x.code == c).unwrap();
+        let pe = row("public_primary_education");
+        let v = |y| {
+            crate::subdimension_scores::value(66, y, "public_primary_education")
+                .unwrap()
+                .unwrap()
+        };
+        assert!((pe.realised.unwrap() - (v(2024) - v(2023))).abs() < 1e-12);
+        assert_eq!(pe.number, "6.2");
+        assert!(pe.agencies.iter().any(|a| a == "gddt"));
+        let item = plan
+            .items
+            .iter()
+            .find(|i| i.code == "public_primary_education")
+            .unwrap();
+        assert!((pe.planned - item.gain).abs() < 1e-15);
+        let d6: f64 = plan
+            .items
+            .iter()
+            .filter(|i| t.measures[i.measure].parent.as_deref() == Some("d6"))
+            .map(|i| i.gain)
+            .sum();
+        assert!((row("d6").planned - d6).abs() < 1e-12);
+        let (reached, n) = check.reached();
+        assert!(n > 0 && reached <= n);
+        assert!(check.sentence(Lang::En).unwrap().contains("2023"));
+        assert_eq!(check.frame(Lang::Vi).unwrap().height(), 37);
+        // the plan must be made on the year before the review, for the same province
+        let r23 = review(66, 2023, Goal::ImproveRank, agencies).unwrap();
+        assert!(matches!(
+            r23.check_plan(&plan.planned_gains(&m)),
+            Err(PapiError::InvalidArgument { argument, .. }) if argument == "plan"
+        ));
+        let other = review(1, 2024, Goal::ImproveRank, agencies).unwrap();
+        assert!(other.check_plan(&plan.planned_gains(&m)).is_err());
     }
 }

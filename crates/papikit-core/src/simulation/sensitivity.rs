@@ -413,7 +413,7 @@ mod tests {
     #[test]
     fn dak_lak_2023() {
         let t = ScoreTable::from_published(2023).unwrap();
-        let s = sensitivity(&t, 66, None, 5).unwrap();
+        let s = sensitivity(&t, 66, Some(Level::Dimension), 5).unwrap();
         assert_eq!(s.rank, 31);
         assert_eq!(s.rows.len(), 8);
         // +1 point on any dimension = +1 point of total; the rank after it is 1 + the number of
@@ -447,7 +447,7 @@ mod tests {
             draws: 4000,
             seed: 1,
         };
-        let s = sensitivity_with(&m, 66, None, 5, Some(&opts)).unwrap();
+        let s = sensitivity_with(&m, 66, Some(Level::Dimension), 5, Some(&opts)).unwrap();
         assert_eq!(s.rows.len(), 8);
         assert!(s.rows.iter().all(|r| r.total_per_unit == 1.0));
         let pts: Vec<f64> = s

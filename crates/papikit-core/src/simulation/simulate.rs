@@ -8,6 +8,11 @@
 //!   propagated up the hierarchy (indicator -> sub-dimension -> dimension -> total). PAPI is additive
 //!   above the indicators (dimension = sum of sub-dimensions, total = sum of dimensions), so one point
 //!   on a sub-dimension is one point on its dimension and on the total.
+//! * Measures are named by code, by the number printed in that year's report ("6.1") or by name
+//!   ([`ScoreTable::resolve_measure`]). Changes a cap cut short are listed in
+//!   [`Simulation::capped`]. One province may not change a measure and a measure under it (or the
+//!   same measure twice) in one request: a dimension change cannot be split over its
+//!   sub-dimensions unambiguously, so `d6` with `6.1` is an `InvalidArgument` error.
 //! * Indicators reach their parent through the framework's normalisation. Until the framework is
 //!   wired in, the default is the linear fixed-anchor rule: an indicator's range `[min, max]` maps
 //!   linearly onto its parent's range and the parent is the equal-weight mean of its indicators, so one
@@ -392,6 +397,8 @@ pub struct Simulation {
     pub rank_after: Vec<Option<u32>>,
     pub group_before: Vec<Option<Group>>,
     pub group_after: Vec<Option<Group>>,
+    /// Requested changes cut short by their measure's range (reported, never silent).
+    pub capped: Vec<Capped>,
 }
 
 /// Ranks and groups of a total vector.
@@ -548,11 +555,12 @@ pub fn simulate_with(model: &Model, changes: &[Change], others: Others) -> Resul
     let table = model.table;
     let np = table.provinces.len();
     // Resolve every change against the table before anything moves.
-    let mut resolved = Vec::with_capacity(changes.len());
+    let mut resolved: Vec<(usize, usize, f64)> = Vec::with_capacity(changes.len());
     let mut changed = vec![false; np];
     for c in changes {
         let p = table.province_index(c.province)?;
-        let m = table.measure_index(&c.measure)?;
+        let m = table.resolve_measure(&c.measure)?;
+        check_not_nested(model, &resolved, changes, m, p)?;
         let units = resolve_amount(model, m, p, c.amount)?;
         changed[p] = true;
         resolved.push((m, p, units));
@@ -568,8 +576,23 @@ pub fn simulate_with(model: &Model, changes: &[Change], others: Others) -> Resul
             }
         }
     }
+    let mut capped = Vec::new();
     for (m, p, units) in resolved {
+        let old = after[m][p];
         model.apply(&mut after, m, p, units)?;
+        if let (Some(o), Some(n)) = (old, after[m][p]) {
+            let applied = n - o;
+            if (applied - units).abs() > CAP_TOLERANCE {
+                let meas = &table.measures[m];
+                capped.push(Capped {
+                    province: table.provinces[p],
+                    measure: meas.code.clone(),
+                    requested: units,
+                    applied,
+                    bound: if units > 0.0 { meas.max } else { meas.min },
+                });
+            }
+        }
     }
     let (rank_before, group_before) = ranks_groups(&before[model.total]);
     let (rank_after, group_after) = ranks_groups(&after[model.total]);
@@ -585,7 +608,60 @@ pub fn simulate_with(model: &Model, changes: &[Change], others: Others) -> Resul
         rank_after,
         group_before,
         group_after,
+        capped,
     })
+}
+
+/// Changes smaller than this that a cap took away are not reported (rounding).
+const CAP_TOLERANCE: f64 = 1e-12;
+
+/// Mixing levels: a change on a measure and one on its ancestor or descendant (e.g. `d6` and
+/// `6.1`) for the same province is refused, and so is the same measure named twice (`6.1` and
+/// `public_health`): a dimension change cannot be split over its sub-dimensions unambiguously.
+fn check_not_nested(
+    model: &Model,
+    resolved: &[(usize, usize, f64)],
+    changes: &[Change],
+    m: usize,
+    p: usize,
+) -> Result<()> {
+    let t = model.table;
+    let related = |a: usize, b: usize| {
+        a == b
+            || model.per_unit_of_ancestor(a, b).is_some()
+            || model.per_unit_of_ancestor(b, a).is_some()
+    };
+    if let Some(k) = resolved
+        .iter()
+        .position(|&(m2, p2, _)| p2 == p && related(m, m2))
+    {
+        let (a, b) = (&changes[k].measure, &changes[resolved.len()].measure);
+        let (ca, cb) = (&t.measures[resolved[k].0].code, &t.measures[m].code);
+        return Err(invalid(
+            "changes",
+            format!(
+                "{}: {a:?} ({ca}) and {b:?} ({cb}) overlap; change a measure or the measures \
+                 under it, not both in one request (a dimension change cannot be split over its \
+                 sub-dimensions unambiguously); run two simulations or add the points to one of them",
+                province_name(t.provinces[p])
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// A requested change that a range cap cut short.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Capped {
+    pub province: u16,
+    /// Measure code.
+    pub measure: String,
+    /// Units requested.
+    pub requested: f64,
+    /// Units that survived the cap (what propagated up).
+    pub applied: f64,
+    /// The bound that stopped it (the measure's max for a rise, min for a fall).
+    pub bound: f64,
 }
 
 impl Simulation {
@@ -694,6 +770,49 @@ impl Simulation {
             frame::col_str("group_before", &grp(&self.group_before)),
             frame::col_str("group_after", &grp(&self.group_after)),
         ]
+    }
+
+    /// One row per requested change a range cap cut short: code, name_vi, name_en, measure,
+    /// requested, applied, bound.
+    pub fn capped_frame(&self) -> Result<DataFrame> {
+        let c = &self.capped;
+        let name = |p: u16, en: bool| {
+            registry().ok().and_then(|r| r.by_code(p)).map(|x| {
+                if en {
+                    x.name_en.clone()
+                } else {
+                    x.name_vi.clone()
+                }
+            })
+        };
+        frame::build(
+            c.len(),
+            vec![
+                Column::new(
+                    "code".into(),
+                    c.iter().map(|x| i32::from(x.province)).collect::<Vec<_>>(),
+                ),
+                frame::col_str(
+                    "name_vi",
+                    &c.iter()
+                        .map(|x| name(x.province, false))
+                        .collect::<Vec<_>>(),
+                ),
+                frame::col_str(
+                    "name_en",
+                    &c.iter().map(|x| name(x.province, true)).collect::<Vec<_>>(),
+                ),
+                frame::col_str(
+                    "measure",
+                    &c.iter()
+                        .map(|x| Some(x.measure.clone()))
+                        .collect::<Vec<_>>(),
+                ),
+                frame::col_f64("requested", c.iter().map(|x| Some(x.requested)).collect()),
+                frame::col_f64("applied", c.iter().map(|x| Some(x.applied)).collect()),
+                frame::col_f64("bound", c.iter().map(|x| Some(x.bound)).collect()),
+            ],
+        )
     }
 
     /// Long table of every measure that moved: code, measure, level, before, after, change.
@@ -926,5 +1045,113 @@ pub(crate) mod tests {
             Others::parse("trend", 3).unwrap(),
             Others::Trend { years: 3 }
         );
+    }
+
+    /// Issue 10: a sub-dimension change on the published 2023 scores moves its dimension and the
+    /// total by exactly the same points; the sub-dimension's value is read independently from the
+    /// embedded CSV (subdimension_scores::value).
+    #[test]
+    fn subdimension_change_propagates_2023() {
+        let t = ScoreTable::from_published(2023).unwrap();
+        let p = t.province_index(66).unwrap();
+        let (s61, d6) = (
+            t.measure_index("public_health").unwrap(),
+            t.measure_index("d6").unwrap(),
+        );
+        let csv = crate::subdimension_scores::value(66, 2023, "public_health")
+            .unwrap()
+            .unwrap();
+        assert_eq!(t.values[s61][p], Some(csv));
+        for q in ["6.1", "public_health"] {
+            let s = simulate(&t, &[pts(66, q, 0.3)], Others::Stay).unwrap();
+            for m in [s61, d6, s.total] {
+                let d = s.after[m][p].unwrap() - s.before[m][p].unwrap();
+                assert!((d - 0.3).abs() < 1e-12, "{} moved {d}", t.measures[m].code);
+            }
+            assert!(s.capped.is_empty());
+            // every other dimension and sub-dimension stays
+            let moved = (0..t.measures.len())
+                .filter(|&m| s.after[m][p] != s.before[m][p])
+                .count();
+            assert_eq!(moved, 3);
+        }
+    }
+
+    /// A change past the sub-dimension's maximum (10/4 = 2.5 for one of D6's four) is capped there,
+    /// only what survives the cap reaches d6 and the total, and the cap is reported.
+    #[test]
+    fn subdimension_cap_reported() {
+        let t = ScoreTable::from_published(2023).unwrap();
+        let p = t.province_index(66).unwrap();
+        let s61 = t.measure_index("public_health").unwrap();
+        assert_eq!(t.measures[s61].max, 2.5);
+        assert_eq!(t.measures[s61].min, 0.25);
+        let cur = t.values[s61][p].unwrap();
+        let s = simulate(&t, &[pts(66, "6.1", 5.0)], Others::Stay).unwrap();
+        assert_eq!(s.after[s61][p], Some(2.5));
+        let total = s.after[s.total][p].unwrap() - s.before[s.total][p].unwrap();
+        assert!((total - (2.5 - cur)).abs() < 1e-12);
+        assert_eq!(s.capped.len(), 1);
+        let c = &s.capped[0];
+        assert_eq!(
+            (c.province, c.measure.as_str(), c.bound),
+            (66, "public_health", 2.5)
+        );
+        assert_eq!(c.requested, 5.0);
+        assert!((c.applied - (2.5 - cur)).abs() < 1e-12);
+        assert_eq!(s.capped_frame().unwrap().height(), 1);
+        // a fall below the minimum is capped at the minimum
+        let s = simulate(&t, &[pts(66, "6.1", -5.0)], Others::Stay).unwrap();
+        assert_eq!(s.after[s61][p], Some(0.25));
+        assert_eq!(s.capped[0].bound, 0.25);
+    }
+
+    /// Mixing levels for one province (d6 and 6.1), or naming one measure twice, is refused;
+    /// different dimensions, or the same measure for different provinces, are fine.
+    #[test]
+    fn mixing_levels_refused() {
+        let t = ScoreTable::from_published(2023).unwrap();
+        let e = simulate(&t, &[pts(66, "d6", 0.1), pts(66, "6.1", 0.1)], Others::Stay);
+        let Err(PapiError::InvalidArgument { argument, message }) = e else {
+            panic!("{e:?}")
+        };
+        assert_eq!(argument, "changes");
+        assert!(
+            message.contains("\"d6\"") && message.contains("public_health"),
+            "{message}"
+        );
+        assert!(
+            simulate(
+                &t,
+                &[pts(66, "6.1", 0.1), pts(66, "public_health", 0.1)],
+                Others::Stay
+            )
+            .is_err()
+        );
+        assert!(
+            simulate(
+                &t,
+                &[pts(66, "total", 0.1), pts(66, "6.2", 0.1)],
+                Others::Stay
+            )
+            .is_err()
+        );
+        let ok = simulate(
+            &t,
+            &[pts(66, "d1", 0.1), pts(66, "6.1", 0.1), pts(1, "6.1", 0.1)],
+            Others::Stay,
+        )
+        .unwrap();
+        let p = t.province_index(66).unwrap();
+        let d = ok.after[ok.total][p].unwrap() - ok.before[ok.total][p].unwrap();
+        assert!((d - 0.2).abs() < 1e-12);
+        // unknown and not-that-year sub-dimensions name themselves
+        for q in ["5.4", "9.1", "construction_permits", "public health care"] {
+            let e = simulate(&t, &[pts(66, q, 0.1)], Others::Stay);
+            assert!(
+                matches!(&e, Err(PapiError::UnknownCode { code, .. }) if code == q),
+                "{e:?}"
+            );
+        }
     }
 }
