@@ -600,8 +600,6 @@ def success_probability(
     if not isinstance(plan, Plan):
         raise _core.InvalidArgumentError(f"invalid value for plan: expected a pk.Plan, got {type(plan).__name__}")
     p, ranks, dist = _core.success_probability(plan._plan, list(plan.gains), draws=draws, seed=seed, **_se(se))
-    if se is not None:
-        src = "given"
-    else:
-        src = "model-based" if _core.plan_uses_model_se(plan._plan) else "source"
+    uses_model = se is None and _core.plan_uses_model_se(plan._plan)
+    src = "given" if se is not None else ("model-based" if uses_model else "source")
     return SuccessProbability(probability=p, draws=draws, seed=seed, ranks=ranks, distribution=dist, se_source=src)
