@@ -237,6 +237,27 @@ mod tests {
         assert!(m.get("total", 1).unwrap() > 0.0);
     }
 
+    /// The model is bit-identical for 1 and 2 threads (what the cache holds does not depend on
+    /// the machine's thread count).
+    #[test]
+    fn bit_identical_for_any_thread_count() {
+        let run = |threads: usize| {
+            rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .unwrap()
+                .install(|| compute(2016).unwrap())
+        };
+        let (a, b) = (run(1), run(2));
+        assert_eq!(a.codes, b.codes);
+        for (x, y) in a.se.iter().zip(&b.se) {
+            assert_eq!(
+                x.iter().map(|v| v.to_bits()).collect::<Vec<_>>(),
+                y.iter().map(|v| v.to_bits()).collect::<Vec<_>>()
+            );
+        }
+    }
+
     #[test]
     fn unknown_year_is_an_error() {
         assert!(model_se(1999).is_err());
