@@ -503,7 +503,7 @@ pub fn success_probability(
     compute(py, || {
         // No SE given and none in the table (published scores): the model-based SEs.
         let filled;
-        let t = if matches!(se, SeSpec::Table) && papikit_core::survey::model_se::lacks_se(t) {
+        let t = if matches!(se, SeSpec::Table) && papikit_core::survey::model_se::applies(t) {
             filled = papikit_core::survey::model_se::with_model_se(t)?;
             &filled
         } else {
@@ -525,10 +525,10 @@ pub fn success_probability(
 }
 
 /// True when `success_probability(plan)` without `se` uses the model-based SEs (the plan's table
-/// carries no SE or replicates of its own).
+/// is published scores carrying no SE or replicates of their own).
 #[pyfunction]
 pub fn plan_uses_model_se(plan: Bound<'_, PyPlanResult>) -> bool {
-    papikit_core::survey::model_se::lacks_se(&plan.get().table)
+    papikit_core::survey::model_se::applies(&plan.get().table)
 }
 
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {

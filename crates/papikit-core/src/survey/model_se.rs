@@ -154,6 +154,13 @@ pub fn lacks_se(t: &ScoreTable) -> bool {
             .is_none_or(|se| se.iter().all(|row| row.iter().all(Option::is_none)))
 }
 
+/// True when the model SEs stand in for `t`'s uncertainty: published scores (source
+/// "published") without SEs or replicates of their own. Hand-built and survey tables never get
+/// them (their values are not the published ones the model describes).
+pub fn applies(t: &ScoreTable) -> bool {
+    t.source == "published" && lacks_se(t)
+}
+
 /// `t` with model SEs of its year where it carries none (see [`lacks_se`]): every measure the
 /// model knows gets the model SE of each province that has a value; other cells stay `None`.
 /// A table with SEs or replicates is returned unchanged.
@@ -232,6 +239,12 @@ mod tests {
         assert_eq!(filled, 61 * 9);
         let again = with_model_se(&t).unwrap();
         assert_eq!(again, t);
+        // Only published tables without uncertainty of their own get the model.
+        let bare = ScoreTable::from_published(2023).unwrap();
+        assert!(applies(&bare) && !applies(&t));
+        let mut custom = bare.clone();
+        custom.source = "custom".into();
+        assert!(!applies(&custom));
         // The total's SE is not the dimensions' root sum of squares (they are correlated): the
         // model keeps what the engine estimates.
         assert!(m.get("total", 1).unwrap() > 0.0);
