@@ -63,8 +63,10 @@ def test_gap_to_best_2023_is_3_7150_and_dimensions_add_up() -> None:
     assert dims["gap"].to_list() == sorted(dims["gap"].to_list(), reverse=True)
     for r in dims.iter_rows(named=True):
         assert r["share_of_total_gap"] == pytest.approx(r["gap"] / expected, rel=1e-12)
-    # published scores carry no uncertainty
-    assert t["se"].null_count() == t.height and t["significant"].null_count() == t.height
+    # published scores carry no uncertainty of their own: gaps use the model-based SEs (issue 15;
+    # tests/test_model_se.py checks their values)
+    assert g.se_source == "model-based"
+    assert t["se"].null_count() == 0 and t["significant"].null_count() == 0
 
 
 def test_regional_rank_and_distance_to_high_average() -> None:

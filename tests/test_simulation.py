@@ -208,7 +208,9 @@ def test_typed_errors() -> None:
         pk.CloseGap(1.5)
     plan = pk.optimize("Dak Lak", 2023, target=pk.TargetRank(15))
     with pytest.raises(pk.InvalidArgumentError):
-        pk.success_probability(plan)  # published results carry no SE
+        pk.success_probability(plan, se=-1.0)
+    # published results carry no SE of their own: the model-based SEs are used (issue 15)
+    assert pk.success_probability(plan, draws=500).se_source == "model-based"
 
 
 def test_plan_table_with_agencies() -> None:

@@ -75,6 +75,7 @@ from papikit.survey import (  # noqa: E402
     synthetic_survey,
 )
 from papikit.targets import Group, TargetRank, Year  # noqa: E402
+from papikit.uncertainty import published_se, published_with_se  # noqa: E402
 
 __all__ = [
     "FIRST_YEAR",
@@ -130,6 +131,8 @@ __all__ = [
     "province",
     "provinces",
     "published",
+    "published_se",
+    "published_with_se",
     "rank",
     "read_survey",
     "report",

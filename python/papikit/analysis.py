@@ -200,6 +200,9 @@ class Gaps(TableResult):
     _result: _core.GapResult = field(repr=False, compare=False)
     lang: Lang
     table: pl.DataFrame
+    #: ``"model-based"`` when the SEs are the model-based SEs of published scores
+    #: (:func:`papikit.published_se`), None when they come from the source.
+    se_source: str | None = None
 
     @property
     def province(self) -> str:
@@ -314,7 +317,8 @@ def gaps(
 
     With a source that has replicates, each gap has a CI from replicate differences; with standard
     errors only, a normal approximation for independent estimates; ``significant`` is True when the
-    CI excludes 0.
+    CI excludes 0. Published scores (no ``source``) use the model-based SEs of
+    :func:`papikit.published_se` (``se_source == "model-based"`` on the result).
 
     Raises
     ------
@@ -336,16 +340,25 @@ def gaps(
     ref: Any = against
     if not isinstance(against, (str, Group, TargetRank, Year)) and isinstance(against, Iterable):
         ref = [province_arg(p) for p in against]
+    # Published scores (no source) carry the model-based SEs (papikit.uncertainty).
+    model = source is None
+    table = _core.published_model_table(year) if model else _table(source)
+    other = None
+    if isinstance(against, Year):
+        if previous_source is not None or not model:
+            other = _table(previous_source)
+        else:
+            other = _core.published_model_table(against.year)
     result = _core.gaps(
         province_arg(province),
         year,
         against=ref,
         region_stat=region_stat,
         level=level,
-        table=_table(source),
-        other_table=_table(previous_source) if isinstance(against, Year) else None,
+        table=table,
+        other_table=other,
     )
-    return Gaps(result, lang, result.frame(lang))
+    return Gaps(result, lang, result.frame(lang), se_source="model-based" if model else None)
 
 
 def compare(

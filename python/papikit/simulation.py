@@ -588,6 +588,9 @@ class SuccessProbability(TableResult):
     seed: int
     ranks: pl.DataFrame = field(repr=False)
     distribution: pl.DataFrame = field(repr=False)
+    #: Where the SEs came from: ``"given"`` (``se=``), ``"source"`` (the plan's table) or
+    #: ``"model-based"`` (published scores: :func:`papikit.published_se`).
+    se_source: str = "source"
 
     def to_polars(self) -> pl.DataFrame:
         """One row per province: mean and SE of the total, rank quantiles, group probabilities."""
@@ -595,7 +598,8 @@ class SuccessProbability(TableResult):
 
     def _repr_html_(self) -> str:
         return frame_html(
-            self.ranks, title=f"P(target) = {self.probability:.4f} ({self.draws} draws, seed {self.seed})"
+            self.ranks,
+            title=f"P(target) = {self.probability:.4f} ({self.draws} draws, seed {self.seed}; SE {self.se_source})",
         )
 
 
@@ -611,7 +615,8 @@ def success_probability(
     Each draw gives every ranked province ``total + se * z`` (independent normals; the plan's gains
     added to its province) and ranks the draw. ``se``: one SE for every total, or ``{measure: se}``
     (e.g. one per dimension, combined as sqrt(sum se^2)); ``None`` uses the plan's source's SEs or
-    replicates — published results carry none, so it is required with them. The competitors are
+    replicates, and for published results (which carry none) the model-based SEs of
+    :func:`papikit.published_se` (``se_source == "model-based"``). The competitors are
     where the plan assumed them (moved by its ``others``). Seeded (ChaCha8),
     bit-identical for any number of threads. The rank table names provinces in both languages
     (``name_vi``, ``name_en``).
@@ -623,6 +628,8 @@ def success_probability(
     >>> r = pk.success_probability(plan, se=0.5, draws=2000)
     >>> 0.0 < r.probability < 1.0, r.ranks.height
     (True, 61)
+    >>> pk.success_probability(plan, draws=2000).se_source
+    'model-based'
     """
     if isinstance(plan, int) and not isinstance(plan, bool):
         raise _core.InvalidArgumentError(
@@ -632,4 +639,6 @@ def success_probability(
     if not isinstance(plan, Plan):
         raise _core.InvalidArgumentError(f"invalid value for plan: expected a pk.Plan, got {type(plan).__name__}")
     p, ranks, dist = _core.success_probability(plan._plan, list(plan.gains), draws=draws, seed=seed, **_se(se))
-    return SuccessProbability(probability=p, draws=draws, seed=seed, ranks=ranks, distribution=dist)
+    uses_model = se is None and _core.plan_uses_model_se(plan._plan)
+    src = "given" if se is not None else ("model-based" if uses_model else "source")
+    return SuccessProbability(probability=p, draws=draws, seed=seed, ranks=ranks, distribution=dist, se_source=src)

@@ -539,6 +539,14 @@ pub fn success_probability(
     let t = &p.table;
     let moved = p.field.as_ref();
     compute(py, || {
+        // No SE given and none in the table (published scores): the model-based SEs.
+        let filled;
+        let t = if matches!(se, SeSpec::Table) && papikit_core::survey::model_se::applies(t) {
+            filled = papikit_core::survey::model_se::with_model_se(t)?;
+            &filled
+        } else {
+            t
+        };
         let base = model(t)?;
         let m = match moved {
             Some(f) => base.on(f),
@@ -605,9 +613,17 @@ pub fn review_plan(
     .map(PyPlanCheck)
 }
 
+/// True when `success_probability(plan)` without `se` uses the model-based SEs (the plan's table
+/// is published scores carrying no SE or replicates of their own).
+#[pyfunction]
+pub fn plan_uses_model_se(plan: Bound<'_, PyPlanResult>) -> bool {
+    papikit_core::survey::model_se::applies(&plan.get().table)
+}
+
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<PyPlanCheck>()?;
     m.add_function(wrap_pyfunction!(review_plan, m)?)?;
+    m.add_function(wrap_pyfunction!(plan_uses_model_se, m)?)?;
     m.add_class::<PySimulationResult>()?;
     m.add_class::<PySensitivityResult>()?;
     m.add_class::<PyPlanResult>()?;

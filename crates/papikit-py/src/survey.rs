@@ -266,7 +266,34 @@ pub fn synthetic_survey(py: Python<'_>, year: i64, seed: i64, scale: f64) -> PyR
     run(py, || survey::synthetic::synthetic_survey(year, s, scale)).map(PyDataFrame)
 }
 
+/// Model-based SEs of the published measures of `year` (long table; see
+/// `papikit_core::survey::model_se`).
+#[pyfunction]
+#[pyo3(signature = (year, *, subdimensions=false))]
+pub fn published_se(py: Python<'_>, year: i64, subdimensions: bool) -> PyResult<PyDataFrame> {
+    run(py, || {
+        survey::model_se::published_se_frame(year, subdimensions)
+    })
+    .map(PyDataFrame)
+}
+
+/// Published scores of `year` with model-based SEs, as a ScoreTable.
+#[pyfunction]
+#[pyo3(signature = (year, *, subdimensions=false))]
+pub fn published_model_table(
+    py: Python<'_>,
+    year: i64,
+    subdimensions: bool,
+) -> PyResult<crate::analysis::PyScoreTable> {
+    run(py, || {
+        survey::model_se::published_with_model_se(year, subdimensions)
+    })
+    .map(crate::analysis::PyScoreTable)
+}
+
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_function(wrap_pyfunction!(published_se, m)?)?;
+    m.add_function(wrap_pyfunction!(published_model_table, m)?)?;
     m.add_class::<PySurveyScores>()?;
     m.add_class::<PyReplicateDesign>()?;
     m.add_function(wrap_pyfunction!(survey_replicate, m)?)?;

@@ -17,6 +17,7 @@ pub mod design;
 pub mod estimate;
 pub mod index;
 pub mod kernel;
+pub mod model_se;
 pub mod ranks;
 pub mod replicate;
 pub mod score;
