@@ -75,10 +75,11 @@ pub fn format_number_with(x: f64, digits: usize, decimal: char, thousands: Optio
     }
     let n = int.len();
     for (i, c) in int.chars().enumerate() {
-        if i > 0 && (n - i) % 3 == 0 {
-            if let Some(t) = thousands {
-                out.push(t);
-            }
+        if let Some(t) = thousands
+            && i > 0
+            && (n - i) % 3 == 0
+        {
+            out.push(t);
         }
         out.push(c);
     }
