@@ -109,7 +109,10 @@ def test_sensitivity_repr_shows_its_table() -> None:
     s = pk.sensitivity("Đắk Lắk", pk.LAST_YEAR)
     r = repr(s)
     lines = r.splitlines()
-    assert lines[0].startswith(f"Sensitivity: Dak Lak {pk.LAST_YEAR}, total ") and f"rank {s.rank}/{s.n_ranked}" in lines[0]
+    assert (
+        lines[0].startswith(f"Sensitivity: Dak Lak {pk.LAST_YEAR}, total ")
+        and f"rank {s.rank}/{s.n_ranked}" in lines[0]
+    )
     assert sum(1 for ln in lines if re.search(r"\bd[1-8]\b", ln)) == 8  # every dimension's row printed
     assert not LONG_FLOAT.search(r)
 
@@ -154,6 +157,8 @@ def test_caterpillar_plots_scores_against_rank() -> None:
     ax = pkp.rank_caterpillar(ci, 66)
     segs = ax.collections[0].get_segments()
     assert len(segs) == ci.height
-    assert segs[30][0][0] == pytest.approx(42.3265 - 0.5, abs=1e-4) and segs[30][1][0] == pytest.approx(42.8265, abs=1e-4)
+    assert segs[30][0][0] == pytest.approx(42.3265 - 0.5, abs=1e-4) and segs[30][1][0] == pytest.approx(
+        42.8265, abs=1e-4
+    )
     assert ax.get_yticklabels()[30].get_text() == "31 [29-33]. Dak Lak"
     pkp.close(ax)

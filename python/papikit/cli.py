@@ -93,7 +93,8 @@ def format_review(r: Review, *, top: int = 3) -> str:
     name = province(r.province_code).name(lang)
     out = [label("review.title", lang, province=name, prev=r.previous_year, year=r.year)]
     out.append(
-        f"{label('review.total', lang)}: {r.total_before:.4f} -> {r.total_after:.4f} ({r.change:+.4f}); "
+        f"{label('review.total', lang)}: {number(r.total_before, lang=lang)} -> {number(r.total_after, lang=lang)} "
+        f"({number(r.change, lang=lang, sign=True)}); "
         f"{label('cli.rank', lang)} {r.rank_before}/{r.n_before} -> {r.rank_after}/{r.n_after} "
         f"({r.places:+d} {label('cli.places', lang)}); {label('review.group', lang)} {r.group_before} -> {r.group_after}"
     )
@@ -113,13 +114,14 @@ def format_review(r: Review, *, top: int = 3) -> str:
         out.append(label(key, lang) + ":")
         for m in part.iter_rows(named=True):
             out.append(
-                f"  {m['number']:<4} {m['name']}: {m['before']:.4f} -> {m['after']:.4f} ({m['change']:+.4f})"
+                f"  {m['number']:<4} {m['name']}: {number(m['before'], lang=lang)} -> {number(m['after'], lang=lang)} "
+                f"({number(m['change'], lang=lang, sign=True)})"
                 f"  [{m['agencies']}]"
             )
     out.append("")
     out.append(label("review.by_agency", lang) + ":")
     for a in r.agencies.sort("change").iter_rows(named=True):
-        out.append(f"  {a['change']:+.4f}  {a['name']}")
+        out.append(f"  {number(a['change'], lang=lang, sign=True):>8}  {a['name']}")
     out.append("")
     out.append(_core.citation(r.year, lang=lang, short=True))
     return "\n".join(out)
