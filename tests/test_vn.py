@@ -79,7 +79,7 @@ def test_english_report(en: str) -> None:
     summary = re.search(r'<p class="summary">([^<]*)</p>', en)
     assert summary is not None
     assert summary.group(1).startswith("In 2023 Dak Lak scored 42.3265 points on the PAPI total: rank 31 of 61")
-    assert "Source: CECODES, RTA & UNDP (2024), The 2023 PAPI Report" in en
+    assert "Source: CECODES, RTA &amp; UNDP (2024), The 2023 PAPI Report" in en
     assert "CECODES, RTA &amp; UNDP (2024). The 2023 Viet Nam Governance" in en
 
 

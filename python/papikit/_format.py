@@ -122,7 +122,7 @@ def cell(column: str, value: Any, lang: Lang, *, digits: int = 4) -> str:
             key = f"level.{value.replace('-', '')}"
         elif column == "role":
             key = f"role.{value}"
-        elif column == "measure" and value == "total":
+        elif column in ("measure", "parent") and value == "total":
             key = "dimension.total"
         if key is not None:
             try:

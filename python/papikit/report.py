@@ -268,18 +268,14 @@ def report_html(
     parts: list[str] = []
     parts.append(f"<h1>{_esc(name)} — {_esc(_t('title', lang, year=year))}</h1>")
     parts.append(_headline(prof, lang))
-    from papikit.summary import summary_text
+    from papikit.summary import _plan, summary_text
 
     realistic = plan
     if target is not None:
-        tg2 = target
-        try:  # the summary's plan: the other provinces keep their recent trend
-            realistic = steps.run(
-                "optimiser (others follow their trend)",
-                lambda: optimize(p.code, year, target=tg2, others="trend", lang=lang),
-            )
-        except _core.InfeasibleError:
-            realistic = None
+        tg2 = target  # the summary's plan: the other provinces keep their recent trend
+        realistic = steps.run(
+            "optimiser (others follow their trend)", lambda: _plan(str(p.code), year, tg2, "trend", lang)
+        )
     summary_par = summary_text(prof, g_best, agency, realistic, target, lang=lang)
     parts.append(f'<p class="summary">{_esc(summary_par)}</p>')
     parts.append(f'<p class="cite">{_esc(_core.citation(year, lang=lang, short=True))}</p>')

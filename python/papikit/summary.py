@@ -151,6 +151,19 @@ def summary_text(
     return " ".join(parts)
 
 
+def _plan(code: str, year: int, target: Group | TargetRank, others: str, lang: Lang) -> Plan | None:
+    """The least-effort plan with the others moving as ``others`` says; where their movement cannot
+    be projected (a province without the earlier scores a trend needs), with the others staying."""
+    try:
+        return optimize(code, year, target=target, others=others, lang=lang)  # type: ignore[arg-type]
+    except _core.InfeasibleError:
+        return None
+    except _core.NoDataError:
+        if others == "stay":
+            raise
+        return _plan(code, year, target, "stay", lang)
+
+
 def summary(
     province: str | int | Province,
     year: int,
@@ -179,8 +192,5 @@ def summary(
     target = next_target(prof)
     plan = None
     if target is not None:
-        try:
-            plan = optimize(code, year, target=target, others=others, lang=lang)  # type: ignore[arg-type]
-        except _core.InfeasibleError:
-            plan = None
+        plan = _plan(code, year, target, others, lang)
     return summary_text(prof, best, best.by_agency(), plan, target, lang=lang)
