@@ -19,10 +19,10 @@ def cite(year: int = LAST_YEAR, *, lang: Lang = "en", short: bool = False) -> st
     Examples
     --------
     >>> import papikit as pk
-    >>> pk.cite(2023)[:60]
-    'CECODES, RTA & UNDP (2024). The 2023 Viet Nam Governance and'
-    >>> pk.cite(2023, lang="vi", short=True)
-    'Nguồn: CECODES, RTA và UNDP (2024), Báo cáo PAPI năm 2023 (papi.org.vn)'
+    >>> pk.cite(2022)[:65]
+    'CECODES, VFF-CRT, RTA & UNDP (2023). The 2022 Viet Nam Governance'
+    >>> pk.cite(2022, lang="vi", short=True)
+    'Nguồn: CECODES, VFF-CRT, RTA và UNDP (2023), Báo cáo PAPI năm 2022 (papi.org.vn)'
     """
     if isinstance(year, bool) or not isinstance(year, int):
         raise _core.InvalidArgumentError(f"invalid value for year: {year!r}; use a PAPI year such as 2023")

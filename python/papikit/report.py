@@ -13,7 +13,7 @@ Examples
 >>> "42.3265" in html, "31/61" in html, html.count("data:image/png;base64,") >= 6
 (True, True, True)
 >>> vi = pk.report_html("Đắk Lắk", year=2023, lang="vi", progress=False)
->>> "42,3265" in vi, "CECODES, RTA và UNDP (2024)" in vi
+>>> "42,3265" in vi, pk.cite(2023, lang="vi", short=True) in vi
 (True, True)
 """
 
