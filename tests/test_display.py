@@ -162,3 +162,33 @@ def test_caterpillar_plots_scores_against_rank() -> None:
     )
     assert ax.get_yticklabels()[30].get_text() == "31 [29-33]. Dak Lak"
     pkp.close(ax)
+
+
+def test_year_arguments_are_checked_by_name() -> None:
+    import numpy as np
+
+    for call in (
+        lambda: pk.profile("Đắk Lắk", "2024"),
+        lambda: pk.gaps("Đắk Lắk", "2024"),
+        lambda: pk.league("2024"),
+        lambda: pk.published("2023"),
+        lambda: pk.review("Đắk Lắk", "2024"),
+        lambda: pk.compare(["Đắk Lắk", "Gia Lai"], [2023]),
+        lambda: pk.sensitivity("Đắk Lắk", 2023.0),
+        lambda: pk.simulate(True, {"Đắk Lắk": {"d1": 0.5}}),
+    ):
+        with pytest.raises(pk.InvalidArgumentError, match="invalid value for year"):
+            call()  # type: ignore[no-untyped-call]
+    assert pk.profile("Đắk Lắk", np.int64(2023)).year == 2023  # numpy ints are years too
+
+
+def test_result_objects_name_the_province_alike() -> None:
+    y = pk.LAST_YEAR
+    results = [
+        pk.profile("Đắk Lắk", y),
+        pk.gaps("Đắk Lắk", y),
+        pk.sensitivity("Đắk Lắk", y),
+        pk.optimize("Đắk Lắk", y, target=pk.Group("high_average")),
+    ]
+    assert {r.province_code for r in results} == {66}
+    assert {r.province_name for r in results} == {"Dak Lak"}

@@ -34,6 +34,20 @@ def check_lang(lang: str) -> Lang:
     return lang  # type: ignore[return-value]
 
 
+def check_year(year: object, argument: str = "year") -> int:
+    """Validate a year argument: an int (not a bool, str or float), else an error naming it."""
+    from papikit import _core
+
+    import numbers
+
+    if isinstance(year, bool) or not isinstance(year, numbers.Integral):
+        kind = type(year).__name__
+        raise _core.InvalidArgumentError(
+            f"invalid value for {argument}: {year!r} (a {kind}); use a PAPI year as an int, e.g. 2023"
+        )
+    return int(year)
+
+
 def frame_html(
     df: pl.DataFrame, *, title: str | None = None, max_rows: int = 70, digits: int = 4, lang: Lang = "en"
 ) -> str:

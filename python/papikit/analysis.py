@@ -15,7 +15,7 @@ from typing import Any, Literal
 import polars as pl
 
 from papikit import _core
-from papikit._display import Lang, TableResult, check_lang, frame_html
+from papikit._display import Lang, TableResult, check_lang, check_year, frame_html
 from papikit._format import number, rounded
 from papikit._rules import FIRST_YEAR, LAST_YEAR, label
 from papikit.registry import Province, province_arg
@@ -74,6 +74,11 @@ class Profile(TableResult):
     @property
     def province_code(self) -> int:
         return self._result.province_code
+
+    @property
+    def province_name(self) -> str:
+        """Name of the province in the result's language (the same as ``province``)."""
+        return self._result.province(self.lang)
 
     @property
     def year(self) -> int:
@@ -176,6 +181,7 @@ def profile(
     >>> round(t["change_points"], 4), t["previous_rank"], t["change_places"]
     (1.2042, 41, 10)
     """
+    year = check_year(year)
     lang = check_lang(lang)
     prev_table = None
     prev_year = None
@@ -213,6 +219,11 @@ class Gaps(TableResult):
     @property
     def province_code(self) -> int:
         return self._result.province_code
+
+    @property
+    def province_name(self) -> str:
+        """Name of the province in the result's language (the same as ``province``)."""
+        return self._result.province(self.lang)
 
     @property
     def year(self) -> int:
@@ -334,6 +345,7 @@ def gaps(
     >>> round(pk.gaps("Đắk Lắk", 2023, against=pk.Year(2022)).total_gap, 4)
     -1.2042
     """
+    year = check_year(year)
     lang = check_lang(lang)
     ref: Any = against
     if not isinstance(against, (str, Group, TargetRank, Year)) and isinstance(against, Iterable):
@@ -371,6 +383,7 @@ def compare(
     >>> t.columns[:3], t.filter(pl.col("measure") == "total")["best_in_set"][0]
     (['measure', 'Kon Tum', 'Gia Lai'], 'Dak Lak')
     """
+    year = check_year(year)
     return _core.compare_table(_province_list(provinces), year, values=values, lang=check_lang(lang))
 
 
@@ -422,6 +435,7 @@ def league(
     >>> pk.league(2023, by="d6").row(0, named=True)["name_en"]
     'Thua Thien Hue'
     """
+    year = check_year(year)
     return _core.league_table(year, by=by, region=None if region is None else str(region), lang=check_lang(lang))
 
 
@@ -510,6 +524,7 @@ def merged(
     >>> m.scores.height, m.weights.filter(pl.col("unit_code") == 66)["weight"].to_list()
     (34, [0.5, 0.5])
     """
+    year = check_year(year)
     lang = check_lang(lang)
     if weights is None:
         raise _core.InvalidArgumentError(

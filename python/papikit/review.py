@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 import polars as pl
 
 from papikit import _core
-from papikit._display import Lang, TableResult, check_lang, frame_html
+from papikit._display import Lang, TableResult, check_lang, check_year, frame_html
 from papikit.registry import Province, province_arg
 from papikit.targets import Group, TargetRank
 
@@ -183,6 +183,7 @@ def review(
     >>> int(r.moves["places"].sum())
     8
     """
+    year = check_year(year)
     res = _core.review(province_arg(province), year, goal=goal, table=agencies)
     lang = check_lang(lang)
     return Review(res, lang, res.measures(lang), res.agencies(lang), res.moves(lang))

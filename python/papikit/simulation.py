@@ -31,7 +31,7 @@ from typing import Any, Literal
 import polars as pl
 
 from papikit import _core
-from papikit._display import Lang, TableResult, check_lang, frame_html
+from papikit._display import Lang, TableResult, check_lang, check_year, frame_html
 from papikit._format import number, province_name, rounded
 from papikit.registry import province_arg
 from papikit.targets import CloseGap as CloseGap  # re-exported: pk.CloseGap
@@ -177,6 +177,7 @@ def simulate(
     >>> round(row["total_after"], 4), row["rank_before"]
     (42.8265, 31)
     """
+    year = check_year(year)
     table = _source(source)
     if not isinstance(changes, Mapping):
         raise _core.InvalidArgumentError("invalid value for changes: expected {province: {measure: amount}}")
@@ -208,6 +209,11 @@ class Sensitivity(TableResult):
 
     @property
     def province(self) -> int:
+        return self._result.province
+
+    @property
+    def province_code(self) -> int:
+        """GSO code of the province (the same as ``province``; Profile and Gaps name it so)."""
         return self._result.province
 
     @property
@@ -301,6 +307,7 @@ def sensitivity(
     >>> s.table["points_per_effort"].n_unique(), s.probability_target
     (8, Group(name='high_average'))
     """
+    year = check_year(year)
     if isinstance(n_thresholds, bool) or not isinstance(n_thresholds, int) or n_thresholds < 0:
         raise _core.InvalidArgumentError(f"invalid value for n_thresholds: {n_thresholds!r}")
     result = _core.sensitivity(
@@ -341,6 +348,11 @@ class Plan(TableResult):
 
     @property
     def province(self) -> int:
+        return self._plan.province
+
+    @property
+    def province_code(self) -> int:
+        """GSO code of the province (the same as ``province``; Profile and Gaps name it so)."""
         return self._plan.province
 
     @property
@@ -566,6 +578,7 @@ def optimize(
     >>> pk.optimize("Đắk Lắk", pk.LAST_YEAR, target=pk.Group("high average"), others="trend").required_gain > plan.required_gain
     True
     """
+    year = check_year(year)
     lang = check_lang(lang)
     if isinstance(years, bool) or not isinstance(years, int) or years < 1:
         raise _core.InvalidArgumentError(f"invalid value for years: {years!r}; use a whole number >= 1")
