@@ -36,9 +36,9 @@ def check_lang(lang: str) -> Lang:
 
 def check_year(year: object, argument: str = "year") -> int:
     """Validate a year argument: an int (not a bool, str or float), else an error naming it."""
-    from papikit import _core
-
     import numbers
+
+    from papikit import _core
 
     if isinstance(year, bool) or not isinstance(year, numbers.Integral):
         kind = type(year).__name__
