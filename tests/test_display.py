@@ -192,3 +192,10 @@ def test_result_objects_name_the_province_alike() -> None:
     ]
     assert {r.province_code for r in results} == {66}
     assert {r.province_name for r in results} == {"Dak Lak"}
+
+
+def test_review_repr_names_the_province() -> None:
+    r = pk.review("Đắk Lắk", pk.LAST_YEAR, lang="vi")
+    head = repr(r).splitlines()[0]
+    assert "Đắk Lắk" in head and f"{r.rank_before}/{r.n_before} -> {r.rank_after}/{r.n_after}" in head
+    assert "," in head.split(":")[1]  # Vietnamese decimals

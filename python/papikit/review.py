@@ -119,14 +119,22 @@ class Review(TableResult):
         """The measures table."""
         return self.measures
 
+    @property
+    def province_name(self) -> str:
+        """Name of the province in the review's language."""
+        from papikit._format import province_name
+
+        return province_name(self.province_code, self.lang)
+
     def _headline(self) -> str:
-        met = "met" if self.goal_met else "NOT met"
-        if self.lang == "vi":
-            met = "đạt" if self.goal_met else "KHÔNG đạt"
+        from papikit._format import number
+
+        met = _core.label("review.met" if self.goal_met else "review.not_met", self.lang)
+        n = self.lang
         return (
-            f"{self.previous_year} -> {self.year}: {self.total_before:.4f} -> {self.total_after:.4f} "
-            f"({self.change:+.4f}), {self.rank_before}/{self.n_before} -> {self.rank_after}/{self.n_after}; "
-            f"{self.goal}: {met}"
+            f"{self.province_name} {self.previous_year} -> {self.year}: {number(self.total_before, lang=n)} -> "
+            f"{number(self.total_after, lang=n)} ({number(self.change, lang=n, sign=True)}), "
+            f"{self.rank_before}/{self.n_before} -> {self.rank_after}/{self.n_after}; {self.goal}: {met}"
         )
 
     def __repr__(self) -> str:
@@ -135,9 +143,9 @@ class Review(TableResult):
     def _repr_html_(self) -> str:
         return (
             f"<p><b>{self._headline()}</b></p><p>{self.sentence}</p>"
-            + frame_html(self.measures)
-            + frame_html(self.agencies)
-            + frame_html(self.moves)
+            + frame_html(self.measures, lang=self.lang)
+            + frame_html(self.agencies, lang=self.lang)
+            + frame_html(self.moves, lang=self.lang)
         )
 
 
