@@ -107,16 +107,17 @@ def test_rank_caterpillar(y2023):
     assert len(labels) == 61  # two provinces unranked in 2023
     assert labels[30].get_text() == "31. Đắk Lắk"
     assert labels[30].get_color() == "#c0392b"
-    assert len(ax.collections) == 1  # points only: no rank intervals in published data
+    assert len(ax.collections) == 1  # points only: no CIs in published data
+    xs = ax.collections[0].get_offsets()[:, 0]  # scores on the x axis, not ranks
+    assert round(float(xs[30]), 4) == 42.3265 and list(xs) == sorted(xs, reverse=True)
 
 
 def test_rank_caterpillar_with_intervals(y2023):
     df = y2023.with_columns(rank_low=pl.col("rank") - 2, rank_high=pl.col("rank") + 3)
     ax = pkp.rank_caterpillar(df, 66)
-    assert len(ax.collections) == 2  # interval lines + points
-    segs = ax.collections[0].get_segments()
-    assert len(segs) == 61
-    assert [s[0][0] for s in segs[30:31]] == [29.0]
+    assert len(ax.collections) == 1  # points; the rank interval is written beside the rank
+    assert ax.get_yticklabels()[30].get_text() == "31 [29-34]. Dak Lak"
+    assert round(float(ax.collections[0].get_offsets()[30][0]), 4) == 42.3265
 
 
 def test_gap_waterfall():
@@ -267,8 +268,8 @@ def test_survey_shaped_tables():
         }
     )
     ax = pkp.rank_caterpillar(ranks, "Đắk Lắk", lang="vi")
-    assert texts(ax.get_yticklabels()) == ["1. Đắk Lắk", "2. Gia Lai", "3. Kon Tum"]
-    assert len(ax.collections) == 2
+    assert texts(ax.get_yticklabels()) == ["1 [1-2]. Đắk Lắk", "2 [1-3]. Gia Lai", "3 [2-3]. Kon Tum"]
+    assert [round(float(x), 1) for x in ax.collections[0].get_offsets()[:, 0]] == [42.3, 41.0, 40.2]
     ax2 = pkp.tile_map(ranks, era=63)
     coloured = [p for p in ax2.patches if mpl.colors.to_hex(p.get_facecolor()) != "#dddddd"]
     assert len(coloured) == 3

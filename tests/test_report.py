@@ -36,10 +36,12 @@ def n_images(html: str) -> int:
 def test_report_headline_and_charts(lang, html_vi, html_en):
     html = html_vi if lang == "vi" else html_en
     # published 2023: total 42.3265, rank 31 of 61 ranked provinces, first of 5 in the Central Highlands
-    assert "42.3265" in html
+    # (written 42,3265 in Vietnamese: issue 15)
+    dec = "," if lang == "vi" else "."
+    assert f"42{dec}3265" in html
     assert "31/61" in html
     assert "1/5" in html
-    assert "+1.2042" in html  # vs 2022 (issue 4)
+    assert f"+1{dec}2042" in html  # vs 2022 (issue 4)
     assert n_images(html) >= 6
     assert html.startswith("<!DOCTYPE html>")
     assert "http://" not in html.split("<footer>")[0] and "<script" not in html  # self-contained

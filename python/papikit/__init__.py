@@ -15,6 +15,7 @@ check_polars()
 
 from papikit import plot  # noqa: E402  (matplotlib is imported only when a chart is drawn)
 from papikit._core import __version__  # noqa: E402
+from papikit._format import Config  # noqa: E402
 from papikit.analysis import (  # noqa: E402
     Gaps,
     Merged,
@@ -28,6 +29,7 @@ from papikit.analysis import (  # noqa: E402
     profile,
     trend,
 )
+from papikit.citation import cite  # noqa: E402
 from papikit.errors import (  # noqa: E402
     ColumnError,
     FrameworkError,
@@ -65,6 +67,7 @@ from papikit.simulation import (  # noqa: E402
     simulate,
     success_probability,
 )
+from papikit.summary import summary  # noqa: E402
 from papikit.survey import (  # noqa: E402
     PAPI_DESIGN,
     Design,
@@ -83,6 +86,7 @@ __all__ = [
     "PAPI_DESIGN",
     "CloseGap",
     "ColumnError",
+    "Config",
     "Design",
     "Framework",
     "FrameworkError",
@@ -114,6 +118,7 @@ __all__ = [
     "Year",
     "__version__",
     "agencies",
+    "cite",
     "compare",
     "crosswalk_2025",
     "framework",
@@ -141,6 +146,7 @@ __all__ = [
     "sensitivity",
     "simulate",
     "success_probability",
+    "summary",
     "synthetic_survey",
     "trend",
     "unit_2025",

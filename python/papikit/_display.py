@@ -34,21 +34,45 @@ def check_lang(lang: str) -> Lang:
     return lang  # type: ignore[return-value]
 
 
-def frame_html(df: pl.DataFrame, *, title: str | None = None, max_rows: int = 70, digits: int = 4) -> str:
-    """A compact HTML table; cells of a ``group`` column are coloured by performance group."""
+def check_year(year: object, argument: str = "year") -> int:
+    """Validate a year argument: an int (not a bool, str or float), else an error naming it."""
+    import numbers
+
+    from papikit import _core
+
+    if isinstance(year, bool) or not isinstance(year, numbers.Integral):
+        kind = type(year).__name__
+        raise _core.InvalidArgumentError(
+            f"invalid value for {argument}: {year!r} (a {kind}); use a PAPI year as an int, e.g. 2023"
+        )
+    return int(year)
+
+
+def frame_html(
+    df: pl.DataFrame, *, title: str | None = None, max_rows: int = 70, digits: int = 4, lang: Lang = "en"
+) -> str:
+    """A compact HTML table; cells of a ``group`` column are coloured by performance group.
+
+    Numbers use ``lang``'s separators (or :class:`papikit.Config`'s); in Vietnamese the headers,
+    levels, booleans and roles are written in Vietnamese (the core's labels)."""
+    from papikit._format import cell, header
+
     rows = []
-    head = "".join(f"<th>{html.escape(c)}</th>" for c in df.columns)
+    head = "".join(f"<th>{html.escape(header(c, lang))}</th>" for c in df.columns)
     for rec in df.head(max_rows).iter_rows(named=True):
         cells = []
         for k, v in rec.items():
-            txt = f"{v:.{digits}f}" if isinstance(v, float) else "" if v is None else str(v)
+            txt = cell(k, v, lang, digits=digits)
             style = ""
             colour = group_colour(v) if k.endswith("group") else None
             if colour is not None:
                 style = f' style="background:{colour}"'
             cells.append(f"<td{style}>{html.escape(txt)}</td>")
         rows.append("<tr>" + "".join(cells) + "</tr>")
-    more = f"<p>… {df.height - max_rows} more rows</p>" if df.height > max_rows else ""
+    from papikit import _core
+
+    more_rows = _core.label("display.more_rows", lang).format(n=df.height - max_rows)
+    more = f"<p>… {html.escape(more_rows)}</p>" if df.height > max_rows else ""
     cap = f"<caption>{html.escape(title)}</caption>" if title else ""
     return f'<table class="papikit">{cap}<thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>{more}'
 

@@ -15,7 +15,8 @@ from typing import Any, Literal
 import polars as pl
 
 from papikit import _core
-from papikit._display import Lang, TableResult, check_lang, frame_html
+from papikit._display import Lang, TableResult, check_lang, check_year, frame_html
+from papikit._format import number, rounded
 from papikit._rules import FIRST_YEAR, LAST_YEAR, label
 from papikit.registry import Province, province_arg
 from papikit.targets import Group, TargetRank, Year
@@ -75,6 +76,11 @@ class Profile(TableResult):
         return self._result.province_code
 
     @property
+    def province_name(self) -> str:
+        """Name of the province in the result's language (the same as ``province``)."""
+        return self._result.province(self.lang)
+
+    @property
     def year(self) -> int:
         return self._result.year
 
@@ -120,12 +126,30 @@ class Profile(TableResult):
         t = self.table.filter(pl.col("flag") == label(key, self.lang))
         return t if level is None else t.filter(pl.col("level") == level)
 
+    def headline(self) -> str:
+        """Province, year, total score, rank n/N, group, place in the region and the change."""
+        t = self.table.filter(pl.col("measure") == "total")
+        if t.height == 0 or t["score"][0] is None:
+            return f"Profile: {self.province} {self.year} ({self.source})"
+        r = t.row(0, named=True)
+        n = self.lang
+        text = (
+            f"Profile: {self.province} {self.year} ({self.source}): total {number(r['score'], lang=n)}, "
+            f"rank {r['rank']}/{r['n_ranked']}, group {r['group']}, {self.region} {r['rank_region']}/{r['n_region']}"
+        )
+        if r.get("change_points") is not None and self.previous_year is not None:
+            text += (
+                f"; vs {self.previous_year}: {number(r['change_points'], lang=n, sign=True)}, "
+                f"{r['change_places']:+d} places"
+            )
+        return text
+
     def _repr_html_(self) -> str:
-        prev = f" vs {self.previous_year}" if self.previous_year else ""
-        return frame_html(self.table, title=f"{self.province} {self.year}{prev} ({self.source})")
+        return frame_html(self.table, title=self.headline(), lang=self.lang)
 
     def __repr__(self) -> str:
-        return f"Profile({self.province}, {self.year}, source={self.source!r})\n{self.table}"
+        cols = ["measure", "name", "score", "rank", "n_ranked", "group", "change_points", "change_places", "flag"]
+        return f"{self.headline()}\n{rounded(self.table.select([c for c in cols if c in self.table.columns]))}"
 
 
 def profile(
@@ -171,6 +195,7 @@ def profile(
     >>> round(t["change_points"], 4), t["previous_rank"], t["change_places"]
     (1.2042, 41, 10)
     """
+    year = check_year(year)
     lang = check_lang(lang)
     prev_table = None
     prev_year = None
@@ -211,6 +236,11 @@ class Gaps(TableResult):
     @property
     def province_code(self) -> int:
         return self._result.province_code
+
+    @property
+    def province_name(self) -> str:
+        """Name of the province in the result's language (the same as ``province``)."""
+        return self._result.province(self.lang)
 
     @property
     def year(self) -> int:
@@ -277,11 +307,18 @@ class Gaps(TableResult):
         """
         return _core.by_agency(self.table, _agency_frame(agencies), lang=self.lang)
 
+    def headline(self) -> str:
+        """Province, year, reference and the gap on the total."""
+        tg = self.total_gap
+        gap = "" if tg is None else f": total gap {number(tg, lang=self.lang)}"
+        return f"Gaps: {self.province} {self.year} to {self.against}{gap}"
+
     def _repr_html_(self) -> str:
-        return frame_html(self.table, title=f"{self.province} {self.year}: gaps to {self.against}")
+        return frame_html(self.table, title=self.headline(), lang=self.lang)
 
     def __repr__(self) -> str:
-        return f"Gaps({self.province}, {self.year}, against={self.against!r})\n{self.table}"
+        cols = ["measure", "level", "name", "own", "reference", "gap", "share_of_total_gap", "significant"]
+        return f"{self.headline()}\n{rounded(self.table.select([c for c in cols if c in self.table.columns]))}"
 
 
 def gaps(
@@ -336,10 +373,11 @@ def gaps(
     >>> round(pk.gaps("Đắk Lắk", 2023, against=pk.Year(2022)).total_gap, 4)
     -1.2042
     """
+    year = check_year(year)
     lang = check_lang(lang)
     ref: Any = against
     if not isinstance(against, (str, Group, TargetRank, Year)) and isinstance(against, Iterable):
-        ref = [province_arg(p) for p in against]
+        ref = _province_list(against, "against")
     # Published scores (no source) carry the model-based SEs (papikit.uncertainty).
     model = source is None
     table = _core.published_model_table(year) if model else _table(source)
@@ -362,7 +400,7 @@ def gaps(
 
 
 def compare(
-    provinces: Sequence[str | int | Province],
+    provinces: Sequence[str | int | Province] | str | int | Province,
     year: int,
     *,
     values: Literal["score", "rank"] = "score",
@@ -372,6 +410,9 @@ def compare(
     sub-dimensions of that year's framework by code), one column per province (score or national
     rank), plus ``best_in_set``.
 
+    ``provinces`` is a list of names or GSO codes; a single name or code is one province (a string
+    is never split into letters).
+
     Examples
     --------
     >>> import papikit as pk
@@ -380,7 +421,35 @@ def compare(
     >>> t.columns[:3], t.filter(pl.col("measure") == "total")["best_in_set"][0]
     (['measure', 'Kon Tum', 'Gia Lai'], 'Dak Lak')
     """
-    return _core.compare_table([province_arg(p) for p in provinces], year, values=values, lang=check_lang(lang))
+    year = check_year(year)
+    return _core.compare_table(_province_list(provinces), year, values=values, lang=check_lang(lang))
+
+
+def _province_list(provinces: object, argument: str = "provinces") -> list[str]:
+    """A list of provinces: one name/code/Province is a list of one; anything else not iterable is
+    an error naming ``argument``."""
+    if isinstance(provinces, (str, int, Province)) and not isinstance(provinces, bool):
+        return [province_arg(provinces)]
+    if not isinstance(provinces, Iterable) or isinstance(provinces, (bytes, Mapping)):
+        raise _core.InvalidArgumentError(
+            f"invalid value for {argument}: {type(provinces).__name__}; use a list of province names or GSO codes"
+        )
+    return [province_arg(p) for p in provinces]
+
+
+def _year_list(years: object) -> list[int]:
+    """``years`` as a list of ints: one year is a list of one; anything else is an error naming it."""
+    if isinstance(years, int) and not isinstance(years, bool):
+        return [years]
+    if isinstance(years, (str, bytes)) or not isinstance(years, Iterable):
+        raise _core.InvalidArgumentError(
+            f"invalid value for years: {years!r}; use a year (2023), a list of years or a range"
+        )
+    out = list(years)
+    bad = [y for y in out if isinstance(y, bool) or not isinstance(y, int)]
+    if bad:
+        raise _core.InvalidArgumentError(f"invalid value for years: {bad[0]!r} is not a year; use ints such as 2023")
+    return out
 
 
 def league(
@@ -412,12 +481,13 @@ def league(
     >>> pk.league(2023, by="Y tế công lập").columns[5]
     'public_health'
     """
+    year = check_year(year)
     return _core.league_table(year, by=by, region=None if region is None else str(region), lang=check_lang(lang))
 
 
 def trend(
     province: str | int | Province,
-    years: Iterable[int] = range(FIRST_YEAR, LAST_YEAR + 1),
+    years: Iterable[int] | int = range(FIRST_YEAR, LAST_YEAR + 1),
     *,
     level: Literal["dimension", "subdimension", "all"] = "dimension",
     lang: Lang = "en",
@@ -438,6 +508,7 @@ def trend(
     sub-dimension is comparable when it sits in the same dimension in both years' frameworks and
     that dimension is comparable and kept its sub-dimensions (a membership change rescales every
     sub-dimension of the dimension); the core derives the membership changes from its frameworks.
+    ``years`` may be one year (``pk.trend("Đắk Lắk", 2023)``), a list or a range.
 
     Examples
     --------
@@ -450,7 +521,7 @@ def trend(
     ...     "number", "comparable_with_previous").rows()
     [('5.2', False), ('6.2', True)]
     """
-    ys = list(years)
+    ys = _year_list(years)
     if not ys:
         raise _core.InvalidArgumentError("invalid value for years: empty")
     return _core.trend_table(province_arg(province), ys, level=level, lang=check_lang(lang))
@@ -476,7 +547,7 @@ class Merged(TableResult):
         )
 
     def __repr__(self) -> str:
-        return f"Merged({self.year}, weights={self.weight_source!r})\n{self.scores}"
+        return f"Merged({self.year}, weights={self.weight_source!r})\n{rounded(self.scores)}"
 
 
 def merged(
@@ -514,6 +585,7 @@ def merged(
     >>> p.weight_source, p.weights.filter(pl.col("unit_code") == 66)["weight"].round(4).to_list()
     ('population', [0.3136, 0.6864])
     """
+    year = check_year(year)
     lang = check_lang(lang)
     if weights is None:
         raise _core.InvalidArgumentError(

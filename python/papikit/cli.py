@@ -18,6 +18,7 @@ import polars as pl
 
 from papikit import _core
 from papikit._display import Lang
+from papikit._format import number
 from papikit._progress import Progress
 from papikit._rules import FIRST_YEAR, LAST_YEAR, dimension_label, label
 from papikit.analysis import Profile, profile
@@ -46,8 +47,9 @@ def yoy_line(p: Profile, lang: Lang) -> str:
     if not t["comparable_with_previous"]:
         note = _core.break_note(p.year, lang=lang) or "-"
         return f"{head}: {_l('not_comp', lang, year=p.year, note=note)}"
+    change = number(t["change_points"], lang=lang, sign=True)
     return (
-        f"{head}: {t['change_points']:+.4f} {_l('points', lang)}, {t['change_places']:+d} {_l('places', lang)} "
+        f"{head}: {change} {_l('points', lang)}, {t['change_places']:+d} {_l('places', lang)} "
         f"({t['previous_rank']}/{t['previous_n_ranked']} -> {t['rank']}/{t['n_ranked']})"
     )
 
@@ -58,7 +60,7 @@ def format_profile(p: Profile, lang: Lang = "en") -> str:
     t = df.filter(pl.col("measure") == "total").row(0, named=True)
     out = [f"{p.province} — {_l('title', lang, year=p.year)}"]
     out.append(
-        f"{_l('total', lang)}: {t['score']:.4f}   {_l('rank', lang)}: {t['rank']}/{t['n_ranked']}   "
+        f"{_l('total', lang)}: {number(t['score'], lang=lang)}   {_l('rank', lang)}: {t['rank']}/{t['n_ranked']}   "
         f"{_l('group', lang)}: {t['group']}   {_l('region', lang)} ({p.region}): {t['rank_region']}/{t['n_region']}"
     )
     out.append(yoy_line(p, lang))
@@ -77,10 +79,15 @@ def format_profile(p: Profile, lang: Lang = "en") -> str:
     out.append("-" * len(head))
     for r in rows:
         rk = f"{r['rank']}/{r['n_ranked']}"
+        score, median = number(r["score"], lang=lang), number(r["national_median"], lang=lang)
+        vs, best = number(r["vs_median"], lang=lang, sign=True), number(r["best"], lang=lang)
+        if not vs.startswith(("+", "-")):
+            vs = "+" + vs  # a zero difference prints as +0.0000, as before
         out.append(
-            f"{_measure_name(r['measure'], lang):<{w}} {r['score']:>8.4f} {rk:>8} {r['national_median']:>8.4f} "
-            f"{r['vs_median']:>+8.4f}  {r['best']:.4f} ({r['best_province']})"
+            f"{_measure_name(r['measure'], lang):<{w}} {score:>8} {rk:>8} {median:>8} {vs:>8}  {best} ({r['best_province']})"
         )
+    out.append("")
+    out.append(_core.citation(p.year, lang=lang, short=True))
     return "\n".join(out)
 
 
@@ -90,7 +97,8 @@ def format_review(r: Review, *, top: int = 3) -> str:
     name = province(r.province_code).name(lang)
     out = [label("review.title", lang, province=name, prev=r.previous_year, year=r.year)]
     out.append(
-        f"{label('review.total', lang)}: {r.total_before:.4f} -> {r.total_after:.4f} ({r.change:+.4f}); "
+        f"{label('review.total', lang)}: {number(r.total_before, lang=lang)} -> {number(r.total_after, lang=lang)} "
+        f"({number(r.change, lang=lang, sign=True)}); "
         f"{label('cli.rank', lang)} {r.rank_before}/{r.n_before} -> {r.rank_after}/{r.n_after} "
         f"({r.places:+d} {label('cli.places', lang)}); {label('review.group', lang)} {r.group_before} -> {r.group_after}"
     )
@@ -110,13 +118,16 @@ def format_review(r: Review, *, top: int = 3) -> str:
         out.append(label(key, lang) + ":")
         for m in part.iter_rows(named=True):
             out.append(
-                f"  {m['number']:<4} {m['name']}: {m['before']:.4f} -> {m['after']:.4f} ({m['change']:+.4f})"
+                f"  {m['number']:<4} {m['name']}: {number(m['before'], lang=lang)} -> {number(m['after'], lang=lang)} "
+                f"({number(m['change'], lang=lang, sign=True)})"
                 f"  [{m['agencies']}]"
             )
     out.append("")
     out.append(label("review.by_agency", lang) + ":")
     for a in r.agencies.sort("change").iter_rows(named=True):
-        out.append(f"  {a['change']:+.4f}  {a['name']}")
+        out.append(f"  {number(a['change'], lang=lang, sign=True):>8}  {a['name']}")
+    out.append("")
+    out.append(_core.citation(r.year, lang=lang, short=True))
     return "\n".join(out)
 
 

@@ -546,14 +546,18 @@ def rank_caterpillar(
     df: pl.DataFrame | Any,
     highlight: str | int | Province | None = None,
     *,
+    score: str | None = None,
     lang: Lang = "en",
     ax: Axes | None = None,
 ) -> Axes:
-    """Every ranked province ordered by rank, with its rank interval (``rank_low``/``rank_high``
-    columns) when the table has one, and one province highlighted.
+    """Every ranked province's score against its rank: one row per province ordered by rank (best
+    at the top), the score on the x axis with its confidence interval (``ci_low``/``ci_high``) when
+    the table has one, the rank interval (``rank_low``/``rank_high``) written beside the rank when the
+    table has one, and one province highlighted.
 
-    Works on ``pk.published(year)`` and on survey rank tables (``result.ranks()``: the province code
-    is then in ``province``).
+    ``score`` is the score column (default: ``total``, else ``estimate``, else ``score``). Works on
+    ``pk.published(year)`` and on survey rank tables (``result.ranks()``: the province code is then
+    in ``province``).
 
     Examples
     --------
@@ -562,38 +566,53 @@ def rank_caterpillar(
     >>> ax = pkp.rank_caterpillar(df, "Đắk Lắk")
     >>> len(ax.get_yticklabels()), ax.get_yticklabels()[30].get_text(), ax.get_yticklabels()[30].get_color()
     (61, '31. Dak Lak', '#c0392b')
+    >>> xs = ax.collections[-1].get_offsets()[:, 0]  # the scores, best first
+    >>> round(float(xs[30]), 4), bool(xs[0] >= xs[30] >= xs[-1])
+    (42.3265, True)
     >>> pkp.close(ax)
     """
     lang = check_lang(lang)
     df = _frame(df, "rank_caterpillar")
     cc = _code_col(df)
-    d = df.filter(pl.col("rank").is_not_null()).sort("rank", cc)
+    if score is None:
+        score = next((c for c in ("total", "estimate", "score") if c in df.columns), None)
+    if score is None or score not in df.columns:
+        raise _core.InvalidArgumentError(
+            f"invalid value for score: {score!r}; the table has no score column (columns: {', '.join(df.columns)})"
+        )
+    d = df.filter(pl.col("rank").is_not_null() & pl.col(score).is_not_null()).sort("rank", cc)
     hl = _find(highlight).code if highlight is not None else None
     lab = _label_col(d, lang)
     names = [str(v) for v in d[lab].to_list()] if lab else [str(c) for c in d[cc]]
     if lang == "vi" and lab in ("name", "name_en"):
         names = [_find(int(c)).name_vi for c in d[cc].to_list()]
     ranks = [int(r) for r in d["rank"].to_list()]
+    scores = [float(v) for v in d[score].to_list()]
     codes = d[cc].to_list()
     n = d.height
     ax = _axes(ax, (6.5, max(6.0, 0.17 * n + 1.5)))
     ys = list(range(n))
-    has_iv = "rank_low" in d.columns and "rank_high" in d.columns
     colours = ["#c0392b" if c == hl else "#2c7fb8" for c in codes]
-    if has_iv:
-        lo = [float(v) if v is not None else float(r) for v, r in zip(d["rank_low"].to_list(), ranks, strict=True)]
-        hi = [float(v) if v is not None else float(r) for v, r in zip(d["rank_high"].to_list(), ranks, strict=True)]
+    if "ci_low" in d.columns and "ci_high" in d.columns:
+        lo = [float(v) if v is not None else x for v, x in zip(d["ci_low"].to_list(), scores, strict=True)]
+        hi = [float(v) if v is not None else x for v, x in zip(d["ci_high"].to_list(), scores, strict=True)]
         ax.hlines(ys, lo, hi, colors=colours, lw=[2.5 if c == hl else 1.2 for c in codes])
-    ax.scatter(ranks, ys, c=colours, s=[40 if c == hl else 14 for c in codes], zorder=3)
+    ax.scatter(scores, ys, c=colours, s=[40 if c == hl else 14 for c in codes], zorder=3)
+    ticks = [f"{r}. {nm}" for r, nm in zip(ranks, names, strict=True)]
+    if "rank_low" in d.columns and "rank_high" in d.columns:
+        ticks = [
+            f"{r} [{lo}-{hi}]. {nm}" if lo is not None and hi is not None else f"{r}. {nm}"
+            for r, lo, hi, nm in zip(ranks, d["rank_low"].to_list(), d["rank_high"].to_list(), names, strict=True)
+        ]
     ax.set_yticks(ys)
-    ax.set_yticklabels([f"{r}. {nm}" for r, nm in zip(ranks, names, strict=True)], fontsize=6)
+    ax.set_yticklabels(ticks, fontsize=6)
     for tick, c in zip(ax.get_yticklabels(), codes, strict=True):
         if c == hl:
             tick.set_color("#c0392b")
             tick.set_fontweight("bold")
     ax.invert_yaxis()
-    ax.set_xlabel(_t("rank", lang))
-    ax.set_xlim(0, n + 1)
+    ax.set_xlabel(_t("total" if score == "total" else "score", lang))
+    ax.set_ylabel(_t("rank", lang))
     ax.grid(axis="x", alpha=0.3)
     year = _year_of(df)
     ax.set_title(f"{_t('ranks', lang).capitalize()}{' ' + str(year) if year else ''} (n={n})")

@@ -6,7 +6,7 @@ from __future__ import annotations
 import polars as pl
 
 from papikit import _core
-from papikit._display import Lang, check_lang
+from papikit._display import Lang, check_lang, check_year
 from papikit._rules import FIRST_YEAR, LAST_YEAR
 
 __all__ = ["FIRST_YEAR", "LAST_YEAR", "national_stats", "published"]
@@ -53,6 +53,8 @@ def published(year: int | None = None, *, level: str = "dimension", lang: Lang =
     >>> every.filter(pl.col("code") == 1)["level"].value_counts(sort=True).rows()
     [('subdimension', 28), ('dimension', 8), ('total', 1)]
     """
+    if year is not None:
+        year = check_year(year)
     lang = check_lang(lang)
     if level == "dimension":
         return _core.published_frame(year, lang=lang)
@@ -80,4 +82,5 @@ def national_stats(year: int, *, lang: Lang = "en") -> pl.DataFrame:
     >>> s.filter(pl.col("measure") == "total")["max_province"][0]
     'Thua Thien Hue'
     """
+    year = check_year(year)
     return _core.national_stats(year, lang=check_lang(lang))

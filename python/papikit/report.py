@@ -12,12 +12,14 @@ Examples
 >>> html = pk.report_html("Đắk Lắk", year=2023, progress=False)
 >>> "42.3265" in html, "31/61" in html, html.count("data:image/png;base64,") >= 6
 (True, True, True)
+>>> vi = pk.report_html("Đắk Lắk", year=2023, lang="vi", progress=False)
+>>> "42,3265" in vi, pk.cite(2023, lang="vi", short=True) in vi
+(True, True)
 """
 
 from __future__ import annotations
 
 import base64
-import datetime as _dt
 import html as _html
 import io
 import os
@@ -30,6 +32,7 @@ import polars as pl
 
 from papikit import _core
 from papikit._display import Lang, check_lang, group_colour
+from papikit._format import Config, number
 from papikit._progress import Progress
 from papikit._rules import GROUP_KEYS, LAST_YEAR, dimension_label, group_index, group_label, label
 from papikit.analysis import Profile, gaps, profile
@@ -53,7 +56,7 @@ figure{margin:1em 0;text-align:center}figure img{max-width:100%}figcaption{font-
 table.papikit{border-collapse:collapse;font-size:.85em;margin:.6em 0}
 table.papikit th,table.papikit td{border:1px solid #ddd;padding:3px 6px;text-align:right}
 table.papikit th{background:#f0f4f8}table.papikit caption{text-align:left;font-weight:bold;padding:.3em 0}
-.note{font-size:.85em;color:#555}footer{margin-top:2em;font-size:.8em;color:#777}
+.note{font-size:.85em;color:#555}.summary{font-size:1.05em;line-height:1.5;background:#f6f8fa;padding:.6em 1em;border-left:4px solid #2c7fb8}.cite{font-size:.85em;color:#444}footer{margin-top:2em;font-size:.8em;color:#777}
 """
 
 
@@ -81,10 +84,7 @@ def _table(df: pl.DataFrame, *, lang: Lang, title: str | None = None, digits: in
     other_name = "name_en" if lang == "vi" else "name_vi"
     keep = [c for c in df.columns if df[c].null_count() < df.height and c != other_name]
     df = df.select(keep)
-    if lang == "vi":
-        heads = _core.labels_section("column", lang)
-        df = df.rename({c: heads[c] for c in df.columns if c in heads})
-    return frame_html(df, title=title, max_rows=100, digits=digits)
+    return frame_html(df, title=title, max_rows=100, digits=digits, lang=lang)
 
 
 _AGENCY_COLS = (
@@ -130,7 +130,7 @@ def _headline(p: Profile, lang: Lang) -> str:
     year-on-year change where the profile calls the total comparable with the year before."""
     t = _total(p)
     cards = [
-        (_t("score", lang), f"{t['score']:.4f}"),
+        (_t("score", lang), number(t["score"], lang=lang)),
         (_t("rank", lang), f"{t['rank']}/{t['n_ranked']}"),
         (_t("group", lang), t["group"]),
         (f"{_t('region_rank', lang)} ({p.region})", f"{t['rank_region']}/{t['n_region']}"),
@@ -141,7 +141,8 @@ def _headline(p: Profile, lang: Lang) -> str:
     elif not t["comparable_with_previous"]:
         cards.append((_t("yoy", lang, prev=prev), _t("not_comp", lang, year=p.year)))
     else:
-        yoy = f"{t['change_points']:+.4f} {_t('points', lang)}, {t['change_places']:+d} {_t('places', lang)}"
+        change = number(t["change_points"], lang=lang, sign=True)
+        yoy = f"{change} {_t('points', lang)}, {t['change_places']:+d} {_t('places', lang)}"
         cards.append((_t("yoy", lang, prev=prev), yoy))
     out = []
     for i, (k, v) in enumerate(cards):
@@ -219,9 +220,13 @@ def report_html(
     year: int = LAST_YEAR,
     lang: Lang = "en",
     progress: bool | Progress = True,
+    decimal: str | None = None,
 ) -> str:
     """The province report as one self-contained HTML string (see :func:`report`)."""
     lang = check_lang(lang)
+    if decimal is not None:
+        with Config(decimal=decimal, thousands="," if decimal == "." else "."):
+            return report_html(province, year=year, lang=lang, progress=progress)
     prog = progress if isinstance(progress, Progress) else (Progress() if progress else None)
     steps = _Steps(prog)
     prof = steps.run("profile", lambda: profile(province, year, lang=lang))
@@ -290,6 +295,17 @@ def report_html(
     parts: list[str] = []
     parts.append(f"<h1>{_esc(name)} — {_esc(_t('title', lang, year=year))}</h1>")
     parts.append(_headline(prof, lang))
+    from papikit.summary import _plan, summary_text
+
+    realistic = plan
+    if target is not None:
+        tg2 = target  # the summary's plan: the other provinces keep their recent trend
+        realistic = steps.run(
+            "optimiser (others follow their trend)", lambda: _plan(str(p.code), year, tg2, "trend", lang)
+        )
+    summary_par = summary_text(prof, g_best, agency, realistic, target, lang=lang)
+    parts.append(f'<p class="summary">{_esc(summary_par)}</p>')
+    parts.append(f'<p class="cite">{_esc(_core.citation(year, lang=lang, short=True))}</p>')
     parts.append(f"<h2>{_esc(_t('t_dims', lang))}</h2>")
     parts.append(_table(_dims_table(prof, lang), lang=lang))
     parts.append(f"<h2>{_esc(_t('charts', lang))}</h2>")
@@ -314,11 +330,11 @@ def report_html(
                 _t(
                     "plan_summary",
                     lang,
-                    gain=plan.required_gain,
-                    cost=plan.total_cost,
-                    before=plan.total_before,
+                    gain=number(plan.required_gain, lang=lang),
+                    cost=number(plan.total_cost, lang=lang),
+                    before=number(plan.total_before, lang=lang),
                     rb=plan.rank_before,
-                    after=plan.total_after,
+                    after=number(plan.total_after, lang=lang),
                     ra=plan.rank_after,
                     n=plan.n_ranked,
                     grp=plan.group_after or "-",
@@ -330,9 +346,11 @@ def report_html(
     else:
         parts.append(f"<p>{_esc(plan_msg)}</p>")
     parts.extend(steps.run("last year's plan", lambda: _last_plan_section(p.code, year, lang)))
-    parts.append(
-        "<footer>" + _esc(_t("footer", lang, v=_core.__version__, d=_dt.date.today().isoformat())) + "</footer>"
-    )
+    from papikit._format import date as _date
+
+    parts.append(f"<h2>{_esc(label('cite.heading', lang))}</h2>")
+    parts.append(f'<p class="cite">{_esc(_core.citation(year, lang=lang))}</p>')
+    parts.append("<footer>" + _esc(_t("footer", lang, v=_core.__version__, d=_date(lang=lang))) + "</footer>")
     title = f"{name} — {_t('title', lang, year=year)}"
     return (
         f'<!DOCTYPE html>\n<html lang="{lang}"><head><meta charset="utf-8">'
@@ -348,10 +366,13 @@ def report(
     lang: Lang = "en",
     out: str | os.PathLike[str] | None = None,
     progress: bool | Progress = True,
+    decimal: str | None = None,
 ) -> Path:
     """Write the province report: one self-contained HTML file (charts embedded) and return its path.
 
-    Contents: headline score, rank n/N, group, regional rank and year-on-year change; the dimension
+    Contents: headline score, rank n/N, group, regional rank and year-on-year change; a written
+    summary generated from the numbers (:func:`papikit.summary`) and the source's citation
+    (:func:`papikit.cite`, also in full at the end); the dimension
     table; charts (radar, dimension bars, rank caterpillar, gap waterfall, trend with structural
     breaks, tile map, before/after of the plan); the gap tables by dimension (to the best province
     and to the next group) and by agency; the marginal-value table; the optimiser's cheapest plan to
@@ -368,6 +389,10 @@ def report(
         PAPI year (default: the last published year, ``pk.LAST_YEAR``).
     lang
         "en" or "vi".
+    decimal
+        Decimal separator to use instead of the language's own (Vietnamese ``43,0102``, English
+        ``43.0102``); the thousands separator becomes the other of "," and ".". See also
+        :class:`papikit.Config`.
     out
         Output path (default ``papi_<code>_<year>_<lang>.html`` in the working directory; a directory
         gets that name inside it).
@@ -379,7 +404,7 @@ def report(
     >>> path.name, "31/61" in path.read_text(encoding="utf-8")
     ('r.html', True)
     """
-    html = report_html(province, year=year, lang=lang, progress=progress)
+    html = report_html(province, year=year, lang=lang, progress=progress, decimal=decimal)
     p = _find(province)
     default = f"papi_{p.code:02d}_{year}_{lang}.html"
     path = Path(out) if out is not None else Path(default)

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 import polars as pl
 
 from papikit import _core
-from papikit._display import Lang, TableResult, check_lang, frame_html
+from papikit._display import Lang, TableResult, check_lang, check_year, frame_html
 from papikit._rules import label
 from papikit.registry import Province, province_arg
 from papikit.targets import Group, TargetRank
@@ -130,12 +130,22 @@ class Review(TableResult):
         """The measures table."""
         return self.measures
 
+    @property
+    def province_name(self) -> str:
+        """Name of the province in the review's language."""
+        from papikit._format import province_name
+
+        return province_name(self.province_code, self.lang)
+
     def _headline(self) -> str:
+        from papikit._format import number
+
         met = label("review.met" if self.goal_met else "review.not_met", self.lang)
+        n = self.lang
         return (
-            f"{self.previous_year} -> {self.year}: {self.total_before:.4f} -> {self.total_after:.4f} "
-            f"({self.change:+.4f}), {self.rank_before}/{self.n_before} -> {self.rank_after}/{self.n_after}; "
-            f"{self.goal}: {met}"
+            f"{self.province_name} {self.previous_year} -> {self.year}: {number(self.total_before, lang=n)} -> "
+            f"{number(self.total_after, lang=n)} ({number(self.change, lang=n, sign=True)}), "
+            f"{self.rank_before}/{self.n_before} -> {self.rank_after}/{self.n_after}; {self.goal}: {met}"
         )
 
     def __repr__(self) -> str:
@@ -145,9 +155,9 @@ class Review(TableResult):
         plan = "" if self.plan is None else f"<p>{self.plan_sentence}</p>" + frame_html(self.plan)
         return (
             f"<p><b>{self._headline()}</b></p><p>{self.sentence}</p>"
-            + frame_html(self.measures)
-            + frame_html(self.agencies)
-            + frame_html(self.moves)
+            + frame_html(self.measures, lang=self.lang)
+            + frame_html(self.agencies, lang=self.lang)
+            + frame_html(self.moves, lang=self.lang)
             + plan
         )
 
@@ -207,6 +217,7 @@ def review(
     >>> row["planned"] > 0, round(row["realised"], 4), row["reached"]
     (True, -0.4517, False)
     """
+    year = check_year(year)
     from papikit.simulation import Plan as _Plan
 
     if plan is not None and not isinstance(plan, _Plan):

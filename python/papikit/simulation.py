@@ -31,7 +31,8 @@ from typing import Any, Literal
 import polars as pl
 
 from papikit import _core
-from papikit._display import Lang, TableResult, check_lang, frame_html
+from papikit._display import Lang, TableResult, check_lang, check_year, frame_html
+from papikit._format import number, province_name, rounded
 from papikit.registry import province_arg
 from papikit.targets import CloseGap as CloseGap  # re-exported: pk.CloseGap
 from papikit.targets import Group, TargetRank
@@ -109,24 +110,41 @@ class Simulation(TableResult):
     #: Requested changes a range cap cut short: ``measure``, ``requested``, ``applied`` (what
     #: propagated to the dimension and the total) and the ``bound`` that stopped it.
     capped: pl.DataFrame = field(repr=False)
+    lang: Lang = "en"
 
     @property
     def year(self) -> int:
         return self._result.year
 
+    def headline(self) -> str:
+        """One line per changed province: total and rank before -> after, group after."""
+        name = "name_vi" if self.lang == "vi" else "name_en"
+        lines = []
+        for r in self.table.filter(pl.col("changed")).iter_rows(named=True):
+            lines.append(
+                f"{r[name]}: {number(r['total_before'], lang=self.lang)} -> {number(r['total_after'], lang=self.lang)}"
+                f" ({number(r['total_change'], lang=self.lang, sign=True)}), rank {r['rank_before']} -> "
+                f"{r['rank_after']}, {r['group_before']} -> {r['group_after']}"
+            )
+        return f"Simulation {self.year}: " + ("; ".join(lines) or "no province changed")
+
     def __repr__(self) -> str:
-        if self.capped.height:
-            return f"Simulation(year={self.year}, capped={self.capped.height})"
-        return f"Simulation(year={self.year})"
+        keep = [
+            c
+            for c in self.movers.columns
+            if not c.endswith("_after") or c in ("total_after", "rank_after", "group_after")
+        ]
+        capped = f"\ncapped by a range:\n{rounded(self.capped)}" if self.capped.height else ""
+        return f"{self.headline()}\n{rounded(self.movers.select(keep))}{capped}"
 
     def to_polars(self) -> pl.DataFrame:
         """One row per province: totals, ranks and groups before and after, dimension scores after."""
         return self.table
 
     def _repr_html_(self) -> str:
-        html = frame_html(self.movers, title=f"Simulation {self.year}: movers")
+        html = frame_html(self.movers, title=self.headline(), lang=self.lang)
         if self.capped.height:
-            html += frame_html(self.capped, title="capped")
+            html += frame_html(self.capped, title="capped", lang=self.lang)
         return html
 
 
@@ -179,6 +197,7 @@ def simulate(
     >>> pk.simulate(2023, {"Đắk Lắk": {"6.1": 5.0}}).capped.select("measure", "requested", "bound").rows()
     [('public_health', 5.0, 2.5)]
     """
+    year = check_year(year)
     table = _source(source)
     if not isinstance(changes, Mapping):
         raise _core.InvalidArgumentError("invalid value for changes: expected {province: {measure: amount}}")
@@ -193,7 +212,7 @@ def simulate(
         raise _core.InvalidArgumentError(f"invalid value for years: {years!r}; use a whole number >= 1")
     result = _core.simulate(year, specs, others=others, years=years, table=table)
     lang = check_lang(lang)
-    return Simulation(result, result.frame(lang), result.movers(lang), result.changes(), result.capped())
+    return Simulation(result, result.frame(lang), result.movers(lang), result.changes(), result.capped(), lang)
 
 
 # ------------------------------------------------------------------------------------------ sensitivity
@@ -206,10 +225,21 @@ class Sensitivity(TableResult):
     _result: _core.SensitivityResult = field(repr=False, compare=False)
     table: pl.DataFrame = field(repr=False)
     thresholds: pl.DataFrame = field(repr=False)
+    lang: Lang = "en"
 
     @property
     def province(self) -> int:
         return self._result.province
+
+    @property
+    def province_code(self) -> int:
+        """GSO code of the province (the same as ``province``; Profile and Gaps name it so)."""
+        return self._result.province
+
+    @property
+    def province_name(self) -> str:
+        """Name of the province in the result's language."""
+        return province_name(self.province, self.lang)
 
     @property
     def year(self) -> int:
@@ -237,18 +267,27 @@ class Sensitivity(TableResult):
         """P(reaching ``probability_target``) with no change; None without standard errors."""
         return self._result.probability_now
 
+    def headline(self) -> str:
+        """Province, year, total and rank."""
+        return (
+            f"Sensitivity: {self.province_name} {self.year}, total {number(self.total, lang=self.lang)}, "
+            f"rank {self.rank}/{self.n_ranked}"
+        )
+
     def __repr__(self) -> str:
-        return f"Sensitivity(province={self.province}, year={self.year}, total={self.total}, rank={self.rank})"
+        cols = ["measure", "current", "total_per_unit", "points_per_effort", "ranks_per_effort", "effort_to_next_rank"]
+        t = self.table.select([c for c in cols if c in self.table.columns] or self.table.columns)
+        return f"{self.headline()}\n{rounded(t)}"
 
     def to_polars(self) -> pl.DataFrame:
         """One row per measure: points of total and ranks gained per unit and per unit of effort."""
         return self.table
 
     def _repr_html_(self) -> str:
-        title = (
-            f"Sensitivity {self.year}: code {self.province}, total {self.total:.4f}, rank {self.rank}/{self.n_ranked}"
+        thresholds = _core.label("report.t_thresholds", self.lang)
+        return frame_html(self.table, title=self.headline(), lang=self.lang) + frame_html(
+            self.thresholds, title=thresholds, lang=self.lang
         )
-        return frame_html(self.table, title=title) + frame_html(self.thresholds, title="Thresholds above")
 
 
 def sensitivity(
@@ -294,6 +333,7 @@ def sensitivity(
     >>> pk.sensitivity("Đắk Lắk", 2023, level="subdimension").table.height  # the 2023 framework's 28
     28
     """
+    year = check_year(year)
     if isinstance(n_thresholds, bool) or not isinstance(n_thresholds, int) or n_thresholds < 0:
         raise _core.InvalidArgumentError(f"invalid value for n_thresholds: {n_thresholds!r}")
     result = _core.sensitivity(
@@ -307,10 +347,19 @@ def sensitivity(
         **_se(se),
     )
     lang = check_lang(lang)
-    return Sensitivity(result, result.frame(lang), result.thresholds(lang))
+    return Sensitivity(result, result.frame(lang), result.thresholds(lang), lang)
 
 
 # -------------------------------------------------------------------------------------------- optimise
+
+
+def _target_str(t: object, lang: Lang) -> str:
+    """A target as people say it: the group's label, "rank 15", else its repr."""
+    if isinstance(t, Group):
+        return _core.group_label(t.name, lang)
+    if isinstance(t, TargetRank):
+        return f"rank {t.rank}"
+    return repr(t)
 
 
 @dataclass(frozen=True)
@@ -326,6 +375,16 @@ class Plan(TableResult):
     @property
     def province(self) -> int:
         return self._plan.province
+
+    @property
+    def province_code(self) -> int:
+        """GSO code of the province (the same as ``province``; Profile and Gaps name it so)."""
+        return self._plan.province
+
+    @property
+    def province_name(self) -> str:
+        """Name of the province in the plan's language."""
+        return province_name(self.province, self.lang)
 
     @property
     def year(self) -> int:
@@ -410,12 +469,21 @@ class Plan(TableResult):
         """The score table the plan was computed on when one was given (None: published)."""
         return self._plan.source
 
-    def __repr__(self) -> str:
-        return (
-            f"Plan(province={self.province}, year={self.year}, target={self.target!r}, "
-            f"rank {self.rank_before} -> {self.rank_after}, gain={self.required_gain:.4f}, "
-            f"{self.cost_model} cost={self.total_cost:.4f}, others={self.others})"
+    def headline(self) -> str:
+        """Province, target, total and rank before -> after, gain, cost, how the others move."""
+        n = self.lang
+        text = (
+            f"Plan: {self.province_name} {self.year} -> {_target_str(self.target, n)}: total {number(self.total_before, lang=n)} -> "
+            f"{number(self.total_after, lang=n)} (gain {number(self.required_gain, lang=n)}), rank {self.rank_before} "
+            f"-> {self.rank_after}/{self.n_ranked}, {self.cost_model} cost {number(self.total_cost, lang=n)}, "
+            f"others {self.others}"
         )
+        if self.probability is not None:
+            text += f", P(success) {number(self.probability, 3, lang=n)}"
+        return text
+
+    def __repr__(self) -> str:
+        return f"{self.headline()}\n{rounded(self.dimensions)}"
 
     def to_polars(self) -> pl.DataFrame:
         """One row per measure of the plan: current, cap, gain, target, cost, share of the gain."""
@@ -473,14 +541,7 @@ class Plan(TableResult):
         )
 
     def _repr_html_(self) -> str:
-        title = (
-            f"Plan {self.year}, code {self.province}: {self.total_before:.4f} (rank {self.rank_before}) -> "
-            f"{self.total_after:.4f} (rank {self.rank_after}/{self.n_ranked}), gain {self.required_gain:.4f}, "
-            f"{self.cost_model} cost {self.total_cost:.4f}, others {self.others}"
-        )
-        if self.probability is not None:
-            title += f", P(success) {self.probability:.3f}"
-        return frame_html(self.dimensions, title=title)
+        return frame_html(self.dimensions, title=self.headline(), lang=self.lang)
 
 
 def optimize(
@@ -555,6 +616,7 @@ def optimize(
     >>> pk.optimize("Đắk Lắk", pk.LAST_YEAR, target=pk.Group("high average"), others="trend").required_gain > plan.required_gain
     True
     """
+    year = check_year(year)
     lang = check_lang(lang)
     if isinstance(years, bool) or not isinstance(years, int) or years < 1:
         raise _core.InvalidArgumentError(f"invalid value for years: {years!r}; use a whole number >= 1")
@@ -596,11 +658,15 @@ class SuccessProbability(TableResult):
         """One row per province: mean and SE of the total, rank quantiles, group probabilities."""
         return self.ranks
 
+    def headline(self) -> str:
+        """P(target) with the number of draws and the seed."""
+        return f"P(target) = {self.probability:.4f} ({self.draws} draws, seed {self.seed})"
+
+    def __repr__(self) -> str:
+        return f"SuccessProbability: {self.headline()}\n{rounded(self.ranks)}"
+
     def _repr_html_(self) -> str:
-        return frame_html(
-            self.ranks,
-            title=f"P(target) = {self.probability:.4f} ({self.draws} draws, seed {self.seed}; SE {self.se_source})",
-        )
+        return frame_html(self.ranks, title=f"{self.headline()}; SE {self.se_source}")
 
 
 def success_probability(

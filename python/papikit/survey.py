@@ -209,10 +209,14 @@ class SurveyResult(TableResult):
         return frame_html(wide.sort("estimate", descending=True), title=title)
 
     def __repr__(self) -> str:
-        return (
+        from papikit._format import rounded
+
+        head = (
             f"SurveyResult(year={self.year}, method={self.method!r}, normalisation={self.normalisation!r}, "
             f"level={self.level}, provinces={len(self.provinces)})"
         )
+        wide = self.totals.select("province", "name", "estimate", "se", "ci_low", "ci_high", "n")
+        return f"{head}\n{rounded(wide.sort('estimate', descending=True))}"
 
 
 def _to_units_2025(df: pl.DataFrame, kwargs: dict[str, Any]) -> tuple[pl.DataFrame, dict[str, Any]]:

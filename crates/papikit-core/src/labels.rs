@@ -84,6 +84,21 @@ pub fn format(key: &str, lang: Lang, args: &[(&str, String)]) -> Result<String> 
     Ok(text)
 }
 
+/// A date written out: "1 December 2026" (EN), "ngày 1 tháng 12 năm 2026" (VN).
+pub fn format_date(year: i32, month: u32, day: u32, lang: Lang) -> Result<String> {
+    let month_name = label(&format!("month.{month}"), lang)?.to_string();
+    format(
+        "date.long",
+        lang,
+        &[
+            ("day", day.to_string()),
+            ("month", month.to_string()),
+            ("month_name", month_name),
+            ("year", year.to_string()),
+        ],
+    )
+}
+
 /// Every label whose key starts with `prefix` followed by a dot, as (rest of key, text in `lang`).
 pub fn section(prefix: &str, lang: Lang) -> Result<Vec<(&'static str, &'static str)>> {
     Ok(labels()?
@@ -115,6 +130,19 @@ mod tests {
         let dims = section("dimension", Lang::En).unwrap();
         assert_eq!(dims.len(), 9);
         assert_eq!(dims[0], ("d1", "Participation"));
+    }
+
+    #[test]
+    fn dates_written_out() {
+        assert_eq!(
+            format_date(2026, 12, 1, Lang::Vi).unwrap(),
+            "ngày 1 tháng 12 năm 2026"
+        );
+        assert_eq!(
+            format_date(2026, 12, 1, Lang::En).unwrap(),
+            "1 December 2026"
+        );
+        assert!(format_date(2026, 13, 1, Lang::En).is_err());
     }
 
     #[test]

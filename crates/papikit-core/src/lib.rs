@@ -3,6 +3,7 @@
 //! Pure Rust, no Python: the structure model, province registry, embedded published results and the
 //! analytics built on them. The Python bindings (crate `papikit-py`) are a thin layer over this.
 
+pub mod cite;
 pub mod csv;
 pub mod draws;
 pub mod error;

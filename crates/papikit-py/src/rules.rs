@@ -5,7 +5,7 @@
 use crate::errors::IntoPyResult;
 use papikit_core::analysis::trend;
 use papikit_core::rank::Group;
-use papikit_core::{Lang, framework_names, labels, published, registry};
+use papikit_core::{Lang, cite, framework_names, labels, lang, published, registry};
 use pyo3::prelude::*;
 
 /// Years with a structural break (measures re-constructed compared with the year before).
@@ -105,6 +105,53 @@ pub fn dimension_name(k: usize, year: u16) -> PyResult<(&'static str, &'static s
     framework_names::try_dimension_name(k, year).py()
 }
 
+/// (decimal separator, thousands separator) of numbers in `lang`.
+#[pyfunction]
+#[pyo3(signature = (lang="en"))]
+pub fn number_separators(lang: &str) -> PyResult<(char, char)> {
+    let lang = Lang::parse(lang).py()?;
+    Ok((lang.decimal_separator(), lang.thousands_separator()))
+}
+
+/// `x` with `digits` decimals and the separators of `lang` (or the ones given).
+#[pyfunction]
+#[pyo3(signature = (x, digits=4, *, lang="en", decimal=None, thousands=None))]
+pub fn format_number(
+    x: f64,
+    digits: usize,
+    lang: &str,
+    decimal: Option<char>,
+    thousands: Option<char>,
+) -> PyResult<String> {
+    let l = Lang::parse(lang).py()?;
+    Ok(lang::format_number_with(
+        x,
+        digits,
+        decimal.unwrap_or(l.decimal_separator()),
+        Some(thousands.unwrap_or(l.thousands_separator())),
+    ))
+}
+
+/// A date written out in `lang` ("ngày 1 tháng 12 năm 2026", "1 December 2026").
+#[pyfunction]
+#[pyo3(signature = (year, month, day, *, lang="en"))]
+pub fn format_date(year: i32, month: u32, day: u32, lang: &str) -> PyResult<String> {
+    let lang = Lang::parse(lang).py()?;
+    labels::format_date(year, month, day, lang).py()
+}
+
+/// Citation of the PAPI report on survey year `year` (full, or the one-line source note).
+#[pyfunction]
+#[pyo3(signature = (year, *, lang="en", short=false))]
+pub fn citation(year: i64, lang: &str, short: bool) -> PyResult<String> {
+    let lang = Lang::parse(lang).py()?;
+    if short {
+        cite::source_line(year, lang).py()
+    } else {
+        cite::citation(year, lang).py()
+    }
+}
+
 /// The six socio-economic regions: (id, English name, Vietnamese name).
 #[pyfunction]
 pub fn regions() -> PyResult<Vec<(u8, String, String)>> {
@@ -127,5 +174,9 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(labels_section, m)?)?;
     m.add_function(wrap_pyfunction!(dimension_name, m)?)?;
     m.add_function(wrap_pyfunction!(regions, m)?)?;
+    m.add_function(wrap_pyfunction!(number_separators, m)?)?;
+    m.add_function(wrap_pyfunction!(format_number, m)?)?;
+    m.add_function(wrap_pyfunction!(format_date, m)?)?;
+    m.add_function(wrap_pyfunction!(citation, m)?)?;
     Ok(())
 }

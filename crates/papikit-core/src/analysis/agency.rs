@@ -92,6 +92,8 @@ struct RawRow {
     subdimension: Option<String>,
     role: Option<String>,
     source: Option<String>,
+    /// The names come from a one-language `agency` column: a known code keeps its own names.
+    fallback_names: bool,
 }
 
 /// Problems found while validating the rows, reported together after the pass.
@@ -103,12 +105,54 @@ struct Problems {
     mismatched: Vec<String>,
 }
 
+/// A cell naming several agencies ("khcn, nn_mt" or "khcn; nn_mt", as tables and plan exports
+/// write them) is one row per agency: the codes split on "," / ";", the names too when they split
+/// into as many parts (else the names are looked up by code), the role kept.
+fn split_multi(rows: Vec<RawRow>) -> Vec<RawRow> {
+    let parts = |s: &str| -> Vec<String> {
+        s.split([',', ';'])
+            .map(|p| p.trim().to_string())
+            .filter(|p| !p.is_empty())
+            .collect()
+    };
+    let mut out = Vec::with_capacity(rows.len());
+    for r in rows {
+        let codes = r.agency.as_deref().map(parts).unwrap_or_default();
+        if codes.len() < 2 {
+            out.push(r);
+            continue;
+        }
+        let names = |n: &Option<String>| -> Vec<Option<String>> {
+            let p = n.as_deref().map(parts).unwrap_or_default();
+            if p.len() == codes.len() {
+                p.into_iter().map(Some).collect()
+            } else {
+                vec![None; codes.len()]
+            }
+        };
+        let (vi, en) = (names(&r.name_vi), names(&r.name_en));
+        for (k, code) in codes.iter().enumerate() {
+            out.push(RawRow {
+                agency: Some(code.clone()),
+                name_vi: vi[k].clone(),
+                name_en: en[k].clone(),
+                dimension: r.dimension.clone(),
+                subdimension: r.subdimension.clone(),
+                role: r.role.clone(),
+                source: r.source.clone(),
+                fallback_names: r.fallback_names,
+            });
+        }
+    }
+    out
+}
+
 fn validate(rows: Vec<RawRow>, known: Option<&AgencyTable>) -> Result<AgencyTable> {
     let subs = subdimension_dimensions()?;
     let mut problems = Problems::default();
     let mut agencies: Vec<Agency> = Vec::new();
     let mut assignments = Vec::new();
-    for (i, r) in rows.into_iter().enumerate() {
+    for (i, r) in split_multi(rows).into_iter().enumerate() {
         let code = agency_code(r.agency, i + 1)?;
         let raw_dim = r.dimension.unwrap_or_default();
         let Some(dim) = dimension_code(&raw_dim) else {
@@ -126,14 +170,13 @@ fn validate(rows: Vec<RawRow>, known: Option<&AgencyTable>) -> Result<AgencyTabl
         if let Some(s) = &sub {
             check_subdimension(&subs, s, &dim, &mut problems);
         }
-        add_agency(
-            &code,
-            r.name_vi,
-            r.name_en,
-            known,
-            &mut agencies,
-            &mut problems,
-        );
+        let is_known = known.is_some_and(|k| k.agencies.iter().any(|a| a.code == code));
+        let (name_vi, name_en) = if r.fallback_names && is_known {
+            (None, None)
+        } else {
+            (r.name_vi, r.name_en)
+        };
+        add_agency(&code, name_vi, name_en, known, &mut agencies, &mut problems);
         assignments.push(Assignment {
             agency: code,
             dimension: dim,
@@ -292,6 +335,7 @@ fn parse_builtin() -> Result<AgencyTable> {
             subdimension: Some(r[cs].clone()),
             role: Some(r[cr].clone()),
             source: Some(r[cq].clone()),
+            fallback_names: false,
         })
         .collect();
     validate(rows, None)
@@ -321,13 +365,17 @@ impl AgencyTable {
         };
         let agency = frame::str_col(df, "agency_code")?;
         let dimension = frame::str_col(df, "dimension")?;
-        let (sub, role, source, vi, en) = (
-            opt("subdimension")?,
-            opt("role")?,
-            opt("source")?,
-            opt("agency_vi")?,
-            opt("agency_en")?,
-        );
+        // `agency` (the name in one language, as `frame` writes it) names both when the table
+        // has no `agency_vi` / `agency_en`: the table's own output reads back
+        let one = opt("agency")?;
+        let (sub, role, source) = (opt("subdimension")?, opt("role")?, opt("source")?);
+        let (vi, en) = (opt("agency_vi")?, opt("agency_en")?);
+        let fallback = vi.is_none() && en.is_none() && one.is_some();
+        let (vi, en) = if fallback {
+            (one.clone(), one)
+        } else {
+            (vi, en)
+        };
         let get = |c: &Option<Vec<Option<String>>>, i: usize| c.as_ref().and_then(|v| v[i].clone());
         let rows = (0..df.height())
             .map(|i| RawRow {
@@ -338,6 +386,7 @@ impl AgencyTable {
                 subdimension: get(&sub, i),
                 role: get(&role, i),
                 source: get(&source, i),
+                fallback_names: fallback,
             })
             .collect();
         validate(rows, Some(builtin()?))
@@ -599,6 +648,26 @@ mod tests {
             .collect();
         assert_eq!(health.len(), 1);
         assert_eq!(health[0].agency, "y_te");
+    }
+
+    #[test]
+    fn multi_agency_cells_are_one_row_per_agency() {
+        let df = df!(
+            "agency_code" => ["khcn, nn_mt", "y_te"],
+            "agency_vi" => [Some("Sở KH&CN; Sở NN&MT"), None],
+            "agency_en" => [Some("Dept. of Science and Technology; Dept. of Agriculture and Environment"), None],
+            "dimension" => ["D7", "D6"],
+            "role" => ["shared", "lead"]
+        )
+        .unwrap();
+        let t = AgencyTable::from_frame(&df).unwrap();
+        let codes: Vec<&str> = t.assignments.iter().map(|a| a.agency.as_str()).collect();
+        assert_eq!(codes, ["khcn", "nn_mt", "y_te"]);
+        assert_eq!(t.agency("nn_mt").unwrap().name_vi, "Sở NN&MT");
+        // the table's own output (names in one language, column `agency`) reads back
+        let again = AgencyTable::from_frame(&t.frame(Lang::Vi).unwrap()).unwrap();
+        assert_eq!(again.assignments, t.assignments);
+        assert_eq!(again.agency("khcn").unwrap().name_vi, "Sở KH&CN");
     }
 
     #[test]
