@@ -142,6 +142,11 @@ where
 {
     let n = mean.len();
     let nchunks = draws.div_ceil(CHUNK);
+    // Progress (write-only: results do not depend on it): the caller's counter, if it set one.
+    let progress = crate::progress::current();
+    if let Some(p) = &progress {
+        p.add_total(draws as u64);
+    }
     (0..nchunks)
         .into_par_iter()
         .map(|c| {
@@ -153,7 +158,11 @@ where
                     row[i] = mean[i] + se[i] * row[i];
                 }
             }
-            f(m, &buf)
+            let out = f(m, &buf);
+            if let Some(p) = &progress {
+                p.advance(m as u64);
+            }
+            out
         })
         .collect()
 }
