@@ -32,6 +32,7 @@ import polars as pl
 
 from papikit import _core
 from papikit._display import Lang, TableResult, check_lang, frame_html
+from papikit._progress import track
 from papikit.registry import province_arg
 from papikit.targets import CloseGap as CloseGap  # re-exported: pk.CloseGap
 from papikit.targets import Group, TargetRank
@@ -241,6 +242,7 @@ def sensitivity(
     seed: int = 0,
     source: object = None,
     lang: Lang = "en",
+    progress: bool = True,
 ) -> Sensitivity:
     """Marginal value of each measure for a province, competitors fixed.
 
@@ -255,7 +257,8 @@ def sensitivity(
     of reaching the next better group (``probability_target``) gained by one unit of effort, from
     ``draws`` seeded Monte Carlo draws (the same draws for every row). ``thresholds`` lists the
     nearest provinces above and the entry score of every better group, with the points of total
-    needed (their score - own + 1e-4).
+    needed (their score - own + 1e-4). ``progress``: a bar over the Monte Carlo draws on a terminal
+    or in a notebook (same numbers either way).
 
     Examples
     --------
@@ -269,16 +272,17 @@ def sensitivity(
     """
     if isinstance(n_thresholds, bool) or not isinstance(n_thresholds, int) or n_thresholds < 0:
         raise _core.InvalidArgumentError(f"invalid value for n_thresholds: {n_thresholds!r}")
-    result = _core.sensitivity(
-        province_arg(province),
-        year,
-        level=level,
-        n_thresholds=n_thresholds,
-        draws=draws,
-        seed=seed,
-        table=_source(source),
-        **_se(se),
-    )
+    with track("Monte Carlo", progress, unit="draws"):
+        result = _core.sensitivity(
+            province_arg(province),
+            year,
+            level=level,
+            n_thresholds=n_thresholds,
+            draws=draws,
+            seed=seed,
+            table=_source(source),
+            **_se(se),
+        )
     lang = check_lang(lang)
     return Sensitivity(result, result.frame(lang), result.thresholds(lang))
 
@@ -463,6 +467,7 @@ def optimize(
     seed: int = 0,
     source: object = None,
     lang: Lang = "en",
+    progress: bool = True,
 ) -> Plan:
     """The least-effort plan for a province to reach a target.
 
@@ -496,7 +501,8 @@ def optimize(
         With ``probability=p``: the cheapest plan whose total gain reaches the target in at least a
         share p of ``draws`` Monte Carlo draws of every province's total (SEs from ``se``: one number
         for every total, or ``{measure: se}`` combined as sqrt(sum se^2)), centred on the field
-        moved as ``others`` says.
+        moved as ``others`` says. ``progress``: a bar over the draws on a terminal or in a
+        notebook (same numbers either way).
 
     Raises
     ------
@@ -519,21 +525,22 @@ def optimize(
     lang = check_lang(lang)
     if isinstance(years, bool) or not isinstance(years, int) or years < 1:
         raise _core.InvalidArgumentError(f"invalid value for years: {years!r}; use a whole number >= 1")
-    plan = _core.optimize(
-        province_arg(province),
-        year,
-        target=_target(target, score),
-        costs=_pairs("costs", costs),
-        caps=_pairs("caps", caps),
-        level=level,
-        others=others,
-        years=years,
-        probability=None if probability is None else _number("probability", probability),
-        draws=draws,
-        seed=seed,
-        table=_source(source),
-        **_se(se),
-    )
+    with track("Monte Carlo", progress and probability is not None, unit="draws"):
+        plan = _core.optimize(
+            province_arg(province),
+            year,
+            target=_target(target, score),
+            costs=_pairs("costs", costs),
+            caps=_pairs("caps", caps),
+            level=level,
+            others=others,
+            years=years,
+            probability=None if probability is None else _number("probability", probability),
+            draws=draws,
+            seed=seed,
+            table=_source(source),
+            **_se(se),
+        )
     return Plan(plan, lang, tuple(plan.gains), plan.frame(lang), plan.dimensions(lang))
 
 
@@ -566,6 +573,7 @@ def success_probability(
     se: SE = None,
     draws: int = 10_000,
     seed: int = 0,
+    progress: bool = True,
 ) -> SuccessProbability:
     """P(the plan's province reaches its target) when every province's total is uncertain.
 
@@ -575,7 +583,8 @@ def success_probability(
     replicates — published results carry none, so it is required with them. The competitors are
     where the plan assumed them (moved by its ``others``). Seeded (ChaCha8),
     bit-identical for any number of threads. The rank table names provinces in both languages
-    (``name_vi``, ``name_en``).
+    (``name_vi``, ``name_en``). ``progress``: a bar over the draws on a terminal or in a notebook
+    (never when stderr is not a terminal, or with ``False``; same numbers either way).
 
     Examples
     --------
@@ -592,5 +601,6 @@ def success_probability(
         )
     if not isinstance(plan, Plan):
         raise _core.InvalidArgumentError(f"invalid value for plan: expected a pk.Plan, got {type(plan).__name__}")
-    p, ranks, dist = _core.success_probability(plan._plan, list(plan.gains), draws=draws, seed=seed, **_se(se))
+    with track("Monte Carlo", progress, unit="draws"):
+        p, ranks, dist = _core.success_probability(plan._plan, list(plan.gains), draws=draws, seed=seed, **_se(se))
     return SuccessProbability(probability=p, draws=draws, seed=seed, ranks=ranks, distribution=dist)
