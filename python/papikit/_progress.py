@@ -112,7 +112,7 @@ def new_bar(mode: str, *, total: float | None, desc: str, unit: str) -> Any:
     """A tqdm bar on stderr (the notebook widget via tqdm.auto in a notebook, when it can show)."""
     from tqdm import tqdm as text_bar  # type: ignore[import-untyped]
 
-    kw: dict[str, Any] = {"total": total, "desc": desc, "unit": unit, "delay": _DELAY, "leave": False}
+    kw: dict[str, Any] = {"total": total, "desc": desc, "unit": unit, "delay": _DELAY}
     if mode == "notebook":
         try:
             from tqdm.auto import tqdm as auto_bar  # type: ignore[import-untyped]
