@@ -68,7 +68,7 @@ def report_vi(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_report_workbook_vi_has_the_numbers(report_vi: Path) -> None:
     sheets = _sheets(report_vi)
-    assert list(sheets)[0] == "Hồ sơ"
+    assert next(iter(sheets)) == "Hồ sơ"
     assert "Biểu đồ" in sheets and "Nguồn" in sheets
     prof = sheets["Hồ sơ"]
     head = _header(prof)

@@ -111,7 +111,7 @@ def test_survey_scoring_bar_and_determinism(bars_on: None, capsys: pytest.Captur
     assert "survey scoring" in err and "200/200" in err and "replicates" in err
     for level in ("total", "dimension", "subdimension", "indicator"):
         assert shown.table(level).equals(quiet.table(level)), level
-    codes, a = shown.replicates("total")
+    _, a = shown.replicates("total")
     _, b = quiet.replicates("total")
     assert (a == b).all()
     assert shown.ranks("total").equals(quiet.ranks("total"))
@@ -129,7 +129,9 @@ def test_report_bar_over_its_steps(bars_on: None, capsys: pytest.CaptureFixture[
     assert html.count("data:image/png;base64,") == quiet.count("data:image/png;base64,")
 
 
-def test_silent_off_a_terminal(plan: pk.Plan, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+def test_silent_off_a_terminal(
+    plan: pk.Plan, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     monkeypatch.delenv("PAPIKIT_PROGRESS", raising=False)
     monkeypatch.setattr(_progress, "_DELAY", 0.0)
     pk.success_probability(plan, se=0.5, draws=20_000)  # progress=True by default
