@@ -109,17 +109,21 @@ def interactive(stream: TextIO | None = None) -> str | None:
 
 
 def new_bar(mode: str, *, total: float | None, desc: str, unit: str) -> Any:
-    """A tqdm bar on stderr (the notebook widget via tqdm.auto in a notebook, when it can show)."""
+    """A tqdm bar on stderr; in a notebook the widget (tqdm.auto) when ipywidgets is installed, else
+    the text bar (which notebooks show as well)."""
     from tqdm import tqdm as text_bar  # type: ignore[import-untyped]
 
     kw: dict[str, Any] = {"total": total, "desc": desc, "unit": unit, "delay": _DELAY}
     if mode == "notebook":
-        try:
-            from tqdm.auto import tqdm as auto_bar  # type: ignore[import-untyped]
+        import importlib.util
 
-            return auto_bar(**kw)
-        except ImportError:  # tqdm.notebook without ipywidgets: fall back to the text bar
-            pass
+        if importlib.util.find_spec("ipywidgets") is not None:  # else tqdm.auto warns and uses text
+            try:
+                from tqdm.auto import tqdm as auto_bar  # type: ignore[import-untyped]
+
+                return auto_bar(**kw)
+            except ImportError:  # an ipywidgets tqdm cannot use: the text bar
+                pass
     return text_bar(file=sys.stderr, dynamic_ncols=True, **kw)
 
 

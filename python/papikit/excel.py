@@ -569,7 +569,7 @@ def report_book(
         (_x("sheet_plan", lang), plan_txt),
         (_x("sheet_agencies", lang), _t("agency_note", lang)),
         *_common_sources(lang),
-        (_x("src_tool", lang), _t("footer", lang, v=_core.__version__, d=_dt.date.today().isoformat())),
+        (_x("src_summary", lang), _t("footer", lang, v=_core.__version__, d=_dt.date.today().isoformat())),
     ]
     return Book(sheets, figures, sources)
 
@@ -602,7 +602,7 @@ def report_excel(
 
     lang = check_lang(lang)
     p = find(province)
-    prog = as_progress(progress, total=9, desc=f"papikit report {p.code}")
+    prog = as_progress(progress, total=8, desc="papikit report")
     book = report_book(province, year=year, lang=lang, progress=prog)
     default = f"papi_{p.code:02d}_{year}_{lang}.xlsx"
     path = Path(out) if out is not None else Path(default)
