@@ -182,12 +182,17 @@ def track(desc: str, progress: bool = True, *, unit: str = "draws") -> Iterator[
     from papikit import _core
 
     counter = _core.ProgressCounter()
-    bar = new_bar(mode, total=None, desc=desc, unit=unit)
+    bars: list[Any] = []  # created when the first loop announces its work (none if none does)
     stop = threading.Event()
 
     def sync() -> None:
         total, done = counter.total, counter.done
-        if total and bar.total != total:
+        if not total:
+            return
+        if not bars:
+            bars.append(new_bar(mode, total=total, desc=desc, unit=unit))
+        bar = bars[0]
+        if bar.total != total:
             bar.total = total
         if done > bar.n:
             bar.update(done - bar.n)
@@ -205,4 +210,5 @@ def track(desc: str, progress: bool = True, *, unit: str = "draws") -> Iterator[
         stop.set()
         poller.join()
         sync()
-        bar.close()
+        for bar in bars:
+            bar.close()

@@ -501,13 +501,13 @@ def report_book(
     if isinstance(target, Group):
         tgt = target
         g_next = steps.run("gaps to next group", lambda: gaps(p.code, year, against=tgt, lang=lang))
-    sens = steps.run("marginal values", lambda: sensitivity(p.code, year, lang=lang))
+    sens = steps.run("marginal values", lambda: sensitivity(p.code, year, lang=lang, progress=False))
     plan: Plan | None = None
     plan_txt = _t("plan_top", lang, name=name)
     if target is not None:
         tg = target
         try:
-            plan = steps.run("optimiser", lambda: optimize(p.code, year, target=tg, lang=lang))
+            plan = steps.run("optimiser", lambda: optimize(p.code, year, target=tg, lang=lang, progress=False))
             plan_txt = _t(
                 "plan_summary",
                 lang,

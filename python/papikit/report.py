@@ -219,7 +219,7 @@ def report_html(
     if isinstance(target, Group):
         tgt = target
         g_next = steps.run("gaps to next group", lambda: gaps(p.code, year, against=tgt, lang=lang))
-    sens = steps.run("marginal values", lambda: sensitivity(p.code, year, lang=lang))
+    sens = steps.run("marginal values", lambda: sensitivity(p.code, year, lang=lang, progress=False))
     plan: Plan | None = None
     plan_msg = ""
     if target is None:
@@ -227,7 +227,7 @@ def report_html(
     else:
         tg = target
         try:
-            plan = steps.run("optimiser", lambda: optimize(p.code, year, target=tg, lang=lang))
+            plan = steps.run("optimiser", lambda: optimize(p.code, year, target=tg, lang=lang, progress=False))
         except _core.InfeasibleError as e:
             plan_msg = _t("infeasible", lang, msg=str(e))
 
