@@ -143,14 +143,26 @@ def test_column_widths_fit_vietnamese_text(report_vi: Path) -> None:
 
 
 def test_report_workbook_en_and_python_m(tmp_path: Path) -> None:
-    out = tmp_path / "r.xlsx"  # the format follows the .xlsx suffix
     r = subprocess.run(
-        [sys.executable, "-m", "papikit", "report", "Dak Lak", "--year", "2023", "--out", str(out)],
+        [
+            sys.executable,
+            "-m",
+            "papikit",
+            "report",
+            "Dak Lak",
+            "--year",
+            "2023",
+            "--format",
+            "xlsx",
+            "--out",
+            str(tmp_path),
+        ],
         capture_output=True,
         text=True,
         check=False,
     )
     assert r.returncode == 0, r.stderr
+    out = tmp_path / "papi_66_2023_en.xlsx"  # a directory gets the default name inside it
     assert r.stdout.strip() == str(out)
     assert r.stderr == ""  # stderr is not a terminal: no progress bar
     sheets = _sheets(out)
@@ -161,15 +173,20 @@ def test_report_workbook_en_and_python_m(tmp_path: Path) -> None:
     assert len(sheets["Charts"]._images) >= 6
 
 
-def test_html_stays_the_default(tmp_path: Path) -> None:
+def test_html_stays_the_default(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import papikit.excel as ex
+
     assert main(["report", "66", "--year", "2023", "--out", str(tmp_path / "r.html"), "--quiet"]) == 0
     assert (tmp_path / "r.html").read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
-    path = pk.report(66, year=2023, out=tmp_path, progress=False)
-    assert path.name == "papi_66_2023_en.html"
-    path = pk.report(66, year=2023, out=tmp_path, progress=False, format="xlsx")
-    assert path.name == "papi_66_2023_en.xlsx" and zipfile.is_zipfile(path)
+    # xlsx when asked for, or when --out ends in .xlsx
+    calls: list[object] = []
+    monkeypatch.setattr(ex, "report_excel", lambda *a, **k: calls.append(k["out"]) or Path(str(k["out"])))
+    assert main(["report", "66", "--year", "2023", "--out", str(tmp_path / "r.XLSX"), "--quiet"]) == 0
+    pk.report(66, year=2023, out=tmp_path, format="xlsx", progress=False)
+    assert calls == [str(tmp_path / "r.XLSX"), tmp_path]
     with pytest.raises(pk.InvalidArgumentError, match="format"):
         pk.report(66, year=2023, out=tmp_path, progress=False, format="pdf")  # type: ignore[arg-type]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["r.html"]
 
 
 def test_nothing_half_written(
@@ -181,16 +198,23 @@ def test_nothing_half_written(
     assert main(["report", "Atlantis", "--year", "2023", "--format", "xlsx", "--out", str(tmp_path / "a.xlsx")]) == 2
     assert "Atlantis" in capsys.readouterr().err
     assert list(tmp_path.iterdir()) == []
-    # an error while writing the workbook: the previous file stays as it was, no temporary file left
+    # an error while writing the workbook (the second sheet): the previous file stays as it was,
+    # no temporary file is left
     target = tmp_path / "keep.xlsx"
     target.write_bytes(b"previous")
+    write_table = ex._write_table
+    written: list[str] = []
 
-    def boom(*a: object, **k: object) -> None:
-        raise RuntimeError("disk full")
+    def second_fails(wb: object, name: str, df: pl.DataFrame, lang: str) -> None:
+        if written:
+            raise RuntimeError("disk full")
+        written.append(name)
+        write_table(wb, name, df, lang)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(ex, "_write_charts", boom)
+    monkeypatch.setattr(ex, "_write_table", second_fails)
     with pytest.raises(RuntimeError, match="disk full"):
-        pk.report(66, year=2023, out=target, progress=False)
+        pk.gaps(66, 2023).to_excel(target)
+    assert written == ["Gaps"]
     assert target.read_bytes() == b"previous"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["keep.xlsx"]
 
