@@ -774,6 +774,29 @@ mod tests {
     }
 
     #[test]
+    fn progress_counter_counts_draws_and_changes_nothing() {
+        use crate::progress::{Counter, scope};
+        use std::sync::Arc;
+        let t = published();
+        let m = Model::new(&t).unwrap();
+        let run = || {
+            success_probability(&m, 66, &[], Target::Rank(25), &SeSpec::Total(0.6), 1000, 7)
+                .unwrap()
+        };
+        let plain = run();
+        let c = Arc::new(Counter::new());
+        let counted = scope(c.clone(), run);
+        assert_eq!(plain, counted);
+        assert_eq!((c.done(), c.total()), (1000, 1000));
+        // on other threads (rayon workers included) the caller's counter is not installed
+        let other = Arc::new(Counter::new());
+        scope(other.clone(), || {
+            std::thread::scope(|s| s.spawn(run).join().unwrap())
+        });
+        assert_eq!((other.done(), other.total()), (0, 0));
+    }
+
+    #[test]
     fn se_errors() {
         let t = published();
         assert!(matches!(
