@@ -8,6 +8,7 @@ import io
 import threading
 import time
 import types
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -183,3 +184,28 @@ def test_bar_closes_at_its_total(monkeypatch: pytest.MonkeyPatch) -> None:
         bar.done()
     bar.close()  # a step that did not run still ends the bar at 4/4
     assert "4/4" in out.getvalue()
+
+
+def test_bar_in_a_notebook(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """In a Jupyter kernel (stderr is not a terminal there) Monte Carlo shows a bar: the widget with
+    ipywidgets, else tqdm's text bar in the cell's stderr output; progress=False shows none."""
+    nbformat = pytest.importorskip("nbformat")
+    nbclient = pytest.importorskip("nbclient")
+    pytest.importorskip("ipykernel")
+    monkeypatch.delenv("PAPIKIT_PROGRESS", raising=False)
+    code = (
+        "import papikit as pk, papikit._progress as pp\n"
+        "pp._DELAY = 0.0\n"
+        "plan = pk.optimize('Đắk Lắk', 2023, target=pk.TargetRank(20))\n"
+        "p1 = pk.success_probability(plan, se=0.5, draws=20000).probability\n"
+    )
+    quiet = "p2 = pk.success_probability(plan, se=0.5, draws=20000, progress=False).probability\nprint(p1 == p2)\n"
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(code), nbformat.v4.new_code_cell(quiet)])
+    nbclient.NotebookClient(
+        nb, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(tmp_path)}}
+    ).execute()
+    first, second = nb.cells[0].outputs, nb.cells[1].outputs
+    widget = any("application/vnd.jupyter.widget-view+json" in o.get("data", {}) for o in first)
+    text = "".join(o.get("text", "") for o in first if o.get("name") == "stderr")
+    assert widget or ("Monte Carlo" in text and "20000/20000" in text), first
+    assert [o.get("text") for o in second] == ["True\n"]
