@@ -43,6 +43,7 @@ from papikit.errors import (  # noqa: E402
     UnknownProvinceError,
     UnknownYearError,
 )
+from papikit.excel import write_excel  # noqa: E402
 from papikit.framework import Framework, framework  # noqa: E402
 from papikit.published import FIRST_YEAR, LAST_YEAR, national_stats, published  # noqa: E402
 from papikit.ranking import group_bands, group_label, group_labels, group_sizes, rank  # noqa: E402
@@ -150,4 +151,5 @@ __all__ = [
     "synthetic_survey",
     "trend",
     "unit_2025",
+    "write_excel",
 ]

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import html
+import os
+from pathlib import Path
 from typing import Any, Literal
 
 import polars as pl
@@ -95,3 +97,11 @@ class TableResult:
             raise _core.InvalidArgumentError(
                 f"to_pandas() needs pandas and pyarrow ({e.name} is missing): pip install pandas pyarrow"
             ) from e
+
+    def to_excel(self, path: str | os.PathLike[str], *, lang: Lang | None = None) -> Path:
+        """Write the result's tables to an Excel workbook (one sheet per table, a sources sheet) and
+        return its path; ``lang`` sets headers and sheet names (default: the result's language).
+        See :func:`papikit.write_excel`; needs ``xlsxwriter`` (``pip install 'papikit[excel]'``)."""
+        from papikit.excel import write_excel
+
+        return write_excel(self, path, lang=lang)

@@ -170,12 +170,18 @@ def _parser() -> argparse.ArgumentParser:
     pp.add_argument("province", help='name or GSO code, e.g. "Đắk Lắk", "Dak Lak" or 66')
     pp.add_argument("--year", type=int, default=LAST_YEAR, help=f"PAPI year (default {LAST_YEAR})")
     pp.add_argument("--lang", choices=("en", "vi"), default="en", help="labels in English or Vietnamese")
-    rp = sub.add_parser("report", help="self-contained HTML report of a province")
+    rp = sub.add_parser("report", help="self-contained HTML report of a province (or an Excel workbook)")
     rp.add_argument("province", help='name or GSO code, e.g. "Đắk Lắk"')
     rp.add_argument("--year", type=int, default=LAST_YEAR, help=f"PAPI year (default {LAST_YEAR})")
     rp.add_argument("--lang", choices=("en", "vi"), default="en", help="report language")
-    rp.add_argument("--out", default=None, help="output file (default papi_<code>_<year>_<lang>.html)")
-    rp.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
+    rp.add_argument("--out", default=None, help="output file (default papi_<code>_<year>_<lang>.html or .xlsx)")
+    rp.add_argument(
+        "--format",
+        choices=("html", "xlsx"),
+        default=None,
+        help="html (default; xlsx when --out ends in .xlsx): self-contained HTML or an Excel workbook",
+    )
+    rp.add_argument("--quiet", action="store_true", help="no progress bar (none either when stderr is not a terminal)")
     vp = sub.add_parser("review", help="last year's plan reviewed: changes, departments, why the rank moved")
     vp.add_argument("province", help='name or GSO code, e.g. "Đắk Lắk"')
     vp.add_argument("--year", type=int, default=LAST_YEAR, help=f"the year reviewed (default {LAST_YEAR})")
@@ -213,7 +219,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 year=args.year,
                 lang=args.lang,
                 out=args.out,
-                progress=Progress(enabled=not args.quiet),
+                progress=not args.quiet,
+                format=args.format,
             )
             print(str(path))
             return 0

@@ -26,14 +26,14 @@ import os
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar
 
 import polars as pl
 
 from papikit import _core
 from papikit._display import Lang, check_lang, group_colour
 from papikit._format import Config, number
-from papikit._progress import Progress
+from papikit._progress import Progress, as_progress
 from papikit._rules import GROUP_KEYS, LAST_YEAR, dimension_label, group_index, group_label, label
 from papikit.analysis import Profile, gaps, profile
 from papikit.published import published
@@ -227,7 +227,7 @@ def report_html(
     if decimal is not None:
         with Config(decimal=decimal, thousands="," if decimal == "." else "."):
             return report_html(province, year=year, lang=lang, progress=progress)
-    prog = progress if isinstance(progress, Progress) else (Progress() if progress else None)
+    prog = as_progress(progress, total=7, desc="papikit report")  # a bar on a terminal/notebook
     steps = _Steps(prog)
     prof = steps.run("profile", lambda: profile(province, year, lang=lang))
     p = _find(prof.province_code)
@@ -251,7 +251,7 @@ def report_html(
     if isinstance(target, Group):
         tgt = target
         g_next = steps.run("gaps to next group", lambda: gaps(p.code, year, against=tgt, lang=lang))
-    sens = steps.run("marginal values", lambda: sensitivity(p.code, year, lang=lang))
+    sens = steps.run("marginal values", lambda: sensitivity(p.code, year, lang=lang, progress=False))
     plan: Plan | None = None
     plan_msg = ""
     if target is None:
@@ -259,7 +259,7 @@ def report_html(
     else:
         tg = target
         try:
-            plan = steps.run("optimiser", lambda: optimize(p.code, year, target=tg, lang=lang))
+            plan = steps.run("optimiser", lambda: optimize(p.code, year, target=tg, lang=lang, progress=False))
         except _core.InfeasibleError as e:
             plan_msg = _t("infeasible", lang, msg=str(e))
 
@@ -291,6 +291,8 @@ def report_html(
         return figs
 
     figures = steps.run("charts", charts)
+    if prog is not None:
+        prog.close()
 
     parts: list[str] = []
     parts.append(f"<h1>{_esc(name)} — {_esc(_t('title', lang, year=year))}</h1>")
@@ -367,6 +369,7 @@ def report(
     out: str | os.PathLike[str] | None = None,
     progress: bool | Progress = True,
     decimal: str | None = None,
+    format: Literal["html", "xlsx"] | None = None,
 ) -> Path:
     """Write the province report: one self-contained HTML file (charts embedded) and return its path.
 
@@ -379,7 +382,12 @@ def report(
     the next performance group (competitors fixed, unit costs, caps at the best observed score).
 
     Nothing is written when the province or year is unknown or the province has no score that year
-    (the error names the culprit). ``progress`` prints a line on stderr for steps over a second.
+    (the error names the culprit). ``progress``: a progress bar on a terminal or in a notebook
+    (silent when stderr is not a terminal, or with ``False``).
+
+    ``format="xlsx"`` writes the same report as an Excel workbook instead
+    (:func:`papikit.excel.report_excel`: a sheet per table, charts on a "Charts" sheet, sources);
+    by default the format follows ``out``'s suffix (``.xlsx``), else HTML.
 
     Parameters
     ----------
@@ -404,6 +412,20 @@ def report(
     >>> path.name, "31/61" in path.read_text(encoding="utf-8")
     ('r.html', True)
     """
+    fmt = (
+        format
+        if format is not None
+        else ("xlsx" if out is not None and Path(out).suffix.lower() == ".xlsx" else "html")
+    )
+    if fmt == "xlsx":
+        from papikit.excel import report_excel
+
+        if decimal is not None:
+            with Config(decimal=decimal, thousands="," if decimal == "." else "."):
+                return report_excel(province, year=year, lang=lang, out=out, progress=progress)
+        return report_excel(province, year=year, lang=lang, out=out, progress=progress)
+    if fmt != "html":
+        raise _core.InvalidArgumentError(f'invalid value for format: {format!r}; use "html" or "xlsx"')
     html = report_html(province, year=year, lang=lang, progress=progress, decimal=decimal)
     p = _find(province)
     default = f"papi_{p.code:02d}_{year}_{lang}.html"

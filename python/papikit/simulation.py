@@ -33,6 +33,7 @@ import polars as pl
 from papikit import _core
 from papikit._display import Lang, TableResult, check_lang, check_year, frame_html
 from papikit._format import number, province_name, rounded
+from papikit._progress import track
 from papikit.registry import province_arg
 from papikit.targets import CloseGap as CloseGap  # re-exported: pk.CloseGap
 from papikit.targets import Group, TargetRank
@@ -301,6 +302,7 @@ def sensitivity(
     seed: int = 0,
     source: object = None,
     lang: Lang = "en",
+    progress: bool = True,
 ) -> Sensitivity:
     """Marginal value of each measure for a province, competitors fixed.
 
@@ -315,7 +317,8 @@ def sensitivity(
     of reaching the next better group (``probability_target``) gained by one unit of effort, from
     ``draws`` seeded Monte Carlo draws (the same draws for every row). ``thresholds`` lists the
     nearest provinces above and the entry score of every better group, with the points of total
-    needed (their score - own + 1e-4).
+    needed (their score - own + 1e-4). ``progress``: a bar over the Monte Carlo draws on a terminal
+    or in a notebook (same numbers either way).
 
     ``level``: on published results the dimensions by default; ``level="subdimension"`` gives the
     published sub-dimensions of that year (one unit = one point of the sub-dimension, effort scale =
@@ -336,16 +339,17 @@ def sensitivity(
     year = check_year(year)
     if isinstance(n_thresholds, bool) or not isinstance(n_thresholds, int) or n_thresholds < 0:
         raise _core.InvalidArgumentError(f"invalid value for n_thresholds: {n_thresholds!r}")
-    result = _core.sensitivity(
-        province_arg(province),
-        year,
-        level=level,
-        n_thresholds=n_thresholds,
-        draws=draws,
-        seed=seed,
-        table=_source(source),
-        **_se(se),
-    )
+    with track("Monte Carlo", progress, unit="draws"):
+        result = _core.sensitivity(
+            province_arg(province),
+            year,
+            level=level,
+            n_thresholds=n_thresholds,
+            draws=draws,
+            seed=seed,
+            table=_source(source),
+            **_se(se),
+        )
     lang = check_lang(lang)
     return Sensitivity(result, result.frame(lang), result.thresholds(lang), lang)
 
@@ -561,6 +565,7 @@ def optimize(
     seed: int = 0,
     source: object = None,
     lang: Lang = "en",
+    progress: bool = True,
 ) -> Plan:
     """The least-effort plan for a province to reach a target.
 
@@ -596,7 +601,8 @@ def optimize(
         With ``probability=p``: the cheapest plan whose total gain reaches the target in at least a
         share p of ``draws`` Monte Carlo draws of every province's total (SEs from ``se``: one number
         for every total, or ``{measure: se}`` combined as sqrt(sum se^2)), centred on the field
-        moved as ``others`` says.
+        moved as ``others`` says. ``progress``: a bar over the draws on a terminal or in a
+        notebook (same numbers either way).
 
     Raises
     ------
@@ -620,21 +626,22 @@ def optimize(
     lang = check_lang(lang)
     if isinstance(years, bool) or not isinstance(years, int) or years < 1:
         raise _core.InvalidArgumentError(f"invalid value for years: {years!r}; use a whole number >= 1")
-    plan = _core.optimize(
-        province_arg(province),
-        year,
-        target=_target(target, score),
-        costs=_pairs("costs", costs),
-        caps=_pairs("caps", caps),
-        level=level,
-        others=others,
-        years=years,
-        probability=None if probability is None else _number("probability", probability),
-        draws=draws,
-        seed=seed,
-        table=_source(source),
-        **_se(se),
-    )
+    with track("Monte Carlo", progress and probability is not None, unit="draws"):
+        plan = _core.optimize(
+            province_arg(province),
+            year,
+            target=_target(target, score),
+            costs=_pairs("costs", costs),
+            caps=_pairs("caps", caps),
+            level=level,
+            others=others,
+            years=years,
+            probability=None if probability is None else _number("probability", probability),
+            draws=draws,
+            seed=seed,
+            table=_source(source),
+            **_se(se),
+        )
     return Plan(plan, lang, tuple(plan.gains), plan.frame(lang), plan.dimensions(lang))
 
 
@@ -675,6 +682,7 @@ def success_probability(
     se: SE = None,
     draws: int = 10_000,
     seed: int = 0,
+    progress: bool = True,
 ) -> SuccessProbability:
     """P(the plan's province reaches its target) when every province's total is uncertain.
 
@@ -685,7 +693,8 @@ def success_probability(
     :func:`papikit.published_se` (``se_source == "model-based"``). The competitors are
     where the plan assumed them (moved by its ``others``). Seeded (ChaCha8),
     bit-identical for any number of threads. The rank table names provinces in both languages
-    (``name_vi``, ``name_en``).
+    (``name_vi``, ``name_en``). ``progress``: a bar over the draws on a terminal or in a notebook
+    (never when stderr is not a terminal, or with ``False``; same numbers either way).
 
     Examples
     --------
@@ -704,7 +713,8 @@ def success_probability(
         )
     if not isinstance(plan, Plan):
         raise _core.InvalidArgumentError(f"invalid value for plan: expected a pk.Plan, got {type(plan).__name__}")
-    p, ranks, dist = _core.success_probability(plan._plan, list(plan.gains), draws=draws, seed=seed, **_se(se))
+    with track("Monte Carlo", progress, unit="draws"):
+        p, ranks, dist = _core.success_probability(plan._plan, list(plan.gains), draws=draws, seed=seed, **_se(se))
     uses_model = se is None and _core.plan_uses_model_se(plan._plan)
     src = "given" if se is not None else ("model-based" if uses_model else "source")
     return SuccessProbability(probability=p, draws=draws, seed=seed, ranks=ranks, distribution=dist, se_source=src)

@@ -28,6 +28,7 @@ import polars as pl
 
 from papikit import _core
 from papikit._display import Lang, TableResult, check_lang, frame_html
+from papikit._progress import track
 from papikit.framework import Framework
 from papikit.registry import province
 
@@ -282,6 +283,7 @@ class Survey:
         year: int | None = None,
         units: Literal[63, 34] = 63,
         lang: Lang = "en",
+        progress: bool = True,
     ) -> SurveyResult:
         """Indicator, sub-dimension, dimension and total scores per province with uncertainty.
 
@@ -292,6 +294,10 @@ class Survey:
         ``units=34`` re-estimates everything on the 34 provincial units of 1 July 2025: each
         respondent's province is mapped to the unit it joined, and the units are estimated as
         domains of the same design (strata and PSUs unchanged), so no weights need to be chosen.
+
+        ``progress``: a bar over the replicates on a terminal or in a notebook (never when stderr is
+        not a terminal, or with ``False``; same numbers either way). The replicate pass reports as
+        one block when it ends.
 
         Examples
         --------
@@ -312,6 +318,7 @@ class Survey:
             units=units,
             lang=lang,
             replicate_design=None,
+            progress=progress,
         )
 
     def _score(
@@ -327,6 +334,7 @@ class Survey:
         units: Literal[63, 34],
         lang: Lang,
         replicate_design: _core.ReplicateDesign | None,
+        progress: bool = True,
     ) -> SurveyResult:
         df, kwargs = self._df, self._design._kwargs()
         if year is None and "year" in df.columns:
@@ -339,19 +347,20 @@ class Survey:
             raise _core.InvalidArgumentError(
                 f"invalid value for units: {units!r}; use 63 (provinces) or 34 (2025 units)"
             )
-        native = _core.survey_score(
-            df,
-            framework._native,
-            design=kwargs,
-            method=method,
-            replicates=replicates,
-            seed=seed,
-            level=level,
-            normalisation=normalisation,
-            year=year,
-            units_2025=units == 34,
-            replicate_design=replicate_design,
-        )
+        with track("survey scoring", progress and method != "taylor", unit="replicates"):
+            native = _core.survey_score(
+                df,
+                framework._native,
+                design=kwargs,
+                method=method,
+                replicates=replicates,
+                seed=seed,
+                level=level,
+                normalisation=normalisation,
+                year=year,
+                units_2025=units == 34,
+                replicate_design=replicate_design,
+            )
         return SurveyResult(native, check_lang(lang))
 
     def replicate(
@@ -442,6 +451,7 @@ class ReplicateSurvey:
         year: int | None = None,
         units: Literal[63, 34] = 63,
         lang: Lang = "en",
+        progress: bool = True,
     ) -> SurveyResult:
         """:meth:`Survey.score` with these replicates (see there for the options)."""
         m = self.method
@@ -456,6 +466,7 @@ class ReplicateSurvey:
             units=units,
             lang=lang,
             replicate_design=self._native,
+            progress=progress,
         )
 
     def means(self, items: list[str] | str, *, level: float = 0.90) -> pl.DataFrame:

@@ -142,6 +142,11 @@ where
 {
     let n = mean.len();
     let nchunks = draws.div_ceil(CHUNK);
+    // Progress (write-only: results do not depend on it): the caller's counter, if it set one.
+    let progress = crate::progress::current();
+    if let Some(p) = &progress {
+        p.add_total(draws as u64);
+    }
     (0..nchunks)
         .into_par_iter()
         .map(|c| {
@@ -153,7 +158,11 @@ where
                     row[i] = mean[i] + se[i] * row[i];
                 }
             }
-            f(m, &buf)
+            let out = f(m, &buf);
+            if let Some(p) = &progress {
+                p.advance(m as u64);
+            }
+            out
         })
         .collect()
 }
@@ -762,6 +771,29 @@ mod tests {
         }
         assert_eq!(d.frame().unwrap().height(), 61);
         assert!(d.long_frame().unwrap().height() > 61);
+    }
+
+    #[test]
+    fn progress_counter_counts_draws_and_changes_nothing() {
+        use crate::progress::{Counter, scope};
+        use std::sync::Arc;
+        let t = published();
+        let m = Model::new(&t).unwrap();
+        let run = || {
+            success_probability(&m, 66, &[], Target::Rank(25), &SeSpec::Total(0.6), 1000, 7)
+                .unwrap()
+        };
+        let plain = run();
+        let c = Arc::new(Counter::new());
+        let counted = scope(c.clone(), run);
+        assert_eq!(plain, counted);
+        assert_eq!((c.done(), c.total()), (1000, 1000));
+        // on other threads (rayon workers included) the caller's counter is not installed
+        let other = Arc::new(Counter::new());
+        scope(other.clone(), || {
+            std::thread::scope(|s| s.spawn(run).join().unwrap())
+        });
+        assert_eq!((other.done(), other.total()), (0, 0));
     }
 
     #[test]

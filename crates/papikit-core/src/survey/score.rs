@@ -371,7 +371,15 @@ fn generated_variance(
     } else {
         0
     };
+    // Progress (write-only): the kernel pass counts as its replicates, reported when it ends.
+    let progress = crate::progress::current();
+    if let Some(p) = &progress {
+        p.add_total(v.n_reps as u64);
+    }
     let (kept, rep_se) = src.run(keep, Some(&estimate))?;
+    if let Some(p) = &progress {
+        p.advance(v.n_reps as u64);
+    }
     if let Some(x) = rep_se {
         v.se = x;
     }
