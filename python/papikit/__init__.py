@@ -14,7 +14,10 @@ check_polars()
 
 
 from papikit import plot  # noqa: E402  (matplotlib is imported only when a chart is drawn)
+from papikit import _args, _core  # noqa: E402
 from papikit._core import __version__  # noqa: E402
+
+_args.install(_core)
 from papikit.analysis import (  # noqa: E402
     Gaps,
     Merged,
@@ -30,18 +33,21 @@ from papikit.analysis import (  # noqa: E402
 )
 from papikit.errors import (  # noqa: E402
     ColumnError,
+    FileError,
     FrameworkError,
     InfeasibleError,
     InternalError,
     InvalidArgumentError,
     NoDataError,
     PapiError,
+    ResourceLimitError,
     SurveyError,
     UnknownCodeError,
     UnknownProvinceError,
     UnknownYearError,
 )
 from papikit.framework import Framework, framework  # noqa: E402
+from papikit.limits import memory_limit, set_memory_limit  # noqa: E402
 from papikit.published import FIRST_YEAR, LAST_YEAR, national_stats, published  # noqa: E402
 from papikit.ranking import group_bands, group_label, group_labels, group_sizes, rank  # noqa: E402
 from papikit.registry import (  # noqa: E402
@@ -83,6 +89,7 @@ __all__ = [
     "CloseGap",
     "ColumnError",
     "Design",
+    "FileError",
     "Framework",
     "FrameworkError",
     "Gaps",
@@ -97,6 +104,7 @@ __all__ = [
     "Profile",
     "Province",
     "ReplicateSurvey",
+    "ResourceLimitError",
     "Review",
     "ScoreTable",
     "Sensitivity",
@@ -122,6 +130,7 @@ __all__ = [
     "group_labels",
     "group_sizes",
     "league",
+    "memory_limit",
     "merged",
     "national_stats",
     "optimize",
@@ -136,6 +145,7 @@ __all__ = [
     "report_html",
     "review",
     "sensitivity",
+    "set_memory_limit",
     "simulate",
     "success_probability",
     "synthetic_survey",

@@ -9,16 +9,20 @@ __version__: str
 from papikit.errors import ColumnError as ColumnError
 from papikit.errors import FrameworkError as FrameworkError
 from papikit.errors import InfeasibleError as InfeasibleError
+from papikit.errors import FileError as FileError
 from papikit.errors import InternalError as InternalError
 from papikit.errors import InvalidArgumentError as InvalidArgumentError
 from papikit.errors import NoDataError as NoDataError
 from papikit.errors import PapiError as PapiError
+from papikit.errors import ResourceLimitError as ResourceLimitError
 from papikit.errors import SurveyError as SurveyError
 from papikit.errors import UnknownCodeError as UnknownCodeError
 from papikit.errors import UnknownProvinceError as UnknownProvinceError
 from papikit.errors import UnknownYearError as UnknownYearError
 
 def _debug_panic() -> None: ...  # test hook: panics in the core when PAPIKIT_TEST_HOOKS=1
+def set_memory_limit(limit: int | None) -> None: ...
+def memory_limit() -> int: ...
 
 # registry
 def province(query: str) -> dict[str, Any]: ...

@@ -27,6 +27,8 @@ from typing import TYPE_CHECKING, Any, Literal
 import polars as pl
 
 from papikit import _core
+from papikit._files import file_error, guarded
+from papikit.errors import PapiError
 from papikit._display import Lang, TableResult, check_lang, frame_html
 from papikit.framework import Framework
 from papikit.registry import province
@@ -496,9 +498,11 @@ def read_survey(path: str | Path, *, keep_labels: bool = True) -> pl.DataFrame:
     p = Path(path)
     suffix = p.suffix.lower()
     if suffix == ".parquet":
-        return pl.read_parquet(p)
+        with guarded(p, "read"):
+            return pl.read_parquet(p)
     if suffix in (".csv", ".txt"):
-        return pl.read_csv(p, infer_schema_length=10000)
+        with guarded(p, "read"):
+            return pl.read_csv(p, infer_schema_length=10000)
     if suffix in (".dta", ".sav", ".zsav"):
         try:
             import pyreadstat  # type: ignore[import-not-found,unused-ignore]
@@ -507,7 +511,13 @@ def read_survey(path: str | Path, *, keep_labels: bool = True) -> pl.DataFrame:
                 f"reading {suffix} files needs the optional dependency pyreadstat: pip install pyreadstat ({e})"
             ) from None
         reader = pyreadstat.read_dta if suffix == ".dta" else pyreadstat.read_sav
-        pdf, meta = reader(str(p), apply_value_formats=False)
+        with guarded(p, "read"):
+            try:
+                pdf, meta = reader(str(p), apply_value_formats=False)
+            except (OSError, PapiError):
+                raise
+            except Exception as e:  # pyreadstat's own errors on a corrupt file
+                raise file_error(p, "read", f"unreadable, truncated or corrupt file ({e})") from e
         df = pl.from_pandas(pdf)
         if keep_labels:
             labels: dict[str, dict[Any, str]] = getattr(meta, "variable_value_labels", {}) or {}

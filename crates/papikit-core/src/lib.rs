@@ -10,6 +10,7 @@ pub mod frame;
 pub mod framework;
 pub mod framework_names;
 pub mod labels;
+pub mod limits;
 pub mod lang;
 pub mod published;
 pub mod rank;

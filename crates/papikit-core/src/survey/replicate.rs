@@ -237,7 +237,14 @@ impl ReplicateDesign {
                 }
                 None
             }
-            m => Some(Arc::new(factors(&ix, m, replicates, seed)?)),
+            m => {
+                crate::limits::check_memory(
+                    "replicates",
+                    crate::limits::f64_bytes(&[replicates, ix.n_psus()]),
+                    "replicate factors",
+                )?;
+                Some(Arc::new(factors(&ix, m, replicates, seed)?))
+            }
         };
         Ok(ReplicateDesign {
             method,
