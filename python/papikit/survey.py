@@ -20,6 +20,7 @@ public**: scores from microdata approximate, but need not equal, the published o
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -326,6 +327,11 @@ class Survey:
         lang: Lang,
         replicate_design: _core.ReplicateDesign | None,
     ) -> SurveyResult:
+        if not isinstance(framework, Framework):
+            raise _core.InvalidArgumentError(
+                f"invalid value for framework: expected a pk.Framework (e.g. pk.framework(2023)), got {type(framework).__name__}",
+                argument="framework",
+            )
         df, kwargs = self._df, self._design._kwargs()
         if year is None and "year" in df.columns:
             years = df.get_column("year").drop_nulls().unique().to_list()
@@ -350,6 +356,8 @@ class Survey:
             units_2025=units == 34,
             replicate_design=replicate_design,
         )
+        for note in native.domain_merges:
+            warnings.warn(f"domain labels of one province merged before grouping: {note}", UserWarning, stacklevel=3)
         return SurveyResult(native, check_lang(lang))
 
     def replicate(

@@ -266,7 +266,10 @@ impl PapiError {
                 what,
             } => vec![
                 ("argument", s(argument)),
-                ("estimate", Int(i64::try_from(*estimate).unwrap_or(i64::MAX))),
+                (
+                    "estimate",
+                    Int(i64::try_from(*estimate).unwrap_or(i64::MAX)),
+                ),
                 ("limit", Int(i64::try_from(*limit).unwrap_or(i64::MAX))),
                 ("what", s(what)),
             ],

@@ -51,7 +51,7 @@ pub fn parse_bytes(text: &str) -> Option<u64> {
         _ => (t, 1),
     };
     let v: f64 = num.trim().parse().ok()?;
-    (v.is_finite() && v > 0.0 && v * (mult as f64) < 1.8e19).then(|| (v * mult as f64) as u64)
+    (v.is_finite() && v > 0.0 && v * (mult as f64) < 1.8e19).then_some((v * mult as f64) as u64)
 }
 
 /// Physical memory from `/proc/meminfo` (MemTotal, kB).

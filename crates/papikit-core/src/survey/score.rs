@@ -499,10 +499,7 @@ pub fn score_with(
     };
     crate::limits::check_memory(
         "replicates",
-        crate::limits::f64_bytes(&[
-            reps,
-            ix.n_psus() + measures(&plan).len() * ix.n_domains(),
-        ]),
+        crate::limits::f64_bytes(&[reps, ix.n_psus() + measures(&plan).len() * ix.n_domains()]),
         "replicate factors and draws of every measure",
     )?;
     let cells = indicator_cells(df, &ix, &plan)?;
