@@ -14,6 +14,7 @@ from pathlib import Path
 import polars as pl
 
 from papikit import _core
+from papikit._args import converted
 from papikit._files import guarded
 from papikit._display import TableResult, frame_html
 
@@ -110,7 +111,7 @@ class Framework(TableResult):
             if missing:
                 raise _core.ColumnError(f"mapping table needs columns 'code' and 'column'; missing {sorted(missing)}")
             mapping = dict(zip(mapping["code"].to_list(), mapping["column"].to_list(), strict=True))
-        return Framework(self._native.with_columns(dict(mapping)))
+        return Framework(converted(self._native.with_columns)(dict(mapping)))
 
     # ---- IO ----
     def to_json(self) -> str:

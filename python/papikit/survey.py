@@ -20,6 +20,7 @@ public**: scores from microdata approximate, but need not equal, the published o
 
 from __future__ import annotations
 
+import os
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -254,6 +255,11 @@ class Survey:
             raise _core.InvalidArgumentError(
                 f"invalid value for df: expected a polars DataFrame, got {type(df).__name__}; "
                 "convert pandas with pl.from_pandas(df)"
+            )
+        if not isinstance(design, Design):
+            raise _core.InvalidArgumentError(
+                f"invalid value for design: expected a pk.Design (e.g. pk.PAPI_DESIGN), got {type(design).__name__}",
+                argument="design",
             )
         object.__setattr__(self, "_df", df)
         object.__setattr__(self, "_design", design)
@@ -503,6 +509,10 @@ def read_survey(path: str | Path, *, keep_labels: bool = True) -> pl.DataFrame:
     gets one extra column ``<var>__label`` per labelled variable holding the label text.
     pyreadstat is an optional dependency (``pip install pyreadstat``).
     """
+    if not isinstance(path, (str, os.PathLike)):
+        raise _core.InvalidArgumentError(
+            f"invalid value for path: expected a file path, got {type(path).__name__}", argument="path"
+        )
     p = Path(path)
     suffix = p.suffix.lower()
     if suffix == ".parquet":

@@ -77,6 +77,7 @@ pub fn domain_means_with(
         let reps = if method == Method::Jackknife {
             ix.n_psus()
         } else {
+            replicate::check_replicates(replicates)?;
             replicates
         };
         crate::limits::check_memory(

@@ -492,10 +492,11 @@ pub fn score_with(
     let codes = province_codes(&ix.domains, &design.domain, opts.units_2025)?;
     let (ix, provinces, domain_merges) = merge_domains(ix, &codes);
     let plan = Plan::from_framework(fw)?;
-    let reps = if opts.method == Method::Supplied {
-        0
-    } else {
-        opts.replicates
+    let reps = match opts.method {
+        Method::Supplied => 0,
+        // jackknife: one replicate per PSU (and normal rank draws of `replicates`)
+        Method::Jackknife => ix.n_psus().max(opts.replicates),
+        _ => opts.replicates,
     };
     crate::limits::check_memory(
         "replicates",
