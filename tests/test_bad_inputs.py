@@ -166,9 +166,24 @@ CHOICES: list[tuple[str, Callable[[], object], type[BaseException], str]] = [
     ("gaps-level2", lambda: pk.gaps("Đắk Lắk", 2023, level=2.0), pk.InvalidArgumentError, "level"),
     ("gaps-level-nan", lambda: pk.gaps("Đắk Lắk", 2023, level=float("nan")), pk.InvalidArgumentError, "level"),
     ("sensitivity-level", lambda: pk.sensitivity("Đắk Lắk", 2023, level="x"), pk.InvalidArgumentError, "x"),  # type: ignore[arg-type]
-    ("sensitivity-indicator-published", lambda: pk.sensitivity("Đắk Lắk", 2023, level="indicator"), pk.InvalidArgumentError, "level"),
-    ("optimize-level", lambda: pk.optimize("Đắk Lắk", 2023, target=pk.TargetRank(25), level="x"), pk.InvalidArgumentError, "x"),  # type: ignore[arg-type]
-    ("optimize-others", lambda: pk.optimize("Đắk Lắk", 2023, target=pk.TargetRank(25), others="x"), pk.InvalidArgumentError, "x"),  # type: ignore[arg-type]
+    (
+        "sensitivity-indicator-published",
+        lambda: pk.sensitivity("Đắk Lắk", 2023, level="indicator"),
+        pk.InvalidArgumentError,
+        "level",
+    ),
+    (
+        "optimize-level",
+        lambda: pk.optimize("Đắk Lắk", 2023, target=pk.TargetRank(25), level="x"),
+        pk.InvalidArgumentError,
+        "x",
+    ),  # type: ignore[arg-type]
+    (
+        "optimize-others",
+        lambda: pk.optimize("Đắk Lắk", 2023, target=pk.TargetRank(25), others="x"),
+        pk.InvalidArgumentError,
+        "x",
+    ),  # type: ignore[arg-type]
     ("simulate-others", lambda: pk.simulate(2023, {"Đắk Lắk": {"d1": 0.1}}, others="x"), pk.InvalidArgumentError, "x"),  # type: ignore[arg-type]
     ("simulate-measure", lambda: pk.simulate(2023, {"Đắk Lắk": {"d9": 0.1}}), pk.UnknownCodeError, "d9"),
     ("provinces-era", lambda: pk.provinces(50), pk.InvalidArgumentError, "50"),
@@ -206,14 +221,44 @@ for fname, f in COUNT_FUNCS.items():
         case(f"count-{fname}-{arg}-{vid}", lambda f=f, arg=arg, value=value: f(**{arg: value}), exc, arg)
 
 for vid, value in [("neg", -1), ("huge", 10**20), ("str", "3")]:
-    case(f"count-sensitivity-n_thresholds-{vid}", lambda v=value: pk.sensitivity("Đắk Lắk", 2023, n_thresholds=v), pk.InvalidArgumentError, "n_thresholds")
-    case(f"count-simulate-years-{vid}", lambda v=value: pk.simulate(2023, {"Đắk Lắk": {"d1": 0.1}}, others="trend", years=v), pk.InvalidArgumentError, "years")
-    case(f"count-optimize-years-{vid}", lambda v=value: pk.optimize("Đắk Lắk", 2023, target=pk.TargetRank(25), others="trend", years=v), pk.InvalidArgumentError, "years")
+    case(
+        f"count-sensitivity-n_thresholds-{vid}",
+        lambda v=value: pk.sensitivity("Đắk Lắk", 2023, n_thresholds=v),
+        pk.InvalidArgumentError,
+        "n_thresholds",
+    )
+    case(
+        f"count-simulate-years-{vid}",
+        lambda v=value: pk.simulate(2023, {"Đắk Lắk": {"d1": 0.1}}, others="trend", years=v),
+        pk.InvalidArgumentError,
+        "years",
+    )
+    case(
+        f"count-optimize-years-{vid}",
+        lambda v=value: pk.optimize("Đắk Lắk", 2023, target=pk.TargetRank(25), others="trend", years=v),
+        pk.InvalidArgumentError,
+        "years",
+    )
 for vid, value in [("neg", -0.5), ("nan", float("nan")), ("str", "0.5")]:
-    case(f"count-sensitivity-se-{vid}", lambda v=value: pk.sensitivity("Đắk Lắk", 2023, se=v), pk.InvalidArgumentError, "se")
-    case(f"count-success_probability-se-{vid}", lambda v=value: pk.success_probability(plan(), se=v), pk.InvalidArgumentError, "se")
+    case(
+        f"count-sensitivity-se-{vid}",
+        lambda v=value: pk.sensitivity("Đắk Lắk", 2023, se=v),
+        pk.InvalidArgumentError,
+        "se",
+    )
+    case(
+        f"count-success_probability-se-{vid}",
+        lambda v=value: pk.success_probability(plan(), se=v),
+        pk.InvalidArgumentError,
+        "se",
+    )
 for vid, value in [("neg", -0.1), ("over1", 1.5), ("nan", float("nan"))]:
-    case(f"count-optimize-probability-{vid}", lambda v=value: pk.optimize("Đắk Lắk", 2023, target=pk.TargetRank(25), probability=v, se=0.5), pk.InvalidArgumentError, "probability")
+    case(
+        f"count-optimize-probability-{vid}",
+        lambda v=value: pk.optimize("Đắk Lắk", 2023, target=pk.TargetRank(25), probability=v, se=0.5),
+        pk.InvalidArgumentError,
+        "probability",
+    )
 
 # ---- 5. targets, goals, changes, caps, costs --------------------------------------------------
 
@@ -232,22 +277,53 @@ TARGETS: list[tuple[str, Callable[[], object], type[BaseException], str]] = [
     ("CloseGap-to", lambda: pk.CloseGap(0.5, to="moon"), pk.InvalidArgumentError, "moon"),
     ("optimize-int-target", lambda: pk.optimize("Đắk Lắk", 2023, target=5), pk.InvalidArgumentError, "target"),  # type: ignore[arg-type]
     ("optimize-no-target", lambda: pk.optimize("Đắk Lắk", 2023), pk.InvalidArgumentError, "target"),
-    ("optimize-caps-neg", lambda: pk.optimize("Đắk Lắk", 2023, target=pk.TargetRank(25), caps={"d1": -1.0}), pk.InvalidArgumentError, "d1"),
-    ("optimize-caps-code", lambda: pk.optimize("Đắk Lắk", 2023, target=pk.TargetRank(25), caps={"d9": 1.0}), pk.UnknownCodeError, "d9"),
-    ("optimize-costs-neg", lambda: pk.optimize("Đắk Lắk", 2023, target=pk.TargetRank(25), costs={"d1": -1.0}), pk.InvalidArgumentError, "d1"),
-    ("optimize-costs-code", lambda: pk.optimize("Đắk Lắk", 2023, target=pk.TargetRank(25), costs={"d9": 1.0}), pk.UnknownCodeError, "d9"),
-    ("optimize-cap-below-range", lambda: pk.optimize("Đắk Lắk", 2023, target=pk.TargetRank(1), caps={"d1": 0.01}), pk.InvalidArgumentError, "d1"),
+    (
+        "optimize-caps-neg",
+        lambda: pk.optimize("Đắk Lắk", 2023, target=pk.TargetRank(25), caps={"d1": -1.0}),
+        pk.InvalidArgumentError,
+        "d1",
+    ),
+    (
+        "optimize-caps-code",
+        lambda: pk.optimize("Đắk Lắk", 2023, target=pk.TargetRank(25), caps={"d9": 1.0}),
+        pk.UnknownCodeError,
+        "d9",
+    ),
+    (
+        "optimize-costs-neg",
+        lambda: pk.optimize("Đắk Lắk", 2023, target=pk.TargetRank(25), costs={"d1": -1.0}),
+        pk.InvalidArgumentError,
+        "d1",
+    ),
+    (
+        "optimize-costs-code",
+        lambda: pk.optimize("Đắk Lắk", 2023, target=pk.TargetRank(25), costs={"d9": 1.0}),
+        pk.UnknownCodeError,
+        "d9",
+    ),
+    (
+        "optimize-cap-below-range",
+        lambda: pk.optimize("Đắk Lắk", 2023, target=pk.TargetRank(1), caps={"d1": 0.01}),
+        pk.InvalidArgumentError,
+        "d1",
+    ),
     ("simulate-nan", lambda: pk.simulate(2023, {"Đắk Lắk": {"d1": float("nan")}}), pk.InvalidArgumentError, "d1"),
     ("simulate-inf", lambda: pk.simulate(2023, {"Đắk Lắk": {"d1": float("inf")}}), pk.InvalidArgumentError, "d1"),
     ("simulate-province", lambda: pk.simulate(2023, {"Dak Lek": {"d1": 0.1}}), pk.UnknownProvinceError, "Dak Lek"),
     ("review-goal", lambda: pk.review("Đắk Lắk", 2023, goal="top"), pk.InvalidArgumentError, "goal"),  # type: ignore[arg-type]
     ("review-2011", lambda: pk.review("Đắk Lắk", 2011), pk.InvalidArgumentError, "2011"),
-    ("review-agencies-missing-col", lambda: pk.review("Đắk Lắk", 2023, agencies=pl.DataFrame({"x": [1]})), pk.ColumnError, "agency"),
+    (
+        "review-agencies-missing-col",
+        lambda: pk.review("Đắk Lắk", 2023, agencies=pl.DataFrame({"x": [1]})),
+        pk.ColumnError,
+        "agency",
+    ),
 ]
 for cid, fn, exc, culprit in TARGETS:
     case(f"target-{cid}", fn, exc, culprit)
 
 # ---- 6. merged weights -----------------------------------------------------------------------
+
 
 def _all_weights(**over: float) -> dict[str | int, float]:
     w: dict[str | int, float] = {str(c): 1.0 for c in pk.provinces()["code"].to_list()}
@@ -256,21 +332,42 @@ def _all_weights(**over: float) -> dict[str | int, float]:
 
 
 MERGED: list[tuple[str, Callable[[], object], type[BaseException], str]] = [
-    ("dup-name-code", lambda: pk.merged(2023, weights=_all_weights(**{"Hà Nội": 2.0})), pk.InvalidArgumentError, "Hà Nội"),
-    ("dup-alias", lambda: pk.merged(2023, weights=_all_weights(**{"Dak Lak": 2.0})), pk.InvalidArgumentError, "Dak Lak"),
-    ("unknown", lambda: pk.merged(2023, weights=_all_weights(**{"Atlantis": 2.0})), pk.UnknownProvinceError, "Atlantis"),
+    (
+        "dup-name-code",
+        lambda: pk.merged(2023, weights=_all_weights(**{"Hà Nội": 2.0})),
+        pk.InvalidArgumentError,
+        "Hà Nội",
+    ),
+    (
+        "dup-alias",
+        lambda: pk.merged(2023, weights=_all_weights(**{"Dak Lak": 2.0})),
+        pk.InvalidArgumentError,
+        "Dak Lak",
+    ),
+    (
+        "unknown",
+        lambda: pk.merged(2023, weights=_all_weights(**{"Atlantis": 2.0})),
+        pk.UnknownProvinceError,
+        "Atlantis",
+    ),
     ("negative", lambda: pk.merged(2023, weights=_all_weights(**{"66": -1.0})), pk.InvalidArgumentError, "weights"),
     ("nan", lambda: pk.merged(2023, weights=_all_weights(**{"66": float("nan")})), pk.InvalidArgumentError, "weights"),
     ("missing", lambda: pk.merged(2023, weights={"66": 1.0}), pk.InvalidArgumentError, "weights"),
     ("none", lambda: pk.merged(2023), pk.InvalidArgumentError, "weights"),
     ("str-weight", lambda: pk.merged(2023, weights={"66": "x"}), pk.InvalidArgumentError, "weights"),  # type: ignore[dict-item]
-    ("population_year", lambda: pk.merged(2023, weights="population", population_year=1800), pk.InvalidArgumentError, "1800"),
+    (
+        "population_year",
+        lambda: pk.merged(2023, weights="population", population_year=1800),
+        pk.InvalidArgumentError,
+        "1800",
+    ),
     ("weights-string", lambda: pk.merged(2023, weights="equal"), pk.InvalidArgumentError, "equal"),  # type: ignore[arg-type]
 ]
 for cid, fn, exc, culprit in MERGED:
     case(f"merged-{cid}", fn, exc, culprit)
 
 # ---- 7. frames: rank, group_bands, agencies, ScoreTable --------------------------------------
+
 
 def _pub() -> pl.DataFrame:
     return pk.published(2023)
@@ -283,11 +380,31 @@ FRAME_FUNCS: dict[str, Callable[[pl.DataFrame], object]] = {
     "survey-means": lambda df: pk.Survey(df, design=toy_design()).means(["y"]),
 }
 BAD_FRAMES: list[tuple[str, Callable[[], Any], type[BaseException], str]] = [
-    ("int128", lambda: toy().with_columns(total=pl.lit(1, dtype=pl.Int128), x=pl.lit(1, dtype=pl.Int128)), pk.ColumnError, "x"),
+    (
+        "int128",
+        lambda: toy().with_columns(total=pl.lit(1, dtype=pl.Int128), x=pl.lit(1, dtype=pl.Int128)),
+        pk.ColumnError,
+        "x",
+    ),
     ("struct", lambda: toy().with_columns(total=pl.lit(1.0), x=pl.struct(pl.col("y"))), pk.ColumnError, "x"),
-    ("array", lambda: toy().with_columns(total=pl.lit(1.0), x=pl.concat_list("y", "y").list.to_array(2)), pk.ColumnError, "x"),
-    ("object", lambda: toy().with_columns(total=pl.lit(1.0), x=pl.Series([object()] * 4, dtype=pl.Object)), pk.ColumnError, "x"),
-    ("list-decimal", lambda: toy().with_columns(total=pl.lit(1.0), x=pl.concat_list(pl.col("y").cast(pl.Decimal(10, 2)))), pk.ColumnError, "x"),
+    (
+        "array",
+        lambda: toy().with_columns(total=pl.lit(1.0), x=pl.concat_list("y", "y").list.to_array(2)),
+        pk.ColumnError,
+        "x",
+    ),
+    (
+        "object",
+        lambda: toy().with_columns(total=pl.lit(1.0), x=pl.Series([object()] * 4, dtype=pl.Object)),
+        pk.ColumnError,
+        "x",
+    ),
+    (
+        "list-decimal",
+        lambda: toy().with_columns(total=pl.lit(1.0), x=pl.concat_list(pl.col("y").cast(pl.Decimal(10, 2)))),
+        pk.ColumnError,
+        "x",
+    ),
     ("not-a-frame", lambda: {"total": [1.0]}, pk.InvalidArgumentError, "dict"),
     ("pandas-like", lambda: [1, 2, 3], pk.InvalidArgumentError, "list"),
 ]
@@ -320,26 +437,98 @@ def _from_arrays(provinces: list[int], year: Any = 2023) -> object:
 # ---- 8. surveys: design, options, data ----------------------------------------------------------
 
 SURVEY: list[tuple[str, Callable[[], object], type[BaseException], str]] = [
-    ("design-domain-missing", lambda: pk.Survey(toy(), design=pk.Design(domain="zzz", psu="p")).means(["y"]), pk.ColumnError, "zzz"),
+    (
+        "design-domain-missing",
+        lambda: pk.Survey(toy(), design=pk.Design(domain="zzz", psu="p")).means(["y"]),
+        pk.ColumnError,
+        "zzz",
+    ),
     ("design-psu-missing", lambda: pk.Survey(toy(), design=toy_design(psu="zzz")).means(["y"]), pk.ColumnError, "zzz"),
-    ("design-strata-missing", lambda: pk.Survey(toy(), design=toy_design(strata="zzz")).means(["y"]), pk.ColumnError, "zzz"),
-    ("design-weight-missing", lambda: pk.Survey(toy(), design=toy_design(weight="zzz")).means(["y"]), pk.ColumnError, "zzz"),
+    (
+        "design-strata-missing",
+        lambda: pk.Survey(toy(), design=toy_design(strata="zzz")).means(["y"]),
+        pk.ColumnError,
+        "zzz",
+    ),
+    (
+        "design-weight-missing",
+        lambda: pk.Survey(toy(), design=toy_design(weight="zzz")).means(["y"]),
+        pk.ColumnError,
+        "zzz",
+    ),
     ("design-fpc-missing", lambda: pk.Survey(toy(), design=toy_design(fpc="zzz")).means(["y"]), pk.ColumnError, "zzz"),
-    ("design-domain-int", lambda: pk.Survey(toy(), design=pk.Design(domain=3, psu="p")).means(["y"]), pk.InvalidArgumentError, "domain"),  # type: ignore[arg-type]
+    (
+        "design-domain-int",
+        lambda: pk.Survey(toy(), design=pk.Design(domain=3, psu="p")).means(["y"]),
+        pk.InvalidArgumentError,
+        "domain",
+    ),  # type: ignore[arg-type]
     ("design-psu-int", lambda: pk.Survey(toy(), design=toy_design(psu=3)).means(["y"]), pk.InvalidArgumentError, "psu"),  # type: ignore[arg-type]
-    ("design-lonely", lambda: pk.Survey(toy(), design=toy_design(lonely_psu="x")).means(["y"]), pk.InvalidArgumentError, "x"),  # type: ignore[arg-type]
+    (
+        "design-lonely",
+        lambda: pk.Survey(toy(), design=toy_design(lonely_psu="x")).means(["y"]),
+        pk.InvalidArgumentError,
+        "x",
+    ),  # type: ignore[arg-type]
     ("design-not-design", lambda: pk.Survey(toy(), design="d"), pk.InvalidArgumentError, "design"),  # type: ignore[arg-type]
     ("item-missing", lambda: pk.Survey(toy(), design=toy_design()).means(["zzz"]), pk.ColumnError, "zzz"),
-    ("item-str-col", lambda: pk.Survey(toy().with_columns(s=pl.lit("a")), design=toy_design()).means(["s"]), pk.ColumnError, "s"),
-    ("domain-null", lambda: pk.Survey(toy().with_columns(d=pl.Series([1, None, 2, 2])), design=toy_design()).means(["y"]), pk.SurveyError, "row 1"),
-    ("weight-neg", lambda: pk.Survey(toy().with_columns(w=pl.lit(-1.0)), design=toy_design(weight="w")).means(["y"]), pk.SurveyError, "w"),
-    ("weight-nan", lambda: pk.Survey(toy().with_columns(w=pl.lit(float("nan"))), design=toy_design(weight="w")).means(["y"]), pk.SurveyError, "w"),
-    ("weight-inf", lambda: pk.Survey(toy().with_columns(w=pl.lit(float("inf"))), design=toy_design(weight="w")).means(["y"]), pk.SurveyError, "w"),
+    (
+        "item-str-col",
+        lambda: pk.Survey(toy().with_columns(s=pl.lit("a")), design=toy_design()).means(["s"]),
+        pk.ColumnError,
+        "s",
+    ),
+    (
+        "domain-null",
+        lambda: pk.Survey(toy().with_columns(d=pl.Series([1, None, 2, 2])), design=toy_design()).means(["y"]),
+        pk.SurveyError,
+        "row 1",
+    ),
+    (
+        "weight-neg",
+        lambda: pk.Survey(toy().with_columns(w=pl.lit(-1.0)), design=toy_design(weight="w")).means(["y"]),
+        pk.SurveyError,
+        "w",
+    ),
+    (
+        "weight-nan",
+        lambda: pk.Survey(toy().with_columns(w=pl.lit(float("nan"))), design=toy_design(weight="w")).means(["y"]),
+        pk.SurveyError,
+        "w",
+    ),
+    (
+        "weight-inf",
+        lambda: pk.Survey(toy().with_columns(w=pl.lit(float("inf"))), design=toy_design(weight="w")).means(["y"]),
+        pk.SurveyError,
+        "w",
+    ),
     ("empty-frame", lambda: pk.Survey(toy().head(0), design=toy_design()).means(["y"]), pk.SurveyError, "no rows"),
-    ("means-method", lambda: pk.Survey(toy(), design=toy_design()).means(["y"], method="magic"), pk.InvalidArgumentError, "magic"),  # type: ignore[arg-type]
-    ("means-level", lambda: pk.Survey(toy(), design=toy_design()).means(["y"], level=1.5), pk.InvalidArgumentError, "level"),
-    ("means-supplied", lambda: pk.Survey(toy(), design=toy_design()).means(["y"], method="supplied"), pk.InvalidArgumentError, "replicate_weights"),
-    ("score-domain-not-province", lambda: pk.Survey(small_survey().with_columns(province=pl.lit("Atlantis")), design=pk.PAPI_DESIGN).score(fw(), method="taylor"), pk.SurveyError, "Atlantis"),
+    (
+        "means-method",
+        lambda: pk.Survey(toy(), design=toy_design()).means(["y"], method="magic"),
+        pk.InvalidArgumentError,
+        "magic",
+    ),  # type: ignore[arg-type]
+    (
+        "means-level",
+        lambda: pk.Survey(toy(), design=toy_design()).means(["y"], level=1.5),
+        pk.InvalidArgumentError,
+        "level",
+    ),
+    (
+        "means-supplied",
+        lambda: pk.Survey(toy(), design=toy_design()).means(["y"], method="supplied"),
+        pk.InvalidArgumentError,
+        "replicate_weights",
+    ),
+    (
+        "score-domain-not-province",
+        lambda: pk.Survey(small_survey().with_columns(province=pl.lit("Atlantis")), design=pk.PAPI_DESIGN).score(
+            fw(), method="taylor"
+        ),
+        pk.SurveyError,
+        "Atlantis",
+    ),
     ("score-framework-none", lambda: survey().score(None, method="taylor"), pk.InvalidArgumentError, "framework"),  # type: ignore[arg-type]
     ("score-framework-str", lambda: survey().score("PAPI 2023", method="taylor"), pk.InvalidArgumentError, "framework"),  # type: ignore[arg-type]
     ("score-year-1999", lambda: survey().score(fw(), method="taylor", year=1999), pk.InvalidArgumentError, "1999"),
@@ -347,11 +536,30 @@ SURVEY: list[tuple[str, Callable[[], object], type[BaseException], str]] = [
     ("score-units", lambda: survey().score(fw(), method="taylor", units=35), pk.InvalidArgumentError, "35"),  # type: ignore[arg-type]
     ("score-method", lambda: survey().score(fw(), method="magic"), pk.InvalidArgumentError, "magic"),  # type: ignore[arg-type]
     ("score-normalisation", lambda: survey().score(fw(), normalisation="magic"), pk.InvalidArgumentError, "magic"),  # type: ignore[arg-type]
-    ("score-taylor-minmax", lambda: survey().score(fw(), method="taylor", normalisation="minmax"), pk.InvalidArgumentError, "method"),
+    (
+        "score-taylor-minmax",
+        lambda: survey().score(fw(), method="taylor", normalisation="minmax"),
+        pk.InvalidArgumentError,
+        "method",
+    ),
     ("score-level-0", lambda: survey().score(fw(), method="taylor", level=0.0), pk.InvalidArgumentError, "level"),
     ("score-lang", lambda: survey().score(fw(), method="taylor", lang="fr"), pk.InvalidArgumentError, "fr"),
-    ("score-undeclared-code", lambda: pk.Survey(small_survey().with_columns(d1_know_slogan_dan_biet=pl.lit(7)), design=pk.PAPI_DESIGN).score(fw(), method="taylor"), pk.SurveyError, "d1_know_slogan_dan_biet"),
-    ("score-item-missing", lambda: pk.Survey(small_survey().drop("d1_know_slogan_dan_biet"), design=pk.PAPI_DESIGN).score(fw(), method="taylor"), pk.ColumnError, "d1_know_slogan_dan_biet"),
+    (
+        "score-undeclared-code",
+        lambda: pk.Survey(small_survey().with_columns(d1_know_slogan_dan_biet=pl.lit(7)), design=pk.PAPI_DESIGN).score(
+            fw(), method="taylor"
+        ),
+        pk.SurveyError,
+        "d1_know_slogan_dan_biet",
+    ),
+    (
+        "score-item-missing",
+        lambda: pk.Survey(small_survey().drop("d1_know_slogan_dan_biet"), design=pk.PAPI_DESIGN).score(
+            fw(), method="taylor"
+        ),
+        pk.ColumnError,
+        "d1_know_slogan_dan_biet",
+    ),
     ("synthetic-scale-0", lambda: pk.synthetic_survey(2023, scale=0.0), pk.InvalidArgumentError, "scale"),
     ("synthetic-scale-nan", lambda: pk.synthetic_survey(2023, scale=float("nan")), pk.InvalidArgumentError, "scale"),
     ("synthetic-scale-huge", lambda: pk.synthetic_survey(2023, scale=1e9), pk.InvalidArgumentError, "scale"),
@@ -377,11 +585,14 @@ for fname, f in SURVEY_COUNTS.items():
         ("seed", "neg", -1),
         ("seed", "huge", 2**70),
     ]:
-        SURVEY.append((f"{fname}-{arg}-{vid}", lambda f=f, arg=arg, value=value: f(**{arg: value}), pk.InvalidArgumentError, arg))
+        SURVEY.append(
+            (f"{fname}-{arg}-{vid}", lambda f=f, arg=arg, value=value: f(**{arg: value}), pk.InvalidArgumentError, arg)
+        )
 for cid, fn, exc, culprit in SURVEY:
     case(f"survey-{cid}", fn, exc, culprit)
 
 # ---- 9. frameworks: specifications and mappings ------------------------------------------------
+
 
 def _spec_with(edit: Callable[[dict[str, Any]], None]) -> str:
     s = spec()
@@ -400,7 +611,11 @@ SPEC_EDITS: list[tuple[str, Callable[[dict[str, Any]], None], str]] = [
     ("unknown-sub", lambda s: s["dimensions"][0]["subdimensions"][0].update(indicatorz=[]), "indicatorz"),
     ("unknown-indicator", lambda s: _ind(s).update(directon="up"), "directon"),
     ("unknown-recipe", lambda s: _ind(s)["recipe"].update(kodes=[1]), "kodes"),
-    ("unknown-item", lambda s: s["items"][0].update(wording="x") if s["items"] else s.update(items=[{"code": "q", "wording": "x"}]), "wording"),
+    (
+        "unknown-item",
+        lambda s: s["items"][0].update(wording="x") if s["items"] else s.update(items=[{"code": "q", "wording": "x"}]),
+        "wording",
+    ),
     ("recipe-kind", lambda s: _ind(s)["recipe"].update(kind="median"), "median"),
     # serde names the offending value and its line/column
     ("year-str", lambda s: s.update(first_year="2021"), '"2021"'),
@@ -436,14 +651,51 @@ FRAMEWORK: list[tuple[str, Callable[[], object], type[BaseException], str]] = [
     ("json-list", lambda: pk.Framework.from_json("[]"), pk.FrameworkError, "first_year"),
     ("toml-garbage", lambda: pk.Framework.from_toml("= = ="), pk.FrameworkError, "TOML"),
     ("toml-none", lambda: pk.Framework.from_toml(None), pk.InvalidArgumentError, "text"),  # type: ignore[arg-type]
-    ("toml-unknown", lambda: pk.Framework.from_toml(fw().to_toml() + "\nindicatorz = 1\n"), pk.FrameworkError, "indicatorz"),
-    ("polars-missing-cols", lambda: pk.Framework.from_polars(pl.DataFrame({"x": [1]}), name="x", first_year=2023), pk.ColumnError, "code"),
-    ("polars-level", lambda: pk.Framework.from_polars(fw().to_polars().with_columns(level=pl.lit("galaxy")), name="x", first_year=2023), pk.FrameworkError, "galaxy"),
-    ("polars-year-str", lambda: pk.Framework.from_polars(fw().to_polars(), name="x", first_year="2023"), pk.InvalidArgumentError, "first_year"),  # type: ignore[arg-type]
-    ("with_columns-empty", lambda: fw().with_columns({"d1_know_slogan_dan_biet": ""}), pk.InvalidArgumentError, "d1_know_slogan_dan_biet"),
-    ("with_columns-blank", lambda: fw().with_columns({"d1_know_slogan_dan_biet": "   "}), pk.InvalidArgumentError, "d1_know_slogan_dan_biet"),
+    (
+        "toml-unknown",
+        lambda: pk.Framework.from_toml(fw().to_toml() + "\nindicatorz = 1\n"),
+        pk.FrameworkError,
+        "indicatorz",
+    ),
+    (
+        "polars-missing-cols",
+        lambda: pk.Framework.from_polars(pl.DataFrame({"x": [1]}), name="x", first_year=2023),
+        pk.ColumnError,
+        "code",
+    ),
+    (
+        "polars-level",
+        lambda: pk.Framework.from_polars(
+            fw().to_polars().with_columns(level=pl.lit("galaxy")), name="x", first_year=2023
+        ),
+        pk.FrameworkError,
+        "galaxy",
+    ),
+    (
+        "polars-year-str",
+        lambda: pk.Framework.from_polars(fw().to_polars(), name="x", first_year="2023"),
+        pk.InvalidArgumentError,
+        "first_year",
+    ),  # type: ignore[arg-type]
+    (
+        "with_columns-empty",
+        lambda: fw().with_columns({"d1_know_slogan_dan_biet": ""}),
+        pk.InvalidArgumentError,
+        "d1_know_slogan_dan_biet",
+    ),
+    (
+        "with_columns-blank",
+        lambda: fw().with_columns({"d1_know_slogan_dan_biet": "   "}),
+        pk.InvalidArgumentError,
+        "d1_know_slogan_dan_biet",
+    ),
     ("with_columns-unknown", lambda: fw().with_columns({"nope": "x"}), pk.UnknownCodeError, "nope"),
-    ("with_columns-none", lambda: fw().with_columns({"d1_know_slogan_dan_biet": None}), pk.InvalidArgumentError, "mapping"),  # type: ignore[dict-item]
+    (
+        "with_columns-none",
+        lambda: fw().with_columns({"d1_know_slogan_dan_biet": None}),
+        pk.InvalidArgumentError,
+        "mapping",
+    ),  # type: ignore[dict-item]
     ("with_columns-frame", lambda: fw().with_columns(pl.DataFrame({"x": ["a"]})), pk.ColumnError, "code"),
 ]
 for cid, fn, exc, culprit in FRAMEWORK:
@@ -473,8 +725,18 @@ FILES: list[tuple[str, Callable[[], object], type[BaseException], str]] = [
     ("read_survey-missing-csv", lambda: pk.read_survey(MISSING + ".csv"), pk.FileError, MISSING),
     ("read_survey-dir-parquet", lambda: pk.read_survey(_dir("d.parquet")), pk.FileError, "d.parquet"),
     ("read_survey-dir-csv", lambda: pk.read_survey(_dir("d.csv")), pk.FileError, "d.csv"),
-    ("read_survey-trunc-parquet", lambda: pk.read_survey(_file("t.parquet", b"PAR1\x00\x00")), pk.FileError, "t.parquet"),
-    ("read_survey-garbage-parquet", lambda: pk.read_survey(_file("g.parquet", b"hello world, not parquet" * 10)), pk.FileError, "g.parquet"),
+    (
+        "read_survey-trunc-parquet",
+        lambda: pk.read_survey(_file("t.parquet", b"PAR1\x00\x00")),
+        pk.FileError,
+        "t.parquet",
+    ),
+    (
+        "read_survey-garbage-parquet",
+        lambda: pk.read_survey(_file("g.parquet", b"hello world, not parquet" * 10)),
+        pk.FileError,
+        "g.parquet",
+    ),
     ("read_survey-binary-csv", lambda: pk.read_survey(_file("b.csv", b"a,b\n\xff\xfe,\x00\n")), pk.FileError, "b.csv"),
     ("read_survey-suffix", lambda: pk.read_survey(_file("x.xlsx", b"")), pk.InvalidArgumentError, "x.xlsx"),
     ("read_survey-dir", lambda: pk.read_survey(FILES_DIR), pk.InvalidArgumentError, "path"),
@@ -483,17 +745,37 @@ FILES: list[tuple[str, Callable[[], object], type[BaseException], str]] = [
     ("Framework.read-missing-toml", lambda: pk.Framework.read(MISSING + ".toml"), pk.FileError, MISSING),
     ("Framework.read-missing-csv", lambda: pk.Framework.read(MISSING + ".csv", first_year=2023), pk.FileError, MISSING),
     ("Framework.read-dir-json", lambda: pk.Framework.read(_dir("f.json")), pk.FileError, "f.json"),
-    ("Framework.read-binary-json", lambda: pk.Framework.read(_file("bin.json", b"\xff\xfe\x00")), pk.FileError, "bin.json"),
+    (
+        "Framework.read-binary-json",
+        lambda: pk.Framework.read(_file("bin.json", b"\xff\xfe\x00")),
+        pk.FileError,
+        "bin.json",
+    ),
     ("Framework.read-bad-json", lambda: pk.Framework.read(_file("bad.json", b"{")), pk.FrameworkError, "JSON"),
     ("Framework.read-suffix", lambda: pk.Framework.read(_file("f.yaml", b"")), pk.InvalidArgumentError, "f.yaml"),
-    ("Framework.read-csv-no-year", lambda: pk.Framework.read(_file("f.csv", b"code\n")), pk.InvalidArgumentError, "first_year"),
+    (
+        "Framework.read-csv-no-year",
+        lambda: pk.Framework.read(_file("f.csv", b"code\n")),
+        pk.InvalidArgumentError,
+        "first_year",
+    ),
     ("Framework.write-missing-dir-json", lambda: fw().write(MISSING + ".json"), pk.FileError, MISSING),
     ("Framework.write-missing-dir-toml", lambda: fw().write(MISSING + ".toml"), pk.FileError, MISSING),
     ("Framework.write-missing-dir-csv", lambda: fw().write(MISSING + ".csv"), pk.FileError, MISSING),
     ("Framework.write-dir", lambda: fw().write(_dir("w.json")), pk.FileError, "w.json"),
     ("Framework.write-suffix", lambda: fw().write(FILES_DIR / "w.yaml"), pk.InvalidArgumentError, "w.yaml"),
-    ("report-out-under-file", lambda: pk.report("Đắk Lắk", year=2023, out=_file("plain", b"x") / "r.html", progress=False), pk.FileError, "plain"),
-    ("report-out-dev", lambda: pk.report("Đắk Lắk", year=2023, out="/proc/papikit/r.html", progress=False), pk.FileError, "/proc/papikit"),
+    (
+        "report-out-under-file",
+        lambda: pk.report("Đắk Lắk", year=2023, out=_file("plain", b"x") / "r.html", progress=False),
+        pk.FileError,
+        "plain",
+    ),
+    (
+        "report-out-dev",
+        lambda: pk.report("Đắk Lắk", year=2023, out="/proc/papikit/r.html", progress=False),
+        pk.FileError,
+        "/proc/papikit",
+    ),
 ]
 for cid, fn, exc, culprit in FILES:
     case(f"file-{cid}", fn, exc, culprit)
@@ -504,7 +786,7 @@ for cid, fn, exc, culprit in FILES:
 def test_within_null_region_is_not_ranked() -> None:
     df = pl.DataFrame({"province": [1, 2, 3, 4], "total": [1.0, 2.0, 3.0, 4.0], "region": [None, None, "a", "a"]})
     out = pk.rank(df, "total", within="region")
-    within = [c for c in out.columns if c.endswith("rank_within")][0]
+    within = next(c for c in out.columns if c.endswith("rank_within"))
     assert out[within].to_list() == [None, None, 2, 1]
 
 
@@ -513,7 +795,9 @@ def test_within_null_region_is_not_ranked() -> None:
 
 def _names_culprit(e: BaseException, culprit: str) -> bool:
     text = str(e)
-    attrs = " ".join(str(getattr(e, a, "")) for a in ("argument", "column", "province", "query", "year", "path", "code"))
+    attrs = " ".join(
+        str(getattr(e, a, "")) for a in ("argument", "column", "province", "query", "year", "path", "code")
+    )
     return culprit.lower() in text.lower() or culprit.lower() in attrs.lower()
 
 
@@ -544,7 +828,11 @@ CLI_CASES = [
     pytest.param(["review", "Đắk Lắk", "--year", "99999999999999999999999"], "year", id="cli-review-absurd-year"),
     pytest.param(["report", "Dak Lek", "--quiet"], "Dak Lek", id="cli-report-province"),
     pytest.param(["report", "Đắk Lắk", "--year", "1999", "--quiet"], "1999", id="cli-report-year"),
-    pytest.param(["report", "Đắk Lắk", "--year", "2023", "--quiet", "--out", "/proc/papikit/r.html"], "/proc/papikit", id="cli-report-unwritable"),
+    pytest.param(
+        ["report", "Đắk Lắk", "--year", "2023", "--quiet", "--out", "/proc/papikit/r.html"],
+        "/proc/papikit",
+        id="cli-report-unwritable",
+    ),
 ]
 
 
@@ -642,6 +930,8 @@ def test_domain_labels_of_one_province_are_merged_and_reported() -> None:
         r = pk.Survey(one, design=pk.PAPI_DESIGN).score(fw(), method="taylor")
     assert r.totals.height == 63
     assert r.totals["province"].n_unique() == 63
-    spaced = s.with_columns(province=pl.when(pl.col("province") == 1).then(pl.lit(" 1")).otherwise(pl.col("province").cast(pl.String)))
+    spaced = s.with_columns(
+        province=pl.when(pl.col("province") == 1).then(pl.lit(" 1")).otherwise(pl.col("province").cast(pl.String))
+    )
     # " 1" is one label for province 1 here (no second label), so nothing merges
     assert pk.Survey(spaced, design=pk.PAPI_DESIGN).score(fw(), method="taylor").totals.height == 63

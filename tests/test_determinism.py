@@ -43,7 +43,7 @@ def _survey(seed: int = 5) -> pk.Survey:
 
 def _score(method: str, seed: int) -> list[pl.DataFrame]:
     r = _survey().score(pk.framework(2023), method=method, replicates=60, seed=seed)  # type: ignore[arg-type]
-    codes, reps = r.replicates("dimension") if method != "taylor" else ([], np.zeros(0))
+    _codes, reps = r.replicates("dimension") if method != "taylor" else ([], np.zeros(0))
     return [r.table("dimension"), r.ranks("total"), pl.DataFrame({"r": np.asarray(reps, dtype=float).ravel()})]
 
 
@@ -53,9 +53,13 @@ FUNCTIONS: dict[str, Callable[[int], list[pl.DataFrame]]] = {
     "score-jackknife": lambda seed: _score("jackknife", seed) if seed == 1 else _score("bootstrap", seed),
     "score-taylor-ranks": lambda seed: _score("taylor", seed),
     "means-bootstrap": lambda seed: [
-        _survey().means(["d8_internet_at_home", "d1_know_slogan_dan_biet"], method="bootstrap", replicates=80, seed=seed)
+        _survey().means(
+            ["d8_internet_at_home", "d1_know_slogan_dan_biet"], method="bootstrap", replicates=80, seed=seed
+        )
     ],
-    "replicate": lambda seed: [_survey().replicate("bootstrap", replicates=40, seed=seed).score(pk.framework(2023)).table("total")],
+    "replicate": lambda seed: [
+        _survey().replicate("bootstrap", replicates=40, seed=seed).score(pk.framework(2023)).table("total")
+    ],
     "sensitivity": lambda seed: [pk.sensitivity("Đắk Lắk", 2023, se=0.6, draws=3000, seed=seed).table],
     "optimize": lambda seed: [
         pk.optimize("Đắk Lắk", 2023, target=pk.TargetRank(25), probability=0.6, se=0.6, draws=2000, seed=seed).items

@@ -103,10 +103,14 @@ def column(name: str, dtype_name: str, dtype: Any, n: int, data: st.DataObject) 
     ints = data.draw(st.lists(st.one_of(st.none(), st.integers(0, 9)), min_size=n, max_size=n))
     floats = data.draw(st.lists(st.one_of(st.none(), FLOATS), min_size=n, max_size=n))
     if dtype_name in ("Float16", "Float32", "Float64", "Decimal"):
-        vals = floats if dtype_name != "Decimal" else [None if v is None or v != v or abs(v) > 1e6 else v for v in floats]
+        vals = (
+            floats if dtype_name != "Decimal" else [None if v is None or v != v or abs(v) > 1e6 else v for v in floats]
+        )
         return pl.Series(name, vals, dtype=pl.Float64).cast(dtype, strict=False)
     if dtype_name in ("String", "Categorical", "Enum", "Binary"):
-        s = pl.Series(name, [None if v is None else str(v % 3) if dtype_name == "Enum" else str(v) for v in ints], dtype=pl.String)
+        s = pl.Series(
+            name, [None if v is None else str(v % 3) if dtype_name == "Enum" else str(v) for v in ints], dtype=pl.String
+        )
         if dtype_name == "Enum":
             s = s.replace({"0": "a"})
         return s.cast(dtype, strict=False) if dtype_name != "Binary" else s.cast(pl.Binary)
@@ -220,7 +224,11 @@ def edited_specs(draw: st.DrawFn) -> str:
         if op == "del":
             text = text[:i] + text[i + 1 :]
         elif op == "ins":
-            text = text[:i] + draw(st.sampled_from(['"', "{", "}", "[", "]", ",", ":", "0", "-", "\ud800", "z"])) + text[i:]
+            text = (
+                text[:i]
+                + draw(st.sampled_from(['"', "{", "}", "[", "]", ",", ":", "0", "-", "\ud800", "z"]))
+                + text[i:]
+            )
         else:
             text = text.replace('"code"', '"codez"', 1) if draw(st.booleans()) else text.replace('"kind"', '"knd"', 1)
     return text

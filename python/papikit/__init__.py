@@ -13,8 +13,11 @@ from papikit._version_check import check_polars
 check_polars()
 
 
-from papikit import plot  # noqa: E402  (matplotlib is imported only when a chart is drawn)
-from papikit import _args, _core  # noqa: E402
+from papikit import (  # noqa: E402
+    _args,
+    _core,
+    plot,
+)
 from papikit._core import __version__  # noqa: E402
 
 _args.install(_core)

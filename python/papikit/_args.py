@@ -91,5 +91,5 @@ def install(core: ModuleType) -> None:
         obj = getattr(core, name)
         if type(obj).__name__ == "builtin_function_or_method" and not getattr(obj, "_papikit_converted", False):
             wrapped = converted(obj)
-            wrapped._papikit_converted = True  # type: ignore[attr-defined]
+            wrapped._papikit_converted = True
             setattr(core, name, wrapped)

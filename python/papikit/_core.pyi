@@ -7,9 +7,9 @@ __version__: str
 
 # errors: the classes are defined in papikit.errors; _core re-exports the same objects
 from papikit.errors import ColumnError as ColumnError
+from papikit.errors import FileError as FileError
 from papikit.errors import FrameworkError as FrameworkError
 from papikit.errors import InfeasibleError as InfeasibleError
-from papikit.errors import FileError as FileError
 from papikit.errors import InternalError as InternalError
 from papikit.errors import InvalidArgumentError as InvalidArgumentError
 from papikit.errors import NoDataError as NoDataError

@@ -8,17 +8,16 @@ passed as ``source=``.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-import os
-
 import polars as pl
 
 from papikit import _core
-from papikit._files import guarded
 from papikit._display import Lang, TableResult, check_lang, frame_html
+from papikit._files import guarded
 from papikit._rules import FIRST_YEAR, LAST_YEAR, label
 from papikit.registry import Province, province_arg
 from papikit.targets import Group, TargetRank, Year
@@ -480,18 +479,23 @@ def merged(
         try:
             pairs = [(str(k), float(v)) for k, v in rows]
         except (TypeError, ValueError) as e:
-            raise _core.InvalidArgumentError(f"invalid value for weights: {e}; weights are numbers", argument="weights") from None
+            raise _core.InvalidArgumentError(
+                f"invalid value for weights: {e}; weights are numbers", argument="weights"
+            ) from None
         w = dict(pairs)
         if len(w) != len(pairs):
             dup = next(k for i, (k, _) in enumerate(pairs) if any(k == q for q, _ in pairs[:i]))
             raise _core.InvalidArgumentError(
-                f"invalid value for weights: province {dup!r} appears twice; give each province once", argument="weights"
+                f"invalid value for weights: province {dup!r} appears twice; give each province once",
+                argument="weights",
             )
     else:
         try:
             w = {province_arg(k): float(v) for k, v in weights.items()}
         except (TypeError, ValueError) as e:
-            raise _core.InvalidArgumentError(f"invalid value for weights: {e}; weights are numbers", argument="weights") from None
+            raise _core.InvalidArgumentError(
+                f"invalid value for weights: {e}; weights are numbers", argument="weights"
+            ) from None
     scores, wdf = _core.merged_table(year, weights=w, population_year=population_year, lang=lang)
     src = "user" if w is not None else "population"
     return Merged(year=year, weight_source=src, scores=scores, weights=wdf)
@@ -502,7 +506,8 @@ def _agency_frame(table: pl.DataFrame | str | None) -> pl.DataFrame | None:
         return table
     if not isinstance(table, (str, os.PathLike)):
         raise _core.InvalidArgumentError(
-            f"invalid value for table: expected a polars DataFrame or a CSV path, got {type(table).__name__}", argument="table"
+            f"invalid value for table: expected a polars DataFrame or a CSV path, got {type(table).__name__}",
+            argument="table",
         )
     with guarded(table, "read"):
         return pl.read_csv(table, infer_schema=False)

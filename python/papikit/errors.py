@@ -54,7 +54,11 @@ class PapiError(Exception):
         items = self.__dict__.get("_errors")
         if items is None:
             loc = next(
-                (str(self.__dict__[f]) for f in ("argument", "column", "province", "year", "path") if f in self.__dict__),
+                (
+                    str(self.__dict__[f])
+                    for f in ("argument", "column", "province", "year", "path")
+                    if f in self.__dict__
+                ),
                 "",
             )
             return [ErrorItem(loc=loc, kind=self._kind, message=str(self))]

@@ -15,8 +15,8 @@ import polars as pl
 
 from papikit import _core
 from papikit._args import converted
-from papikit._files import guarded
 from papikit._display import TableResult, frame_html
+from papikit._files import guarded
 
 
 class Framework(TableResult):

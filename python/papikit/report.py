@@ -29,8 +29,8 @@ from typing import Any, TypeVar
 import polars as pl
 
 from papikit import _core
-from papikit._files import guarded
 from papikit._display import Lang, check_lang, group_colour
+from papikit._files import guarded
 from papikit._progress import Progress
 from papikit._rules import GROUP_KEYS, LAST_YEAR, dimension_label, group_index, group_label, label
 from papikit.analysis import Profile, gaps, profile

@@ -29,9 +29,9 @@ from typing import TYPE_CHECKING, Any, Literal
 import polars as pl
 
 from papikit import _core
+from papikit._display import Lang, TableResult, check_lang, frame_html
 from papikit._files import file_error, guarded
 from papikit.errors import PapiError
-from papikit._display import Lang, TableResult, check_lang, frame_html
 from papikit.framework import Framework
 from papikit.registry import province
 
