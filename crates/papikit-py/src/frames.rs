@@ -24,7 +24,11 @@ enum Verdict {
 }
 
 /// Types the Rust side is not built for but that widen losslessly: (type name, target).
-const WIDEN: [(&str, &str); 3] = [("UInt8", "Int32"), ("UInt16", "Int32"), ("Float16", "Float64")];
+const WIDEN: [(&str, &str); 3] = [
+    ("UInt8", "Int32"),
+    ("UInt16", "Int32"),
+    ("Float16", "Float64"),
+];
 
 fn verdict(dtype: &Bound<'_, PyAny>) -> PyResult<Verdict> {
     let full = dtype.str()?.to_string();
