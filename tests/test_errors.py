@@ -28,6 +28,8 @@ ALL = [
     "SurveyError",
     "InfeasibleError",
     "InternalError",
+    "ResourceLimitError",
+    "FileError",
 ]
 
 
@@ -212,3 +214,14 @@ def test_panic_in_a_fresh_process_exits_cleanly() -> None:
     env = {**os.environ, "PAPIKIT_TEST_HOOKS": "1"}
     out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
     assert out.stdout.splitlines() == ["internal papikit.errors", "Dak Lak"]
+
+
+def test_file_and_resource_errors_are_data_and_pickle() -> None:
+    with pytest.raises(pk.FileError) as e:
+        pk.Framework.read("/nonexistent-papikit/f.json")
+    assert isinstance(e.value, OSError)
+    assert e.value.path == "/nonexistent-papikit/f.json" and e.value.operation == "read"
+    assert e.value.errors()[0]["loc"] == "/nonexistent-papikit/f.json"
+    back = pickle.loads(pickle.dumps(e.value))
+    assert type(back) is pk.FileError and back.path == e.value.path and str(back) == str(e.value)
+    assert issubclass(pk.ResourceLimitError, pk.InvalidArgumentError)

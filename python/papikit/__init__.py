@@ -13,9 +13,15 @@ from papikit._version_check import check_polars
 check_polars()
 
 
-from papikit import plot  # noqa: E402  (matplotlib is imported only when a chart is drawn)
+from papikit import (  # noqa: E402
+    _args,
+    _core,
+    plot,
+)
 from papikit._core import __version__  # noqa: E402
 from papikit._format import Config  # noqa: E402
+
+_args.install(_core)
 from papikit.analysis import (  # noqa: E402
     Gaps,
     Merged,
@@ -32,12 +38,14 @@ from papikit.analysis import (  # noqa: E402
 from papikit.citation import cite  # noqa: E402
 from papikit.errors import (  # noqa: E402
     ColumnError,
+    FileError,
     FrameworkError,
     InfeasibleError,
     InternalError,
     InvalidArgumentError,
     NoDataError,
     PapiError,
+    ResourceLimitError,
     SurveyError,
     UnknownCodeError,
     UnknownProvinceError,
@@ -45,6 +53,7 @@ from papikit.errors import (  # noqa: E402
 )
 from papikit.excel import write_excel  # noqa: E402
 from papikit.framework import Framework, framework  # noqa: E402
+from papikit.limits import memory_limit, set_memory_limit  # noqa: E402
 from papikit.published import FIRST_YEAR, LAST_YEAR, national_stats, published  # noqa: E402
 from papikit.ranking import group_bands, group_label, group_labels, group_sizes, rank  # noqa: E402
 from papikit.registry import (  # noqa: E402
@@ -89,6 +98,7 @@ __all__ = [
     "ColumnError",
     "Config",
     "Design",
+    "FileError",
     "Framework",
     "FrameworkError",
     "Gaps",
@@ -103,6 +113,7 @@ __all__ = [
     "Profile",
     "Province",
     "ReplicateSurvey",
+    "ResourceLimitError",
     "Review",
     "ScoreTable",
     "Sensitivity",
@@ -129,6 +140,7 @@ __all__ = [
     "group_labels",
     "group_sizes",
     "league",
+    "memory_limit",
     "merged",
     "national_stats",
     "optimize",
@@ -145,6 +157,7 @@ __all__ = [
     "report_html",
     "review",
     "sensitivity",
+    "set_memory_limit",
     "simulate",
     "success_probability",
     "summary",

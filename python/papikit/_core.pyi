@@ -7,18 +7,22 @@ __version__: str
 
 # errors: the classes are defined in papikit.errors; _core re-exports the same objects
 from papikit.errors import ColumnError as ColumnError
+from papikit.errors import FileError as FileError
 from papikit.errors import FrameworkError as FrameworkError
 from papikit.errors import InfeasibleError as InfeasibleError
 from papikit.errors import InternalError as InternalError
 from papikit.errors import InvalidArgumentError as InvalidArgumentError
 from papikit.errors import NoDataError as NoDataError
 from papikit.errors import PapiError as PapiError
+from papikit.errors import ResourceLimitError as ResourceLimitError
 from papikit.errors import SurveyError as SurveyError
 from papikit.errors import UnknownCodeError as UnknownCodeError
 from papikit.errors import UnknownProvinceError as UnknownProvinceError
 from papikit.errors import UnknownYearError as UnknownYearError
 
 def _debug_panic() -> None: ...  # test hook: panics in the core when PAPIKIT_TEST_HOOKS=1
+def set_memory_limit(limit: int | None) -> None: ...
+def memory_limit() -> int: ...
 
 # registry
 def province(query: str) -> dict[str, Any]: ...
@@ -376,6 +380,7 @@ class SurveyScores:
     seed: int
     rank_draws: str
     provinces: list[int]
+    domain_merges: list[str]
     def frame(self, level: str, *, ci_level: float, lang: str = "en") -> pl.DataFrame: ...
     def ranks(self, level: str, *, ci_level: float, top: int | None = None, lang: str = "en") -> pl.DataFrame: ...
     def replicates(self, level: str) -> tuple[list[str], Any]: ...

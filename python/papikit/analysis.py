@@ -8,6 +8,7 @@ passed as ``source=``.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -16,6 +17,7 @@ import polars as pl
 
 from papikit import _core
 from papikit._display import Lang, TableResult, check_lang, check_year, frame_html
+from papikit._files import guarded
 from papikit._format import number, rounded
 from papikit._rules import FIRST_YEAR, LAST_YEAR, label
 from papikit.registry import Province, province_arg
@@ -606,9 +608,27 @@ def merged(
                     f"column {c!r} not found in the table (columns: {', '.join(weights.columns)}); "
                     "weights need columns province (or code) and weight"
                 )
-        w = {str(k): float(v) for k, v in weights.select(key, "weight").iter_rows()}
+        rows = weights.select(key, "weight").iter_rows()
+        try:
+            pairs = [(str(k), float(v)) for k, v in rows]
+        except (TypeError, ValueError) as e:
+            raise _core.InvalidArgumentError(
+                f"invalid value for weights: {e}; weights are numbers", argument="weights"
+            ) from None
+        w = dict(pairs)
+        if len(w) != len(pairs):
+            dup = next(k for i, (k, _) in enumerate(pairs) if any(k == q for q, _ in pairs[:i]))
+            raise _core.InvalidArgumentError(
+                f"invalid value for weights: province {dup!r} appears twice; give each province once",
+                argument="weights",
+            )
     else:
-        w = {province_arg(k): float(v) for k, v in weights.items()}
+        try:
+            w = {province_arg(k): float(v) for k, v in weights.items()}
+        except (TypeError, ValueError) as e:
+            raise _core.InvalidArgumentError(
+                f"invalid value for weights: {e}; weights are numbers", argument="weights"
+            ) from None
     scores, wdf = _core.merged_table(year, weights=w, population_year=population_year, lang=lang)
     src = "user" if w is not None else "population"
     return Merged(year=year, weight_source=src, scores=scores, weights=wdf)
@@ -617,7 +637,13 @@ def merged(
 def _agency_frame(table: pl.DataFrame | str | None) -> pl.DataFrame | None:
     if table is None or isinstance(table, pl.DataFrame):
         return table
-    return pl.read_csv(table, infer_schema=False)
+    if not isinstance(table, (str, os.PathLike)):
+        raise _core.InvalidArgumentError(
+            f"invalid value for table: expected a polars DataFrame or a CSV path, got {type(table).__name__}",
+            argument="table",
+        )
+    with guarded(table, "read"):
+        return pl.read_csv(table, infer_schema=False)
 
 
 def agencies(table: pl.DataFrame | str | None = None, *, lang: Lang = "en") -> pl.DataFrame:

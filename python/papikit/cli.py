@@ -190,6 +190,11 @@ def _parser() -> argparse.ArgumentParser:
     return ap
 
 
+def _one_line(e: BaseException) -> str:
+    """The error's message on one line."""
+    return " ".join(str(e).split())
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point; returns the exit status (0 ok, 2 bad input)."""
     args = _parser().parse_args(argv)
@@ -224,8 +229,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             )
             print(str(path))
             return 0
-    except _core.PapiError as e:
-        print(f"papikit: error: {e}", file=sys.stderr)
+    except (_core.PapiError, OSError) as e:
+        print(f"papikit: error: {_one_line(e)}", file=sys.stderr)
+        return 2
+    except Exception as e:  # every error is one line and exit 2, never a traceback
+        print(f"papikit: error: {type(e).__name__}: {_one_line(e)}", file=sys.stderr)
         return 2
     return 2  # pragma: no cover - argparse enforces a command
 

@@ -54,7 +54,11 @@ class PapiError(Exception):
         items = self.__dict__.get("_errors")
         if items is None:
             loc = next(
-                (str(self.__dict__[f]) for f in ("argument", "column", "province", "year") if f in self.__dict__),
+                (
+                    str(self.__dict__[f])
+                    for f in ("argument", "column", "province", "year", "path")
+                    if f in self.__dict__
+                ),
                 "",
             )
             return [ErrorItem(loc=loc, kind=self._kind, message=str(self))]
@@ -170,15 +174,48 @@ class InternalError(PapiError):
     _kind = "internal"
 
 
+class ResourceLimitError(InvalidArgumentError):
+    """A request whose estimated memory is over papikit's limit, refused before anything is
+    allocated. Attributes: ``argument`` (the argument to lower), ``estimate`` and ``limit`` (bytes),
+    ``what`` (what it would hold). The limit is ``pk.set_memory_limit(...)``, else the environment
+    variable ``PAPIKIT_MEMORY_LIMIT`` (e.g. ``2G``), else half of the machine's memory."""
+
+    _kind = "resource_limit"
+    estimate: int
+    limit: int
+    what: str
+
+
+class FileError(PapiError, OSError):
+    """A file that cannot be read or written: missing, a directory, no permission, not writable,
+    truncated or corrupt. Also an :class:`OSError`. Attributes: ``path``, ``operation`` ("read" or
+    "write") and ``message`` (the operating system's or the reader's reason)."""
+
+    _kind = "file"
+    path: str
+    operation: str
+
+    def __init__(self, message: str = "", /, **fields: Any) -> None:
+        PapiError.__init__(self, message, **fields)
+
+    def __str__(self) -> str:
+        return str(self.args[0]) if self.args else ""
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), (str(self),), dict(self.__dict__))
+
+
 __all__ = [
     "ColumnError",
     "ErrorItem",
+    "FileError",
     "FrameworkError",
     "InfeasibleError",
     "InternalError",
     "InvalidArgumentError",
     "NoDataError",
     "PapiError",
+    "ResourceLimitError",
     "SurveyError",
     "UnknownCodeError",
     "UnknownProvinceError",

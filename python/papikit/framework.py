@@ -14,7 +14,9 @@ from pathlib import Path
 import polars as pl
 
 from papikit import _core
+from papikit._args import converted
 from papikit._display import TableResult, frame_html
+from papikit._files import guarded
 
 
 class Framework(TableResult):
@@ -109,7 +111,7 @@ class Framework(TableResult):
             if missing:
                 raise _core.ColumnError(f"mapping table needs columns 'code' and 'column'; missing {sorted(missing)}")
             mapping = dict(zip(mapping["code"].to_list(), mapping["column"].to_list(), strict=True))
-        return Framework(self._native.with_columns(dict(mapping)))
+        return Framework(converted(self._native.with_columns)(dict(mapping)))
 
     # ---- IO ----
     def to_json(self) -> str:
@@ -144,13 +146,18 @@ class Framework(TableResult):
         p = Path(path)
         suffix = p.suffix.lower()
         if suffix == ".json":
-            return Framework.from_json(p.read_text(encoding="utf-8"))
+            with guarded(p, "read"):
+                text = p.read_text(encoding="utf-8")
+            return Framework.from_json(text)
         if suffix == ".toml":
-            return Framework.from_toml(p.read_text(encoding="utf-8"))
+            with guarded(p, "read"):
+                text = p.read_text(encoding="utf-8")
+            return Framework.from_toml(text)
         if suffix == ".csv":
             if first_year is None:
                 raise _core.InvalidArgumentError("invalid value for first_year: a flat CSV needs first_year=")
-            df = pl.read_csv(p, infer_schema=False)
+            with guarded(p, "read"):
+                df = pl.read_csv(p, infer_schema=False)
             return Framework.from_polars(df, name=p.stem, first_year=first_year, last_year=last_year)
         raise _core.InvalidArgumentError(f"invalid value for path: {p.name!r}; use a .json, .toml or .csv file")
 
@@ -163,11 +170,13 @@ class Framework(TableResult):
         elif suffix == ".toml":
             text = self.to_toml()
         elif suffix == ".csv":
-            self.to_polars().drop("min", "max").write_csv(p)
+            with guarded(p, "write"):
+                self.to_polars().drop("min", "max").write_csv(p)
             return
         else:
             raise _core.InvalidArgumentError(f"invalid value for path: {p.name!r}; use a .json, .toml or .csv file")
-        p.write_text(text, encoding="utf-8")
+        with guarded(p, "write"):
+            p.write_text(text, encoding="utf-8")
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, Framework) and self._native == other._native

@@ -44,6 +44,12 @@ def rank(
     True
     """
     lang = check_lang(lang)
+    if not isinstance(by, (str, list, tuple)) or not all(
+        isinstance(c, str) for c in ([by] if isinstance(by, str) else by)
+    ):
+        raise _core.InvalidArgumentError(
+            f"invalid value for by: {by!r}; pass a column name or a list of column names", argument="by"
+        )
     cols = [by] if isinstance(by, str) else list(by)
     out = df
     for c in cols:

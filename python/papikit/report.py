@@ -32,6 +32,7 @@ import polars as pl
 
 from papikit import _core
 from papikit._display import Lang, check_lang, group_colour
+from papikit._files import guarded
 from papikit._format import Config, number
 from papikit._progress import Progress, as_progress
 from papikit._rules import GROUP_KEYS, LAST_YEAR, dimension_label, group_index, group_label, label
@@ -432,15 +433,17 @@ def report(
     path = Path(out) if out is not None else Path(default)
     if path.is_dir():
         path = path / default
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".papikit-", suffix=".html", dir=path.parent)
+    with guarded(path, "write"):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".papikit-", suffix=".html", dir=path.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as f:
             f.write(html)
         umask = os.umask(0)
         os.umask(umask)
         os.chmod(tmp, 0o666 & ~umask)  # mkstemp creates 0600; give the report normal file permissions
-        os.replace(tmp, path)
+        with guarded(path, "write"):
+            os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise

@@ -20,6 +20,8 @@ public**: scores from microdata approximate, but need not equal, the published o
 
 from __future__ import annotations
 
+import os
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -28,7 +30,9 @@ import polars as pl
 
 from papikit import _core
 from papikit._display import Lang, TableResult, check_lang, frame_html
+from papikit._files import file_error, guarded
 from papikit._progress import track
+from papikit.errors import PapiError
 from papikit.framework import Framework
 from papikit.registry import province
 
@@ -257,6 +261,11 @@ class Survey:
                 f"invalid value for df: expected a polars DataFrame, got {type(df).__name__}; "
                 "convert pandas with pl.from_pandas(df)"
             )
+        if not isinstance(design, Design):
+            raise _core.InvalidArgumentError(
+                f"invalid value for design: expected a pk.Design (e.g. pk.PAPI_DESIGN), got {type(design).__name__}",
+                argument="design",
+            )
         object.__setattr__(self, "_df", df)
         object.__setattr__(self, "_design", design)
 
@@ -336,6 +345,11 @@ class Survey:
         replicate_design: _core.ReplicateDesign | None,
         progress: bool = True,
     ) -> SurveyResult:
+        if not isinstance(framework, Framework):
+            raise _core.InvalidArgumentError(
+                f"invalid value for framework: expected a pk.Framework (e.g. pk.framework(2023)), got {type(framework).__name__}",
+                argument="framework",
+            )
         df, kwargs = self._df, self._design._kwargs()
         if year is None and "year" in df.columns:
             years = df.get_column("year").drop_nulls().unique().to_list()
@@ -361,6 +375,8 @@ class Survey:
                 units_2025=units == 34,
                 replicate_design=replicate_design,
             )
+        for note in native.domain_merges:
+            warnings.warn(f"domain labels of one province merged before grouping: {note}", UserWarning, stacklevel=3)
         return SurveyResult(native, check_lang(lang))
 
     def replicate(
@@ -508,12 +524,18 @@ def read_survey(path: str | Path, *, keep_labels: bool = True) -> pl.DataFrame:
     gets one extra column ``<var>__label`` per labelled variable holding the label text.
     pyreadstat is an optional dependency (``pip install pyreadstat``).
     """
+    if not isinstance(path, (str, os.PathLike)):
+        raise _core.InvalidArgumentError(
+            f"invalid value for path: expected a file path, got {type(path).__name__}", argument="path"
+        )
     p = Path(path)
     suffix = p.suffix.lower()
     if suffix == ".parquet":
-        return pl.read_parquet(p)
+        with guarded(p, "read"):
+            return pl.read_parquet(p)
     if suffix in (".csv", ".txt"):
-        return pl.read_csv(p, infer_schema_length=10000)
+        with guarded(p, "read"):
+            return pl.read_csv(p, infer_schema_length=10000)
     if suffix in (".dta", ".sav", ".zsav"):
         try:
             import pyreadstat  # type: ignore[import-not-found,unused-ignore]
@@ -522,7 +544,13 @@ def read_survey(path: str | Path, *, keep_labels: bool = True) -> pl.DataFrame:
                 f"reading {suffix} files needs the optional dependency pyreadstat: pip install pyreadstat ({e})"
             ) from None
         reader = pyreadstat.read_dta if suffix == ".dta" else pyreadstat.read_sav
-        pdf, meta = reader(str(p), apply_value_formats=False)
+        with guarded(p, "read"):
+            try:
+                pdf, meta = reader(str(p), apply_value_formats=False)
+            except (OSError, PapiError):
+                raise
+            except Exception as e:  # pyreadstat's own errors on a corrupt file
+                raise file_error(p, "read", f"unreadable, truncated or corrupt file ({e})") from e
         df = pl.from_pandas(pdf)
         if keep_labels:
             labels: dict[str, dict[Any, str]] = getattr(meta, "variable_value_labels", {}) or {}

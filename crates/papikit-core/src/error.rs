@@ -122,6 +122,35 @@ pub enum PapiError {
     /// An error raised by polars while building or reading a table.
     #[error("table operation failed: {message}")]
     Polars { message: String },
+    /// A request whose estimated memory exceeds the limit (refused before anything is allocated).
+    #[error(
+        "{argument} asks for about {} ({what}), over papikit's memory limit of {}; lower {argument}, or raise the limit with pk.set_memory_limit(...) / PAPIKIT_MEMORY_LIMIT",
+        human_bytes(*estimate), human_bytes(*limit)
+    )]
+    ResourceLimit {
+        argument: String,
+        estimate: u64,
+        limit: u64,
+        what: String,
+    },
+    /// A file that cannot be read or written (missing, a directory, no permission, corrupt).
+    #[error("cannot {operation} {path:?}: {message}")]
+    File {
+        path: String,
+        operation: String,
+        message: String,
+    },
+}
+
+/// `1.5 GB`, `24.0 MB`, `512 bytes`.
+pub fn human_bytes(b: u64) -> String {
+    const UNITS: [(&str, f64); 4] = [("TB", 1e12), ("GB", 1e9), ("MB", 1e6), ("kB", 1e3)];
+    for (u, f) in UNITS {
+        if b as f64 >= f {
+            return format!("{:.1} {u}", b as f64 / f);
+        }
+    }
+    format!("{b} bytes")
 }
 
 /// `"a", "b", "c"` (the suggestion list as the message prints it).
@@ -162,6 +191,8 @@ impl PapiError {
             PapiError::InvalidSurvey { .. } => "invalid_survey",
             PapiError::Infeasible { .. } => "infeasible",
             PapiError::Polars { .. } => "polars",
+            PapiError::ResourceLimit { .. } => "resource_limit",
+            PapiError::File { .. } => "file",
         }
     }
 
@@ -228,6 +259,29 @@ impl PapiError {
                 ("best_score", Float(*best_score)),
             ],
             PapiError::Polars { message } => vec![("message", s(message))],
+            PapiError::ResourceLimit {
+                argument,
+                estimate,
+                limit,
+                what,
+            } => vec![
+                ("argument", s(argument)),
+                (
+                    "estimate",
+                    Int(i64::try_from(*estimate).unwrap_or(i64::MAX)),
+                ),
+                ("limit", Int(i64::try_from(*limit).unwrap_or(i64::MAX))),
+                ("what", s(what)),
+            ],
+            PapiError::File {
+                path,
+                operation,
+                message,
+            } => vec![
+                ("path", s(path)),
+                ("operation", s(operation)),
+                ("message", s(message)),
+            ],
         }
     }
 
@@ -248,6 +302,8 @@ impl PapiError {
             PapiError::InvalidSurvey { location, .. } => location.clone(),
             PapiError::Infeasible { target, .. } => target.clone(),
             PapiError::Polars { .. } => String::new(),
+            PapiError::ResourceLimit { argument, .. } => argument.clone(),
+            PapiError::File { path, .. } => path.clone(),
         };
         vec![Problem::new(loc, self.kind(), self.to_string())]
     }
@@ -323,6 +379,17 @@ mod tests {
             PapiError::Polars {
                 message: "boom".into(),
             },
+            PapiError::ResourceLimit {
+                argument: "replicates".into(),
+                estimate: 24_000_000_000,
+                limit: 4_000_000_000,
+                what: "replicate factors".into(),
+            },
+            PapiError::File {
+                path: "/tmp/x.json".into(),
+                operation: "read".into(),
+                message: "No such file or directory".into(),
+            },
         ];
         for e in &all {
             match e {
@@ -337,7 +404,9 @@ mod tests {
                 | PapiError::InvalidArgument { .. }
                 | PapiError::InvalidSurvey { .. }
                 | PapiError::Infeasible { .. }
-                | PapiError::Polars { .. } => {}
+                | PapiError::Polars { .. }
+                | PapiError::ResourceLimit { .. }
+                | PapiError::File { .. } => {}
             }
         }
         all
@@ -381,7 +450,7 @@ mod tests {
     #[test]
     fn every_variant_yields_all_its_fields() {
         let variants = every_variant();
-        assert_eq!(variants.len(), 12);
+        assert_eq!(variants.len(), 14);
         for e in &variants {
             let declared = debug_field_names(e);
             assert!(!declared.is_empty(), "{e:?}");

@@ -46,6 +46,7 @@ impl Direction {
 
 /// A survey item (question) with bilingual wording.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Item {
     pub code: String,
     #[serde(default)]
@@ -396,7 +397,16 @@ impl Framework {
             .collect();
         let mut item_map: HashMap<String, String> = HashMap::new();
         let mut unknown = Vec::new();
-        for (k, v) in mapping {
+        let mut keys: Vec<(&String, &String)> = mapping.iter().collect();
+        keys.sort();
+        if let Some((k, _)) = keys.iter().find(|(_, v)| v.trim().is_empty()) {
+            return Err(PapiError::InvalidArgument {
+                argument: format!("mapping[{k:?}]"),
+                message: "empty column name; map each code to the survey column that holds it"
+                    .into(),
+            });
+        }
+        for (k, v) in keys {
             if known_items.contains(k) {
                 item_map.insert(k.clone(), v.clone());
             } else if let Some((_, _, ind)) = fw.indicators().find(|(_, _, i)| &i.code == k) {
@@ -501,6 +511,12 @@ impl CodeCheck {
     fn check(&mut self, code: &str, loc: &str, problems: &mut Vec<Problem>) {
         if code.trim().is_empty() {
             problems.push(Problem::new(loc, "empty_code", "empty code"));
+        } else if code.trim().eq_ignore_ascii_case("total") {
+            problems.push(Problem::new(
+                loc,
+                "reserved_code",
+                "code \"total\" is reserved for the PAPI total; choose another code",
+            ));
         } else if let Some(first) = self.seen.get(code) {
             problems.push(Problem::new(
                 loc,
@@ -577,6 +593,18 @@ fn validate_indicator(
                 format!("recipe scale min {min} must be below max {max}"),
             ));
         }
+        let no_yes = match r {
+            Recipe::Share { codes, .. } => codes.is_empty(),
+            Recipe::CountYes { yes, items, .. } => yes.is_empty() || items.is_empty(),
+            Recipe::Mean { .. } => false,
+        };
+        if no_yes {
+            problems.push(Problem::new(
+                il,
+                "recipe_no_yes_codes",
+                "recipe has no \"yes\" codes (or no items): it would score 0 everywhere; list the answer codes that count",
+            ));
+        }
         if r.items().iter().any(|i| i.trim().is_empty()) {
             problems.push(Problem::new(il, "empty_item", "recipe names an empty item"));
         }
@@ -622,6 +650,7 @@ pub struct FlatRow {
 // ---- user specifications: parsed leniently, then validated with locations ----
 
 #[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 struct RawIndicator {
     #[serde(default)]
     code: String,
@@ -642,6 +671,7 @@ struct RawIndicator {
 }
 
 #[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 struct RawSub {
     #[serde(default)]
     code: String,
@@ -656,6 +686,7 @@ struct RawSub {
 }
 
 #[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 struct RawDim {
     #[serde(default)]
     code: String,
@@ -668,6 +699,7 @@ struct RawDim {
 }
 
 #[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 struct RawFramework {
     #[serde(default)]
     name: String,
@@ -857,6 +889,7 @@ fn default_recipe(code: &str, unit: &str, items: &[String]) -> Option<Recipe> {
         "share_pct" => Some(Recipe::Share {
             item,
             codes: vec![1],
+            no: None,
             exclude: crate::recipe::default_exclude(),
             applies_if: None,
         }),
@@ -870,6 +903,7 @@ fn default_recipe(code: &str, unit: &str, items: &[String]) -> Option<Recipe> {
         "index_0_N" if items.len() > 1 => Some(Recipe::CountYes {
             items: items.to_vec(),
             yes: vec![1],
+            no: None,
             exclude: crate::recipe::default_exclude(),
             applies_if: None,
         }),

@@ -12,6 +12,7 @@ pub mod framework;
 pub mod framework_names;
 pub mod labels;
 pub mod lang;
+pub mod limits;
 pub mod progress;
 pub mod published;
 pub mod rank;

@@ -202,7 +202,11 @@ pub fn rank_frame(df: &DataFrame, by: &str, within: Option<&str>, lang: Lang) ->
         }
         let mut r_within = vec![None; scores.len()];
         let mut n_within = vec![None; scores.len()];
-        for idx in members.values() {
+        // a row without a group (null `within`) is not ranked within any group
+        for idx in members
+            .iter()
+            .filter_map(|(k, idx)| k.as_ref().map(|_| idx))
+        {
             let sub: Vec<Option<f64>> = idx.iter().map(|&i| scores[i]).collect();
             let m = sub.iter().filter(|s| s.is_some()).count() as u32;
             for (j, r) in rank_desc(&sub).into_iter().enumerate() {

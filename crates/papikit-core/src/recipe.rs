@@ -8,6 +8,7 @@
 
 /// Denominator restriction: respondents whose `item` has one of `codes`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Condition {
     pub item: String,
     pub codes: Vec<i64>,
@@ -16,12 +17,16 @@ pub struct Condition {
 /// How an indicator is computed from items. Every recipe yields one value per respondent (or
 /// "not applicable"); the indicator is the weighted mean of that value over applicable respondents.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
+#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
 pub enum Recipe {
-    /// Share (0-100 %) of valid answers whose code is in `codes`.
+    /// Share (0-100 %) of valid answers whose code is in `codes`. A valid answer must be one of
+    /// `codes` or the "no" codes (`no`, by default [`default_no`]); any other code is an error
+    /// naming the column, row and code (declare it in `no` or `exclude`).
     Share {
         item: String,
         codes: Vec<i64>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        no: Option<Vec<i64>>,
         #[serde(default = "default_exclude")]
         exclude: Vec<i64>,
         #[serde(default)]
@@ -38,14 +43,24 @@ pub enum Recipe {
         applies_if: Option<Condition>,
     },
     /// Number of `items` answered with a code in `yes` (0..items.len()), e.g. the 10 hospital items.
+    /// Answers are checked like `Share`'s: a `yes` code, a "no" code (`no`, by default
+    /// [`default_no`]) or an `exclude` code.
     CountYes {
         items: Vec<String>,
         yes: Vec<i64>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        no: Option<Vec<i64>>,
         #[serde(default = "default_exclude")]
         exclude: Vec<i64>,
         #[serde(default)]
         applies_if: Option<Condition>,
     },
+}
+
+/// Default "no" codes of yes/no items when a recipe declares none: the questionnaire's 2 (and 0,
+/// used by recoded files).
+pub fn default_no() -> Vec<i64> {
+    vec![0, 2]
 }
 
 /// Default "don't know" / refused codes.
@@ -167,11 +182,15 @@ impl Recipe {
         let exclude = &CodeSet::new(exclude_codes);
         let applies = applies(df, cond)?;
         let mut out = match self {
-            Recipe::Share { item, codes, .. } => share_values(df, item, codes, exclude)?,
+            Recipe::Share {
+                item, codes, no, ..
+            } => share_values(df, item, codes, &no_codes(codes, no), exclude)?,
             Recipe::Mean { item, min, max, .. } => {
                 mean_values(df, item, (*min, *max), exclude, exclude_codes)?
             }
-            Recipe::CountYes { items, yes, .. } => count_yes_values(df, items, yes, exclude)?,
+            Recipe::CountYes { items, yes, no, .. } => {
+                count_yes_values(df, items, yes, &no_codes(yes, no), exclude)?
+            }
         };
         if let Some(a) = applies {
             for (o, ok) in out.iter_mut().zip(a) {
@@ -222,18 +241,48 @@ fn applies(
     ))
 }
 
-/// `Share`: 100 for a valid answer in `codes`, 0 for another valid answer, NaN otherwise.
+/// The declared "no" codes (default [`default_no`] minus the yes codes).
+fn no_codes(yes: &[i64], no: &Option<Vec<i64>>) -> Vec<i64> {
+    match no {
+        Some(n) => n.clone(),
+        None => default_no()
+            .into_iter()
+            .filter(|c| !yes.contains(c))
+            .collect(),
+    }
+}
+
+/// An answer that is neither a yes, a no nor an excluded code.
+fn undeclared(item: &str, row: usize, x: f64, yes: &[i64], no: &[i64]) -> crate::error::PapiError {
+    crate::error::PapiError::InvalidSurvey {
+        location: format!("column {item:?}, row {row}"),
+        message: format!(
+            "answer code {x} is not a declared code of the recipe (yes {yes:?}, no {no:?}, or exclude); declare it in the recipe's \"no\" or \"exclude\" codes, or recode it"
+        ),
+    }
+}
+
+/// `Share`: 100 for a valid answer in `codes`, 0 for a "no" code, NaN otherwise; any other
+/// answer is an error.
 fn share_values(
     df: &polars::prelude::DataFrame,
     item: &str,
-    codes: &[i64],
+    yes: &[i64],
+    no: &[i64],
     exclude: &CodeSet,
 ) -> crate::error::Result<Vec<f64>> {
-    let codes = CodeSet::new(codes);
+    let codes = CodeSet::new(yes);
+    let no_set = CodeSet::new(no);
     let mut out = vec![f64::NAN; df.height()];
-    for (o, v) in out.iter_mut().zip(read_codes(df, item)?) {
+    for (i, (o, v)) in out.iter_mut().zip(read_codes(df, item)?).enumerate() {
         if let Some(x) = valid(v, exclude) {
-            *o = if codes.contains(x) { 100.0 } else { 0.0 };
+            *o = if codes.contains(x) {
+                100.0
+            } else if no_set.contains(x) {
+                0.0
+            } else {
+                return Err(undeclared(item, i, x, yes, no));
+            };
         }
     }
     Ok(out)
@@ -268,11 +317,13 @@ fn mean_values(
 fn count_yes_values(
     df: &polars::prelude::DataFrame,
     items: &[String],
-    yes: &[i64],
+    yes_codes: &[i64],
+    no: &[i64],
     exclude: &CodeSet,
 ) -> crate::error::Result<Vec<f64>> {
     let n = df.height();
-    let yes = CodeSet::new(yes);
+    let yes = CodeSet::new(yes_codes);
+    let no_set = CodeSet::new(no);
     let mut cnt = vec![0.0; n];
     let mut ok = vec![true; n];
     for item in items {
@@ -281,6 +332,8 @@ fn count_yes_values(
                 Some(x) => {
                     if yes.contains(x) {
                         cnt[i] += 1.0;
+                    } else if !no_set.contains(x) {
+                        return Err(undeclared(item, i, x, yes_codes, no));
                     }
                 }
                 None => ok[i] = false,

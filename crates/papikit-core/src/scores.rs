@@ -576,6 +576,24 @@ impl ScoreTable {
             message,
         };
         let (nm, np) = (self.measures.len(), self.provinces.len());
+        let reg = crate::registry::registry()?;
+        let mut seen = std::collections::HashSet::new();
+        for (i, &c) in self.provinces.iter().enumerate() {
+            if reg.by_code(c).is_none() && reg.unit_by_code(c).is_none() {
+                return Err(PapiError::InvalidArgument {
+                    argument: format!("provinces[{i}]"),
+                    message: format!(
+                        "{c} is not a GSO province code (see pk.provinces()) nor a code of a 2025 unit"
+                    ),
+                });
+            }
+            if !seen.insert(c) {
+                return Err(PapiError::InvalidArgument {
+                    argument: format!("provinces[{i}]"),
+                    message: format!("province {c} appears twice; give each province once"),
+                });
+            }
+        }
         if self.values.len() != nm || self.values.iter().any(|v| v.len() != np) {
             return Err(bad(format!(
                 "values must be {nm} measures x {np} provinces"

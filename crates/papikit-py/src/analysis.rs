@@ -417,8 +417,12 @@ fn previous_of(
 ) -> papikit_core::Result<Option<ScoreTable>> {
     match previous_table {
         Some(p) => Ok(Some(p)),
+        // an explicit previous year must have published scores (1999 is an error, not nulls)
+        None if published_source && previous_year.is_some() => {
+            ScoreTable::from_published(previous_year.unwrap_or(year - 1)).map(Some)
+        }
         None if published_source => {
-            let y = previous_year.unwrap_or(year - 1);
+            let y = year - 1;
             if y >= papikit_core::published::FIRST_YEAR as i64 {
                 ScoreTable::from_published(y).map(Some)
             } else {
@@ -519,11 +523,8 @@ pub fn merged_table(
     let lang = Lang::parse(lang).py()?;
     let w = match weights {
         Some(m) => {
-            let mut out = HashMap::new();
-            for (k, v) in m {
-                out.insert(code_of(&k)?, v);
-            }
-            Weights::Explicit(out)
+            let pairs: Vec<(String, f64)> = m.into_iter().collect();
+            papikit_core::analysis::merge::explicit_weights(&pairs).py()?
         }
         None => Weights::Population(population_year),
     };

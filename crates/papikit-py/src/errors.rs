@@ -13,7 +13,7 @@ use pyo3::types::{PyDict, PyList};
 const MODULE: &str = "papikit.errors";
 
 /// The exception classes, in the order `_core` re-exports them.
-const CLASSES: [&str; 11] = [
+const CLASSES: [&str; 13] = [
     "PapiError",
     "UnknownProvinceError",
     "UnknownYearError",
@@ -25,6 +25,8 @@ const CLASSES: [&str; 11] = [
     "SurveyError",
     "InfeasibleError",
     "InternalError",
+    "ResourceLimitError",
+    "FileError",
 ];
 
 /// The Python class of a core variant.
@@ -40,6 +42,8 @@ fn class_name(e: &E) -> &'static str {
         E::InvalidSurvey { .. } => "SurveyError",
         E::Infeasible { .. } => "InfeasibleError",
         E::Polars { .. } => "PapiError",
+        E::ResourceLimit { .. } => "ResourceLimitError",
+        E::File { .. } => "FileError",
     }
 }
 
@@ -161,6 +165,20 @@ fn deliberate_panic() -> papikit_core::Result<()> {
     panic!("deliberate panic from the _debug_panic test hook")
 }
 
+/// The memory limit in bytes (`None` restores the default: PAPIKIT_MEMORY_LIMIT or half of the
+/// machine's memory).
+#[pyfunction]
+#[pyo3(signature = (limit))]
+fn set_memory_limit(limit: Option<u64>) -> PyResult<()> {
+    papikit_core::limits::set_memory_limit(limit).py()
+}
+
+/// The memory limit in force, in bytes.
+#[pyfunction]
+fn memory_limit() -> u64 {
+    papikit_core::limits::memory_limit()
+}
+
 /// Re-export the classes of `papikit.errors` as `_core.<Name>` (the same class objects).
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     let errors = m.py().import(MODULE)?;
@@ -168,5 +186,7 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
         m.add(name, errors.getattr(name)?)?;
     }
     m.add_function(wrap_pyfunction!(_debug_panic, m)?)?;
+    m.add_function(wrap_pyfunction!(set_memory_limit, m)?)?;
+    m.add_function(wrap_pyfunction!(memory_limit, m)?)?;
     Ok(())
 }

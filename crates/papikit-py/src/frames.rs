@@ -18,18 +18,30 @@ pub struct GuardedFrame(pub DataFrame);
 /// What the guard does with one column.
 enum Verdict {
     Keep,
-    CastToFloat,
+    /// Cast to the named polars type (a lossless widening the Rust side reads).
+    Cast(&'static str),
     Reject,
 }
+
+/// Types the Rust side is not built for but that widen losslessly: (type name, target).
+const WIDEN: [(&str, &str); 3] = [
+    ("UInt8", "Int32"),
+    ("UInt16", "Int32"),
+    ("Float16", "Float64"),
+];
 
 fn verdict(dtype: &Bound<'_, PyAny>) -> PyResult<Verdict> {
     let full = dtype.str()?.to_string();
     let base = dtype.call_method0("base_type")?.str()?.to_string();
     if base.starts_with("Decimal") {
-        return Ok(Verdict::CastToFloat);
+        return Ok(Verdict::Cast("Float64"));
+    }
+    if let Some((_, target)) = WIDEN.iter().find(|(w, _)| base == *w) {
+        return Ok(Verdict::Cast(target));
     }
     // nested types name their children in their repr (List(Struct(...)), List(Decimal(...)))
     let nested_unsupported = full.contains("Decimal")
+        || WIDEN.iter().any(|(w, _)| full.contains(&format!("({w}")))
         || UNSUPPORTED
             .iter()
             .any(|u| full.starts_with(u) || full.contains(&format!("({u}")));
@@ -60,7 +72,7 @@ impl GuardedFrame {
             let (name, dtype): (String, Bound<'_, PyAny>) = item?.extract()?;
             match verdict(&dtype)? {
                 Verdict::Keep => {}
-                Verdict::CastToFloat => casts.push(name),
+                Verdict::Cast(target) => casts.push((name, target)),
                 Verdict::Reject => {
                     return Err(column_type(
                         &name,
@@ -73,12 +85,11 @@ impl GuardedFrame {
         let ready = if casts.is_empty() {
             ob.clone()
         } else {
-            let float = pl.getattr("Float64")?;
             let exprs = casts
                 .iter()
-                .map(|c| {
+                .map(|(c, target)| {
                     pl.call_method1("col", (c,))?
-                        .call_method1("cast", (&float,))
+                        .call_method1("cast", (pl.getattr(*target)?,))
                 })
                 .collect::<PyResult<Vec<_>>>()?;
             ob.call_method1("with_columns", (exprs,))?

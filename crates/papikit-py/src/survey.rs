@@ -74,6 +74,11 @@ impl PySurveyScores {
     fn year(&self) -> u16 {
         self.inner.year
     }
+    /// Domain labels merged because they name the same province (one note per province).
+    #[getter]
+    fn domain_merges(&self) -> Vec<String> {
+        self.inner.domain_merges.clone()
+    }
     #[getter]
     fn framework(&self) -> String {
         self.inner.framework.clone()

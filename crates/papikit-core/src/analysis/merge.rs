@@ -112,6 +112,31 @@ fn raw_weights(reg: &Registry, y: u16, weights: &Weights) -> Result<(HashMap<u16
     }
 }
 
+/// Explicit weights from (province name or code, weight) pairs: every key is resolved to its
+/// province, and two keys naming the same province ("Hà Nội" and "1") are an error naming both (a
+/// map would keep one of them depending on its iteration order).
+pub fn explicit_weights(pairs: &[(String, f64)]) -> Result<Weights> {
+    let reg = crate::registry::registry()?;
+    let mut sorted: Vec<&(String, f64)> = pairs.iter().collect();
+    sorted.sort_by(|a, b| a.0.cmp(&b.0));
+    let mut seen: HashMap<u16, &str> = HashMap::new();
+    let mut out = HashMap::new();
+    for (k, v) in sorted {
+        let p = reg.lookup(k)?;
+        if let Some(first) = seen.insert(p.code, k) {
+            return Err(PapiError::InvalidArgument {
+                argument: format!("weights[{k:?}]"),
+                message: format!(
+                    "{first:?} and {k:?} both name {} (code {}); give each province once",
+                    p.name_vi, p.code
+                ),
+            });
+        }
+        out.insert(p.code, *v);
+    }
+    Ok(Weights::Explicit(out))
+}
+
 /// User weights: known provinces, finite and >= 0.
 fn check_explicit(reg: &Registry, w: &HashMap<u16, f64>) -> Result<()> {
     for (c, v) in w {

@@ -116,6 +116,17 @@ pub fn sensitivity_with(
     probability: Option<&ProbabilityOptions>,
 ) -> Result<Sensitivity> {
     let t = model.table;
+    if let Some(l) = level
+        && !t.measures.iter().any(|m| m.level == l)
+    {
+        return Err(crate::error::PapiError::InvalidArgument {
+            argument: "level".into(),
+            message: format!(
+                "{:?}: the table has no measures at this level (published scores go down to sub-dimensions); use a coarser level or a survey's score table",
+                l.as_str()
+            ),
+        });
+    }
     let p = t.province_index(province)?;
     let totals = &t.values[model.total];
     let own = totals[p].ok_or_else(|| model.no_data(p, "total"))?;

@@ -74,6 +74,19 @@ pub fn domain_means_with(
 ) -> Result<DomainMeans> {
     let method = rd.map_or(method, |r| r.method);
     let ix = IndexedDesign::new(df, design)?;
+    if matches!(method, Method::Bootstrap | Method::Jackknife) && rd.is_none() {
+        let reps = if method == Method::Jackknife {
+            ix.n_psus()
+        } else {
+            replicate::check_replicates(replicates)?;
+            replicates
+        };
+        crate::limits::check_memory(
+            "replicates",
+            crate::limits::f64_bytes(&[reps, ix.n_psus() + 2 * items.len() * ix.n_domains()]),
+            "replicate factors and replicate means",
+        )?;
+    }
     let cells = item_cells(df, &ix, items)?;
     if method == Method::Taylor {
         return Ok(estimate::taylor_means(&ix, &cells));

@@ -237,7 +237,22 @@ impl ReplicateDesign {
                 }
                 None
             }
-            m => Some(Arc::new(factors(&ix, m, replicates, seed)?)),
+            m => {
+                if m == Method::Bootstrap {
+                    check_replicates(replicates)?;
+                }
+                let reps = if m == Method::Jackknife {
+                    ix.n_psus()
+                } else {
+                    replicates
+                };
+                crate::limits::check_memory(
+                    "replicates",
+                    crate::limits::f64_bytes(&[reps, ix.n_psus()]),
+                    "replicate factors",
+                )?;
+                Some(Arc::new(factors(&ix, m, replicates, seed)?))
+            }
         };
         Ok(ReplicateDesign {
             method,

@@ -70,6 +70,9 @@ pub struct SurveyScores {
     /// `provinces` holds codes of the 34 units of 2025 rather than of the 63 provinces.
     pub units_2025: bool,
     pub domain_labels: Vec<String>,
+    /// Domain labels that resolved to the same province and were merged into one domain before
+    /// grouping, one note per province (`"Ha Noi", "Hà Nội" -> province 1`); empty when none were.
+    pub domain_merges: Vec<String>,
     pub measures: Vec<Measure>,
     pub estimate: Array2<f64>,
     pub se: Array2<f64>,
@@ -123,6 +126,44 @@ fn province_codes(labels: &[String], column: &str, units_2025: bool) -> Result<V
             })
         })
         .collect()
+}
+
+/// Merge the domains whose labels resolve to the same province ("Hà Nội" and "Ha Noi", " 1" and
+/// "1") into one domain before anything is grouped, so that a province is never scored (and ranked)
+/// twice. Returns the design, the province of each domain and one note per merged province.
+fn merge_domains(mut ix: IndexedDesign, codes: &[u16]) -> (IndexedDesign, Vec<u16>, Vec<String>) {
+    let mut provinces: Vec<u16> = Vec::new();
+    let mut members: Vec<Vec<usize>> = Vec::new();
+    let mut new_of_old = vec![0u32; codes.len()];
+    for (old, &c) in codes.iter().enumerate() {
+        let at = match provinces.iter().position(|&p| p == c) {
+            Some(at) => at,
+            None => {
+                provinces.push(c);
+                members.push(Vec::new());
+                provinces.len() - 1
+            }
+        };
+        members[at].push(old);
+        new_of_old[old] = at as u32;
+    }
+    if provinces.len() == codes.len() {
+        return (ix, provinces, Vec::new());
+    }
+    let notes = members
+        .iter()
+        .zip(&provinces)
+        .filter(|(m, _)| m.len() > 1)
+        .map(|(m, c)| {
+            let labels: Vec<String> = m.iter().map(|&o| format!("{:?}", ix.domains[o])).collect();
+            format!("{} -> province {c}", labels.join(", "))
+        })
+        .collect();
+    ix.domains = members.iter().map(|m| ix.domains[m[0]].clone()).collect();
+    for d in &mut ix.domain_of_row {
+        *d = new_of_old[*d as usize];
+    }
+    (ix, provinces, notes)
 }
 
 fn measures(plan: &Plan) -> Vec<Measure> {
@@ -444,9 +485,32 @@ pub fn score_with(
     }
     let opts = &opts;
     check_options(opts)?;
+    if let Some(y) = opts.year
+        && !(fw.first_year..=fw.last_year).contains(&y)
+    {
+        return Err(PapiError::InvalidArgument {
+            argument: "year".into(),
+            message: format!(
+                "{y} is outside the years of framework {:?} ({}-{}); score with pk.framework({y}) or a year it covers",
+                fw.name, fw.first_year, fw.last_year
+            ),
+        });
+    }
     let ix = IndexedDesign::new(df, design)?;
-    let provinces = province_codes(&ix.domains, &design.domain, opts.units_2025)?;
+    let codes = province_codes(&ix.domains, &design.domain, opts.units_2025)?;
+    let (ix, provinces, domain_merges) = merge_domains(ix, &codes);
     let plan = Plan::from_framework(fw)?;
+    let reps = match opts.method {
+        Method::Supplied => 0,
+        // jackknife: one replicate per PSU (and normal rank draws of `replicates`)
+        Method::Jackknife => ix.n_psus().max(opts.replicates),
+        _ => opts.replicates,
+    };
+    crate::limits::check_memory(
+        "replicates",
+        crate::limits::f64_bytes(&[reps, ix.n_psus() + measures(&plan).len() * ix.n_domains()]),
+        "replicate factors and draws of every measure",
+    )?;
     let cells = indicator_cells(df, &ix, &plan)?;
     let full_ind = cells.estimates();
     let counts = estimate::counts(&cells);
@@ -499,6 +563,7 @@ pub fn score_with(
         provinces,
         units_2025: opts.units_2025,
         domain_labels: fs.ix.domains.clone(),
+        domain_merges,
         measures: measures(&fs.plan),
         df: dom_df,
         n: respondents(&fs.ix, &fs.plan, &counts, m),
