@@ -170,6 +170,17 @@ class InternalError(PapiError):
     _kind = "internal"
 
 
+class PublishedDataError(PapiError):
+    """A table of published results (a new year's file for :func:`papikit.load_published`) with
+    problems. ``errors()`` lists every problem located at its cell (``sheet 2025_VIE_ENG!D14`` or
+    ``row 12, column d4``). Attributes: ``source_name``, ``problems`` (as printed).
+    """
+
+    _kind = "invalid_published"
+    source_name: str
+    problems: list[str]
+
+
 __all__ = [
     "ColumnError",
     "ErrorItem",
@@ -179,6 +190,7 @@ __all__ = [
     "InvalidArgumentError",
     "NoDataError",
     "PapiError",
+    "PublishedDataError",
     "SurveyError",
     "UnknownCodeError",
     "UnknownProvinceError",

@@ -122,6 +122,13 @@ pub enum PapiError {
     /// An error raised by polars while building or reading a table.
     #[error("table operation failed: {message}")]
     Polars { message: String },
+    /// A table of published results (a new year's file) with one or more problems, each located
+    /// at its cell (`sheet 2025_VIE_ENG!D14`, `row 12, column d4`).
+    #[error("invalid published results in {source_name} ({} problem(s)); fix the cells listed, or pass replace=True for a year already present:\n  - {}", problems.len(), joined(problems))]
+    InvalidPublished {
+        source_name: String,
+        problems: Vec<Problem>,
+    },
 }
 
 /// `"a", "b", "c"` (the suggestion list as the message prints it).
@@ -162,6 +169,7 @@ impl PapiError {
             PapiError::InvalidSurvey { .. } => "invalid_survey",
             PapiError::Infeasible { .. } => "infeasible",
             PapiError::Polars { .. } => "polars",
+            PapiError::InvalidPublished { .. } => "invalid_published",
         }
     }
 
@@ -228,6 +236,16 @@ impl PapiError {
                 ("best_score", Float(*best_score)),
             ],
             PapiError::Polars { message } => vec![("message", s(message))],
+            PapiError::InvalidPublished {
+                source_name,
+                problems,
+            } => vec![
+                ("source_name", s(source_name)),
+                (
+                    "problems",
+                    List(problems.iter().map(Problem::to_string).collect()),
+                ),
+            ],
         }
     }
 
@@ -235,7 +253,8 @@ impl PapiError {
     /// at the culprit (province query, year, column, code, argument, survey location, target).
     pub fn problems(&self) -> Vec<Problem> {
         let loc = match self {
-            PapiError::InvalidFramework { problems } => return problems.clone(),
+            PapiError::InvalidFramework { problems }
+            | PapiError::InvalidPublished { problems, .. } => return problems.clone(),
             PapiError::UnknownProvince { query, .. } => query.clone(),
             PapiError::UnknownYear { year, .. } => year.to_string(),
             PapiError::MissingColumn { column, .. } | PapiError::ColumnType { column, .. } => {
@@ -323,6 +342,14 @@ mod tests {
             PapiError::Polars {
                 message: "boom".into(),
             },
+            PapiError::InvalidPublished {
+                source_name: "x.xlsx".into(),
+                problems: vec![Problem::new(
+                    "sheet 2025_VIE_ENG!D14",
+                    "dimensions_do_not_sum",
+                    "d1..d8 do not sum to the total",
+                )],
+            },
         ];
         for e in &all {
             match e {
@@ -337,7 +364,8 @@ mod tests {
                 | PapiError::InvalidArgument { .. }
                 | PapiError::InvalidSurvey { .. }
                 | PapiError::Infeasible { .. }
-                | PapiError::Polars { .. } => {}
+                | PapiError::Polars { .. }
+                | PapiError::InvalidPublished { .. } => {}
             }
         }
         all
@@ -381,7 +409,7 @@ mod tests {
     #[test]
     fn every_variant_yields_all_its_fields() {
         let variants = every_variant();
-        assert_eq!(variants.len(), 12);
+        assert_eq!(variants.len(), 13);
         for e in &variants {
             let declared = debug_field_names(e);
             assert!(!declared.is_empty(), "{e:?}");

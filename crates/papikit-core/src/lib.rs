@@ -11,6 +11,7 @@ pub mod framework;
 pub mod framework_names;
 pub mod labels;
 pub mod lang;
+pub mod loaded;
 pub mod published;
 pub mod rank;
 pub mod recipe;

@@ -13,7 +13,7 @@ use pyo3::types::{PyDict, PyList};
 const MODULE: &str = "papikit.errors";
 
 /// The exception classes, in the order `_core` re-exports them.
-const CLASSES: [&str; 11] = [
+const CLASSES: [&str; 12] = [
     "PapiError",
     "UnknownProvinceError",
     "UnknownYearError",
@@ -25,6 +25,7 @@ const CLASSES: [&str; 11] = [
     "SurveyError",
     "InfeasibleError",
     "InternalError",
+    "PublishedDataError",
 ];
 
 /// The Python class of a core variant.
@@ -40,6 +41,7 @@ fn class_name(e: &E) -> &'static str {
         E::InvalidSurvey { .. } => "SurveyError",
         E::Infeasible { .. } => "InfeasibleError",
         E::Polars { .. } => "PapiError",
+        E::InvalidPublished { .. } => "PublishedDataError",
     }
 }
 
