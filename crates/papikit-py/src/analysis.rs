@@ -415,7 +415,8 @@ fn previous_of(
         None if published_source => {
             let y = previous_year.unwrap_or(year - 1);
             if y >= papikit_core::published::FIRST_YEAR as i64 {
-                ScoreTable::from_published(y).map(Some)
+                // Across the 2025 merger the previous year is merged onto the 34 units (flagged).
+                papikit_core::analysis::era::previous_table(year, y).map(Some)
             } else {
                 Ok(None)
             }

@@ -4,6 +4,7 @@
 
 pub mod agency;
 pub mod compare;
+pub mod era;
 pub mod gap;
 pub mod merge;
 pub mod profile;
