@@ -191,11 +191,14 @@ struct Entry {
     loc: String,
 }
 
+/// An indicator row as read: label, scale, (unit, value), location.
+type RawIndicator = (String, Option<String>, Vec<(usize, f64)>, String);
+
 #[derive(Default)]
 struct Parsed {
     units: Vec<UnitRef>,
     entries: Vec<Entry>,
-    indicators: Vec<(String, Option<String>, Vec<(usize, f64)>, String)>,
+    indicators: Vec<RawIndicator>,
     ignored: Vec<String>,
 }
 

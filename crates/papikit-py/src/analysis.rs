@@ -5,7 +5,7 @@ use crate::errors::{IntoPyResult, run};
 use crate::frames::{self, GuardedFrame};
 use crate::targets::{PyGroup, PyTargetRank, PyYear};
 use numpy::{PyReadonlyArray2, PyReadonlyArray3};
-use papikit_core::analysis::agency::{self, AgencyTable};
+use papikit_core::analysis::agency::AgencyTable;
 use papikit_core::analysis::compare;
 use papikit_core::analysis::gap::{self, Against, GapResult, RegionStat};
 use papikit_core::analysis::merge::{Weights, merged_frames};
@@ -525,33 +525,35 @@ pub fn merged_table(
 }
 
 #[pyfunction]
-#[pyo3(signature = (table=None, *, lang="en"))]
+#[pyo3(signature = (table=None, *, lang="en", year=None))]
 pub fn agency_table(
     py: Python<'_>,
     #[pyo3(from_py_with = frames::opt_table)] table: Option<GuardedFrame>,
     lang: &str,
+    year: Option<i64>,
 ) -> PyResult<PyDataFrame> {
     let lang = Lang::parse(lang).py()?;
     run(py, || match table {
         Some(df) => AgencyTable::from_frame(&df.0)?.frame(lang),
-        None => agency::builtin()?.frame(lang),
+        None => papikit_core::analysis::agency_era::for_year(year)?.frame(lang),
     })
     .map(PyDataFrame)
 }
 
 #[pyfunction]
-#[pyo3(signature = (gaps, table=None, *, lang="en"))]
+#[pyo3(signature = (gaps, table=None, *, lang="en", year=None))]
 pub fn by_agency(
     py: Python<'_>,
     #[pyo3(from_py_with = frames::gaps)] gaps: GuardedFrame,
     #[pyo3(from_py_with = frames::opt_table)] table: Option<GuardedFrame>,
     lang: &str,
+    year: Option<i64>,
 ) -> PyResult<PyDataFrame> {
     let lang = Lang::parse(lang).py()?;
     run(py, || {
         let t = match table {
             Some(df) => AgencyTable::from_frame(&df.0)?,
-            None => agency::builtin()?.clone(),
+            None => papikit_core::analysis::agency_era::for_year(year)?.clone(),
         };
         t.by_agency_frame(&gaps.0, lang)
     })
@@ -710,7 +712,7 @@ pub fn review(
                 user = AgencyTable::from_frame(df)?;
                 &user
             }
-            None => agency::builtin()?,
+            None => papikit_core::analysis::agency_era::for_year(Some(year))?,
         };
         review_core::review(code, year, goal, agencies)
     })

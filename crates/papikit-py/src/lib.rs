@@ -8,6 +8,7 @@ mod analysis;
 mod errors;
 mod frames;
 mod framework;
+mod loaded;
 mod published;
 mod registry;
 mod rules;
@@ -27,5 +28,6 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     analysis::register(m)?;
     simulation::register(m)?;
     survey::register(m)?;
+    loaded::register(m)?;
     Ok(())
 }

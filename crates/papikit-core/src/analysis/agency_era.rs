@@ -79,7 +79,10 @@ pub fn succeeded(table: &AgencyTable) -> Result<AgencyTable> {
         let (code, note) = match of(&a.agency) {
             Some(s) if s.successor != a.agency => (
                 s.successor.clone(),
-                format!(" [2025: {} -> {}: {}]", s.agency_vi, s.successor_vi, s.change),
+                format!(
+                    " [2025: {} -> {}: {}]",
+                    s.agency_vi, s.successor_vi, s.change
+                ),
             ),
             _ => (a.agency.clone(), String::new()),
         };
@@ -150,7 +153,9 @@ pub fn successions_frame(lang: Lang) -> Result<DataFrame> {
         base.agencies
             .iter()
             .find(|g| g.code == code)
-            .map_or(vi.to_string(), |g| lang.pick(&g.name_en, &g.name_vi).to_string())
+            .map_or(vi.to_string(), |g| {
+                lang.pick(&g.name_en, &g.name_vi).to_string()
+            })
     };
     let col = |f: &dyn Fn(&Succession) -> String| -> Vec<Option<String>> {
         s.iter().map(|x| Some(f(x))).collect()
@@ -202,6 +207,12 @@ mod tests {
             .unwrap();
         assert_eq!(land.agency, "nn_mt");
         // before 2025 the plan's own agencies
-        assert!(for_year(Some(2023)).unwrap().agencies.iter().any(|a| a.code == "tnmt"));
+        assert!(
+            for_year(Some(2023))
+                .unwrap()
+                .agencies
+                .iter()
+                .any(|a| a.code == "tnmt")
+        );
     }
 }
