@@ -36,12 +36,21 @@ from papikit.errors import (  # noqa: E402
     InvalidArgumentError,
     NoDataError,
     PapiError,
+    PublishedDataError,
     SurveyError,
     UnknownCodeError,
     UnknownProvinceError,
     UnknownYearError,
 )
 from papikit.framework import Framework, framework  # noqa: E402
+from papikit.loading import (  # noqa: E402
+    LoadedYear,
+    agency_successions,
+    load_published,
+    loaded_years,
+    population_2022,
+    unload_published,
+)
 from papikit.published import FIRST_YEAR, LAST_YEAR, national_stats, published  # noqa: E402
 from papikit.ranking import group_bands, group_label, group_labels, group_sizes, rank  # noqa: E402
 from papikit.registry import (  # noqa: E402
@@ -77,6 +86,13 @@ from papikit.survey import (  # noqa: E402
 from papikit.targets import Group, TargetRank, Year  # noqa: E402
 
 __all__ = [
+    "LoadedYear",
+    "PublishedDataError",
+    "agency_successions",
+    "load_published",
+    "loaded_years",
+    "population_2022",
+    "unload_published",
     "FIRST_YEAR",
     "LAST_YEAR",
     "PAPI_DESIGN",

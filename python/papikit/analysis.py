@@ -249,7 +249,7 @@ class Gaps(TableResult):
         >>> a.filter(pl.col("agency_code") == "y_te")["measure"].to_list()
         ['d4', 'd6']
         """
-        return _core.by_agency(self.table, _agency_frame(agencies), lang=self.lang)
+        return _core.by_agency(self.table, _agency_frame(agencies), lang=self.lang, year=self.year)
 
     def _repr_html_(self) -> str:
         return frame_html(self.table, title=f"{self.province} {self.year}: gaps to {self.against}")
@@ -371,8 +371,9 @@ def league(
 
 def trend(
     province: str | int | Province,
-    years: Iterable[int] = range(FIRST_YEAR, LAST_YEAR + 1),
+    years: Iterable[int] | None = None,
     *,
+    era: int | None = None,
     lang: Lang = "en",
 ) -> pl.DataFrame:
     """A province's scores across years with structural breaks flagged.
@@ -394,7 +395,12 @@ def trend(
     >>> t.filter(pl.col("year") == 2018).select("measure", "comparable_with_previous").rows()[:4]
     [('total', False), ('d1', True), ('d2', False), ('d3', False)]
     """
-    ys = list(years)
+    if era is not None and _core.parse_era(era) == 34:
+        # On the 34 units of 2025: years of the 63 provinces merged with population weights.
+        last = max([LAST_YEAR, *_core.loaded_years()])
+        ys34 = list(range(FIRST_YEAR, last + 1) if years is None else years)
+        return _core.trend_34(province_arg(province), ys34, lang=check_lang(lang))
+    ys = list(range(FIRST_YEAR, LAST_YEAR + 1) if years is None else years)
     if not ys:
         raise _core.InvalidArgumentError("invalid value for years: empty")
     return _core.trend_table(province_arg(province), ys, lang=check_lang(lang))
@@ -487,13 +493,17 @@ def _agency_frame(table: pl.DataFrame | str | None) -> pl.DataFrame | None:
     return pl.read_csv(table, infer_schema=False)
 
 
-def agencies(table: pl.DataFrame | str | None = None, *, lang: Lang = "en") -> pl.DataFrame:
+def agencies(
+    table: pl.DataFrame | str | None = None, *, year: int | None = None, lang: Lang = "en"
+) -> pl.DataFrame:
     """The agency table: which department owns which PAPI dimension / sub-dimension.
 
     Built in: the assignments of the Đắk Lắk People's Committee plan to raise its PAPI (section
     II), each with a ``source`` quoting the plan paragraph. Pass ``table`` (a DataFrame or CSV path with columns ``agency_code, dimension`` and optionally ``subdimension, role, source,
     agency_vi, agency_en``) to load and validate your own: unknown dimension, sub-dimension or agency
-    codes raise ``UnknownCodeError`` naming them.
+    codes raise ``UnknownCodeError`` naming them. ``year`` 2025 or later gives the departments of
+    the new era: each agency of the plan replaced by its successor after the 2025 mergers (see
+    :func:`papikit.agency_successions`), the district level gone.
 
     Examples
     --------
@@ -501,5 +511,7 @@ def agencies(table: pl.DataFrame | str | None = None, *, lang: Lang = "en") -> p
     >>> a = pk.agencies(lang="vi")
     >>> a.filter(pl.col("subdimension") == "public_health")["agency"].to_list()
     ['Sở Y tế']
+    >>> sorted(set(pk.agencies(year=2025, lang="vi")["agency"]) & {"Sở Nông nghiệp và Môi trường", "UBND cấp huyện"})
+    ['Sở Nông nghiệp và Môi trường']
     """
-    return _core.agency_table(_agency_frame(table), lang=check_lang(lang))
+    return _core.agency_table(_agency_frame(table), lang=check_lang(lang), year=year)

@@ -192,6 +192,7 @@ def report_html(
     year: int = LAST_YEAR,
     lang: Lang = "en",
     progress: bool | Progress = True,
+    agencies: pl.DataFrame | str | None = None,
 ) -> str:
     """The province report as one self-contained HTML string (see :func:`report`)."""
     lang = check_lang(lang)
@@ -213,7 +214,7 @@ def report_html(
     g_best = steps.run("gaps", lambda: gaps(p.code, year, against="best", lang=lang))
     g_table = g_best.to_polars()
     ref = g_best.reference_province or ""
-    agency = steps.run("agency view", lambda: g_best.by_agency())
+    agency = steps.run("agency view", lambda: g_best.by_agency(agencies))
     target, target_txt = _target_for(prof, lang)
     g_next = None
     if isinstance(target, Group):
@@ -320,6 +321,7 @@ def report(
     lang: Lang = "en",
     out: str | os.PathLike[str] | None = None,
     progress: bool | Progress = True,
+    agencies: pl.DataFrame | str | None = None,
 ) -> Path:
     """Write the province report: one self-contained HTML file (charts embedded) and return its path.
 
@@ -343,6 +345,9 @@ def report(
     out
         Output path (default ``papi_<code>_<year>_<lang>.html`` in the working directory; a directory
         gets that name inside it).
+    agencies
+        The agency table of the agency view (a DataFrame or CSV path, as :func:`papikit.agencies`
+        reads it); default: the built-in plan's agencies, their 2025 successors from 2025.
 
     Examples
     --------
@@ -351,7 +356,7 @@ def report(
     >>> path.name, "31/61" in path.read_text(encoding="utf-8")
     ('r.html', True)
     """
-    html = report_html(province, year=year, lang=lang, progress=progress)
+    html = report_html(province, year=year, lang=lang, progress=progress, agencies=agencies)
     p = _find(province)
     default = f"papi_{p.code:02d}_{year}_{lang}.html"
     path = Path(out) if out is not None else Path(default)

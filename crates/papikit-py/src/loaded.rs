@@ -139,6 +139,12 @@ pub fn unit_key_codes() -> PyResult<Vec<(u16, u16)>> {
         .collect())
 }
 
+/// GSO 2022 average population by province code (the weights of the 34-unit basis).
+#[pyfunction]
+pub fn population_2022() -> PyResult<std::collections::HashMap<u16, f64>> {
+    era::population_2022().py()
+}
+
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(load_published, m)?)?;
     m.add_function(wrap_pyfunction!(loaded_years, m)?)?;
@@ -148,5 +154,6 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(trend_34, m)?)?;
     m.add_function(wrap_pyfunction!(agency_successions, m)?)?;
     m.add_function(wrap_pyfunction!(unit_key_codes, m)?)?;
+    m.add_function(wrap_pyfunction!(population_2022, m)?)?;
     Ok(())
 }
