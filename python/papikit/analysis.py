@@ -388,6 +388,11 @@ def trend(
     are the core's (``papikit.plot.BREAK_YEARS``; each row's ``break_note``). ``change`` and
     ``change_places`` are null where not comparable; D7/D8 have no rows before they existed.
 
+    ``era=34`` gives the trend of a 2025 unit on the 34 units (default years: 2011 to the last loaded
+    year that follows the embedded ones): years of the 63 provinces are the member provinces'
+    results combined with GSO 2022 population weights (``weights``, ``basis``), flagged
+    ``composition_changed``; ranks are among the 34 units.
+
     Examples
     --------
     >>> import papikit as pk
@@ -397,7 +402,10 @@ def trend(
     """
     if era is not None and _core.parse_era(era) == 34:
         # On the 34 units of 2025: years of the 63 provinces merged with population weights.
-        last = max([LAST_YEAR, *_core.loaded_years()])
+        loaded = set(_core.loaded_years())
+        last = LAST_YEAR
+        while last + 1 in loaded:  # the embedded years, then the loaded years that follow them
+            last += 1
         ys34 = list(range(FIRST_YEAR, last + 1) if years is None else years)
         return _core.trend_34(province_arg(province), ys34, lang=check_lang(lang))
     ys = list(range(FIRST_YEAR, LAST_YEAR + 1) if years is None else years)
@@ -493,9 +501,7 @@ def _agency_frame(table: pl.DataFrame | str | None) -> pl.DataFrame | None:
     return pl.read_csv(table, infer_schema=False)
 
 
-def agencies(
-    table: pl.DataFrame | str | None = None, *, year: int | None = None, lang: Lang = "en"
-) -> pl.DataFrame:
+def agencies(table: pl.DataFrame | str | None = None, *, year: int | None = None, lang: Lang = "en") -> pl.DataFrame:
     """The agency table: which department owns which PAPI dimension / sub-dimension.
 
     Built in: the assignments of the Đắk Lắk People's Committee plan to raise its PAPI (section

@@ -416,7 +416,7 @@ fn previous_of(
             let y = previous_year.unwrap_or(year - 1);
             if y >= papikit_core::published::FIRST_YEAR as i64 {
                 // Across the 2025 merger the previous year is merged onto the 34 units (flagged).
-                papikit_core::analysis::era::previous_table(year, y).map(Some)
+                papikit_core::analysis::era::previous_table(year, y)
             } else {
                 Ok(None)
             }

@@ -82,12 +82,15 @@ pub fn merged_table(year: i64) -> Result<ScoreTable> {
 
 /// The table `year` is compared with: `previous` (default `year - 1`) in the era of `year`; when
 /// `year` is on the 34 units and `previous` on the 63 provinces, the merged table (flagged in its
-/// `source`).
-pub fn previous_table(year: i64, previous: i64) -> Result<ScoreTable> {
+/// `source`). `None` when `previous` has no results (e.g. a loaded year after a gap).
+pub fn previous_table(year: i64, previous: i64) -> Result<Option<ScoreTable>> {
+    if crate::published::check_year(previous).is_err() {
+        return Ok(None);
+    }
     if era_of(year) == Era::Units34 && era_of(previous) == Era::Provinces63 {
-        merged_table(previous)
+        merged_table(previous).map(Some)
     } else {
-        ScoreTable::from_published(previous)
+        ScoreTable::from_published(previous).map(Some)
     }
 }
 
