@@ -199,9 +199,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(format_profile(profile(args.province, args.year, lang=args.lang), args.lang))
             return 0
         if args.command == "review":
-            from papikit.review import review
-
             from papikit.analysis import _agency_frame
+            from papikit.review import review
 
             agencies = _agency_frame(args.agencies)
             print(format_review(review(args.province, args.year, lang=args.lang, agencies=agencies)))

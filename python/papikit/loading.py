@@ -142,17 +142,12 @@ def load_published(
     >>> pk.published(2031).filter(pl.col("code") == 66)["rank"].item()
     31
     """
-    if sheet is None and isinstance(source, (str, Path)) is False and _frame(source) is None:
-        raise _core.InvalidArgumentError(
-            f"invalid value for source: {type(source).__name__}; pass a DataFrame or a path to .xlsx, .csv or .parquet",
-            argument="source",
-        )
     df = _frame(source)
     sheet_name: str | None = None
     if df is not None:
         cells = _cells(df, header=True)
         name = "DataFrame"
-    else:
+    elif isinstance(source, (str, Path)):
         path = Path(source)
         name = path.name
         if not path.exists():
@@ -170,6 +165,11 @@ def load_published(
             raise _core.InvalidArgumentError(
                 f"invalid value for source: {name!r}; use .xlsx, .csv or .parquet", argument="source"
             )
+    else:
+        raise _core.InvalidArgumentError(
+            f"invalid value for source: {type(source).__name__}; pass a DataFrame or a path to .xlsx, .csv or .parquet",
+            argument="source",
+        )
     info = _core.load_published(
         cells,
         year=year,
