@@ -9,7 +9,7 @@ perturbation), so only its structure and the merger arithmetic are asserted, nev
 
 from __future__ import annotations
 
-import csv
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -22,7 +22,14 @@ xlsxwriter = pytest.importorskip("xlsxwriter")
 pytest.importorskip("fastexcel")
 
 DIMS = [f"d{k}" for k in range(1, 9)]
-POP = Path(__file__).resolve().parent.parent / "crates/papikit-core/data/vn_population_2022_gso.csv"
+
+
+@pytest.fixture(autouse=True)
+def _forget_loaded_years() -> Iterator[None]:
+    """A loaded year lives for the process: forget every one after each test."""
+    yield
+    for y in pk.loaded_years():
+        pk.unload_published(y)
 
 
 def write_workbook(
@@ -152,8 +159,7 @@ def test_34_units_2025(tmp_path: Path) -> None:
     g = pk.gaps("Đắk Lắk", 2025)
     assert g.total_gap is not None and g.total_gap >= 0
     # 2024 -> 2025 on one basis: the 2024 baseline is the population-weighted mean of Đắk Lắk and Phú Yên.
-    with POP.open(encoding="utf-8") as f:
-        w = {int(r["gso_code"]): float(r["population"]) for r in csv.DictReader(f)}
+    w = pk.population_2022()
     d24 = pk.published(2024).filter(pl.col("code").is_in([66, 54])).select("code", "total")
     tot = dict(d24.iter_rows())
     base = (w[66] * tot[66] + w[54] * tot[54]) / (w[66] + w[54])

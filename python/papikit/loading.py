@@ -141,6 +141,8 @@ def load_published(
     ('wide', 63, 61)
     >>> pk.published(2031).filter(pl.col("code") == 66)["rank"].item()
     31
+    >>> pk.unload_published(2031)
+    True
     """
     df = _frame(source)
     sheet_name: str | None = None
