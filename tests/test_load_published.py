@@ -248,3 +248,27 @@ def test_cli_takes_data(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> N
     merged_2025(seed=3).write_csv(tmp_path / "p2025.csv")
     assert main(["profile", "Đắk Lắk", "--year", "2025", "--data", str(tmp_path / "p2025.csv"), "--replace"]) == 0
     assert "2025" in capsys.readouterr().out
+
+
+def test_every_function_accepts_a_34_unit_year() -> None:
+    import papikit.plot as pkp
+
+    t = merged_2025()
+    pk.load_published(t, year=2025, replace=True)
+    assert pk.compare(["Đắk Lắk", "Gia Lai", "Lâm Đồng"], 2025).columns[1:4] == ["Dak Lak", "Gia Lai", "Lam Dong"]
+    assert pk.league(2025).height == t.height
+    assert pk.simulate(2025, {"Đắk Lắk": {"d4": 0.5}}).to_polars().height == 34
+    assert pk.sensitivity("Đắk Lắk", 2025).to_polars().height == 8
+    plan = pk.optimize("Đắk Lắk", 2025, target=pk.TargetRank(5))
+    # the file's SEs (total_se) are used: no se= needed
+    assert 0.0 < pk.success_probability(plan, draws=2000).probability < 1.0
+    ax = pkp.tile_map(pk.published(2025), era=34, highlight="Đắk Lắk")
+    grey = sum(1 for p in ax.patches if tuple(p.get_facecolor()[:3]) == (0xDD / 255,) * 3)
+    assert len(ax.patches) == 34 and grey == 34 - t.height
+    pkp.close(ax)
+    # a review across the merger is refused (never silently mixed); 2025 -> 2026 on the same units works
+    with pytest.raises(pk.InvalidArgumentError, match="different units"):
+        pk.review("Đắk Lắk", 2025)
+    pk.load_published(merged_2025(seed=8), year=2026)
+    r = pk.review("Đắk Lắk", 2026)
+    assert (r.n_before, r.n_after) == (t.height, t.height)
