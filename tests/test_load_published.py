@@ -272,3 +272,19 @@ def test_every_function_accepts_a_34_unit_year() -> None:
     pk.load_published(merged_2025(seed=8), year=2026)
     r = pk.review("Đắk Lắk", 2026)
     assert (r.n_before, r.n_after) == (t.height, t.height)
+
+
+def test_framework_and_units_can_be_forced() -> None:
+    # A six-dimension year read with the 2015 framework passed explicitly (total range 6..60).
+    six = pk.published(2015).select("code", "d1", "d2", "d3", "d4", "d5", "d6", "total")
+    y = pk.load_published(six, year=2061, framework=pk.framework(2015))
+    assert y.measures == ("total", "d1", "d2", "d3", "d4", "d5", "d6")
+    assert pk.published(2061)["rank"].to_list() == pk.published(2015)["rank"].to_list()
+    # without framework= a later year reuses the latest (eight dimensions): d7, d8 stay null
+    y = pk.load_published(six, year=2062)
+    assert "latest" in y.framework and y.measures[-2:] == ("d7", "d8")
+    assert pk.published(2062)["d7"].null_count() == 63
+    # units=34 forces the 34-unit reading: the 63 provinces then collide inside merged units
+    with pytest.raises(pk.PublishedDataError) as e:
+        pk.load_published(pk.published(2023).select("code", *DIMS, "total"), year=2063, units=34)
+    assert "duplicate_province" in {k for k, _ in errors_of(e)}

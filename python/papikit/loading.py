@@ -130,7 +130,15 @@ def load_published(
     row, an empty sheet, a year already present (embedded or loaded) without ``replace=True``. A year
     after the last embedded one reuses the latest framework unless ``framework`` is passed.
 
-    Published SEs (or CIs, turned into SEs) become the table's ``se``: gaps get ``significant`` flags.
+    Published SEs (or CIs, turned into SEs) become the table's ``se``: gaps get ``significant`` flags
+    and :func:`papikit.success_probability` needs no ``se=``. Ranks and the four groups are among the
+    units scored, with the core's group sizes (:func:`papikit.group_sizes`: round(n/4), round(n/4),
+    floor(n/4), remainder — inferred from the published groupings of the 63 provinces, not a
+    published rule for 34 units; ``group_sizes(34)`` = (9, 9, 8, 8)). A 34-unit table is keyed by the
+    GSO code of the province whose name the unit carries (Lào Cai: 10), so names and lookups resolve
+    as usual; the official unit codes (Lào Cai: 15) are accepted in the file. Year-on-year changes of
+    a 2025 unit compare with the 2024 results of its member provinces combined with GSO 2022
+    population weights (:func:`papikit.population_2022`), see ``pk.trend(unit, era=34)``.
 
     Examples
     --------
