@@ -288,3 +288,16 @@ def test_framework_and_units_can_be_forced() -> None:
     with pytest.raises(pk.PublishedDataError) as e:
         pk.load_published(pk.published(2023).select("code", *DIMS, "total"), year=2063, units=34)
     assert "duplicate_province" in {k for k, _ in errors_of(e)}
+
+
+def test_cli_agencies_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from papikit.cli import main
+
+    pl.DataFrame({"agency_code": ["noi_vu"], "dimension": ["D1"]}).write_csv(tmp_path / "a.csv")
+    assert main(["review", "Đắk Lắk", "--year", "2024", "--agencies", str(tmp_path / "a.csv")]) == 0
+    out = capsys.readouterr().out
+    assert "Home Affairs" in out or "Nội vụ" in out
+    # a bad --data file: one stderr line naming the problem, exit 2
+    pl.DataFrame({"province": ["Atlantis"], "total": [50.0]}).write_csv(tmp_path / "bad.csv")
+    assert main(["profile", "66", "--year", "2027", "--data", str(tmp_path / "bad.csv")]) == 2
+    assert 'row 1, column province: unknown province "Atlantis"' in capsys.readouterr().err
