@@ -165,7 +165,12 @@ enum Stat {
     Se,
     CiLow,
     CiHigh,
+    /// An indicator row of a workbook (kept apart, never a score).
+    Indicator,
 }
+
+/// Dimension numbers above this are never PAPI dimensions ("12.5 ..." is an indicator label).
+const MAX_DIMENSIONS: usize = 8;
 
 /// A measure as the file labels it, resolved against the framework later.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -405,6 +410,29 @@ fn parse_workbook(g: &Grid, problems: &mut Vec<Problem>) -> Parsed {
         ));
         return p;
     }
+    // An indicator row: kept with its scale and values; returns the "skip" marker.
+    let indicator_row = |p: &mut Parsed,
+                         problems: &mut Vec<Problem>,
+                         label: &str,
+                         r: usize|
+     -> (MeasureKey, Stat) {
+        let scale = scale_col.and_then(|c| cell(r, c)).map(str::to_string);
+        let mut vals = Vec::new();
+        for (u, &c) in cols.iter().enumerate() {
+            match number(cell(r, c)) {
+                Ok(Some(v)) => vals.push((u, v)),
+                Ok(None) => {}
+                Err(t) => problems.push(Problem::new(
+                    sheet_loc(&sheet, r, c),
+                    "not_a_number",
+                    format!("{t:?} is not a number"),
+                )),
+            }
+        }
+        p.indicators
+            .push((label.to_string(), scale, vals, sheet_loc(&sheet, r, lc)));
+        (MeasureKey::Total, Stat::Indicator)
+    };
     let mut last: Option<MeasureKey> = None;
     let mut seen_measure = false;
     for r in mr + 1..g.cells.len() {
@@ -424,27 +452,12 @@ fn parse_workbook(g: &Grid, problems: &mut Vec<Problem>) -> Parsed {
                 }
             },
             None => match measure_label(label) {
-                Some(k) if !matches!(k, MeasureKey::Total) || !seen_measure => (k, Stat::Score),
-                _ if seen_measure => {
-                    // An indicator row: kept with its scale and values.
-                    let scale = scale_col.and_then(|c| cell(r, c)).map(str::to_string);
-                    let mut vals = Vec::new();
-                    for (u, &c) in cols.iter().enumerate() {
-                        match number(cell(r, c)) {
-                            Ok(Some(v)) => vals.push((u, v)),
-                            Ok(None) => {}
-                            Err(t) => problems.push(Problem::new(
-                                sheet_loc(&sheet, r, c),
-                                "not_a_number",
-                                format!("{t:?} is not a number"),
-                            )),
-                        }
-                    }
-                    p.indicators
-                        .push((label.to_string(), scale, vals, sheet_loc(&sheet, r, lc)));
-                    last = None;
-                    continue;
+                // "12.5 ..." after the measures is an indicator label, not sub-dimension 12.5.
+                Some(MeasureKey::Sub(a, _)) if seen_measure && a > MAX_DIMENSIONS => {
+                    indicator_row(&mut p, problems, label, r)
                 }
+                Some(k) if !matches!(k, MeasureKey::Total) || !seen_measure => (k, Stat::Score),
+                _ if seen_measure => indicator_row(&mut p, problems, label, r),
                 _ => {
                     p.ignored
                         .push(format!("{} {label:?}", sheet_loc(&sheet, r, lc)));
@@ -452,6 +465,10 @@ fn parse_workbook(g: &Grid, problems: &mut Vec<Problem>) -> Parsed {
                 }
             },
         };
+        if stat == Stat::Indicator {
+            last = None;
+            continue;
+        }
         seen_measure = true;
         if stat == Stat::Score {
             last = Some(key.clone());

@@ -62,6 +62,9 @@ fn workbook_2023(sheet: &str, with_matinh: bool) -> Grid {
     let mut ind = vec![s("% biết Pháp lệnh THDCCS"), s("0-100%")];
     ind.extend(rows.iter().map(|r| r.total.map(|_| "12.5".to_string())));
     cells.push(ind);
+    let mut ind2 = vec![s("12.5 Tỷ lệ (a numbered indicator label)"), s("0-100%")];
+    ind2.extend(rows.iter().map(|_| s("3")));
+    cells.push(ind2);
     Grid {
         sheet: Some(sheet.into()),
         cells,
@@ -98,7 +101,7 @@ fn workbook_reads_labels_se_and_indicators() {
     let se = t.se.as_ref().unwrap();
     let dl = t.province_index(66).unwrap();
     assert_eq!(se[0][dl], Some(0.15));
-    assert_eq!(l.indicators.len(), 1);
+    assert_eq!(l.indicators.len(), 2);
     assert_eq!(l.indicators[0].scale.as_deref(), Some("0-100%"));
     assert_eq!(l.indicators[0].values[dl], Some(12.5));
 }
