@@ -137,7 +137,7 @@ def load_published(
     published rule for 34 units; ``group_sizes(34)`` = (9, 9, 8, 8)). A 34-unit table is keyed by the
     GSO code of the province whose name the unit carries (Lào Cai: 10), so names and lookups resolve
     as usual; the official unit codes (Lào Cai: 15) are accepted in the file. Year-on-year changes of
-    a 2025 unit compare with the 2024 results of its member provinces combined with GSO 2022
+    a 2025 unit compare with the previous year's results of its member provinces combined with GSO 2022
     population weights (:func:`papikit.population_2022`), see ``pk.trend(unit, era=34)``.
 
     Examples
