@@ -170,6 +170,9 @@ def test_34_units_2025(tmp_path: Path) -> None:
     assert row["change"] == pytest.approx(own - base, abs=1e-9)
     assert row["composition_changed"] is True and "Phú Yên" in row["weights"]
     assert top["previous_score"] == pytest.approx(base)
+    # gaps to the previous year use the same merged baseline
+    gy = pk.gaps("Đắk Lắk", 2025, against=pk.Year(2024)).to_polars()
+    assert gy.filter(pl.col("measure") == "total")["reference"].item() == pytest.approx(base)
     out = pk.report("Đắk Lắk", year=2025, out=tmp_path / "r.html", progress=False)
     html = out.read_text(encoding="utf-8")
     assert "Dak Lak" in html and "2025" in html

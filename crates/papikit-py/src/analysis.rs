@@ -271,13 +271,20 @@ fn other_year_table(
     year: u16,
     other_table: Option<ScoreTable>,
     published_source: bool,
+    current: i64,
 ) -> PyResult<ScoreTable> {
     match other_table {
         Some(t) => Ok(t),
         None if !published_source => Err(bad_against(
             "a Year reference with a non-published source needs the other year's source: pk.Year(2022, source=...)".into(),
         )),
-        None => py.detach(|| ScoreTable::from_published(year as i64)).py(),
+        // Across the 2025 merger the other year is merged onto the 34 units (analysis::era).
+        None => py
+            .detach(|| {
+                papikit_core::analysis::era::previous_table(current, year as i64)?
+                    .map_or_else(|| ScoreTable::from_published(year as i64), Ok)
+            })
+            .py(),
     }
 }
 
@@ -289,6 +296,7 @@ fn against_of(
     region_stat: RegionStat,
     other_table: Option<ScoreTable>,
     published_source: bool,
+    current: i64,
 ) -> PyResult<Against> {
     if let Ok(g) = against.cast::<PyGroup>() {
         return Ok(Against::Group(g.get().0));
@@ -297,7 +305,7 @@ fn against_of(
         return Ok(Against::TargetRank(r.get().rank));
     }
     if let Ok(y) = against.cast::<PyYear>() {
-        let t = other_year_table(py, y.get().year, other_table, published_source)?;
+        let t = other_year_table(py, y.get().year, other_table, published_source, current)?;
         return Ok(Against::Year(Box::new(t)));
     }
     if let Ok(kind) = against.extract::<String>() {
@@ -336,7 +344,7 @@ pub fn gaps<'py>(
     let other_table = other_table.map(|t| t.get().0.clone());
     let code = code_of(province)?;
     let region_stat = region_stat_of(region_stat)?;
-    let against = against_of(py, against, region_stat, other_table, table.is_none())?;
+    let against = against_of(py, against, region_stat, other_table, table.is_none(), year)?;
     run(py, || {
         let t = match table {
             Some(t) => t,
