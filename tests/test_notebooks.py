@@ -21,6 +21,7 @@ def test_notebooks_present():
         "02_simulate_improvements.ipynb",
         "03_microdata_to_index.ipynb",
         "04_trends_and_merger.ipynb",
+        "05_new_year.ipynb",
     ):
         assert expected in names
 

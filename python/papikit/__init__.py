@@ -46,6 +46,7 @@ from papikit.errors import (  # noqa: E402
     NoDataError,
     PapiError,
     ResourceLimitError,
+    PublishedDataError,
     SurveyError,
     UnknownCodeError,
     UnknownProvinceError,
@@ -54,6 +55,14 @@ from papikit.errors import (  # noqa: E402
 from papikit.excel import write_excel  # noqa: E402
 from papikit.framework import Framework, framework  # noqa: E402
 from papikit.limits import memory_limit, set_memory_limit  # noqa: E402
+from papikit.loading import (  # noqa: E402
+    LoadedYear,
+    agency_successions,
+    load_published,
+    loaded_years,
+    population_2022,
+    unload_published,
+)
 from papikit.published import FIRST_YEAR, LAST_YEAR, national_stats, published  # noqa: E402
 from papikit.ranking import group_bands, group_label, group_labels, group_sizes, rank  # noqa: E402
 from papikit.registry import (  # noqa: E402
@@ -106,12 +115,14 @@ __all__ = [
     "InfeasibleError",
     "InternalError",
     "InvalidArgumentError",
+    "LoadedYear",
     "Merged",
     "NoDataError",
     "PapiError",
     "Plan",
     "Profile",
     "Province",
+    "PublishedDataError",
     "ReplicateSurvey",
     "ResourceLimitError",
     "Review",
@@ -131,6 +142,7 @@ __all__ = [
     "__version__",
     "agencies",
     "cite",
+    "agency_successions",
     "compare",
     "crosswalk_2025",
     "framework",
@@ -141,10 +153,13 @@ __all__ = [
     "group_sizes",
     "league",
     "memory_limit",
+    "load_published",
+    "loaded_years",
     "merged",
     "national_stats",
     "optimize",
     "plot",
+    "population_2022",
     "profile",
     "province",
     "provinces",
@@ -165,4 +180,5 @@ __all__ = [
     "trend",
     "unit_2025",
     "write_excel",
+    "unload_published",
 ]

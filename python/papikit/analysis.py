@@ -307,7 +307,7 @@ class Gaps(TableResult):
         >>> sorted(a.filter(pl.col("agency_code") == "y_te")["measure"].to_list())
         ['limits_corruption_service_delivery', 'public_health']
         """
-        return _core.by_agency(self.table, _agency_frame(agencies), lang=self.lang)
+        return _core.by_agency(self.table, _agency_frame(agencies), lang=self.lang, year=self.year)
 
     def headline(self) -> str:
         """Province, year, reference and the gap on the total."""
@@ -489,9 +489,10 @@ def league(
 
 def trend(
     province: str | int | Province,
-    years: Iterable[int] | int = range(FIRST_YEAR, LAST_YEAR + 1),
+    years: Iterable[int] | int | None = None,
     *,
     level: Literal["dimension", "subdimension", "all"] = "dimension",
+    era: int | None = None,
     lang: Lang = "en",
 ) -> pl.DataFrame:
     """A province's scores across years with structural breaks flagged.
@@ -512,6 +513,11 @@ def trend(
     sub-dimension of the dimension); the core derives the membership changes from its frameworks.
     ``years`` may be one year (``pk.trend("Đắk Lắk", 2023)``), a list or a range.
 
+    ``era=34`` gives the trend of a 2025 unit on the 34 units (default years: 2011 to the last loaded
+    year that follows the embedded ones): years of the 63 provinces are the member provinces'
+    results combined with GSO 2022 population weights (``weights``, ``basis``), flagged
+    ``composition_changed``; ranks are among the 34 units.
+
     Examples
     --------
     >>> import papikit as pk
@@ -523,7 +529,15 @@ def trend(
     ...     "number", "comparable_with_previous").rows()
     [('5.2', False), ('6.2', True)]
     """
-    ys = _year_list(years)
+    if era is not None and _core.parse_era(era) == 34:
+        # On the 34 units of 2025: years of the 63 provinces merged with population weights.
+        loaded = set(_core.loaded_years())
+        last = LAST_YEAR
+        while last + 1 in loaded:  # the embedded years, then the loaded years that follow them
+            last += 1
+        ys34 = list(range(FIRST_YEAR, last + 1)) if years is None else _year_list(years)
+        return _core.trend_34(province_arg(province), ys34, lang=check_lang(lang))
+    ys = _year_list(range(FIRST_YEAR, LAST_YEAR + 1) if years is None else years)
     if not ys:
         raise _core.InvalidArgumentError("invalid value for years: empty")
     return _core.trend_table(province_arg(province), ys, level=level, lang=check_lang(lang))
@@ -646,13 +660,15 @@ def _agency_frame(table: pl.DataFrame | str | None) -> pl.DataFrame | None:
         return pl.read_csv(table, infer_schema=False)
 
 
-def agencies(table: pl.DataFrame | str | None = None, *, lang: Lang = "en") -> pl.DataFrame:
+def agencies(table: pl.DataFrame | str | None = None, *, year: int | None = None, lang: Lang = "en") -> pl.DataFrame:
     """The agency table: which department owns which PAPI dimension / sub-dimension.
 
     Built in: the assignments of the Đắk Lắk People's Committee plan to raise its PAPI (section
     II), each with a ``source`` quoting the plan paragraph. Pass ``table`` (a DataFrame or CSV path with columns ``agency_code, dimension`` and optionally ``subdimension, role, source,
     agency_vi, agency_en``) to load and validate your own: unknown dimension, sub-dimension or agency
-    codes raise ``UnknownCodeError`` naming them.
+    codes raise ``UnknownCodeError`` naming them. ``year`` 2025 or later gives the departments of
+    the new era: each agency of the plan replaced by its successor after the 2025 mergers (see
+    :func:`papikit.agency_successions`), the district level gone.
 
     Examples
     --------
@@ -660,5 +676,7 @@ def agencies(table: pl.DataFrame | str | None = None, *, lang: Lang = "en") -> p
     >>> a = pk.agencies(lang="vi")
     >>> a.filter(pl.col("subdimension") == "public_health")["agency"].to_list()
     ['Sở Y tế']
+    >>> sorted(set(pk.agencies(year=2025, lang="vi")["agency"]) & {"Sở Nông nghiệp và Môi trường", "UBND cấp huyện"})
+    ['Sở Nông nghiệp và Môi trường']
     """
-    return _core.agency_table(_agency_frame(table), lang=check_lang(lang))
+    return _core.agency_table(_agency_frame(table), lang=check_lang(lang), year=year)

@@ -186,6 +186,17 @@ def _parser() -> argparse.ArgumentParser:
     vp.add_argument("province", help='name or GSO code, e.g. "Đắk Lắk"')
     vp.add_argument("--year", type=int, default=LAST_YEAR, help=f"the year reviewed (default {LAST_YEAR})")
     vp.add_argument("--lang", choices=("en", "vi"), default="en", help="labels in English or Vietnamese")
+    for sp in (pp, rp, vp):
+        sp.add_argument(
+            "--data",
+            default=None,
+            metavar="FILE",
+            help="load a year's published results first (.xlsx workbook, .csv or .parquet; see pk.load_published)",
+        )
+        sp.add_argument("--data-year", type=int, default=None, help="year of --data (default: --year)")
+        sp.add_argument("--replace", action="store_true", help="--data replaces a year already embedded")
+    for sp in (rp, vp):
+        sp.add_argument("--agencies", default=None, metavar="FILE", help="agency table CSV (see pk.agencies)")
     _add_examples(ap, sub)
     return ap
 
@@ -193,19 +204,30 @@ def _parser() -> argparse.ArgumentParser:
 def _one_line(e: BaseException) -> str:
     """The error's message on one line."""
     return " ".join(str(e).split())
+def _load_data(args: argparse.Namespace) -> None:
+    """``--data FILE``: load the file's year before the command runs."""
+    if getattr(args, "data", None) is None:
+        return
+    from papikit.loading import load_published
+
+    year = args.data_year if args.data_year is not None else args.year
+    load_published(args.data, year=year, replace=args.replace)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point; returns the exit status (0 ok, 2 bad input)."""
     args = _parser().parse_args(argv)
     try:
+        _load_data(args)
         if args.command == "profile":
             print(format_profile(profile(args.province, args.year, lang=args.lang), args.lang))
             return 0
         if args.command == "review":
+            from papikit.analysis import _agency_frame
             from papikit.review import review
 
-            print(format_review(review(args.province, args.year, lang=args.lang)))
+            agencies = _agency_frame(args.agencies)
+            print(format_review(review(args.province, args.year, lang=args.lang, agencies=agencies)))
             return 0
         if args.command == "report":
             try:
@@ -226,6 +248,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 out=args.out,
                 progress=not args.quiet,
                 format=args.format,
+                agencies=args.agencies,
             )
             print(str(path))
             return 0

@@ -203,6 +203,15 @@ class FileError(PapiError, OSError):
 
     def __reduce__(self) -> tuple[Any, ...]:
         return (type(self), (str(self),), dict(self.__dict__))
+class PublishedDataError(PapiError):
+    """A table of published results (a new year's file for :func:`papikit.load_published`) with
+    problems. ``errors()`` lists every problem located at its cell (``sheet 2025_VIE_ENG!D14`` or
+    ``row 12, column d4``). Attributes: ``source_name``, ``problems`` (as printed).
+    """
+
+    _kind = "invalid_published"
+    source_name: str
+    problems: list[str]
 
 
 __all__ = [
@@ -216,6 +225,7 @@ __all__ = [
     "NoDataError",
     "PapiError",
     "ResourceLimitError",
+    "PublishedDataError",
     "SurveyError",
     "UnknownCodeError",
     "UnknownProvinceError",

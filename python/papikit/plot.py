@@ -978,6 +978,10 @@ def tile_map(
     lay = tile_layout(era)
     names = _unit_names(63 if lay.height == 63 else 34, lang)
     vals = {int(c): v for c, v in zip(df[cc].to_list(), df[value].to_list(), strict=True) if c is not None}
+    if lay.height != 63:
+        # Tables of the 34 units are keyed by the province whose name the unit carries (pk.load_published).
+        key_to_unit = dict(_core.unit_key_codes())
+        vals = {key_to_unit.get(c, c): v for c, v in vals.items()}
     hl = None
     if highlight is not None:
         p = _find(highlight)

@@ -58,6 +58,13 @@ def published(year: int | None = None, *, level: str = "dimension", lang: Lang =
     lang = check_lang(lang)
     if level == "dimension":
         return _core.published_frame(year, lang=lang)
+    if level == "indicator":
+        # The indicator rows of a loaded workbook (pk.load_published).
+        if year is None:
+            raise _core.InvalidArgumentError(
+                'invalid value for year: None; level="indicator" needs a year', argument="year"
+            )
+        return _core.loaded_indicators(year)
     if level in ("subdimension", "all"):
         if year is None:
             raise _core.InvalidArgumentError(

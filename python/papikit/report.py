@@ -222,6 +222,7 @@ def report_html(
     lang: Lang = "en",
     progress: bool | Progress = True,
     decimal: str | None = None,
+    agencies: pl.DataFrame | str | None = None,
 ) -> str:
     """The province report as one self-contained HTML string (see :func:`report`)."""
     lang = check_lang(lang)
@@ -246,7 +247,7 @@ def report_html(
     g_best = steps.run("gaps", lambda: gaps(p.code, year, against="best", lang=lang))
     g_table = g_best.to_polars()
     ref = g_best.reference_province or ""
-    agency = steps.run("agency view", lambda: g_best.by_agency())
+    agency = steps.run("agency view", lambda: g_best.by_agency(agencies))
     target, target_txt = _target_for(prof, lang)
     g_next = None
     if isinstance(target, Group):
@@ -371,6 +372,7 @@ def report(
     progress: bool | Progress = True,
     decimal: str | None = None,
     format: Literal["html", "xlsx"] | None = None,
+    agencies: pl.DataFrame | str | None = None,
 ) -> Path:
     """Write the province report: one self-contained HTML file (charts embedded) and return its path.
 
@@ -405,6 +407,9 @@ def report(
     out
         Output path (default ``papi_<code>_<year>_<lang>.html`` in the working directory; a directory
         gets that name inside it).
+    agencies
+        The agency table of the agency view (a DataFrame or CSV path, as :func:`papikit.agencies`
+        reads it); default: the built-in plan's agencies, their 2025 successors from 2025.
 
     Examples
     --------
@@ -427,7 +432,7 @@ def report(
         return report_excel(province, year=year, lang=lang, out=out, progress=progress)
     if fmt != "html":
         raise _core.InvalidArgumentError(f'invalid value for format: {format!r}; use "html" or "xlsx"')
-    html = report_html(province, year=year, lang=lang, progress=progress, decimal=decimal)
+    html = report_html(province, year=year, lang=lang, progress=progress, decimal=decimal, agencies=agencies)
     p = _find(province)
     default = f"papi_{p.code:02d}_{year}_{lang}.html"
     path = Path(out) if out is not None else Path(default)

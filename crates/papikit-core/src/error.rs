@@ -140,6 +140,13 @@ pub enum PapiError {
         operation: String,
         message: String,
     },
+    /// A table of published results (a new year's file) with one or more problems, each located
+    /// at its cell (`sheet 2025_VIE_ENG!D14`, `row 12, column d4`).
+    #[error("invalid published results in {source_name} ({} problem(s)); fix the cells listed, or pass replace=True for a year already present:\n  - {}", problems.len(), joined(problems))]
+    InvalidPublished {
+        source_name: String,
+        problems: Vec<Problem>,
+    },
 }
 
 /// `1.5 GB`, `24.0 MB`, `512 bytes`.
@@ -193,6 +200,7 @@ impl PapiError {
             PapiError::Polars { .. } => "polars",
             PapiError::ResourceLimit { .. } => "resource_limit",
             PapiError::File { .. } => "file",
+            PapiError::InvalidPublished { .. } => "invalid_published",
         }
     }
 
@@ -282,6 +290,16 @@ impl PapiError {
                 ("operation", s(operation)),
                 ("message", s(message)),
             ],
+            PapiError::InvalidPublished {
+                source_name,
+                problems,
+            } => vec![
+                ("source_name", s(source_name)),
+                (
+                    "problems",
+                    List(problems.iter().map(Problem::to_string).collect()),
+                ),
+            ],
         }
     }
 
@@ -289,7 +307,8 @@ impl PapiError {
     /// at the culprit (province query, year, column, code, argument, survey location, target).
     pub fn problems(&self) -> Vec<Problem> {
         let loc = match self {
-            PapiError::InvalidFramework { problems } => return problems.clone(),
+            PapiError::InvalidFramework { problems }
+            | PapiError::InvalidPublished { problems, .. } => return problems.clone(),
             PapiError::UnknownProvince { query, .. } => query.clone(),
             PapiError::UnknownYear { year, .. } => year.to_string(),
             PapiError::MissingColumn { column, .. } | PapiError::ColumnType { column, .. } => {
@@ -390,6 +409,14 @@ mod tests {
                 operation: "read".into(),
                 message: "No such file or directory".into(),
             },
+            PapiError::InvalidPublished {
+                source_name: "x.xlsx".into(),
+                problems: vec![Problem::new(
+                    "sheet 2025_VIE_ENG!D14",
+                    "dimensions_do_not_sum",
+                    "d1..d8 do not sum to the total",
+                )],
+            },
         ];
         for e in &all {
             match e {
@@ -406,7 +433,8 @@ mod tests {
                 | PapiError::Infeasible { .. }
                 | PapiError::Polars { .. }
                 | PapiError::ResourceLimit { .. }
-                | PapiError::File { .. } => {}
+                | PapiError::File { .. }
+                | PapiError::InvalidPublished { .. } => {}
             }
         }
         all
@@ -450,7 +478,7 @@ mod tests {
     #[test]
     fn every_variant_yields_all_its_fields() {
         let variants = every_variant();
-        assert_eq!(variants.len(), 14);
+        assert_eq!(variants.len(), 15);
         for e in &variants {
             let declared = debug_field_names(e);
             assert!(!declared.is_empty(), "{e:?}");

@@ -1145,6 +1145,10 @@ fn build_builtin(first: u16, last: u16) -> Result<Framework> {
 /// The built-in framework for a year (2011-2024). Years outside the published range are an error,
 /// so a user never silently gets a guessed structure.
 pub fn builtin(year: i64) -> Result<Framework> {
+    // A year loaded at run time (crate::loaded) has the framework it was loaded with.
+    if let Some(l) = crate::loaded::get(year) {
+        return Ok(l.framework.clone());
+    }
     let y = crate::published::check_year(year)?;
     let (a, b) = PERIODS
         .iter()

@@ -13,6 +13,7 @@ pub mod framework_names;
 pub mod labels;
 pub mod lang;
 pub mod limits;
+pub mod loaded;
 pub mod progress;
 pub mod published;
 pub mod rank;

@@ -109,6 +109,10 @@ pub fn panel() -> Result<&'static [PublishedRow]> {
 
 /// Check a year is published.
 pub fn check_year(year: i64) -> Result<u16> {
+    // Loaded years (crate::loaded) first: a year loaded at run time is published too.
+    if let Some(l) = crate::loaded::get(year) {
+        return Ok(l.year);
+    }
     if (FIRST_YEAR as i64..=LAST_YEAR as i64).contains(&year) {
         Ok(year as u16)
     } else {
@@ -122,6 +126,9 @@ pub fn check_year(year: i64) -> Result<u16> {
 
 /// The 63 rows of one year, in GSO code order.
 pub fn year_rows(year: i64) -> Result<Vec<&'static PublishedRow>> {
+    if let Some(l) = crate::loaded::get(year) {
+        return Ok(l.rows.iter().collect());
+    }
     let y = check_year(year)?;
     let mut v: Vec<_> = panel()?.iter().filter(|r| r.year == y).collect();
     v.sort_by_key(|r| r.code);
@@ -130,6 +137,17 @@ pub fn year_rows(year: i64) -> Result<Vec<&'static PublishedRow>> {
 
 /// One province-year.
 pub fn row(code: u16, year: i64) -> Result<&'static PublishedRow> {
+    if let Some(l) = crate::loaded::get(year) {
+        return l
+            .rows
+            .iter()
+            .find(|r| r.code == code)
+            .ok_or_else(|| PapiError::NoData {
+                province: crate::registry::name_vi(code),
+                year: l.year,
+                what: "scores".into(),
+            });
+    }
     let y = check_year(year)?;
     panel()?
         .iter()
@@ -143,6 +161,9 @@ pub fn row(code: u16, year: i64) -> Result<&'static PublishedRow> {
 
 /// Number of dimensions in the index in a year (6 until 2017, 8 from 2018).
 pub fn n_dimensions(year: u16) -> usize {
+    if let Some(n) = crate::loaded::n_dimensions(year) {
+        return n;
+    }
     if year >= 2018 { 8 } else { 6 }
 }
 

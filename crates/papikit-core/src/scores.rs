@@ -179,6 +179,10 @@ impl ScoreTable {
     /// sub-dimensions of that year's framework (range 1/n..10/n each), values from the published
     /// sub-dimension scores. A sub-dimension a province has no published value for stays `None`.
     pub fn from_published_subdimensions(year: i64) -> Result<ScoreTable> {
+        // A year loaded at run time (crate::loaded): its table as loaded (with SEs, sub-dimensions).
+        if let Some(t) = crate::loaded::score_table(year) {
+            return Ok(t);
+        }
         let mut t = ScoreTable::from_published_dimensions(year)?;
         let fw = crate::framework::builtin(i64::from(t.year))?;
         let published: std::collections::HashMap<(u16, &str), f64> =

@@ -5,7 +5,7 @@ use crate::errors::{IntoPyResult, run};
 use crate::frames::{self, GuardedFrame};
 use crate::targets::{PyGroup, PyTargetRank, PyYear};
 use numpy::{PyReadonlyArray2, PyReadonlyArray3};
-use papikit_core::analysis::agency::{self, AgencyTable};
+use papikit_core::analysis::agency::AgencyTable;
 use papikit_core::analysis::compare;
 use papikit_core::analysis::gap::{self, Against, GapResult, RegionStat};
 use papikit_core::analysis::merge::{Weights, merged_frames};
@@ -276,13 +276,20 @@ fn other_year_table(
     year: u16,
     other_table: Option<ScoreTable>,
     published_source: bool,
+    current: i64,
 ) -> PyResult<ScoreTable> {
     match other_table {
         Some(t) => Ok(t),
         None if !published_source => Err(bad_against(
             "a Year reference with a non-published source needs the other year's source: pk.Year(2022, source=...)".into(),
         )),
-        None => py.detach(|| ScoreTable::from_published(year as i64)).py(),
+        // Across the 2025 merger the other year is merged onto the 34 units (analysis::era).
+        None => py
+            .detach(|| {
+                papikit_core::analysis::era::previous_table(current, year as i64)?
+                    .map_or_else(|| ScoreTable::from_published(year as i64), Ok)
+            })
+            .py(),
     }
 }
 
@@ -294,6 +301,7 @@ fn against_of(
     region_stat: RegionStat,
     other_table: Option<ScoreTable>,
     published_source: bool,
+    current: i64,
 ) -> PyResult<Against> {
     if let Ok(g) = against.cast::<PyGroup>() {
         return Ok(Against::Group(g.get().0));
@@ -302,7 +310,7 @@ fn against_of(
         return Ok(Against::TargetRank(r.get().rank));
     }
     if let Ok(y) = against.cast::<PyYear>() {
-        let t = other_year_table(py, y.get().year, other_table, published_source)?;
+        let t = other_year_table(py, y.get().year, other_table, published_source, current)?;
         return Ok(Against::Year(Box::new(t)));
     }
     if let Ok(kind) = against.extract::<String>() {
@@ -341,7 +349,7 @@ pub fn gaps<'py>(
     let other_table = other_table.map(|t| t.get().0.clone());
     let code = code_of(province)?;
     let region_stat = region_stat_of(region_stat)?;
-    let against = against_of(py, against, region_stat, other_table, table.is_none())?;
+    let against = against_of(py, against, region_stat, other_table, table.is_none(), year)?;
     run(py, || {
         let t = match table {
             Some(t) => t,
@@ -424,7 +432,8 @@ fn previous_of(
         None if published_source => {
             let y = year - 1;
             if y >= papikit_core::published::FIRST_YEAR as i64 {
-                ScoreTable::from_published(y).map(Some)
+                // Across the 2025 merger the previous year is merged onto the 34 units (flagged).
+                papikit_core::analysis::era::previous_table(year, y)
             } else {
                 Ok(None)
             }
@@ -532,33 +541,35 @@ pub fn merged_table(
 }
 
 #[pyfunction]
-#[pyo3(signature = (table=None, *, lang="en"))]
+#[pyo3(signature = (table=None, *, lang="en", year=None))]
 pub fn agency_table(
     py: Python<'_>,
     #[pyo3(from_py_with = frames::opt_table)] table: Option<GuardedFrame>,
     lang: &str,
+    year: Option<i64>,
 ) -> PyResult<PyDataFrame> {
     let lang = Lang::parse(lang).py()?;
     run(py, || match table {
         Some(df) => AgencyTable::from_frame(&df.0)?.frame(lang),
-        None => agency::builtin()?.frame(lang),
+        None => papikit_core::analysis::agency_era::for_year(year)?.frame(lang),
     })
     .map(PyDataFrame)
 }
 
 #[pyfunction]
-#[pyo3(signature = (gaps, table=None, *, lang="en"))]
+#[pyo3(signature = (gaps, table=None, *, lang="en", year=None))]
 pub fn by_agency(
     py: Python<'_>,
     #[pyo3(from_py_with = frames::gaps)] gaps: GuardedFrame,
     #[pyo3(from_py_with = frames::opt_table)] table: Option<GuardedFrame>,
     lang: &str,
+    year: Option<i64>,
 ) -> PyResult<PyDataFrame> {
     let lang = Lang::parse(lang).py()?;
     run(py, || {
         let t = match table {
             Some(df) => AgencyTable::from_frame(&df.0)?,
-            None => agency::builtin()?.clone(),
+            None => papikit_core::analysis::agency_era::for_year(year)?.clone(),
         };
         t.by_agency_frame(&gaps.0, lang)
     })
@@ -717,7 +728,7 @@ pub fn review(
                 user = AgencyTable::from_frame(df)?;
                 &user
             }
-            None => agency::builtin()?,
+            None => papikit_core::analysis::agency_era::for_year(Some(year))?,
         };
         review_core::review(code, year, goal, agencies)
     })

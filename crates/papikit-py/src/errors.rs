@@ -13,7 +13,7 @@ use pyo3::types::{PyDict, PyList};
 const MODULE: &str = "papikit.errors";
 
 /// The exception classes, in the order `_core` re-exports them.
-const CLASSES: [&str; 13] = [
+const CLASSES: [&str; 14] = [
     "PapiError",
     "UnknownProvinceError",
     "UnknownYearError",
@@ -27,6 +27,7 @@ const CLASSES: [&str; 13] = [
     "InternalError",
     "ResourceLimitError",
     "FileError",
+    "PublishedDataError",
 ];
 
 /// The Python class of a core variant.
@@ -44,6 +45,7 @@ fn class_name(e: &E) -> &'static str {
         E::Polars { .. } => "PapiError",
         E::ResourceLimit { .. } => "ResourceLimitError",
         E::File { .. } => "FileError",
+        E::InvalidPublished { .. } => "PublishedDataError",
     }
 }
 

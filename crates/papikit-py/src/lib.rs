@@ -8,6 +8,7 @@ mod analysis;
 mod errors;
 mod frames;
 mod framework;
+mod loaded;
 mod progress;
 mod published;
 mod registry;
@@ -29,5 +30,6 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     simulation::register(m)?;
     survey::register(m)?;
     progress::register(m)?;
+    loaded::register(m)?;
     Ok(())
 }

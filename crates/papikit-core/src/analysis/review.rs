@@ -224,6 +224,16 @@ fn standings(
             ),
         });
     }
+    // Across the 2025 merger the units differ: refused, never silently mixed (analysis::era).
+    if crate::analysis::era::crosses_merger(i64::from(y), i64::from(y) - 1) {
+        return Err(PapiError::InvalidArgument {
+            argument: "year".into(),
+            message: format!(
+                "{y} and {} are on different units (the 2025 merger); the review compares the same units. Use pk.trend(unit, era=34) or pk.profile (previous year merged onto the 34 units with population weights)",
+                y - 1
+            ),
+        });
+    }
     let now = published::year_rows(i64::from(y))?;
     let prev = published::year_rows(i64::from(y) - 1)?;
     let pick = |rows: &[&'static PublishedRow]| -> Result<Standing> {
