@@ -73,15 +73,15 @@ def test_report_workbook_vi_has_the_numbers(report_vi: Path) -> None:
     prof = sheets["Hồ sơ"]
     head = _header(prof)
     # VN headers (from the core's label table), rank as a number with "31/61" as text beside it
-    assert {"Chỉ tiêu", "Điểm", "Hạng", "Hạng/Số tỉnh", "Số tỉnh xếp hạng", "Nhóm"} <= set(head)
+    assert {"Lĩnh vực nội dung", "Điểm", "Hạng", "Hạng/Số tỉnh", "Số tỉnh xếp hạng", "Nhóm"} <= set(head)
     assert head.index("Hạng/Số tỉnh") == head.index("Hạng") + 1
-    score = _cell(prof, "Điểm", ("Chỉ tiêu", "total"))
+    score = _cell(prof, "Điểm", ("Lĩnh vực nội dung", "total"))
     assert isinstance(score.value, float) and round(score.value, 4) == 42.3265
     assert score.number_format == "0.0000"
-    rank = _cell(prof, "Hạng", ("Chỉ tiêu", "total"))
+    rank = _cell(prof, "Hạng", ("Lĩnh vực nội dung", "total"))
     assert rank.value == 31 and isinstance(rank.value, int) and rank.number_format == "0"
-    assert _cell(prof, "Hạng/Số tỉnh", ("Chỉ tiêu", "total")).value == "31/61"
-    assert _cell(prof, "Số tỉnh xếp hạng", ("Chỉ tiêu", "total")).value == 61
+    assert _cell(prof, "Hạng/Số tỉnh", ("Lĩnh vực nội dung", "total")).value == "31/61"
+    assert _cell(prof, "Số tỉnh xếp hạng", ("Lĩnh vực nội dung", "total")).value == 61
     # the 8 dimension gaps to the best province sum to 3.7150
     gaps = sheets["Khoảng cách"]
     assert {"Khoảng cách", "Tham chiếu", "Điểm của tỉnh", "Cấp"} <= set(_header(gaps))
@@ -317,7 +317,7 @@ def test_write_excel_tables_and_mappings(tmp_path: Path) -> None:
     sheets = _sheets(path)
     assert list(sheets) == ["Bảng", "Nguồn"]
     rows = _rows(sheets["Bảng"])
-    dl = next(r for r in rows if r["Mã"] == 66)
+    dl = next(r for r in rows if r["Mã tỉnh"] == 66)
     assert round(dl["Điểm tổng hợp"], 4) == 42.3265 and dl["Hạng/Số tỉnh"] == "31/61" and dl["Hạng"] == 31
     assert sum(r["D1"] is not None for r in rows) == pub["d1"].count()
     # several tables: one sheet each, names made valid for Excel

@@ -235,8 +235,8 @@ mod tests {
                 }
             }
         }
-        // 61 provinces with published 2023 scores x (total + 8 dimensions)
-        assert_eq!(filled, 61 * 9);
+        // 61 provinces with published 2023 scores x (total + 8 dimensions + 28 sub-dimensions)
+        assert_eq!(filled, 61 * (1 + 8 + 28));
         let again = with_model_se(&t).unwrap();
         assert_eq!(again, t);
         // Only published tables without uncertainty of their own get the model.
