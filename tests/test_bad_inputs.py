@@ -157,7 +157,7 @@ for fname, f in LANG_FUNCS.items():
 
 CHOICES: list[tuple[str, Callable[[], object], type[BaseException], str]] = [
     ("published-level", lambda: pk.published(2023, level="indicator"), pk.InvalidArgumentError, "level"),
-    ("league-by", lambda: pk.league(2023, by="d9"), pk.ColumnError, "d9"),
+    ("league-by", lambda: pk.league(2023, by="d9"), pk.UnknownCodeError, "d9"),
     ("league-region", lambda: pk.league(2023, region="Atlantis"), pk.UnknownCodeError, "Atlantis"),
     ("compare-values", lambda: pk.compare(["Hà Nội"], 2023, values="x"), pk.InvalidArgumentError, "values"),  # type: ignore[arg-type]
     ("gaps-against", lambda: pk.gaps("Đắk Lắk", 2023, against="moon"), pk.InvalidArgumentError, "moon"),  # type: ignore[arg-type]

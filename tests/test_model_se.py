@@ -80,7 +80,9 @@ def test_gaps_on_published_scores_use_the_model(model_2023: pl.DataFrame) -> Non
     assert g.se_source == "model-based"
     t = g.table
     assert t["se"].null_count() == 0 and t["significant"].null_count() == 0
-    se = {(r["province"], r["measure"]): r["se"] for r in model_2023.iter_rows(named=True)}
+    # the gaps reach the sub-dimensions: their model SEs too
+    model_all = pk.published_se(2023, subdimensions=True)
+    se = {(r["province"], r["measure"]): r["se"] for r in model_all.iter_rows(named=True)}
     own = pk.province(DL).code
     best = pk.province(g.reference_province).code  # type: ignore[arg-type]
     for r in t.iter_rows(named=True):

@@ -87,7 +87,7 @@ def test_change_past_the_maximum_is_capped_and_reported(csv: pl.DataFrame) -> No
     ]
     total = s.changes.filter(pl.col("measure") == "total")["change"][0]
     assert total == pytest.approx(top - cur, abs=1e-12)  # only what survived the cap propagates
-    assert "capped=1" in repr(s) and "capped" in s._repr_html_()
+    assert "capped by a range" in repr(s) and "capped" in s._repr_html_()
     low = pk.simulate(2023, {"Đắk Lắk": {"6.1": -5.0}})
     assert low.capped["bound"][0] == pytest.approx(1 / n)
 

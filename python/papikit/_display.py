@@ -45,7 +45,8 @@ def check_year(year: object, argument: str = "year") -> int:
     if isinstance(year, bool) or not isinstance(year, numbers.Integral):
         kind = type(year).__name__
         raise _core.InvalidArgumentError(
-            f"invalid value for {argument}: {year!r} (a {kind}); use a PAPI year as an int, e.g. 2023"
+            f"invalid value for {argument}: {year!r} (a {kind}); use a PAPI year as an int, e.g. 2023",
+            argument=argument,
         )
     return int(year)
 

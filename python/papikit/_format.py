@@ -62,6 +62,7 @@ class Config:
 
     def __exit__(self, *exc: object) -> None:
         Config._decimal, Config._thousands = self._old
+        _core.set_number_separators(*self._old)
 
     @classmethod
     def set(cls, *, decimal: str | None = None, thousands: str | None = None) -> None:
@@ -69,11 +70,13 @@ class Config:
         _check("decimal", decimal)
         _check("thousands", thousands)
         cls._decimal, cls._thousands = decimal, thousands
+        _core.set_number_separators(decimal, thousands)
 
     @classmethod
     def reset(cls) -> None:
         """Back to each language's own separators."""
         cls._decimal = cls._thousands = None
+        _core.set_number_separators(None, None)
 
     @classmethod
     def state(cls) -> dict[str, str | None]:

@@ -382,13 +382,15 @@ def gaps(
         ref = _province_list(against, "against")
     # Published scores (no source) carry the model-based SEs (papikit.uncertainty).
     model = source is None
-    table = _core.published_model_table(year) if model else _table(source)
+    table = _core.published_model_table(year, subdimensions=True) if model else _table(source)
     other = None
     if isinstance(against, Year):
         if previous_source is not None or not model:
             other = _table(previous_source)
-        else:
-            other = _core.published_model_table(against.year)
+        elif _core.year_units(against.year) == _core.year_units(year):
+            other = _core.published_model_table(against.year, subdimensions=True)
+        else:  # across the 2025 merger the core puts the other year on this year's units
+            table = None
     result = _core.gaps(
         province_arg(province),
         year,

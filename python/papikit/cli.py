@@ -204,6 +204,8 @@ def _parser() -> argparse.ArgumentParser:
 def _one_line(e: BaseException) -> str:
     """The error's message on one line."""
     return " ".join(str(e).split())
+
+
 def _load_data(args: argparse.Namespace) -> None:
     """``--data FILE``: load the file's year before the command runs."""
     if getattr(args, "data", None) is None:

@@ -203,6 +203,8 @@ class FileError(PapiError, OSError):
 
     def __reduce__(self) -> tuple[Any, ...]:
         return (type(self), (str(self),), dict(self.__dict__))
+
+
 class PublishedDataError(PapiError):
     """A table of published results (a new year's file for :func:`papikit.load_published`) with
     problems. ``errors()`` lists every problem located at its cell (``sheet 2025_VIE_ENG!D14`` or
@@ -224,8 +226,8 @@ __all__ = [
     "InvalidArgumentError",
     "NoDataError",
     "PapiError",
-    "ResourceLimitError",
     "PublishedDataError",
+    "ResourceLimitError",
     "SurveyError",
     "UnknownCodeError",
     "UnknownProvinceError",

@@ -50,13 +50,28 @@ impl Lang {
     }
 }
 
-/// `x` with `digits` decimals, the language's separators (see [`format_number_with`]).
+/// Separators that replace every language's own in [`format_number`] (set by the facade's
+/// `pk.Config`): (decimal, thousands), `None` keeps the language's.
+static SEPARATORS: std::sync::RwLock<(Option<char>, Option<char>)> =
+    std::sync::RwLock::new((None, None));
+
+/// Override the decimal and/or thousands separator of [`format_number`] for every language
+/// (`None` keeps each language's own); the texts the core writes (review sentences ...) follow it.
+pub fn set_separators(decimal: Option<char>, thousands: Option<char>) {
+    if let Ok(mut s) = SEPARATORS.write() {
+        *s = (decimal, thousands);
+    }
+}
+
+/// `x` with `digits` decimals, the language's separators unless [`set_separators`] overrides them
+/// (see [`format_number_with`]).
 pub fn format_number(x: f64, digits: usize, lang: Lang) -> String {
+    let (d, t) = SEPARATORS.read().map(|s| *s).unwrap_or((None, None));
     format_number_with(
         x,
         digits,
-        lang.decimal_separator(),
-        Some(lang.thousands_separator()),
+        d.unwrap_or(lang.decimal_separator()),
+        Some(t.unwrap_or(lang.thousands_separator())),
     )
 }
 

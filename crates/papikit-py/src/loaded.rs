@@ -83,10 +83,11 @@ pub fn year_units(year: i64) -> u16 {
 #[pyfunction]
 pub fn loaded_indicators(py: Python<'_>, year: i64) -> PyResult<PyDataFrame> {
     run(py, || {
-        let l = loaded::get(year).ok_or(papikit_core::PapiError::UnknownYear {
-            year,
-            first: papikit_core::published::LAST_YEAR + 1,
-            last: loaded::last_year(),
+        let l = loaded::get(year).ok_or_else(|| papikit_core::PapiError::InvalidArgument {
+            argument: "level".into(),
+            message: format!(
+                "\"indicator\" for {year}: indicator rows exist only for a year loaded with pk.load_published from a workbook that has them; the embedded results go down to level=\"subdimension\""
+            ),
         })?;
         let (mut label, mut scale, mut code, mut value) = (vec![], vec![], vec![], vec![]);
         for ind in &l.indicators {

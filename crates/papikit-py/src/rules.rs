@@ -114,6 +114,13 @@ pub fn number_separators(lang: &str) -> PyResult<(char, char)> {
 }
 
 /// `x` with `digits` decimals and the separators of `lang` (or the ones given).
+/// Separators for the numbers the core writes into its texts (pk.Config sets them).
+#[pyfunction]
+#[pyo3(signature = (decimal=None, thousands=None))]
+pub fn set_number_separators(decimal: Option<char>, thousands: Option<char>) {
+    lang::set_separators(decimal, thousands);
+}
+
 #[pyfunction]
 #[pyo3(signature = (x, digits=4, *, lang="en", decimal=None, thousands=None))]
 pub fn format_number(
@@ -176,6 +183,7 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(regions, m)?)?;
     m.add_function(wrap_pyfunction!(number_separators, m)?)?;
     m.add_function(wrap_pyfunction!(format_number, m)?)?;
+    m.add_function(wrap_pyfunction!(set_number_separators, m)?)?;
     m.add_function(wrap_pyfunction!(format_date, m)?)?;
     m.add_function(wrap_pyfunction!(citation, m)?)?;
     Ok(())

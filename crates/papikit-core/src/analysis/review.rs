@@ -66,7 +66,10 @@ impl Goal {
                 "review.goal_group",
                 vec![("group", g.label(lang).to_string())],
             ),
-            Goal::Score(x) => ("review.goal_score", vec![("score", format!("{x:.4}"))]),
+            Goal::Score(x) => (
+                "review.goal_score",
+                vec![("score", crate::lang::format_number(x, 4, lang))],
+            ),
         };
         labels::format(key, lang, &args).unwrap_or_else(|_| key.to_string())
     }
@@ -566,9 +569,9 @@ impl Review {
         let args = [
             ("name", name),
             ("direction", labels::label(direction, lang)?.to_string()),
-            ("change", format!("{:.4}", dp.abs())),
-            ("before", format!("{:.4}", b.total)),
-            ("after", format!("{:.4}", a.total)),
+            ("change", crate::lang::format_number(dp.abs(), 4, lang)),
+            ("before", crate::lang::format_number(b.total, 4, lang)),
+            ("after", crate::lang::format_number(a.total, 4, lang)),
             ("rank_before", format!("{}/{}", b.rank, b.n_ranked)),
             ("rank_after", format!("{}/{}", a.rank, a.n_ranked)),
             ("places", format!("{:+}", self.places())),
@@ -888,12 +891,10 @@ impl PlanCheck {
         let (reached, n) = self.reached();
         let args = [
             ("prev", self.plan_year.to_string()),
-            ("planned", format!("{:+.4}", total.planned)),
+            ("planned", signed(total.planned, lang)),
             (
                 "realised",
-                total
-                    .realised
-                    .map_or("-".to_string(), |x| format!("{x:+.4}")),
+                total.realised.map_or("-".to_string(), |x| signed(x, lang)),
             ),
             ("reached", reached.to_string()),
             ("n", n.to_string()),
@@ -903,6 +904,16 @@ impl PlanCheck {
             ),
         ];
         labels::format("review.plan_sentence", lang, &args)
+    }
+}
+
+/// `x` with 4 decimals in `lang`'s separators and always a sign ("+0,6837", "-1,2042").
+fn signed(x: f64, lang: Lang) -> String {
+    let s = crate::lang::format_number(x, 4, lang);
+    if s.starts_with('-') {
+        s
+    } else {
+        format!("+{s}")
     }
 }
 

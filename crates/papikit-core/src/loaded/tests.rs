@@ -88,7 +88,10 @@ fn wide_round_trip_gives_identical_ranks() {
         assert_eq!(x.status, y.status);
     }
     let t = ScoreTable::from_published(2041).unwrap();
-    assert_eq!(t.values, ScoreTable::from_published_dimensions(2023).unwrap().values);
+    assert_eq!(
+        t.values,
+        ScoreTable::from_published_dimensions(2023).unwrap().values
+    );
     assert!(l.framework_note.starts_with("latest"));
 }
 
@@ -97,7 +100,10 @@ fn workbook_reads_labels_se_and_indicators() {
     let l = load(&workbook_2023("2042_VIE_ENG", true), opts(2042)).unwrap();
     assert_eq!(l.layout, Layout::Workbook);
     let t = &l.table;
-    assert_eq!(t.values, ScoreTable::from_published_dimensions(2023).unwrap().values);
+    assert_eq!(
+        t.values,
+        ScoreTable::from_published_dimensions(2023).unwrap().values
+    );
     let se = t.se.as_ref().unwrap();
     let dl = t.province_index(66).unwrap();
     assert_eq!(se[0][dl], Some(0.15));

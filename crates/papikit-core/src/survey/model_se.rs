@@ -165,7 +165,10 @@ pub fn applies(t: &ScoreTable) -> bool {
 /// model knows gets the model SE of each province that has a value; other cells stay `None`.
 /// A table with SEs or replicates is returned unchanged.
 pub fn with_model_se(t: &ScoreTable) -> Result<ScoreTable> {
-    if !lacks_se(t) {
+    // The model exists for the embedded years only (the synthetic survey is calibrated to them); a
+    // year loaded at run time keeps its own SEs, or none.
+    let embedded = (crate::published::FIRST_YEAR..=crate::published::LAST_YEAR).contains(&t.year);
+    if !lacks_se(t) || !embedded || crate::loaded::get(i64::from(t.year)).is_some() {
         return Ok(t.clone());
     }
     let model = model_se(i64::from(t.year))?;
@@ -190,9 +193,9 @@ pub fn with_model_se(t: &ScoreTable) -> Result<ScoreTable> {
 /// sub-dimensions) with model SEs.
 pub fn published_with_model_se(year: i64, subdimensions: bool) -> Result<ScoreTable> {
     let t = if subdimensions {
-        ScoreTable::from_published_subdimensions(year)?
-    } else {
         ScoreTable::from_published(year)?
+    } else {
+        ScoreTable::from_published_dimensions(year)?
     };
     with_model_se(&t)
 }
@@ -201,9 +204,9 @@ pub fn published_with_model_se(year: i64, subdimensions: bool) -> Result<ScoreTa
 /// table ([`ModelSe::frame`]).
 pub fn published_se_frame(year: i64, subdimensions: bool) -> Result<polars::prelude::DataFrame> {
     let t = if subdimensions {
-        ScoreTable::from_published_subdimensions(year)?
-    } else {
         ScoreTable::from_published(year)?
+    } else {
+        ScoreTable::from_published_dimensions(year)?
     };
     model_se(year)?.frame(&t.measures)
 }
@@ -235,8 +238,8 @@ mod tests {
                 }
             }
         }
-        // 61 provinces with published 2023 scores x (total + 8 dimensions + 28 sub-dimensions)
-        assert_eq!(filled, 61 * (1 + 8 + 28));
+        // 61 provinces with published 2023 scores x (total + 8 dimensions)
+        assert_eq!(filled, 61 * 9);
         let again = with_model_se(&t).unwrap();
         assert_eq!(again, t);
         // Only published tables without uncertainty of their own get the model.
