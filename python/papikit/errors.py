@@ -206,8 +206,8 @@ class FileError(PapiError, OSError):
 
 
 class PublishedDataError(PapiError):
-    """A table of published results (a new year's file for :func:`papikit.load_published`) with
-    problems. ``errors()`` lists every problem located at its cell (``sheet 2025_VIE_ENG!D14`` or
+    """A table of published results with problems (a new year's file given to load_published).
+    See :func:`papikit.load_published`. ``errors()`` lists every problem located at its cell (``sheet 2025_VIE_ENG!D14`` or
     ``row 12, column d4``). Attributes: ``source_name``, ``problems`` (as printed).
     """
 
