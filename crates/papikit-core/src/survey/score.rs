@@ -441,7 +441,11 @@ fn generated_variance(
         p.add_total(v.n_reps as u64);
     }
     let rank_all = opts.rank_all && v.draws_for_ranks;
-    let all: Vec<usize> = if rank_all { (0..m).collect() } else { Vec::new() };
+    let all: Vec<usize> = if rank_all {
+        (0..m).collect()
+    } else {
+        Vec::new()
+    };
     let points: Vec<Point> = all.iter().map(|&j| Point::of(estimate.row(j))).collect();
     let ranked = rank_all.then_some((all.as_slice(), points.as_slice()));
     let (kept, rep_se, counts) = src.run_ranked(keep, Some(&estimate), ranked)?;

@@ -772,8 +772,8 @@ fn ranking_in_the_scoring_pass_equals_ranking_on_demand() {
     };
     let a = score(&df, &papi_design(), &fw, &jk).unwrap();
     assert!(a.rank_counts.iter().all(|c| c.get().is_none()));
-    assert_eq!(super::parse_rank_all(Some("all")).unwrap(), true);
-    assert_eq!(super::parse_rank_all(None).unwrap(), false);
+    assert!(super::parse_rank_all(Some("all")).unwrap());
+    assert!(!super::parse_rank_all(None).unwrap());
     match super::parse_rank_all(Some("every")) {
         Err(crate::PapiError::InvalidArgument { argument, .. }) => assert_eq!(argument, "ranks"),
         other => panic!("{other:?}"),
