@@ -320,6 +320,10 @@ class Survey:
         >>> r = s.score(pk.framework(2023), replicates=50, year=2023, units=34)
         >>> r.totals.height, "Đắk Lắk" in s.score(pk.framework(2023), replicates=50, units=34, lang="vi").totals["name"]
         (34, True)
+        >>> fw = pk.framework(2023)
+        >>> eager = s.score(fw, replicates=50, year=2023, ranks="all")  # every level ranked while scoring
+        >>> eager.ranks("indicator").equals(s.score(fw, replicates=50, year=2023).ranks("indicator"))
+        True
         """
         return self._score(
             framework,
