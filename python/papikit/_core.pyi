@@ -417,6 +417,7 @@ def survey_score(
     year: int | None = None,
     units_2025: bool = False,
     replicate_design: ReplicateDesign | None = None,
+    ranks: str | None = None,
 ) -> SurveyScores: ...
 def survey_domain_means(
     df: pl.DataFrame,

@@ -293,6 +293,7 @@ class Survey:
         units: Literal[63, 34] = 63,
         lang: Lang = "en",
         progress: bool = True,
+        ranks: Literal["all"] | None = None,
     ) -> SurveyResult:
         """Indicator, sub-dimension, dimension and total scores per province with uncertainty.
 
@@ -303,6 +304,10 @@ class Survey:
         ``units=34`` re-estimates everything on the 34 provincial units of 1 July 2025: each
         respondent's province is mapped to the unit it joined, and the units are estimated as
         domains of the same design (strata and PSUs unchanged), so no weights need to be chosen.
+
+        ``ranks="all"``: rank every measure's bootstrap replicates while scoring, so
+        ``ranks()`` of the sub-dimensions and indicators then costs no second pass over the
+        replicates (same numbers; worth it only when rank intervals of every level are wanted).
 
         ``progress``: a bar over the replicates on a terminal or in a notebook (never when stderr is
         not a terminal, or with ``False``; same numbers either way). The replicate pass reports as
@@ -315,6 +320,10 @@ class Survey:
         >>> r = s.score(pk.framework(2023), replicates=50, year=2023, units=34)
         >>> r.totals.height, "Đắk Lắk" in s.score(pk.framework(2023), replicates=50, units=34, lang="vi").totals["name"]
         (34, True)
+        >>> fw = pk.framework(2023)
+        >>> eager = s.score(fw, replicates=50, year=2023, ranks="all")  # every level ranked while scoring
+        >>> eager.ranks("indicator").equals(s.score(fw, replicates=50, year=2023).ranks("indicator"))
+        True
         """
         return self._score(
             framework,
@@ -328,6 +337,7 @@ class Survey:
             lang=lang,
             replicate_design=None,
             progress=progress,
+            ranks=ranks,
         )
 
     def _score(
@@ -344,6 +354,7 @@ class Survey:
         lang: Lang,
         replicate_design: _core.ReplicateDesign | None,
         progress: bool = True,
+        ranks: Literal["all"] | None = None,
     ) -> SurveyResult:
         if not isinstance(framework, Framework):
             raise _core.InvalidArgumentError(
@@ -374,6 +385,7 @@ class Survey:
                 year=year,
                 units_2025=units == 34,
                 replicate_design=replicate_design,
+                ranks=ranks,
             )
         for note in native.domain_merges:
             warnings.warn(f"domain labels of one province merged before grouping: {note}", UserWarning, stacklevel=3)
@@ -468,6 +480,7 @@ class ReplicateSurvey:
         units: Literal[63, 34] = 63,
         lang: Lang = "en",
         progress: bool = True,
+        ranks: Literal["all"] | None = None,
     ) -> SurveyResult:
         """:meth:`Survey.score` with these replicates (see there for the options)."""
         m = self.method
@@ -483,6 +496,7 @@ class ReplicateSurvey:
             lang=lang,
             replicate_design=self._native,
             progress=progress,
+            ranks=ranks,
         )
 
     def means(self, items: list[str] | str, *, level: float = 0.90) -> pl.DataFrame:

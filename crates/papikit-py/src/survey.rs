@@ -205,7 +205,7 @@ pub fn survey_replicate(
 
 #[pyfunction]
 #[pyo3(signature = (df, framework, *, design, method="bootstrap", replicates=1000, seed=1, level=0.90, normalisation="goalposts", year=None,
-    units_2025=false, replicate_design=None))]
+    units_2025=false, replicate_design=None, ranks=None))]
 #[allow(clippy::too_many_arguments)]
 pub fn survey_score(
     py: Python<'_>,
@@ -220,6 +220,7 @@ pub fn survey_score(
     year: Option<u16>,
     units_2025: bool,
     replicate_design: Option<PyRef<'_, PyReplicateDesign>>,
+    ranks: Option<&str>,
 ) -> PyResult<PySurveyScores> {
     let d = self::design(design)?;
     let opts = ScoreOptions {
@@ -230,6 +231,7 @@ pub fn survey_score(
         normalisation: Normalisation::parse(normalisation).py()?,
         year,
         units_2025,
+        rank_all: survey::parse_rank_all(ranks).py()?,
     };
     let df = df.0;
     let fw = framework.inner;

@@ -30,6 +30,9 @@ pub struct ReplicateSource {
 /// bit-identical for any number of threads.
 const CHUNK: usize = 32;
 
+/// What [`ReplicateSource::run_ranked`] returns: kept replicates, SEs, rank histograms.
+pub(crate) type RunOutput = (Array3<f64>, Option<Array2<f64>>, Option<Vec<RankCounts>>);
+
 /// Variance accumulators of one chunk: sums of `x - c`, `rscale (x - c)` and `rscale (x - c)^2`
 /// around the full-sample estimate `c`.
 struct Accum {
@@ -195,6 +198,23 @@ impl ReplicateSource {
         keep: usize,
         centre: Option<&Array2<f64>>,
     ) -> Result<(Array3<f64>, Option<Array2<f64>>)> {
+        let (kept, se, _) = self.run_ranked(keep, centre, None)?;
+        Ok((kept, se))
+    }
+
+    /// [`ReplicateSource::run`] that also ranks the replicates of `ranked` (measure indices, with
+    /// their point ranks in `points`) straight into rank histograms in the same pass, so rank
+    /// intervals of those measures need no second pass. Histograms are integer counts (identical
+    /// to [`ReplicateSource::rank_counts`]'s for any split); SE accumulators stay one per chunk of
+    /// [`CHUNK`] replicates, merged in chunk order, so SEs are bit-identical with or without
+    /// ranking and for any thread count. Memory: one set of histograms per rayon piece (at most
+    /// `2 x threads` pieces).
+    pub(crate) fn run_ranked(
+        &self,
+        keep: usize,
+        centre: Option<&Array2<f64>>,
+        ranked: Option<(&[usize], &[Point])>,
+    ) -> Result<RunOutput> {
         let kern = Kernel::new(self)?;
         let (m, nd) = (kern.m, kern.nd);
         let r = self.n_replicates();
@@ -206,36 +226,83 @@ impl ReplicateSource {
         let kept_buf = kept.as_slice_mut().ok_or_else(layout)?;
         let per_rep = keep * nd;
         let n_chunks = r.div_ceil(CHUNK);
-        let body = |ci: usize, dst: &mut [f64]| -> Option<Accum> {
-            let mut ws = kern.workspace();
+        let fresh = || -> Option<Vec<RankCounts>> {
+            ranked.map(|(_, pts)| pts.iter().map(|p| RankCounts::new(nd, p)).collect())
+        };
+        // One piece's state: (chunk, SE accumulator) pairs, histograms, scratch.
+        type Piece = (Vec<(usize, Option<Accum>)>, Option<Vec<RankCounts>>);
+        let body = |ci: usize,
+                    dst: &mut [f64],
+                    ws: &mut Workspace,
+                    ranker: &mut Ranker,
+                    rcs: &mut Option<Vec<RankCounts>>|
+         -> Option<Accum> {
             let mut acc = centre.map(|_| Accum::zeros(m * nd));
             for (off, i) in (ci * CHUNK..((ci + 1) * CHUNK).min(r)).enumerate() {
-                kern.replicate(i, &mut ws);
-                dst[off * per_rep..(off + 1) * per_rep].copy_from_slice(&ws.slab[..per_rep]);
+                kern.replicate(i, ws);
+                if per_rep > 0 {
+                    dst[off * per_rep..(off + 1) * per_rep].copy_from_slice(&ws.slab[..per_rep]);
+                }
                 if let (Some(a), Some(cn)) = (acc.as_mut(), centre) {
                     let rs = self.factors.rscales.get(i).copied().unwrap_or(1.0);
                     a.add(&ws.slab, cn, rs);
                 }
+                if let (Some(rcs), Some((measures, points))) = (rcs.as_mut(), ranked) {
+                    for ((rc, p), &j) in rcs.iter_mut().zip(points).zip(measures) {
+                        let row = &ws.slab[j * nd..(j + 1) * nd];
+                        rc.add(ranker.rank(row, p.order.iter().copied()), p);
+                    }
+                }
             }
             acc
         };
-        let accs: Vec<Option<Accum>> = if per_rep == 0 {
+        // With histograms, a few large pieces (each holds histograms of every ranked measure).
+        let min_len = if ranked.is_some() {
+            n_chunks.div_ceil(2 * rayon::current_num_threads()).max(1)
+        } else {
+            1
+        };
+        let fold_piece = |mut st: (Piece, Workspace, Ranker), (ci, dst): (usize, &mut [f64])| {
+            let ((accs, rcs), ws, ranker) = &mut st;
+            let a = body(ci, dst, ws, ranker, rcs);
+            accs.push((ci, a));
+            st
+        };
+        let start = || ((Vec::new(), fresh()), kern.workspace(), Ranker::new(nd));
+        let merge = |mut a: Piece, b: Piece| -> Piece {
+            a.0.extend(b.0);
+            if let (Some(x), Some(y)) = (a.1.as_mut(), b.1.as_ref()) {
+                for (p, q) in x.iter_mut().zip(y) {
+                    p.merge(q);
+                }
+            }
+            a
+        };
+        let (mut accs, rcs): Piece = if per_rep == 0 {
             (0..n_chunks)
                 .into_par_iter()
-                .map(|ci| body(ci, &mut []))
-                .collect()
+                .with_min_len(min_len)
+                .map(|ci| (ci, &mut [] as &mut [f64]))
+                .fold(start, fold_piece)
+                .map(|(p, _, _)| p)
+                .reduce(|| (Vec::new(), fresh()), merge)
         } else {
             kept_buf
                 .par_chunks_mut(CHUNK * per_rep)
                 .enumerate()
-                .map(|(ci, dst)| body(ci, dst))
-                .collect()
+                .with_min_len(min_len)
+                .fold(start, fold_piece)
+                .map(|(p, _, _)| p)
+                .reduce(|| (Vec::new(), fresh()), merge)
         };
+        // SE accumulators in chunk order, whatever the pieces were.
+        accs.sort_by_key(|&(ci, _)| ci);
+        let accs: Vec<Option<Accum>> = accs.into_iter().map(|(_, a)| a).collect();
         let se = match centre {
             None => None,
             Some(cn) => Some(self.finish_se(&accs, cn, m, nd)?),
         };
-        Ok((kept, se))
+        Ok((kept, se, rcs))
     }
 
     /// SEs from the chunk accumulators (summed in chunk order).

@@ -29,7 +29,7 @@ pub use estimate::{CellSums, DomainMeans};
 pub use index::Normalisation;
 pub use ranks::RankStat;
 pub use replicate::{Method, ReplicateDesign};
-pub use score::{ScoreOptions, SurveyScores, score, score_with};
+pub use score::{ScoreOptions, SurveyScores, parse_rank_all, score, score_with};
 
 use crate::error::Result;
 use crate::frame;

@@ -45,7 +45,7 @@ pub(crate) struct Point {
 }
 
 impl Point {
-    fn of(row: ndarray::ArrayView1<'_, f64>) -> Point {
+    pub(crate) fn of(row: ndarray::ArrayView1<'_, f64>) -> Point {
         let point: Vec<Option<f64>> = row.iter().map(|&v| (!v.is_nan()).then_some(v)).collect();
         let valid = point.iter().filter(|v| v.is_some()).count();
         let ranks = rank_desc(&point);

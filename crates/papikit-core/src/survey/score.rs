@@ -15,7 +15,7 @@ use super::design::{Design, IndexedDesign, ReplicateType};
 use super::estimate::{self, CellSums};
 use super::index::{self, Normalisation, Plan};
 use super::kernel::ReplicateSource;
-use super::ranks::RankCounts;
+use super::ranks::{Point, RankCounts};
 use super::replicate::{self, Method, ReplicateDesign};
 use crate::error::{PapiError, Result};
 use crate::framework::Framework;
@@ -39,6 +39,25 @@ pub struct ScoreOptions {
     /// Domains are the 34 provincial units of 1 July 2025 (domain labels are unit codes or names;
     /// a pre-merger province name resolves to the unit it joined) instead of the 63 provinces.
     pub units_2025: bool,
+    /// Rank the bootstrap replicates of every measure into their rank histograms during the
+    /// scoring pass (opt-in: it costs ~100,000 rankings), so rank intervals of every level
+    /// afterwards need no second pass over the replicates. Ignored where ranks use normal draws.
+    pub rank_all: bool,
+}
+
+/// The `ranks` argument of scoring: `None` (rank on demand; the total and dimensions are kept)
+/// or `"all"` (rank every measure in the scoring pass, see [`ScoreOptions::rank_all`]).
+pub fn parse_rank_all(ranks: Option<&str>) -> Result<bool> {
+    match ranks {
+        None => Ok(false),
+        Some("all") => Ok(true),
+        Some(other) => Err(PapiError::InvalidArgument {
+            argument: "ranks".into(),
+            message: format!(
+                "{other:?} is not a ranks option; use ranks=\"all\" to rank every level while scoring, or leave it out"
+            ),
+        }),
+    }
 }
 
 impl Default for ScoreOptions {
@@ -51,6 +70,7 @@ impl Default for ScoreOptions {
             normalisation: Normalisation::Goalposts,
             year: None,
             units_2025: false,
+            rank_all: false,
         }
     }
 }
@@ -307,6 +327,8 @@ struct Variance {
     n_reps: usize,
     /// Replicates are draws of the sampling distribution (bootstrap), usable for rank intervals.
     draws_for_ranks: bool,
+    /// Rank histograms of every measure counted in the scoring pass (`rank_all`).
+    rank_counts: Option<Vec<RankCounts>>,
 }
 
 impl Variance {
@@ -321,6 +343,7 @@ impl Variance {
             mse: true,
             n_reps: 0,
             draws_for_ranks: false,
+            rank_counts: None,
         }
     }
 }
@@ -417,7 +440,16 @@ fn generated_variance(
     if let Some(p) = &progress {
         p.add_total(v.n_reps as u64);
     }
-    let (kept, rep_se) = src.run(keep, Some(&estimate))?;
+    let rank_all = opts.rank_all && v.draws_for_ranks;
+    let all: Vec<usize> = if rank_all {
+        (0..m).collect()
+    } else {
+        Vec::new()
+    };
+    let points: Vec<Point> = all.iter().map(|&j| Point::of(estimate.row(j))).collect();
+    let ranked = rank_all.then_some((all.as_slice(), points.as_slice()));
+    let (kept, rep_se, counts) = src.run_ranked(keep, Some(&estimate), ranked)?;
+    v.rank_counts = counts;
     if let Some(p) = &progress {
         p.advance(v.n_reps as u64);
     }
@@ -578,7 +610,10 @@ pub fn score_with(
         mse: v.mse,
         normal_for_ranks: normal,
         normal_draws: (0..m).map(|_| OnceLock::new()).collect(),
-        rank_counts: (0..m).map(|_| OnceLock::new()).collect(),
+        rank_counts: match v.rank_counts {
+            Some(counts) if normal.is_none() => counts.into_iter().map(OnceLock::from).collect(),
+            _ => (0..m).map(|_| OnceLock::new()).collect(),
+        },
         rank_draws_kind,
     })
 }

@@ -20,6 +20,7 @@ fn opts(method: Method, replicates: usize, level: f64) -> ScoreOptions {
         normalisation: Normalisation::Goalposts,
         year: Some(2023),
         units_2025: false,
+        rank_all: false,
     }
 }
 
@@ -736,6 +737,47 @@ fn fused_rank_pass_equals_ranking_stored_replicates() {
     }
     // The rank draws are what the SEs are made of: some indicator ranks vary.
     assert!(want.iter().any(|r| r.rank_low != r.rank_high));
+}
+
+/// `rank_all`: every measure's replicates ranked into its histogram during the scoring pass give
+/// the same histograms (hence rank intervals) as ranking on demand afterwards, and scores, SEs and
+/// kept replicates bit-identical to scoring without it, in any thread count; no second pass.
+#[test]
+fn ranking_in_the_scoring_pass_equals_ranking_on_demand() {
+    let df = synthetic::synthetic_survey(2023, 5, 0.3).unwrap();
+    let fw = builtin(2023).unwrap();
+    let plain = score(&df, &papi_design(), &fw, &opts(Method::Bootstrap, 70, 0.9)).unwrap();
+    let want = plain.ranks(0.9, Some(12)).unwrap();
+    for threads in [1, 2, 3] {
+        let o = ScoreOptions {
+            rank_all: true,
+            ..opts(Method::Bootstrap, 70, 0.9)
+        };
+        let s = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap()
+            .install(|| score(&df, &papi_design(), &fw, &o).unwrap());
+        // Counted while scoring: every histogram is there before any ranks() call.
+        assert!(s.rank_counts.iter().all(|c| c.get().is_some()), "{threads}");
+        // Same estimates, SEs, kept replicates and histograms (the whole result) as on demand.
+        assert_eq!(s, plain, "{threads} threads");
+        assert_eq!(s.ranks(0.9, Some(12)).unwrap(), want);
+        assert!(s.all_draws.get().is_none());
+    }
+    // Normal rank draws (jackknife): the option changes nothing.
+    let jk = ScoreOptions {
+        rank_all: true,
+        ..opts(Method::Jackknife, 70, 0.9)
+    };
+    let a = score(&df, &papi_design(), &fw, &jk).unwrap();
+    assert!(a.rank_counts.iter().all(|c| c.get().is_none()));
+    assert!(super::parse_rank_all(Some("all")).unwrap());
+    assert!(!super::parse_rank_all(None).unwrap());
+    match super::parse_rank_all(Some("every")) {
+        Err(crate::PapiError::InvalidArgument { argument, .. }) => assert_eq!(argument, "ranks"),
+        other => panic!("{other:?}"),
+    }
 }
 
 /// Issue 14: a request whose replicates would not fit in memory is refused, naming the argument,
