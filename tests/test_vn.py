@@ -173,3 +173,20 @@ def test_change_and_gaps_say_whether_they_are_within_noise(vi: str, en: str) -> 
         assert f"{m.upper()} " in en and f"({gap:.4f} points, {word};" in en
     assert g["significant"][0] is True  # D4: 0.9567 points, 95% CI 0.7536 to 1.1598
     assert "điểm, lớn hơn sai số ngẫu nhiên;" in vi
+
+
+def test_summary_names_the_agencies_and_a_plan_needing_no_gain() -> None:
+    """The gap items name the agencies that lead on the dimension's sub-dimensions (the agency view
+    of a gaps table with sub-dimensions is by sub-dimension): D4 2023 -> the Provincial Inspectorate
+    (data/agencies.csv: thanh_tra leads limits_corruption_local_gov, plan II.5.d). Where the others'
+    projected trend alone puts the province in the target group (Đắk Lắk 2023 -> High average under
+    others="trend": required_gain 0, rank 31 -> 29), the plan sentence says so instead of quoting a
+    gain of 0."""
+    s = pk.summary("Đắk Lắk", 2023)
+    assert "; )" not in s and "larger than its noise; Provincial Inspectorate)" in s
+    assert "Thanh tra tỉnh)" in pk.summary("Đắk Lắk", 2023, lang="vi")
+    plan = pk.optimize("Đắk Lắk", 2023, target=pk.Group("high average"), others="trend")
+    assert plan.required_gain == 0.0 and plan.gains == ()
+    assert "Dak Lak reaches the High average group if the other provinces keep their recent trend without" in s
+    assert f"rank {plan.rank_before} → {plan.rank_after} of {plan.n_ranked}" in s
+    assert "0.0000 more points" not in s

@@ -147,10 +147,13 @@ def summary_text(
         noise = change_noise(prof, lang)
         if noise is not None:
             parts.append(noise)
-    dims = best.to_polars().filter((pl.col("level") == "dimension") & (pl.col("gap") > 0)).sort("gap", descending=True)
+    table = best.to_polars()
+    dims = table.filter((pl.col("level") == "dimension") & (pl.col("gap") > 0)).sort("gap", descending=True)
     items = []
     for r in dims.head(top).iter_rows(named=True):
-        own = agency.filter(pl.col("measure") == r["measure"])
+        # the agency view is by dimension or, for a table with sub-dimensions, by sub-dimension
+        below = table.filter(pl.col("parent") == r["measure"])["measure"].to_list()
+        own = agency.filter(pl.col("measure").is_in([r["measure"], *below]))
         lead = own.filter(pl.col("role") == "lead")
         names = (lead if lead.height else own)["agency"].unique(maintain_order=True).to_list()
         items.append(
@@ -169,6 +172,22 @@ def summary_text(
         parts.append(_s("plan_top", lang, name=name))
     elif plan is None:
         parts.append(_s("plan_none", lang, target=target_text(target, lang)))
+    elif plan.required_gain <= 0 and not any(g > 0 for _, g in plan.gains):
+        # the others' projected movement alone puts the province in the target: no gain is needed
+        parts.append(
+            _s(
+                "plan_free",
+                lang,
+                name=name,
+                target=target_text(target, lang),
+                others=_s(f"others_{plan.others}", lang),
+                before=number(plan.total_before, lang=lang),
+                after=number(plan.total_after, lang=lang),
+                rank_before=plan.rank_before,
+                rank_after=plan.rank_after,
+                n=plan.n_ranked,
+            )
+        )
     else:
         gains = sorted(plan.gains, key=lambda kv: -kv[1])
         axes = ", ".join(f"{_dim(m, lang)} {number(g, lang=lang, sign=True)}" for m, g in gains[:3] if g > 0)
