@@ -109,3 +109,20 @@ def test_success_probability_defaults_to_the_model() -> None:
     for row in r.ranks.iter_rows(named=True):
         assert row[col] == pytest.approx(by[row["code"]], rel=1e-12)
     assert pk.success_probability(plan, se=0.3, draws=2000).se_source == "given"
+
+
+def test_sensitivity_defaults_to_the_model() -> None:
+    """Without ``se=`` the probability columns of ``pk.sensitivity`` on published scores use the
+    model SEs (as ``success_probability`` does): the same numbers as with the model table passed as
+    the source, different from one SE for every total, and labelled ``se_source``."""
+    s = pk.sensitivity(DL, 2024, draws=3000, seed=4)
+    assert s.se_source == "model-based"
+    assert s.probability_now is not None and 0.0 < s.probability_now < 1.0
+    t = s.table
+    assert t["probability_gain"].null_count() == 0 and t["probability_gain"].n_unique() > 1
+    same = pk.sensitivity(DL, 2024, draws=3000, seed=4, level="dimension", source=pk.published_with_se(2024))
+    assert same.se_source == "source"
+    assert same.probability_now == s.probability_now
+    assert same.table["probability_gain"].to_list() == t["probability_gain"].to_list()
+    given = pk.sensitivity(DL, 2024, draws=3000, seed=4, se=0.3)
+    assert given.se_source == "given" and given.table["probability_gain"].to_list() != t["probability_gain"].to_list()

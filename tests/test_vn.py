@@ -132,3 +132,61 @@ def test_cite() -> None:
         pk.cite(1999)
     with pytest.raises(pk.InvalidArgumentError, match="year"):
         pk.cite("2023")  # type: ignore[arg-type]
+
+
+def test_change_and_gaps_say_whether_they_are_within_noise(vi: str, en: str) -> None:
+    """Issue 15 item 2 in the report: the year-on-year change and the largest gaps are set against
+    their noise, from the SEs the gaps carry (published scores: model-based, docs/methodology.md).
+    Đắk Lắk's total rose 1.2042 points 2022 -> 2023 (published 41.1223 -> 42.3265) and 0.6837
+    points 2023 -> 2024; the model SEs of the two years' totals combine to an SE of the change of
+    0.414 (2023) and 0.641 (2024), so the first change is beyond its 95% noise and the second within."""
+    expected = {}
+    for year in (2023, 2024):
+        row = (
+            pk.gaps("Đắk Lắk", year, against=pk.Year(year - 1))
+            .to_polars()
+            .filter(pl.col("measure") == "total")
+            .row(0, named=True)
+        )
+        expected[year] = (-row["gap"], -row["ci_high"], -row["ci_low"], row["significant"])
+    assert expected[2023][3] is True and expected[2024][3] is False
+    ch, lo, hi, _ = expected[2023]
+    assert round(ch, 4) == 1.2042 and 0 < lo < ch < hi
+    sentence = (
+        f"The change of +{ch:.4f} points is larger than its noise (95% CI +{lo:.4f} to +{hi:.4f}, model-based SEs)."
+    )
+    assert sentence in pk.summary("Đắk Lắk", 2023)
+    ch, lo, hi, _ = expected[2024]
+    assert lo < 0 < hi
+    s24 = pk.summary("Đắk Lắk", 2024)
+    assert f"The change of +{ch:.4f} points is within noise (95% CI {lo:.4f} to +{hi:.4f}, model-based SEs)." in s24
+    vi24 = pk.summary("Đắk Lắk", 2024, lang="vi")
+    assert f"Mức thay đổi {number(ch, lang='vi', sign=True)} điểm nằm trong phạm vi sai số ngẫu nhiên" in vi24
+    assert "khoảng tin cậy 95%: " + number(lo, lang="vi") in vi24 and "sai số chuẩn theo mô hình" in vi24
+    # the report's summary carries the same sentence, in the language of the report
+    assert sentence in en
+    assert f"Mức thay đổi {number(expected[2023][0], lang='vi', sign=True)} điểm lớn hơn sai số ngẫu nhiên" in vi
+    # the largest gaps to the best province: each with its noise verdict from the gaps' significant
+    g = pk.gaps("Đắk Lắk", 2023).to_polars().filter(pl.col("level") == "dimension").sort("gap", descending=True)
+    for m, gap, sig in g.select("measure", "gap", "significant").head(2).iter_rows():
+        word = "larger than its noise" if sig else "within noise"
+        assert f"{m.upper()} " in en and f"({gap:.4f} points, {word};" in en
+    assert g["significant"][0] is True  # D4: 0.9567 points, 95% CI 0.7536 to 1.1598
+    assert "điểm, lớn hơn sai số ngẫu nhiên;" in vi
+
+
+def test_summary_names_the_agencies_and_a_plan_needing_no_gain() -> None:
+    """The gap items name the agencies that lead on the dimension's sub-dimensions (the agency view
+    of a gaps table with sub-dimensions is by sub-dimension): D4 2023 -> the Provincial Inspectorate
+    (data/agencies.csv: thanh_tra leads limits_corruption_local_gov, plan II.5.d). Where the others'
+    projected trend alone puts the province in the target group (Đắk Lắk 2023 -> High average under
+    others="trend": required_gain 0, rank 31 -> 29), the plan sentence says so instead of quoting a
+    gain of 0."""
+    s = pk.summary("Đắk Lắk", 2023)
+    assert "; )" not in s and "larger than its noise; Provincial Inspectorate)" in s
+    assert "Thanh tra tỉnh)" in pk.summary("Đắk Lắk", 2023, lang="vi")
+    plan = pk.optimize("Đắk Lắk", 2023, target=pk.Group("high average"), others="trend")
+    assert plan.required_gain == 0.0 and plan.gains == ()
+    assert "Dak Lak reaches the High average group if the other provinces keep their recent trend without" in s
+    assert f"rank {plan.rank_before} → {plan.rank_after} of {plan.n_ranked}" in s
+    assert "0.0000 more points" not in s

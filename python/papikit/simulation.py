@@ -268,6 +268,13 @@ class Sensitivity(TableResult):
         """P(reaching ``probability_target``) with no change; None without standard errors."""
         return self._result.probability_now
 
+    @property
+    def se_source(self) -> str | None:
+        """Where the SEs of the probability columns come from: ``"given"`` (``se=``), ``"source"``
+        (the source's SEs or replicates), ``"model-based"`` (published scores, the model SEs of
+        :func:`papikit.published_se`), None (no SEs: no probability columns)."""
+        return self._result.se_source
+
     def headline(self) -> str:
         """Province, year, total and rank."""
         return (
@@ -315,7 +322,9 @@ def sensitivity(
     ``effort_to_next_rank``. With standard errors (``se=``: one number for every total, or
     ``{measure: se}``; or a source carrying SEs/replicates), ``probability_gain`` is the probability
     of reaching the next better group (``probability_target``) gained by one unit of effort, from
-    ``draws`` seeded Monte Carlo draws (the same draws for every row). ``thresholds`` lists the
+    ``draws`` seeded Monte Carlo draws (the same draws for every row). Published scores without
+    ``se=`` use the model-based SEs of :func:`papikit.published_se`, as
+    :func:`success_probability` does (``se_source`` on the result says which SEs were used). ``thresholds`` lists the
     nearest provinces above and the entry score of every better group, with the points of total
     needed (their score - own + 1e-4). ``progress``: a bar over the Monte Carlo draws on a terminal
     or in a notebook (same numbers either way).
@@ -333,6 +342,8 @@ def sensitivity(
     >>> s = pk.sensitivity("Đắk Lắk", pk.LAST_YEAR, se=0.5, draws=2000)
     >>> s.table["points_per_effort"].n_unique(), s.probability_target
     (8, Group(name='high_average'))
+    >>> s.se_source, pk.sensitivity("Đắk Lắk", 2023, draws=2000).se_source
+    ('given', 'model-based')
     >>> pk.sensitivity("Đắk Lắk", 2023, level="subdimension").table.height  # the 2023 framework's 28
     28
     """

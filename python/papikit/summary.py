@@ -26,7 +26,7 @@ from papikit._rules import GROUP_KEYS, dimension_label, group_index, group_label
 from papikit.analysis import Gaps, Profile, gaps, profile
 from papikit.registry import Province, province_arg
 from papikit.simulation import Plan, optimize
-from papikit.targets import Group, TargetRank
+from papikit.targets import Group, TargetRank, Year
 
 __all__ = ["summary"]
 
@@ -59,6 +59,41 @@ def target_text(target: Group | TargetRank, lang: Lang) -> str:
     if isinstance(target, Group):
         return label("report.group_target", lang, grp=group_label(target.name, lang))
     return label("report.rank_target", lang, k=target.rank)
+
+
+def _se_source(g: Gaps, lang: Lang) -> str:
+    return _s("se_model" if g.se_source == "model-based" else "se_table", lang)
+
+
+def change_noise(prof: Profile, lang: Lang, *, level: float = 0.95) -> str | None:
+    """Whether the total's change since the year before is within noise: the gap to the
+    province's own previous year (:func:`papikit.gaps` with ``against=pk.Year(prev)``) carries the
+    SE of the change (the two years' SEs combined as independent samples; model-based for published
+    scores), its ``level`` CI and ``significant``. None where the total has no comparable previous
+    year or no SE."""
+    if prof.previous_year is None:
+        return None
+    try:
+        g = gaps(prof.province_code, prof.year, against=Year(prof.previous_year), level=level, lang=lang)
+    except _core.PapiError:
+        return None
+    row = g.to_polars().filter(pl.col("measure") == "total").row(0, named=True)
+    if row["gap"] is None or row["significant"] is None or row["ci_low"] is None or row["ci_high"] is None:
+        return None
+    # gap = previous - own; the change is its negative, and so is its interval
+    return _s(
+        "change_sig" if row["significant"] else "change_ns",
+        lang,
+        change=number(-row["gap"], lang=lang, sign=True),
+        level=number(100 * level, 0, lang=lang),
+        lo=number(-row["ci_high"], lang=lang, sign=True),
+        hi=number(-row["ci_low"], lang=lang, sign=True),
+        source=_se_source(g, lang),
+    )
+
+
+def _gap_noise(significant: bool | None, lang: Lang) -> str:
+    return _s("gap_na" if significant is None else "gap_sig" if significant else "gap_ns", lang)
 
 
 def summary_text(
@@ -109,10 +144,16 @@ def summary_text(
                 places=f"{t['change_places']:+d}",
             )
         )
-    dims = best.to_polars().filter((pl.col("level") == "dimension") & (pl.col("gap") > 0)).sort("gap", descending=True)
+        noise = change_noise(prof, lang)
+        if noise is not None:
+            parts.append(noise)
+    table = best.to_polars()
+    dims = table.filter((pl.col("level") == "dimension") & (pl.col("gap") > 0)).sort("gap", descending=True)
     items = []
     for r in dims.head(top).iter_rows(named=True):
-        own = agency.filter(pl.col("measure") == r["measure"])
+        # the agency view is by dimension or, for a table with sub-dimensions, by sub-dimension
+        below = table.filter(pl.col("parent") == r["measure"])["measure"].to_list()
+        own = agency.filter(pl.col("measure").is_in([r["measure"], *below]))
         lead = own.filter(pl.col("role") == "lead")
         names = (lead if lead.height else own)["agency"].unique(maintain_order=True).to_list()
         items.append(
@@ -121,6 +162,7 @@ def summary_text(
                 lang,
                 dim=_dim(r["measure"], lang),
                 gap=number(r["gap"], lang=lang),
+                noise=_gap_noise(r.get("significant"), lang),
                 agencies=", ".join(names),
             )
         )
@@ -130,6 +172,22 @@ def summary_text(
         parts.append(_s("plan_top", lang, name=name))
     elif plan is None:
         parts.append(_s("plan_none", lang, target=target_text(target, lang)))
+    elif plan.required_gain <= 0 and not any(g > 0 for _, g in plan.gains):
+        # the others' projected movement alone puts the province in the target: no gain is needed
+        parts.append(
+            _s(
+                "plan_free",
+                lang,
+                name=name,
+                target=target_text(target, lang),
+                others=_s(f"others_{plan.others}", lang),
+                before=number(plan.total_before, lang=lang),
+                after=number(plan.total_after, lang=lang),
+                rank_before=plan.rank_before,
+                rank_after=plan.rank_after,
+                n=plan.n_ranked,
+            )
+        )
     else:
         gains = sorted(plan.gains, key=lambda kv: -kv[1])
         axes = ", ".join(f"{_dim(m, lang)} {number(g, lang=lang, sign=True)}" for m, g in gains[:3] if g > 0)

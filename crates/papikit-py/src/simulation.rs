@@ -147,7 +147,7 @@ pub fn simulate(
 
 /// Marginal values and thresholds of one province (result of `sensitivity`).
 #[pyclass(name = "SensitivityResult", module = "papikit._core", frozen)]
-pub struct PySensitivityResult(pub sens::Sensitivity);
+pub struct PySensitivityResult(pub sens::Sensitivity, pub Option<&'static str>);
 
 #[pymethods]
 impl PySensitivityResult {
@@ -191,6 +191,13 @@ impl PySensitivityResult {
         self.0.probability_now
     }
 
+    /// Where the SEs of the probability columns come from: "given" (`se=`), "source" (the
+    /// table's own SEs or replicates), "model-based" (published scores), None (no SEs).
+    #[getter]
+    fn se_source(&self) -> Option<&'static str> {
+        self.1
+    }
+
     /// One row per measure: points of total and ranks gained per unit, units to the next rank.
     #[pyo3(signature = (lang="en"))]
     fn frame(&self, py: Python<'_>, lang: &str) -> PyResult<PyDataFrame> {
@@ -232,17 +239,31 @@ pub fn sensitivity(
         None => None,
     };
     let code = code_of(province).py()?;
-    let probability =
-        (se_total.is_some() || se_measures.is_some() || has_se).then(|| sens::ProbabilityOptions {
-            se: se_of(se_total, se_measures),
-            draws,
-            seed,
-        });
+    let se_given = se_total.is_some() || se_measures.is_some();
+    let options = || sens::ProbabilityOptions {
+        se: se_of(se_total, se_measures.clone()),
+        draws,
+        seed,
+    };
     compute(py, || {
         let t = self::table(year, given)?;
+        // No SE given and none in the table (published scores): the model-based SEs, as
+        // `success_probability` does (the model exists for the embedded years only).
+        let (t, src) = if se_given {
+            (t, Some("given"))
+        } else if has_se {
+            (t, Some("source"))
+        } else if papikit_core::survey::model_se::applies(&t) {
+            let filled = papikit_core::survey::model_se::with_model_se(&t)?;
+            let src = (!papikit_core::survey::model_se::applies(&filled)).then_some("model-based");
+            (filled, src)
+        } else {
+            (t, None)
+        };
+        let probability = src.map(|_| options());
         sens::sensitivity_with(&model(&t)?, code, level, n_thresholds, probability.as_ref())
+            .map(|s| PySensitivityResult(s, src))
     })
-    .map(PySensitivityResult)
 }
 
 /// What a plan with `probability=p` adds: the gain scale, P(success) and the deterministic gain.
