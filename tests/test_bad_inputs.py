@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import os
+import pickle
 import subprocess
 import sys
 from collections.abc import Callable
@@ -788,6 +789,107 @@ def test_within_null_region_is_not_ranked() -> None:
     out = pk.rank(df, "total", within="region")
     within = next(c for c in out.columns if c.endswith("rank_within"))
     assert out[within].to_list() == [None, None, 2, 1]
+
+
+# ---- 13. methods and static methods of the classes -------------------------------------------
+
+
+def _scored() -> Any:
+    if "scored" not in _cache:
+        _cache["scored"] = survey().score(fw(), method="bootstrap", replicates=4, seed=1)
+    return _cache["scored"]
+
+
+def _rep() -> Any:
+    if "rep" not in _cache:
+        _cache["rep"] = survey().replicate(method="bootstrap", replicates=4, seed=1)
+    return _cache["rep"]
+
+
+_MEASURES = [("total", "total", None, "Total", "Tổng")]
+
+METHODS: list[tuple[str, Callable[[], object], str]] = [
+    ("ScoreTable.from_arrays-year-str", lambda: _from_arrays([1, 2], year="2023"), "year"),
+    ("ScoreTable.from_arrays-year-float", lambda: _from_arrays([1, 2], year=2023.0), "year"),
+    (
+        "ScoreTable.from_arrays-kw-year-str",
+        lambda: pk.ScoreTable.from_arrays(year="2023", provinces=[1], measures=_MEASURES, values=[[1.0]]),
+        "year",
+    ),
+    (
+        "ScoreTable.from_arrays-provinces-str",
+        lambda: pk.ScoreTable.from_arrays(2023, ["x"], _MEASURES, [[1.0]]),  # type: ignore[list-item]
+        "provinces",
+    ),
+    (
+        "ScoreTable.from_arrays-provinces-negative",
+        lambda: pk.ScoreTable.from_arrays(2023, [-1], _MEASURES, [[1.0]]),
+        "provinces",
+    ),
+    (
+        "ScoreTable.from_arrays-measures-int",
+        lambda: pk.ScoreTable.from_arrays(2023, [1], 5, [[1.0]]),  # type: ignore[arg-type]
+        "measures",
+    ),
+    ("ScoreTable.published-year-str", lambda: pk.ScoreTable.published("2023"), "year"),  # type: ignore[arg-type]
+    ("ScoreTable.published-year-float", lambda: pk.ScoreTable.published(2023.0), "year"),  # type: ignore[arg-type]
+    ("ScoreTable.published-year-huge", lambda: pk.ScoreTable.published(10**30), "year"),
+    ("Framework.with_columns-int", lambda: fw().with_columns(5), "mapping"),  # type: ignore[arg-type]
+    ("Framework.with_columns-list", lambda: fw().with_columns(["a"]), "mapping"),  # type: ignore[arg-type]
+    ("Framework.with_columns-int-key", lambda: fw().with_columns({1: "x"}), "mapping"),  # type: ignore[dict-item]
+    ("Framework.with_columns-none-value", lambda: fw().with_columns({"d101": None}), "mapping"),  # type: ignore[dict-item]
+    ("Framework.read-int", lambda: pk.Framework.read(5), "path"),  # type: ignore[arg-type]
+    ("Framework.read-none", lambda: pk.Framework.read(None), "path"),  # type: ignore[arg-type]
+    ("Framework.write-int", lambda: fw().write(5), "path"),  # type: ignore[arg-type]
+    ("Framework.from_json-int", lambda: pk.Framework.from_json(5), "text"),  # type: ignore[arg-type]
+    ("Framework.from_toml-none", lambda: pk.Framework.from_toml(None), "text"),  # type: ignore[arg-type]
+    (
+        "Framework.from_polars-first_year-str",
+        lambda: pk.Framework.from_polars(fw().to_polars(), first_year="2023"),  # type: ignore[arg-type]
+        "first_year",
+    ),
+    ("Survey.means-items-int", lambda: survey().means(5), "items"),  # type: ignore[arg-type]
+    ("Survey.means-items-mixed", lambda: survey().means(["d101", 3]), "items"),  # type: ignore[list-item]
+    ("Survey.means-replicates-neg", lambda: survey().means("d101", method="bootstrap", replicates=-1), "replicates"),
+    ("Survey.means-seed-str", lambda: survey().means("d101", method="bootstrap", seed="1"), "seed"),  # type: ignore[arg-type]
+    ("Survey.means-level-str", lambda: survey().means("d101", level="90%"), "level"),  # type: ignore[arg-type]
+    ("Survey.score-year-str", lambda: survey().score(fw(), year="2023"), "year"),  # type: ignore[arg-type]
+    ("Survey.score-replicates-float", lambda: survey().score(fw(), method="bootstrap", replicates=2.5), "replicates"),  # type: ignore[arg-type]
+    ("Survey.replicate-replicates-neg", lambda: survey().replicate(method="bootstrap", replicates=-1), "replicates"),
+    ("Survey.replicate-seed-huge", lambda: survey().replicate(method="bootstrap", seed=10**30), "seed"),
+    ("ReplicateSurvey.means-items-int", lambda: _rep().means(5), "items"),  # type: ignore[arg-type]
+    ("ReplicateSurvey.means-level-str", lambda: _rep().means("d101", level="x"), "level"),  # type: ignore[arg-type]
+    ("SurveyResult.table-level-int", lambda: _scored().table(5), "level"),  # type: ignore[arg-type]
+    ("SurveyResult.table-ci_level-str", lambda: _scored().table("total", ci_level="x"), "ci_level"),  # type: ignore[arg-type]
+    ("SurveyResult.ranks-top-str", lambda: _scored().ranks(top="3"), "top"),  # type: ignore[arg-type]
+    ("SurveyResult.ranks-top-neg", lambda: _scored().ranks(top=-3), "top"),
+    ("SurveyResult.ranks-level-none", lambda: _scored().ranks(None), "level"),  # type: ignore[arg-type]
+    ("SurveyResult.replicates-level-int", lambda: _scored().replicates(5), "level"),  # type: ignore[arg-type]
+]
+for cid, fn, culprit in METHODS:
+    case(f"method-{cid}", fn, pk.InvalidArgumentError, culprit)
+
+
+def test_wrapped_classes_stay_the_same_objects() -> None:
+    from papikit import _core
+
+    t = pk.ScoreTable.published(2023)
+    assert type(t) is _core.ScoreTable and isinstance(t, pk.ScoreTable)
+    assert isinstance(_scored().score_table(), _core.ScoreTable)
+    assert isinstance(fw()._native, _core.Framework)
+    assert pk.ScoreTable.from_arrays.__wrapped__ is not None  # type: ignore[attr-defined]
+    for target in (pk.TargetRank(3), pk.Group("low"), pk.Year(2022), pk.CloseGap(0.5)):
+        assert pickle.loads(pickle.dumps(target)) == target
+
+
+def test_method_errors_name_the_argument_attribute() -> None:
+    with pytest.raises(pk.InvalidArgumentError) as info:
+        pk.ScoreTable.from_arrays(year="2023", provinces=[1], measures=_MEASURES, values=[[1.0]])  # type: ignore[arg-type]
+    assert info.value.argument == "year"
+    assert isinstance(info.value.__cause__, TypeError)
+    with pytest.raises(pk.InvalidArgumentError) as info:
+        _scored().ranks(top="3")  # type: ignore[arg-type]
+    assert info.value.argument == "top"
 
 
 # ---- the battery ------------------------------------------------------------------------------
