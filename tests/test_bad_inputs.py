@@ -1037,3 +1037,76 @@ def test_domain_labels_of_one_province_are_merged_and_reported() -> None:
     )
     # " 1" is one label for province 1 here (no second label), so nothing merges
     assert pk.Survey(spaced, design=pk.PAPI_DESIGN).score(fw(), method="taylor").totals.height == 63
+
+
+def test_means_merge_domain_labels_of_one_province_like_score() -> None:
+    s = small_survey()
+    items = ["d8_internet_at_home"]
+    base = pk.Survey(s, design=pk.PAPI_DESIGN).means(items)
+    one = s.with_columns(
+        province=pl.when(pl.col("province") == 1)
+        .then(pl.when(pl.int_range(pl.len()) % 2 == 0).then(pl.lit("Hà Nội")).otherwise(pl.lit("Ha Noi")))
+        .otherwise(pl.col("province").cast(pl.String))
+    )
+    for method in ("taylor", "bootstrap"):
+        with pytest.warns(UserWarning, match="Ha Noi.*province 1"):
+            out = pk.Survey(one, design=pk.PAPI_DESIGN).means(items, method=method, replicates=20)
+        assert out.height == base.height == 63
+        assert out["domain"].n_unique() == 63
+    # the merged domain holds every respondent of province 1: the same estimate as the clean survey
+    hanoi = out.filter(pl.col("domain").is_in(["Hà Nội", "Ha Noi"]))
+    assert hanoi.height == 1
+    assert hanoi["estimate"][0] == pytest.approx(base.filter(pl.col("domain") == "1")["estimate"][0], rel=1e-12)
+    spaced = s.with_columns(
+        province=pl.when((pl.col("province") == 1) & (pl.int_range(pl.len()) % 2 == 0))
+        .then(pl.lit(" 1"))
+        .otherwise(pl.col("province").cast(pl.String))
+    )
+    with pytest.warns(UserWarning, match="province 1"):
+        assert pk.Survey(spaced, design=pk.PAPI_DESIGN).means(items).height == 63
+    # domains that are not provinces are left alone (no warning, labels kept)
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        out = pk.Survey(s, design=pk.Design(domain="sex", psu="district", strata="province", weight="weight")).means(
+            items
+        )
+    assert out.height == s["sex"].n_unique()
+
+
+def test_report_write_failure_is_a_file_error_and_leaves_nothing_half_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import errno
+
+    report_module = sys.modules["papikit.report"]  # (pk.report is the function)
+
+    out = tmp_path / "r.html"
+    out.write_text("earlier report", encoding="utf-8")
+    real_fdopen = os.fdopen
+
+    class Full:
+        def __init__(self, fd: int, *a: Any, **kw: Any) -> None:
+            self._f = real_fdopen(fd, *a, **kw)
+
+        def __enter__(self) -> Full:
+            return self
+
+        def __exit__(self, *exc: object) -> None:
+            self._f.close()
+
+        def write(self, text: str) -> int:
+            self._f.write(text[: len(text) // 2])  # half of it lands, then the disk is full
+            raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(report_module.os, "fdopen", Full)
+    with pytest.raises(pk.FileError) as info:
+        pk.report("Đắk Lắk", year=2023, out=out, progress=False)
+    assert info.value.path == str(out) and info.value.operation == "write"
+    assert "No space left" in str(info.value)
+    assert out.read_text(encoding="utf-8") == "earlier report"  # the earlier report is intact
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["r.html"]  # no temporary file left
+    monkeypatch.undo()
+    assert pk.report("Đắk Lắk", year=2023, out=out, progress=False) == out
+    assert out.read_text(encoding="utf-8").startswith("<!")
