@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import os
+import pickle
 import subprocess
 import sys
 from collections.abc import Callable
@@ -790,6 +791,107 @@ def test_within_null_region_is_not_ranked() -> None:
     assert out[within].to_list() == [None, None, 2, 1]
 
 
+# ---- 13. methods and static methods of the classes -------------------------------------------
+
+
+def _scored() -> Any:
+    if "scored" not in _cache:
+        _cache["scored"] = survey().score(fw(), method="bootstrap", replicates=4, seed=1)
+    return _cache["scored"]
+
+
+def _rep() -> Any:
+    if "rep" not in _cache:
+        _cache["rep"] = survey().replicate(method="bootstrap", replicates=4, seed=1)
+    return _cache["rep"]
+
+
+_MEASURES = [("total", "total", None, "Total", "Tổng")]
+
+METHODS: list[tuple[str, Callable[[], object], str]] = [
+    ("ScoreTable.from_arrays-year-str", lambda: _from_arrays([1, 2], year="2023"), "year"),
+    ("ScoreTable.from_arrays-year-float", lambda: _from_arrays([1, 2], year=2023.0), "year"),
+    (
+        "ScoreTable.from_arrays-kw-year-str",
+        lambda: pk.ScoreTable.from_arrays(year="2023", provinces=[1], measures=_MEASURES, values=[[1.0]]),
+        "year",
+    ),
+    (
+        "ScoreTable.from_arrays-provinces-str",
+        lambda: pk.ScoreTable.from_arrays(2023, ["x"], _MEASURES, [[1.0]]),  # type: ignore[list-item]
+        "provinces",
+    ),
+    (
+        "ScoreTable.from_arrays-provinces-negative",
+        lambda: pk.ScoreTable.from_arrays(2023, [-1], _MEASURES, [[1.0]]),
+        "provinces",
+    ),
+    (
+        "ScoreTable.from_arrays-measures-int",
+        lambda: pk.ScoreTable.from_arrays(2023, [1], 5, [[1.0]]),  # type: ignore[arg-type]
+        "measures",
+    ),
+    ("ScoreTable.published-year-str", lambda: pk.ScoreTable.published("2023"), "year"),  # type: ignore[arg-type]
+    ("ScoreTable.published-year-float", lambda: pk.ScoreTable.published(2023.0), "year"),  # type: ignore[arg-type]
+    ("ScoreTable.published-year-huge", lambda: pk.ScoreTable.published(10**30), "year"),
+    ("Framework.with_columns-int", lambda: fw().with_columns(5), "mapping"),  # type: ignore[arg-type]
+    ("Framework.with_columns-list", lambda: fw().with_columns(["a"]), "mapping"),  # type: ignore[arg-type]
+    ("Framework.with_columns-int-key", lambda: fw().with_columns({1: "x"}), "mapping"),  # type: ignore[dict-item]
+    ("Framework.with_columns-none-value", lambda: fw().with_columns({"d101": None}), "mapping"),  # type: ignore[dict-item]
+    ("Framework.read-int", lambda: pk.Framework.read(5), "path"),  # type: ignore[arg-type]
+    ("Framework.read-none", lambda: pk.Framework.read(None), "path"),  # type: ignore[arg-type]
+    ("Framework.write-int", lambda: fw().write(5), "path"),  # type: ignore[arg-type]
+    ("Framework.from_json-int", lambda: pk.Framework.from_json(5), "text"),  # type: ignore[arg-type]
+    ("Framework.from_toml-none", lambda: pk.Framework.from_toml(None), "text"),  # type: ignore[arg-type]
+    (
+        "Framework.from_polars-first_year-str",
+        lambda: pk.Framework.from_polars(fw().to_polars(), first_year="2023"),  # type: ignore[arg-type]
+        "first_year",
+    ),
+    ("Survey.means-items-int", lambda: survey().means(5), "items"),  # type: ignore[arg-type]
+    ("Survey.means-items-mixed", lambda: survey().means(["d101", 3]), "items"),  # type: ignore[list-item]
+    ("Survey.means-replicates-neg", lambda: survey().means("d101", method="bootstrap", replicates=-1), "replicates"),
+    ("Survey.means-seed-str", lambda: survey().means("d101", method="bootstrap", seed="1"), "seed"),  # type: ignore[arg-type]
+    ("Survey.means-level-str", lambda: survey().means("d101", level="90%"), "level"),  # type: ignore[arg-type]
+    ("Survey.score-year-str", lambda: survey().score(fw(), year="2023"), "year"),  # type: ignore[arg-type]
+    ("Survey.score-replicates-float", lambda: survey().score(fw(), method="bootstrap", replicates=2.5), "replicates"),  # type: ignore[arg-type]
+    ("Survey.replicate-replicates-neg", lambda: survey().replicate(method="bootstrap", replicates=-1), "replicates"),
+    ("Survey.replicate-seed-huge", lambda: survey().replicate(method="bootstrap", seed=10**30), "seed"),
+    ("ReplicateSurvey.means-items-int", lambda: _rep().means(5), "items"),  # type: ignore[arg-type]
+    ("ReplicateSurvey.means-level-str", lambda: _rep().means("d101", level="x"), "level"),  # type: ignore[arg-type]
+    ("SurveyResult.table-level-int", lambda: _scored().table(5), "level"),  # type: ignore[arg-type]
+    ("SurveyResult.table-ci_level-str", lambda: _scored().table("total", ci_level="x"), "ci_level"),  # type: ignore[arg-type]
+    ("SurveyResult.ranks-top-str", lambda: _scored().ranks(top="3"), "top"),  # type: ignore[arg-type]
+    ("SurveyResult.ranks-top-neg", lambda: _scored().ranks(top=-3), "top"),
+    ("SurveyResult.ranks-level-none", lambda: _scored().ranks(None), "level"),  # type: ignore[arg-type]
+    ("SurveyResult.replicates-level-int", lambda: _scored().replicates(5), "level"),  # type: ignore[arg-type]
+]
+for cid, fn, culprit in METHODS:
+    case(f"method-{cid}", fn, pk.InvalidArgumentError, culprit)
+
+
+def test_wrapped_classes_stay_the_same_objects() -> None:
+    from papikit import _core
+
+    t = pk.ScoreTable.published(2023)
+    assert type(t) is _core.ScoreTable and isinstance(t, pk.ScoreTable)
+    assert isinstance(_scored().score_table(), _core.ScoreTable)
+    assert isinstance(fw()._native, _core.Framework)
+    assert pk.ScoreTable.from_arrays.__wrapped__ is not None  # type: ignore[attr-defined]
+    for target in (pk.TargetRank(3), pk.Group("low"), pk.Year(2022), pk.CloseGap(0.5)):
+        assert pickle.loads(pickle.dumps(target)) == target
+
+
+def test_method_errors_name_the_argument_attribute() -> None:
+    with pytest.raises(pk.InvalidArgumentError) as info:
+        pk.ScoreTable.from_arrays(year="2023", provinces=[1], measures=_MEASURES, values=[[1.0]])  # type: ignore[arg-type]
+    assert info.value.argument == "year"
+    assert isinstance(info.value.__cause__, TypeError)
+    with pytest.raises(pk.InvalidArgumentError) as info:
+        _scored().ranks(top="3")  # type: ignore[arg-type]
+    assert info.value.argument == "top"
+
+
 # ---- the battery ------------------------------------------------------------------------------
 
 
@@ -935,3 +1037,76 @@ def test_domain_labels_of_one_province_are_merged_and_reported() -> None:
     )
     # " 1" is one label for province 1 here (no second label), so nothing merges
     assert pk.Survey(spaced, design=pk.PAPI_DESIGN).score(fw(), method="taylor").totals.height == 63
+
+
+def test_means_merge_domain_labels_of_one_province_like_score() -> None:
+    s = small_survey()
+    items = ["d8_internet_at_home"]
+    base = pk.Survey(s, design=pk.PAPI_DESIGN).means(items)
+    one = s.with_columns(
+        province=pl.when(pl.col("province") == 1)
+        .then(pl.when(pl.int_range(pl.len()) % 2 == 0).then(pl.lit("Hà Nội")).otherwise(pl.lit("Ha Noi")))
+        .otherwise(pl.col("province").cast(pl.String))
+    )
+    for method in ("taylor", "bootstrap"):
+        with pytest.warns(UserWarning, match="Ha Noi.*province 1"):
+            out = pk.Survey(one, design=pk.PAPI_DESIGN).means(items, method=method, replicates=20)
+        assert out.height == base.height == 63
+        assert out["domain"].n_unique() == 63
+    # the merged domain holds every respondent of province 1: the same estimate as the clean survey
+    hanoi = out.filter(pl.col("domain").is_in(["Hà Nội", "Ha Noi"]))
+    assert hanoi.height == 1
+    assert hanoi["estimate"][0] == pytest.approx(base.filter(pl.col("domain") == "1")["estimate"][0], rel=1e-12)
+    spaced = s.with_columns(
+        province=pl.when((pl.col("province") == 1) & (pl.int_range(pl.len()) % 2 == 0))
+        .then(pl.lit(" 1"))
+        .otherwise(pl.col("province").cast(pl.String))
+    )
+    with pytest.warns(UserWarning, match="province 1"):
+        assert pk.Survey(spaced, design=pk.PAPI_DESIGN).means(items).height == 63
+    # domains that are not provinces are left alone (no warning, labels kept)
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        out = pk.Survey(s, design=pk.Design(domain="sex", psu="district", strata="province", weight="weight")).means(
+            items
+        )
+    assert out.height == s["sex"].n_unique()
+
+
+def test_report_write_failure_is_a_file_error_and_leaves_nothing_half_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import errno
+
+    report_module = sys.modules["papikit.report"]  # (pk.report is the function)
+
+    out = tmp_path / "r.html"
+    out.write_text("earlier report", encoding="utf-8")
+    real_fdopen = os.fdopen
+
+    class Full:
+        def __init__(self, fd: int, *a: Any, **kw: Any) -> None:
+            self._f = real_fdopen(fd, *a, **kw)
+
+        def __enter__(self) -> Full:
+            return self
+
+        def __exit__(self, *exc: object) -> None:
+            self._f.close()
+
+        def write(self, text: str) -> int:
+            self._f.write(text[: len(text) // 2])  # half of it lands, then the disk is full
+            raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(report_module.os, "fdopen", Full)
+    with pytest.raises(pk.FileError) as info:
+        pk.report("Đắk Lắk", year=2023, out=out, progress=False)
+    assert info.value.path == str(out) and info.value.operation == "write"
+    assert "No space left" in str(info.value)
+    assert out.read_text(encoding="utf-8") == "earlier report"  # the earlier report is intact
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["r.html"]  # no temporary file left
+    monkeypatch.undo()
+    assert pk.report("Đắk Lắk", year=2023, out=out, progress=False) == out
+    assert out.read_text(encoding="utf-8").startswith("<!")

@@ -209,3 +209,47 @@ def test_bar_in_a_notebook(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> N
     text = "".join(o.get("text", "") for o in first if o.get("name") == "stderr")
     assert widget or ("Monte Carlo" in text and "20000/20000" in text), first
     assert [o.get("text") for o in second] == ["True\n"]
+
+
+def _poll_while(c: Any, work: Any) -> list[tuple[int, int]]:
+    seen: list[tuple[int, int]] = []
+    stop = threading.Event()
+
+    def poll() -> None:
+        while not stop.is_set():
+            seen.append((c.done, c.total))
+            time.sleep(0.0005)
+
+    t = threading.Thread(target=poll)
+    t.start()
+    try:
+        with c:
+            work()
+    finally:
+        stop.set()
+        t.join()
+    seen.append((c.done, c.total))
+    return seen
+
+
+def test_survey_replicate_pass_advances_per_chunk() -> None:
+    """The bootstrap scoring pass and the rank pass advance the counter chunk by chunk (32
+    replicates), not in one block at the end; the numbers stay the same bit for bit."""
+    s = pk.Survey(pk.synthetic_survey(2023, seed=2, scale=0.3), design=pk.PAPI_DESIGN)
+    fw = pk.framework(2023)
+    reps = 3000
+    c = _core.ProgressCounter()
+    out: dict[str, Any] = {}
+    seen = _poll_while(c, lambda: out.setdefault("r", s.score(fw, replicates=reps, seed=5, progress=False)))
+    assert seen[-1] == (reps, reps)
+    partial = {d for d, tot in seen if 0 < d < tot}
+    assert len(partial) >= 2, sorted(set(seen))[:10]  # several intermediate steps, not one block
+    assert all(d % 32 == 0 for d in partial)  # whole chunks
+    # the rank pass of a level whose replicates were not kept (sub-dimensions: recomputed, ranked)
+    c2 = _core.ProgressCounter()
+    with c2:
+        ranked = out["r"].ranks("subdimension")
+    assert c2.total > 0 and c2.done == c2.total
+    plain = s.score(fw, replicates=reps, seed=5, progress=False)
+    assert out["r"].totals.equals(plain.totals) and out["r"].dimensions.equals(plain.dimensions)
+    assert ranked.equals(plain.ranks("subdimension"))

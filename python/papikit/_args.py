@@ -4,8 +4,10 @@ PyO3 converts each argument before the Rust code runs; a value of the wrong type
 (``year="2023"``, ``year=2023.0``, ``replicates=-1``, ``seed=10**30``, a lone surrogate in a name,
 ``None`` where text is needed, a ``Design`` whose ``domain`` is not text) fails there with a bare
 ``TypeError``/``OverflowError``/``UnicodeEncodeError`` that PyO3 tags with the argument's name (the
-note ``while processing 'year'``). :func:`install` wraps the module functions of ``_core`` so that such
-a failure becomes :class:`papikit.InvalidArgumentError` naming the argument (``e.argument``), with
+note ``while processing 'year'``). :func:`install` wraps the module functions of ``_core`` and the
+static methods and methods of its classes (``ScoreTable.from_arrays``, ``Framework.with_columns``,
+``SurveyScores.frame`` ...; the classes themselves stay the same objects, so ``isinstance`` and pickling
+are untouched; the constructors validate their own arguments) so that such a failure becomes :class:`papikit.InvalidArgumentError` naming the argument (``e.argument``), with
 the original error as its cause. Errors raised by papikit itself pass through unchanged.
 
 Examples
@@ -16,11 +18,17 @@ Examples
 ... except pk.InvalidArgumentError as e:
 ...     print(e.argument)
 year
+>>> try:
+...     pk.ScoreTable.from_arrays(year="2023", provinces=[1], measures=["total"], values=[[1.0]])
+... except pk.InvalidArgumentError as e:
+...     print(e.argument)
+year
 """
 
 from __future__ import annotations
 
 import functools
+import os
 import re
 from collections.abc import Callable
 from types import ModuleType
@@ -69,6 +77,19 @@ def conversion_error(exc: BaseException) -> InvalidArgumentError | None:
     return InvalidArgumentError(f"invalid value for {argument}: {reason}", argument=argument, message=reason)
 
 
+def bad_argument(argument: str, value: object, expected: str) -> InvalidArgumentError:
+    """The :class:`InvalidArgumentError` for a Python-side check of ``argument`` (a value of the
+    wrong type that the facade would otherwise fail on with a bare ``TypeError``)."""
+    reason = f"expected {expected}, got {type(value).__name__} {value!r:.60}"
+    return InvalidArgumentError(f"invalid value for {argument}: {reason}", argument=argument, message=reason)
+
+
+def path_argument(argument: str, value: object) -> None:
+    """Raise :func:`bad_argument` unless ``value`` is text or a path."""
+    if not isinstance(value, str | os.PathLike):
+        raise bad_argument(argument, value, "a path (str or pathlib.Path)")
+
+
 def converted(f: F) -> F:
     """``f`` with argument-conversion failures raised as :class:`InvalidArgumentError`."""
 
@@ -85,11 +106,36 @@ def converted(f: F) -> F:
     return call  # type: ignore[return-value]
 
 
+def _wrap(f: Callable[..., Any]) -> Callable[..., Any]:
+    wrapped = converted(f)
+    wrapped._papikit_converted = True  # type: ignore[attr-defined]
+    return wrapped
+
+
+def _install_class(cls: type) -> None:
+    """Wrap the static methods and methods of a compiled class in place (the class object stays)."""
+    for name, member in list(vars(cls).items()):
+        if name.startswith("__"):
+            continue  # constructors and protocol slots validate their own arguments
+        kind = type(member).__name__
+        if isinstance(member, staticmethod):
+            inner = member.__func__
+            if not getattr(inner, "_papikit_converted", False):
+                setattr(cls, name, staticmethod(_wrap(inner)))
+        elif isinstance(member, classmethod):
+            inner = member.__func__
+            if not getattr(inner, "_papikit_converted", False):
+                setattr(cls, name, classmethod(_wrap(inner)))
+        elif kind in ("method_descriptor", "classmethod_descriptor"):
+            # a plain function wrapping the descriptor binds as a method like the descriptor did
+            setattr(cls, name, _wrap(member))
+
+
 def install(core: ModuleType) -> None:
-    """Wrap every module-level function of ``core`` (idempotent)."""
+    """Wrap every module-level function of ``core`` and the methods of its classes (idempotent)."""
     for name in dir(core):
         obj = getattr(core, name)
         if type(obj).__name__ == "builtin_function_or_method" and not getattr(obj, "_papikit_converted", False):
-            wrapped = converted(obj)
-            wrapped._papikit_converted = True
-            setattr(core, name, wrapped)
+            setattr(core, name, _wrap(obj))
+        elif isinstance(obj, type) and not issubclass(obj, BaseException) and obj.__module__.startswith("papikit"):
+            _install_class(obj)

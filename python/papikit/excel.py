@@ -442,15 +442,6 @@ def write_excel(data: Any, path: str | os.PathLike[str], *, lang: Lang | None = 
 # ----------------------------------------------------------------------------------------- report
 
 
-def _png_bytes(ax: Any, dpi: int = 96) -> bytes:
-    from papikit.plot import close
-
-    buf = io.BytesIO()
-    ax.figure.savefig(buf, format="png", dpi=dpi, bbox_inches="tight")
-    close(ax)
-    return buf.getvalue()
-
-
 class _Steps:
     def __init__(self, progress: Progress | None) -> None:
         self.progress = progress
@@ -473,12 +464,11 @@ def report_book(
     progress: Progress | None = None,
 ) -> Book:
     """The province report's tables, charts and sources (see :func:`report_excel`)."""
-    import papikit.plot as pkp
     from papikit.analysis import gaps, profile
     from papikit.published import published
     from papikit.registry import province as find
-    from papikit.report import _AGENCY_COLS, _t, _target_for, _total
-    from papikit.simulation import Plan, optimize, sensitivity, simulate
+    from papikit.report import _AGENCY_COLS, _t, _target_for, _total, report_charts
+    from papikit.simulation import Plan, optimize, sensitivity
     from papikit.targets import Group
 
     lang = check_lang(lang)
@@ -524,28 +514,9 @@ def report_book(
             plan_txt = _t("infeasible", lang, msg=str(e))
 
     def charts() -> list[tuple[bytes, str]]:
-        out: list[tuple[bytes, str]] = []
-        n_dims = prof.to_polars().filter((pl.col("level") == "dimension") & pl.col("score").is_not_null()).height
-        out.append((_png_bytes(pkp.radar(year_df, p.code, peers=peers[:4], lang=lang)), _t("c_radar", lang, n=n_dims)))
-        out.append((_png_bytes(pkp.dimension_bars(year_df, p.code, lang=lang)), _t("c_bars", lang)))
-        out.append((_png_bytes(pkp.rank_caterpillar(year_df, p.code, lang=lang)), _t("c_cat", lang, name=name)))
-        wf = pkp.gap_waterfall(g_best, lang=lang, title=f"{name} → {ref}")
-        out.append((_png_bytes(wf), _t("c_wf", lang, ref=ref)))
-        y0 = int(panel["year"].min())  # type: ignore[arg-type]
-        tr = pkp.trend(panel.filter(pl.col("year") <= year), [p.code, *peers[:2]], lang=lang)
-        out.append((_png_bytes(tr), _t("c_trend", lang, y0=y0, y1=year)))
-        out.append(
-            (_png_bytes(pkp.tile_map(year_df, highlight=p.code, lang=lang), dpi=80), _t("c_tile", lang, year=year))
+        return report_charts(
+            prof, p.code, year, lang, year_df=year_df, panel=panel, peers=peers, gaps_best=g_best, plan=plan
         )
-        if plan is not None:
-            sim = simulate(year, {p.code: dict(plan.gains)}, lang=lang).to_polars()
-            near = sim.filter(
-                (pl.col("rank_before") >= plan.rank_after - 3) & (pl.col("rank_before") <= plan.rank_before + 2)
-                | (pl.col("code") == p.code)
-            )
-            ba = pkp.before_after(near, highlight=p.code, lang=lang)
-            out.append((_png_bytes(ba), _t("c_plan", lang, name=name)))
-        return out
 
     figures = steps.run("charts", charts)
     sheets: list[tuple[str, pl.DataFrame]] = [(_x("sheet_profile", lang), prof.to_polars())]

@@ -14,7 +14,7 @@ from pathlib import Path
 import polars as pl
 
 from papikit import _core
-from papikit._args import converted
+from papikit._args import bad_argument, converted, path_argument
 from papikit._display import TableResult, frame_html
 from papikit._files import guarded
 
@@ -106,6 +106,8 @@ class Framework(TableResult):
         >>> "q_internet" in fw.to_polars()["items"].to_list()
         True
         """
+        if not isinstance(mapping, Mapping | pl.DataFrame):
+            raise bad_argument("mapping", mapping, "a dict {code: column} or a DataFrame with code, column")
         if isinstance(mapping, pl.DataFrame):
             missing = {"code", "column"} - set(mapping.columns)
             if missing:
@@ -143,6 +145,7 @@ class Framework(TableResult):
     @staticmethod
     def read(path: str | Path, *, first_year: int | None = None, last_year: int | None = None) -> Framework:
         """Read a framework from ``.json``, ``.toml`` or a flat ``.csv`` table."""
+        path_argument("path", path)
         p = Path(path)
         suffix = p.suffix.lower()
         if suffix == ".json":
@@ -163,6 +166,7 @@ class Framework(TableResult):
 
     def write(self, path: str | Path) -> None:
         """Write to ``.json``, ``.toml`` or flat ``.csv`` (chosen by the suffix)."""
+        path_argument("path", path)
         p = Path(path)
         suffix = p.suffix.lower()
         if suffix == ".json":

@@ -69,13 +69,17 @@ def _esc(s: object) -> str:
     return _html.escape(str(s))
 
 
-def _png(ax: Any, dpi: int = 96) -> str:
+def _png_bytes(ax: Any, dpi: int = 96) -> bytes:
     from papikit.plot import close
 
     buf = io.BytesIO()
     ax.figure.savefig(buf, format="png", dpi=dpi, bbox_inches="tight")
     close(ax)
-    return base64.b64encode(buf.getvalue()).decode("ascii")
+    return buf.getvalue()
+
+
+def _png(ax: Any, dpi: int = 96) -> str:
+    return base64.b64encode(_png_bytes(ax, dpi)).decode("ascii")
 
 
 def _table(df: pl.DataFrame, *, lang: Lang, title: str | None = None, digits: int = 4) -> str:
@@ -215,6 +219,47 @@ def _last_plan_section(code: int, year: int, lang: Lang) -> list[str]:
     ]
 
 
+def report_charts(
+    prof: Profile,
+    code: int,
+    year: int,
+    lang: Lang,
+    *,
+    year_df: pl.DataFrame,
+    panel: pl.DataFrame,
+    peers: list[int],
+    gaps_best: Any,
+    plan: Plan | None,
+) -> list[tuple[bytes, str]]:
+    """The province report's charts as (PNG bytes, caption), in report order: radar, dimension
+    bars, rank caterpillar, gap waterfall to the best, trend, tile map and (with a plan) the
+    before/after of the plan. Shared by the HTML report (:func:`report_html`, inline images) and the
+    workbook (:func:`papikit.excel.report_excel`, the charts sheet)."""
+    import papikit.plot as pkp
+
+    name = _find(code).name(lang)
+    ref = gaps_best.reference_province or ""
+    out: list[tuple[bytes, str]] = []
+    n_dims = prof.to_polars().filter((pl.col("level") == "dimension") & pl.col("score").is_not_null()).height
+    out.append((_png_bytes(pkp.radar(year_df, code, peers=peers[:4], lang=lang)), _t("c_radar", lang, n=n_dims)))
+    out.append((_png_bytes(pkp.dimension_bars(year_df, code, lang=lang)), _t("c_bars", lang)))
+    out.append((_png_bytes(pkp.rank_caterpillar(year_df, code, lang=lang)), _t("c_cat", lang, name=name)))
+    wf = pkp.gap_waterfall(gaps_best, lang=lang, title=f"{name} → {ref}")
+    out.append((_png_bytes(wf), _t("c_wf", lang, ref=ref)))
+    y0 = int(panel["year"].min())  # type: ignore[arg-type]
+    tr = pkp.trend(panel.filter(pl.col("year") <= year), [code, *peers[:2]], lang=lang)
+    out.append((_png_bytes(tr), _t("c_trend", lang, y0=y0, y1=year)))
+    out.append((_png_bytes(pkp.tile_map(year_df, highlight=code, lang=lang), dpi=80), _t("c_tile", lang, year=year)))
+    if plan is not None:
+        sim = simulate(year, {code: dict(plan.gains)}, lang=lang).to_polars()
+        near = sim.filter(
+            (pl.col("rank_before") >= plan.rank_after - 3) & (pl.col("rank_before") <= plan.rank_before + 2)
+            | (pl.col("code") == code)
+        )
+        out.append((_png_bytes(pkp.before_after(near, highlight=code, lang=lang)), _t("c_plan", lang, name=name)))
+    return out
+
+
 def report_html(
     province: str | int | Province,
     *,
@@ -234,7 +279,6 @@ def report_html(
     prof = steps.run("profile", lambda: profile(province, year, lang=lang))
     p = _find(prof.province_code)
     name = p.name(lang)
-    import papikit.plot as pkp
 
     year_df = published(year, lang=lang)
     panel = published(lang=lang)
@@ -266,31 +310,10 @@ def report_html(
             plan_msg = _t("infeasible", lang, msg=str(e))
 
     def charts() -> list[str]:
-        figs: list[str] = []
-        n_dims = prof.to_polars().filter((pl.col("level") == "dimension") & pl.col("score").is_not_null()).height
-        figs.append(_fig(_png(pkp.radar(year_df, p.code, peers=peers[:4], lang=lang)), _t("c_radar", lang, n=n_dims)))
-        figs.append(_fig(_png(pkp.dimension_bars(year_df, p.code, lang=lang)), _t("c_bars", lang)))
-        figs.append(_fig(_png(pkp.rank_caterpillar(year_df, p.code, lang=lang)), _t("c_cat", lang, name=name)))
-        wf_title = f"{name} → {ref}"
-        figs.append(_fig(_png(pkp.gap_waterfall(g_best, lang=lang, title=wf_title)), _t("c_wf", lang, ref=ref)))
-        y0 = int(panel["year"].min())  # type: ignore[arg-type]
-        figs.append(
-            _fig(
-                _png(pkp.trend(panel.filter(pl.col("year") <= year), [p.code, *peers[:2]], lang=lang)),
-                _t("c_trend", lang, y0=y0, y1=year),
-            )
+        pngs = report_charts(
+            prof, p.code, year, lang, year_df=year_df, panel=panel, peers=peers, gaps_best=g_best, plan=plan
         )
-        figs.append(
-            _fig(_png(pkp.tile_map(year_df, highlight=p.code, lang=lang), dpi=80), _t("c_tile", lang, year=year))
-        )
-        if plan is not None:
-            sim = simulate(year, {p.code: dict(plan.gains)}, lang=lang).to_polars()
-            near = sim.filter(
-                (pl.col("rank_before") >= plan.rank_after - 3) & (pl.col("rank_before") <= plan.rank_before + 2)
-                | (pl.col("code") == p.code)
-            )
-            figs.append(_fig(_png(pkp.before_after(near, highlight=p.code, lang=lang)), _t("c_plan", lang, name=name)))
-        return figs
+        return [_fig(base64.b64encode(png).decode("ascii"), caption) for png, caption in pngs]
 
     figures = steps.run("charts", charts)
     if prog is not None:
@@ -438,16 +461,21 @@ def report(
     path = Path(out) if out is not None else Path(default)
     if path.is_dir():
         path = path / default
+    # Atomic: the report goes to a temporary file beside ``path`` and is renamed over it only when
+    # complete, so a failed write (disk full, I/O error) leaves no half-written report and keeps an
+    # earlier one intact. Every OS error of the write is a FileError naming ``path``.
     with guarded(path, "write"):
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=".papikit-", suffix=".html", dir=path.parent)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(html)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)  # mkstemp creates 0600; give the report normal file permissions
         with guarded(path, "write"):
+            with os.fdopen(fd, "w", encoding="utf-8") as f:
+                f.write(html)
+                f.flush()
+                os.fsync(f.fileno())
+            umask = os.umask(0)
+            os.umask(umask)
+            os.chmod(tmp, 0o666 & ~umask)  # mkstemp creates 0600; give the report normal file permissions
             os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import polars as pl
 
 from papikit import _core
+from papikit._args import bad_argument
 from papikit._display import Lang, TableResult, check_lang, frame_html
 from papikit._files import file_error, guarded
 from papikit._progress import track
@@ -236,6 +237,15 @@ def _to_units_2025(df: pl.DataFrame, kwargs: dict[str, Any]) -> tuple[pl.DataFra
     return out, {**kwargs, "domain": unit_col}
 
 
+def _items_argument(items: object) -> list[str]:
+    """``items`` of :meth:`Survey.means` as a list of column names (one name or a sequence of names)."""
+    if isinstance(items, str):
+        return [items]
+    if isinstance(items, list | tuple) and all(isinstance(i, str) for i in items):
+        return list(items)
+    raise bad_argument("items", items, "a column name or a list of column names")
+
+
 class Survey:
     """Survey microdata with its design.
 
@@ -259,7 +269,8 @@ class Survey:
         if not isinstance(df, pl.DataFrame):
             raise _core.InvalidArgumentError(
                 f"invalid value for df: expected a polars DataFrame, got {type(df).__name__}; "
-                "convert pandas with pl.from_pandas(df)"
+                "convert pandas with pl.from_pandas(df)",
+                argument="df",
             )
         if not isinstance(design, Design):
             raise _core.InvalidArgumentError(
@@ -431,7 +442,7 @@ class Survey:
         Columns ``domain, item, estimate, se, ci_low, ci_high, df, n`` (R: ``svyby(~y, ~domain,
         design, svymean, na.rm = TRUE)``).
         """
-        its = [items] if isinstance(items, str) else list(items)
+        its = _items_argument(items)
         return _core.survey_domain_means(
             self._df,
             its,
@@ -443,7 +454,7 @@ class Survey:
         )
 
     def _means_with(self, items: list[str] | str, level: float, rd: _core.ReplicateDesign) -> pl.DataFrame:
-        its = [items] if isinstance(items, str) else list(items)
+        its = _items_argument(items)
         return _core.survey_domain_means(self._df, its, design=self._design._kwargs(), level=level, replicate_design=rd)
 
     def __repr__(self) -> str:

@@ -259,11 +259,23 @@ pub fn survey_domain_means(
     let sd = self::seed(seed)?;
     let df = df.0;
     let rd = replicate_design.map(|r| r.inner.clone());
-    run(py, || {
+    let (frame, merges) = run(py, || {
         let it: Vec<&str> = items.iter().map(String::as_str).collect();
-        survey::domain_means_with(&df, &d, &it, m, replicates, sd, rd.as_ref())?.frame(level)
-    })
-    .map(PyDataFrame)
+        let means = survey::domain_means_with(&df, &d, &it, m, replicates, sd, rd.as_ref())?;
+        Ok((means.frame(level)?, means.domain_merges))
+    })?;
+    // same words as the warning of Survey.score (python/papikit/survey.py)
+    let category = py.get_type::<pyo3::exceptions::PyUserWarning>();
+    for note in merges {
+        let text = format!("domain labels of one province merged before grouping: {note}");
+        PyErr::warn(
+            py,
+            &category,
+            &std::ffi::CString::new(text).unwrap_or_default(),
+            3,
+        )?;
+    }
+    Ok(PyDataFrame(frame))
 }
 
 #[pyfunction]

@@ -314,6 +314,9 @@ pub struct DomainMeans {
     pub count: Array2<u64>,
     pub df: Vec<f64>,
     pub method: String,
+    /// One note per province whose domain labels were merged ("Hà Nội", "Ha Noi" -> province 1);
+    /// empty when the domains are not provinces or no two labels name the same province.
+    pub domain_merges: Vec<String>,
 }
 
 /// Taylor-linearisation domain means of all items.
@@ -344,6 +347,7 @@ pub fn taylor_means(design: &IndexedDesign, cells: &CellSums) -> DomainMeans {
         se,
         df: domain_df(design, cells),
         method: "taylor".into(),
+        domain_merges: Vec::new(),
     }
 }
 

@@ -226,6 +226,12 @@ impl ReplicateSource {
         let kept_buf = kept.as_slice_mut().ok_or_else(layout)?;
         let per_rep = keep * nd;
         let n_chunks = r.div_ceil(CHUNK);
+        // Progress (write-only, looked up on the calling thread): one unit per replicate, advanced
+        // as each chunk finishes.
+        let progress = crate::progress::current();
+        if let Some(p) = &progress {
+            p.add_total(r as u64);
+        }
         let fresh = || -> Option<Vec<RankCounts>> {
             ranked.map(|(_, pts)| pts.iter().map(|p| RankCounts::new(nd, p)).collect())
         };
@@ -238,7 +244,9 @@ impl ReplicateSource {
                     rcs: &mut Option<Vec<RankCounts>>|
          -> Option<Accum> {
             let mut acc = centre.map(|_| Accum::zeros(m * nd));
-            for (off, i) in (ci * CHUNK..((ci + 1) * CHUNK).min(r)).enumerate() {
+            let span = ci * CHUNK..((ci + 1) * CHUNK).min(r);
+            let n_in_chunk = span.len() as u64;
+            for (off, i) in span.enumerate() {
                 kern.replicate(i, ws);
                 if per_rep > 0 {
                     dst[off * per_rep..(off + 1) * per_rep].copy_from_slice(&ws.slab[..per_rep]);
@@ -253,6 +261,9 @@ impl ReplicateSource {
                         rc.add(ranker.rank(row, p.order.iter().copied()), p);
                     }
                 }
+            }
+            if let Some(p) = &progress {
+                p.advance(n_in_chunk);
             }
             acc
         };
@@ -358,6 +369,11 @@ impl ReplicateSource {
         // A few large pieces: each holds histograms of every measure (~16 kB each).
         let n_chunks = r.div_ceil(CHUNK);
         let min_len = n_chunks.div_ceil(2 * rayon::current_num_threads()).max(1);
+        // Progress (write-only): one unit per replicate recomputed and ranked, per chunk.
+        let progress = crate::progress::current();
+        if let Some(p) = &progress {
+            p.add_total(r as u64);
+        }
         let counted = (0..n_chunks)
             .into_par_iter()
             .with_min_len(min_len)
@@ -370,6 +386,9 @@ impl ReplicateSource {
                             let row = &ws.slab[j * nd..(j + 1) * nd];
                             rc.add(ranker.rank(row, p.order.iter().copied()), p);
                         }
+                    }
+                    if let Some(p) = &progress {
+                        p.advance((((ci + 1) * CHUNK).min(r) - ci * CHUNK) as u64);
                     }
                     (rcs, ws, ranker)
                 },

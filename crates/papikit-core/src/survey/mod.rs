@@ -74,6 +74,15 @@ pub fn domain_means_with(
 ) -> Result<DomainMeans> {
     let method = rd.map_or(method, |r| r.method);
     let ix = IndexedDesign::new(df, design)?;
+    // Domains that are provinces (every label a GSO code or a province name) are resolved like
+    // `score` does, so that "Hà Nội" and "Ha Noi" (or " 1" and "1") are one domain, with a note.
+    let (ix, domain_merges) = match score::province_codes(&ix.domains, &design.domain, false) {
+        Ok(codes) => {
+            let (ix, _, notes) = score::merge_domains(ix, &codes);
+            (ix, notes)
+        }
+        Err(_) => (ix, Vec::new()),
+    };
     if matches!(method, Method::Bootstrap | Method::Jackknife) && rd.is_none() {
         let reps = if method == Method::Jackknife {
             ix.n_psus()
@@ -89,7 +98,9 @@ pub fn domain_means_with(
     }
     let cells = item_cells(df, &ix, items)?;
     if method == Method::Taylor {
-        return Ok(estimate::taylor_means(&ix, &cells));
+        let mut out = estimate::taylor_means(&ix, &cells);
+        out.domain_merges = domain_merges;
+        return Ok(out);
     }
     let full = cells.estimates();
     let (draws, scale, rscales, mse) = match method {
@@ -119,6 +130,7 @@ pub fn domain_means_with(
         se,
         df: estimate::domain_df(&ix, &cells),
         method: method.as_str().into(),
+        domain_merges,
     })
 }
 

@@ -345,6 +345,11 @@ impl SurveyScores {
         let tasks: Vec<(usize, usize)> = (0..measures.len())
             .flat_map(|mi| (0..n_chunks).map(move |c| (mi, c)))
             .collect();
+        // Progress (write-only): one unit per draw of a measure ranked, per task.
+        let progress = crate::progress::current();
+        if let Some(p) = &progress {
+            p.add_total((r * measures.len()) as u64);
+        }
         let counted: Vec<RankCounts> = tasks
             .par_iter()
             .map(|&(mi, c)| {
@@ -355,6 +360,9 @@ impl SurveyScores {
                 for i in c * RANK_CHUNK..((c + 1) * RANK_CHUNK).min(r) {
                     let at = offset + i * stride;
                     rc.add(ranker.rank(&data[at..at + nd], p.order.iter().copied()), p);
+                }
+                if let Some(pr) = &progress {
+                    pr.advance((((c + 1) * RANK_CHUNK).min(r) - c * RANK_CHUNK) as u64);
                 }
                 rc
             })

@@ -127,7 +127,11 @@ pub struct SurveyScores {
     pub rank_draws_kind: String,
 }
 
-fn province_codes(labels: &[String], column: &str, units_2025: bool) -> Result<Vec<u16>> {
+pub(crate) fn province_codes(
+    labels: &[String],
+    column: &str,
+    units_2025: bool,
+) -> Result<Vec<u16>> {
     let reg = registry()?;
     labels
         .iter()
@@ -151,7 +155,10 @@ fn province_codes(labels: &[String], column: &str, units_2025: bool) -> Result<V
 /// Merge the domains whose labels resolve to the same province ("Hà Nội" and "Ha Noi", " 1" and
 /// "1") into one domain before anything is grouped, so that a province is never scored (and ranked)
 /// twice. Returns the design, the province of each domain and one note per merged province.
-fn merge_domains(mut ix: IndexedDesign, codes: &[u16]) -> (IndexedDesign, Vec<u16>, Vec<String>) {
+pub(crate) fn merge_domains(
+    mut ix: IndexedDesign,
+    codes: &[u16],
+) -> (IndexedDesign, Vec<u16>, Vec<String>) {
     let mut provinces: Vec<u16> = Vec::new();
     let mut members: Vec<Vec<usize>> = Vec::new();
     let mut new_of_old = vec![0u32; codes.len()];
@@ -435,11 +442,7 @@ fn generated_variance(
     } else {
         0
     };
-    // Progress (write-only): the kernel pass counts as its replicates, reported when it ends.
-    let progress = crate::progress::current();
-    if let Some(p) = &progress {
-        p.add_total(v.n_reps as u64);
-    }
+    // Progress (write-only): the kernel pass advances the counter per chunk of replicates.
     let rank_all = opts.rank_all && v.draws_for_ranks;
     let all: Vec<usize> = if rank_all {
         (0..m).collect()
@@ -450,9 +453,6 @@ fn generated_variance(
     let ranked = rank_all.then_some((all.as_slice(), points.as_slice()));
     let (kept, rep_se, counts) = src.run_ranked(keep, Some(&estimate), ranked)?;
     v.rank_counts = counts;
-    if let Some(p) = &progress {
-        p.advance(v.n_reps as u64);
-    }
     if let Some(x) = rep_se {
         v.se = x;
     }
