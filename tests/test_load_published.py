@@ -173,9 +173,25 @@ def test_34_units_2025(tmp_path: Path) -> None:
     # gaps to the previous year use the same merged baseline
     gy = pk.gaps("Đắk Lắk", 2025, against=pk.Year(2024)).to_polars()
     assert gy.filter(pl.col("measure") == "total")["reference"].item() == pytest.approx(base)
+    # the profile flags its merged baseline; a single-member unit's is not a composition change
+    assert p.composition_changed and "composition changed" in (p.previous_source or "")
+    assert not pk.profile("Hà Nội", 2025).composition_changed
+    assert not pk.profile("Đắk Lắk", 2024).composition_changed
+    # the report says so, and its footer names the loaded file (not "embedded in the package")
+    t.write_csv(tmp_path / "papi2025.csv")
+    pk.load_published(tmp_path / "papi2025.csv", year=2025, replace=True)
     out = pk.report("Đắk Lắk", year=2025, out=tmp_path / "r.html", progress=False)
     html = out.read_text(encoding="utf-8")
     assert "Dak Lak" in html and "2025" in html
+    assert "Composition changed: the 2024 baseline of Dak Lak" in html
+    footer = html[html.index("<footer>") :]
+    assert "2025 results were loaded from papi2025.csv" in footer
+    vi = pk.report("Đắk Lắk", year=2025, out=tmp_path / "r_vi.html", progress=False, lang="vi").read_text(
+        encoding="utf-8"
+    )
+    assert "được nạp từ papi2025.csv" in vi and "Thay đổi thành phần" in vi
+    embedded = pk.report("Đắk Lắk", year=2024, out=tmp_path / "r24.html", progress=False).read_text(encoding="utf-8")
+    assert "loaded from" not in embedded[embedded.index("<footer>") :]
     # Lào Cai (unit code 15, Yên Bái's) is found by name and keeps its name.
     assert pk.profile("Lào Cai", 2025).province == "Lao Cai"
 
@@ -253,6 +269,24 @@ def test_cli_takes_data(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> N
     assert "2025" in capsys.readouterr().out
 
 
+def test_cli_bad_data_file_is_one_line_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A bad --data file: one line naming the file, the number of problems and the first one
+    (located), exit status 2, no traceback (like every CLI error, tests/test_bad_inputs.py)."""
+    from papikit.cli import main
+
+    bad = pk.published(2023).select("code", *DIMS, "total").sort("code")
+    bad = bad.with_columns(d4=pl.when(pl.col("code").is_in([1, 2, 4])).then(pl.col("d4") + 1).otherwise(pl.col("d4")))
+    bad.write_csv(tmp_path / "bad2057.csv")
+    status = main(["profile", "Đắk Lắk", "--year", "2057", "--data", str(tmp_path / "bad2057.csv")])
+    err = capsys.readouterr().err
+    assert status == 2 and "Traceback" not in err
+    lines = [ln for ln in err.splitlines() if ln.strip()]
+    assert len(lines) == 1, err
+    assert lines[0].startswith("papikit: error: invalid published results in bad2057.csv (3 problems; first: ")
+    assert "row 1, column total" in lines[0]
+    assert 2057 not in pk.loaded_years()
+
+
 def test_every_function_accepts_a_34_unit_year() -> None:
     import papikit.plot as pkp
 
@@ -269,12 +303,48 @@ def test_every_function_accepts_a_34_unit_year() -> None:
     grey = sum(1 for p in ax.patches if tuple(p.get_facecolor()[:3]) == (0xDD / 255,) * 3)
     assert len(ax.patches) == 34 and grey == 34 - t.height
     pkp.close(ax)
-    # a review across the merger is refused (never silently mixed); 2025 -> 2026 on the same units works
-    with pytest.raises(pk.InvalidArgumentError, match="different units"):
-        pk.review("Đắk Lắk", 2025)
+    # 2025 -> 2026 on the same units: no merger flag
     pk.load_published(merged_2025(seed=8), year=2026)
     r = pk.review("Đắk Lắk", 2026)
     assert (r.n_before, r.n_after) == (t.height, t.height)
+    assert not r.across_merger and not r.composition_changed and r.weights == {}
+
+
+def test_review_across_the_merger() -> None:
+    """pk.review(unit, 2025): the 2024 baseline is the members' population-weighted mean (GSO
+    2022), ranks among the units scored in both years, flagged, weights reported, agencies by
+    their 2025 successors."""
+    t = merged_2025()
+    pk.load_published(t, year=2025, replace=True)
+    r = pk.review("Đắk Lắk", 2025)
+    w = pk.population_2022()
+    d24 = dict(pk.published(2024).filter(pl.col("code").is_in([66, 54])).select("code", "total").iter_rows())
+    base = (w[66] * d24[66] + w[54] * d24[54]) / (w[66] + w[54])
+    assert (r.previous_year, r.year) == (2024, 2025)
+    assert r.total_before == pytest.approx(base, abs=1e-12)
+    own = pk.published(2025).filter(pl.col("code") == 66)["total"].item()
+    assert r.change == pytest.approx(own - base, abs=1e-12)
+    assert r.across_merger and r.composition_changed
+    assert r.weights == pytest.approx({"Dak Lak": w[66] / (w[66] + w[54]), "Phu Yen": w[54] / (w[66] + w[54])})
+    assert "Composition changed" in r.sentence and "Phu Yen" in r.sentence and "[Composition changed" in repr(r)
+    vi = pk.review("Đắk Lắk", 2025, lang="vi")
+    assert "Thay đổi thành phần" in vi.sentence and "Phú Yên" in vi.sentence
+    # ranks among the units scored in both years, recomputed independently from the merged 2024 table
+    m24 = pk.merged(2024, weights=w).scores.filter(pl.col("total").is_not_null())
+    both = set(m24["name_vi"]) & set(t["province"])
+    assert r.n_before == r.n_after == len(both)
+    before = m24.filter(pl.col("name_vi").is_in(list(both)))
+    assert r.rank_before == 1 + before.filter(pl.col("total") > base + 1e-9).height  # itself excluded
+    assert int(r.moves["places"].sum()) == r.rank_after - r.rank_before
+    totals = r.measures.filter(pl.col("level") != "subdimension")
+    assert totals.height == 9 and totals["comparable"].all()
+    # agencies named by the 2025 successors, no district-level committee
+    names = set(r.agencies["name"])
+    assert not any("District" in a for a in names)
+    # a single-member unit crosses the merger without a composition change
+    hn = pk.review("Hà Nội", 2025)
+    assert hn.across_merger and not hn.composition_changed and hn.weights == {"Ha Noi": 1.0}
+    assert "Across the 2025 merger" in hn.sentence
 
 
 def test_framework_and_units_can_be_forced() -> None:

@@ -102,6 +102,19 @@ class Profile(TableResult):
     def margin(self) -> int:
         return self._result.margin
 
+    @property
+    def previous_source(self) -> str | None:
+        """Source of the previous year's table: across the 2025 merger the merged basis
+        (members combined with GSO 2022 population weights, "composition changed")."""
+        return self._result.previous_source
+
+    @property
+    def composition_changed(self) -> bool:
+        """The previous year is the 63-province results merged onto the 34 units and this unit
+        combines several provinces: ``previous_score`` and the changes use their
+        population-weighted mean."""
+        return self._result.composition_changed
+
     def to_polars(self) -> pl.DataFrame:
         """The profile table."""
         return self.table

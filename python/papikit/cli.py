@@ -202,7 +202,17 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _one_line(e: BaseException) -> str:
-    """The error's message on one line."""
+    """The error's message on one line (a file of published results with many problems: their
+    number and the first one, located)."""
+    from papikit.errors import PublishedDataError
+
+    if isinstance(e, PublishedDataError) and getattr(e, "problems", None):
+        n = len(e.problems)
+        first = " ".join(str(e.problems[0]).split())
+        return (
+            f"invalid published results in {e.source_name} ({n} problem{'s' if n != 1 else ''}; first: {first}); "
+            "pk.load_published(FILE, year=...) lists every problem"
+        )
     return " ".join(str(e).split())
 
 

@@ -468,6 +468,7 @@ def report_book(
     from papikit.published import published
     from papikit.registry import province as find
     from papikit.report import _AGENCY_COLS, _t, _target_for, _total, report_charts
+    from papikit.report import _footer as _report_footer
     from papikit.simulation import Plan, optimize, sensitivity
     from papikit.targets import Group
 
@@ -540,7 +541,7 @@ def report_book(
         (_x("sheet_plan", lang), plan_txt),
         (_x("sheet_agencies", lang), _t("agency_note", lang)),
         *_common_sources(lang),
-        (_x("src_summary", lang), _t("footer", lang, v=_core.__version__, d=_dt.date.today().isoformat())),
+        (_x("src_summary", lang), _report_footer(year, lang, _dt.date.today().isoformat())),
     ]
     return Book(sheets, figures, sources)
 

@@ -130,6 +130,21 @@ def _total(p: Profile) -> dict[str, Any]:
     return row
 
 
+def _footer(year: int, lang: Lang, d: str) -> str:
+    """The footer: the data's origin (the loaded file for a year loaded with pk.load_published)."""
+    src = _core.loaded_source(year)
+    if src is None:
+        return _t("footer", lang, v=_core.__version__, d=d)
+    return _t("footer_loaded", lang, v=_core.__version__, d=d, year=year, src=src)
+
+
+def _composition_note(p: Profile, lang: Lang) -> str:
+    """Across the 2025 merger: the year-on-year change uses a merged baseline (composition changed)."""
+    if not p.composition_changed or p.previous_year is None:
+        return ""
+    return f'<p class="note">{_esc(_t("composition_changed", lang, prev=p.previous_year, name=p.province))}</p>'
+
+
 def _headline(p: Profile, lang: Lang) -> str:
     """Headline cards of a :func:`papikit.profile`: score, rank, group, regional rank and the
     year-on-year change where the profile calls the total comparable with the year before."""
@@ -322,6 +337,7 @@ def report_html(
     parts: list[str] = []
     parts.append(f"<h1>{_esc(name)} — {_esc(_t('title', lang, year=year))}</h1>")
     parts.append(_headline(prof, lang))
+    parts.append(_composition_note(prof, lang))
     from papikit.summary import _plan, summary_text
 
     realistic = plan
@@ -377,7 +393,7 @@ def report_html(
 
     parts.append(f"<h2>{_esc(label('cite.heading', lang))}</h2>")
     parts.append(f'<p class="cite">{_esc(_core.citation(year, lang=lang))}</p>')
-    parts.append("<footer>" + _esc(_t("footer", lang, v=_core.__version__, d=_date(lang=lang))) + "</footer>")
+    parts.append("<footer>" + _esc(_footer(year, lang, _date(lang=lang))) + "</footer>")
     title = f"{name} — {_t('title', lang, year=year)}"
     return (
         f'<!DOCTYPE html>\n<html lang="{lang}"><head><meta charset="utf-8">'

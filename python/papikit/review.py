@@ -112,6 +112,27 @@ class Review(TableResult):
         return self._result.comparable
 
     @property
+    def across_merger(self) -> bool:
+        """The review crosses the 2025 merger: the previous year is the 63-province results merged
+        onto the 34 units (GSO 2022 population weights) and ranks are among the units scored in
+        both years."""
+        return self._result.across_merger
+
+    @property
+    def composition_changed(self) -> bool:
+        """The unit combines several provinces of the previous year: its baseline is their
+        population-weighted mean (see :attr:`weights`)."""
+        return self._result.composition_changed
+
+    @property
+    def weights(self) -> dict[str, float]:
+        """Across the merger: each member province (name) and its weight in the baseline (sum 1);
+        empty otherwise."""
+        from papikit._format import province_name
+
+        return {province_name(c, self.lang): w for c, w in self._result.weights}
+
+    @property
     def largest_gain(self) -> str | None:
         """Code of the comparable sub-dimension with the largest gain."""
         return self._result.extremes[0]
@@ -146,6 +167,7 @@ class Review(TableResult):
             f"{self.province_name} {self.previous_year} -> {self.year}: {number(self.total_before, lang=n)} -> "
             f"{number(self.total_after, lang=n)} ({number(self.change, lang=n, sign=True)}), "
             f"{self.rank_before}/{self.n_before} -> {self.rank_after}/{self.n_after}; {self.goal}: {met}"
+            + (f" [{label('review.composition_changed', self.lang)}]" if self.composition_changed else "")
         )
 
     def __repr__(self) -> str:
@@ -179,6 +201,12 @@ def review(
     whether the goal was met and **why the rank moved**: an exact decomposition of the rank change
     into provinces that overtook it or that it overtook, and provinces that entered or left the
     ranking above it (it adds up to the places lost or won), and one sentence saying so.
+
+    Across the 2025 merger (a loaded year on the 34 units reviewed against the 63-province year
+    before it) the baseline is the previous year merged onto the 34 units: each unit's member
+    provinces combined with GSO 2022 population weights (:attr:`Review.weights`), ranks in both
+    years among the units scored in both years, flagged :attr:`Review.composition_changed` (and
+    in the sentence); agencies are named by their 2025 successors.
 
     Parameters
     ----------

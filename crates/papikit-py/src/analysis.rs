@@ -391,6 +391,18 @@ impl PyProfileResult {
         self.0.margin
     }
 
+    /// Source of the previous table (the merged basis across the 2025 merger).
+    #[getter]
+    fn previous_source(&self) -> Option<&str> {
+        self.0.previous_source.as_deref()
+    }
+
+    /// The previous year is merged onto the 34 units and this unit combines several provinces.
+    #[getter]
+    fn composition_changed(&self) -> bool {
+        self.0.composition_changed
+    }
+
     /// Name of the province in `lang`.
     #[pyo3(signature = (lang="en"))]
     fn province(&self, lang: &str) -> PyResult<String> {
@@ -634,6 +646,21 @@ impl PyReview {
     #[getter]
     fn comparable(&self) -> bool {
         self.0.comparable
+    }
+    /// The review crosses the 2025 merger (previous year merged onto the 34 units).
+    #[getter]
+    fn across_merger(&self) -> bool {
+        self.0.across_merger
+    }
+    /// The unit combines several provinces of the previous year (its baseline is merged).
+    #[getter]
+    fn composition_changed(&self) -> bool {
+        self.0.composition_changed
+    }
+    /// Across the merger: (member GSO code, normalised GSO 2022 population weight).
+    #[getter]
+    fn weights(&self) -> Vec<(u16, f64)> {
+        self.0.weights.clone()
     }
     /// The goal in words.
     #[pyo3(signature = (lang="en"))]

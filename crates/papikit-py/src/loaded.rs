@@ -146,7 +146,14 @@ pub fn population_2022() -> PyResult<std::collections::HashMap<u16, f64>> {
     era::population_2022().py()
 }
 
+/// Source (file name or "DataFrame") of a loaded year; None for an embedded year.
+#[pyfunction]
+pub fn loaded_source(year: i64) -> Option<String> {
+    loaded::get(year).map(|l| l.source.clone())
+}
+
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_function(wrap_pyfunction!(loaded_source, m)?)?;
     m.add_function(wrap_pyfunction!(load_published, m)?)?;
     m.add_function(wrap_pyfunction!(loaded_years, m)?)?;
     m.add_function(wrap_pyfunction!(unload_published, m)?)?;

@@ -70,6 +70,11 @@ pub struct Profile {
     pub source: String,
     pub margin: u32,
     pub rows: Vec<ProfileRow>,
+    /// Source of the previous table (e.g. the merged basis across the 2025 merger).
+    pub previous_source: Option<String>,
+    /// The previous table is the 63-province year merged onto the 34 units (`analysis::era`) and
+    /// this unit combines several provinces: its baseline is their population-weighted mean.
+    pub composition_changed: bool,
 }
 
 /// Build the profile of `province` from `table`, with year-on-year change against `previous`.
@@ -96,6 +101,10 @@ pub fn profile(
         source: table.source.clone(),
         margin,
         rows,
+        previous_source: previous.map(|p| p.source.clone()),
+        composition_changed: previous
+            .is_some_and(|p| p.source.contains(crate::analysis::era::MERGED_BASIS))
+            && crate::loaded::unit_of_key(province).is_some_and(|u| u.members.len() > 1),
     })
 }
 

@@ -175,6 +175,16 @@ pub struct Review {
     /// Agency codes with the sub-dimension changes credited to them (code, name_en, name_vi,
     /// sub-dimension codes, lead sub-dimension codes).
     pub agencies: Vec<AgencyShare>,
+    /// The review crosses the 2025 merger: the previous year is the 63-province results merged
+    /// onto the 34 units (`analysis::era`, GSO 2022 population weights), and ranks (before and
+    /// after) are among the units scored in both years.
+    pub across_merger: bool,
+    /// The unit combines several provinces of the previous year (its baseline is their
+    /// population-weighted mean): "composition changed". Only across the merger.
+    pub composition_changed: bool,
+    /// Across the merger: the members of the unit (GSO codes) and their normalised weights in the
+    /// baseline (sum 1). Empty otherwise.
+    pub weights: Vec<(u16, f64)>,
 }
 
 /// The change of the sub-dimensions one agency is assigned to.
@@ -206,16 +216,17 @@ fn standing(row: &PublishedRow, province: u16) -> Result<Standing> {
     }
 }
 
+/// The two years' rows, the province's standings and whether the review crosses the merger.
+type Standings = (
+    Vec<PublishedRow>,
+    Vec<PublishedRow>,
+    Standing,
+    Standing,
+    bool,
+);
+
 /// Step 1: the two years' rows and the province's standings.
-fn standings(
-    province: u16,
-    year: i64,
-) -> Result<(
-    Vec<&'static PublishedRow>,
-    Vec<&'static PublishedRow>,
-    Standing,
-    Standing,
-)> {
+fn standings(province: u16, year: i64) -> Result<Standings> {
     let y = published::check_year(year)?;
     if y <= published::FIRST_YEAR {
         return Err(PapiError::InvalidArgument {
@@ -227,31 +238,100 @@ fn standings(
             ),
         });
     }
-    // Across the 2025 merger the units differ: refused, never silently mixed (analysis::era).
-    if crate::analysis::era::crosses_merger(i64::from(y), i64::from(y) - 1) {
-        return Err(PapiError::InvalidArgument {
-            argument: "year".into(),
-            message: format!(
-                "{y} and {} are on different units (the 2025 merger); the review compares the same units. Use pk.trend(unit, era=34) or pk.profile (previous year merged onto the 34 units with population weights)",
-                y - 1
-            ),
-        });
-    }
-    let now = published::year_rows(i64::from(y))?;
-    let prev = published::year_rows(i64::from(y) - 1)?;
-    let pick = |rows: &[&'static PublishedRow]| -> Result<Standing> {
+    let across = crate::analysis::era::crosses_merger(i64::from(y), i64::from(y) - 1);
+    let (prev, now): (Vec<PublishedRow>, Vec<PublishedRow>) = if across {
+        merged_rows(y)?
+    } else {
+        (
+            published::year_rows(i64::from(y) - 1)?
+                .into_iter()
+                .cloned()
+                .collect(),
+            published::year_rows(i64::from(y))?
+                .into_iter()
+                .cloned()
+                .collect(),
+        )
+    };
+    let pick = |rows: &[PublishedRow], year: u16| -> Result<Standing> {
         let row = rows
             .iter()
             .find(|r| r.code == province)
             .ok_or_else(|| PapiError::NoData {
                 province: crate::registry::name_vi(province),
-                year: rows.first().map_or(y, |r| r.year),
+                year,
                 what: "scores".into(),
             })?;
         standing(row, province)
     };
-    let (before, after) = (pick(&prev)?, pick(&now)?);
-    Ok((prev, now, before, after))
+    let (before, after) = (pick(&prev, y - 1)?, pick(&now, y)?);
+    Ok((prev, now, before, after, across))
+}
+
+/// Across the merger (`year` on the 34 units, `year - 1` on the 63 provinces): the previous year
+/// merged onto the 34 units (`era::merged_table`), both years restricted to the units with a total
+/// in both and ranked among them.
+fn merged_rows(y: u16) -> Result<(Vec<PublishedRow>, Vec<PublishedRow>)> {
+    use crate::loaded::era_of;
+    use crate::registry::Era;
+    if era_of(i64::from(y)) != Era::Units34 || era_of(i64::from(y) - 1) != Era::Provinces63 {
+        return Err(PapiError::InvalidArgument {
+            argument: "year".into(),
+            message: format!(
+                "{y} and {} are on different units and {y} is not on the 34 units of 2025; the review compares the same units (or a 34-unit year with the previous year merged onto the 34 units)",
+                y - 1
+            ),
+        });
+    }
+    let t = crate::analysis::era::merged_table(i64::from(y) - 1)?;
+    let col = |code: &str| t.measure_index(code).ok();
+    let prev: Vec<PublishedRow> = t
+        .provinces
+        .iter()
+        .enumerate()
+        .map(|(j, &code)| {
+            let mut dims = [None; 8];
+            for (k, d) in DIMENSION_COLUMNS.iter().enumerate() {
+                dims[k] = col(d).and_then(|i| t.values[i][j]);
+            }
+            PublishedRow {
+                year: y - 1,
+                code,
+                dims,
+                total: col("total").and_then(|i| t.values[i][j]),
+                rank: None,
+                n_ranked: 0,
+                status: "merged".into(),
+            }
+        })
+        .collect();
+    let now: Vec<PublishedRow> = published::year_rows(i64::from(y))?
+        .into_iter()
+        .cloned()
+        .collect();
+    let scored = |rows: &[PublishedRow], code: u16| {
+        rows.iter()
+            .any(|r| r.code == code && r.total.is_some() && r.status != "absent_in_source_data")
+    };
+    let both: Vec<u16> = now
+        .iter()
+        .map(|r| r.code)
+        .filter(|&c| scored(&now, c) && scored(&prev, c))
+        .collect();
+    let restrict = |rows: Vec<PublishedRow>| -> Vec<PublishedRow> {
+        let mut v: Vec<PublishedRow> = rows
+            .into_iter()
+            .filter(|r| both.contains(&r.code))
+            .collect();
+        let ranks = rank_desc(&v.iter().map(|r| r.total).collect::<Vec<_>>());
+        let n = v.len() as u32;
+        for (r, k) in v.iter_mut().zip(ranks) {
+            r.rank = k;
+            r.n_ranked = n;
+        }
+        v
+    };
+    Ok((restrict(prev), restrict(now)))
 }
 
 /// Step 2: every province that moved the rank (the decomposition).
@@ -363,22 +443,80 @@ fn dimension_changes(
         .collect()
 }
 
-/// Sub-dimension values of every province in `year`: code -> province -> value.
-fn subdimension_values(year: u16) -> Result<BTreeMap<&'static str, BTreeMap<u16, f64>>> {
-    let mut out: BTreeMap<&str, BTreeMap<u16, f64>> = BTreeMap::new();
+/// Sub-dimension values of every province (or unit) in `year`: code -> province -> value. A loaded
+/// year gives the sub-dimensions its file has.
+fn subdimension_values(year: u16) -> Result<BTreeMap<String, BTreeMap<u16, f64>>> {
+    let mut out: BTreeMap<String, BTreeMap<u16, f64>> = BTreeMap::new();
+    if let Some(l) = crate::loaded::get(i64::from(year)) {
+        let t = &l.table;
+        for (m, meas) in t.measures.iter().enumerate() {
+            if meas.level != Level::Subdimension {
+                continue;
+            }
+            let e = out.entry(meas.code.clone()).or_default();
+            for (j, &p) in t.provinces.iter().enumerate() {
+                if let Some(v) = t.values[m][j] {
+                    e.insert(p, v);
+                }
+            }
+        }
+        return Ok(out);
+    }
     for s in subdimension_scores::of_year(year)? {
-        out.entry(s.code.as_str())
+        out.entry(s.code.clone())
             .or_default()
             .insert(s.province, s.value);
     }
     Ok(out)
 }
 
+/// Sub-dimension values of a 63-province `year` merged onto the 34 units (GSO 2022 population
+/// weights, keyed by `loaded::unit_key`); a unit with a member lacking the value has none.
+fn merged_subdimension_values(year: u16) -> Result<BTreeMap<String, BTreeMap<u16, f64>>> {
+    let pop = crate::analysis::era::population_2022()?;
+    let by_province = subdimension_values(year)?;
+    let reg = registry()?;
+    let mut out: BTreeMap<String, BTreeMap<u16, f64>> = BTreeMap::new();
+    for (code, vals) in &by_province {
+        let e = out.entry(code.clone()).or_default();
+        for u in &reg.units {
+            let w = member_weights(&u.members, &pop);
+            let v: Option<f64> = u
+                .members
+                .iter()
+                .zip(&w)
+                .map(|(m, w)| vals.get(m).map(|v| w * v))
+                .sum();
+            if let Some(v) = v {
+                e.insert(crate::loaded::unit_key(u), v);
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Normalised population weights of `members` (a single member weighs 1).
+fn member_weights(members: &[u16], pop: &std::collections::HashMap<u16, f64>) -> Vec<f64> {
+    if members.len() == 1 {
+        return vec![1.0];
+    }
+    let s: f64 = members.iter().filter_map(|m| pop.get(m)).sum();
+    members
+        .iter()
+        .map(|m| pop.get(m).map_or(f64::NAN, |p| p / s))
+        .collect()
+}
+
 /// Step 4: sub-dimension changes (codes and names of the review year's framework).
-fn subdimension_changes(province: u16, year: u16) -> Result<Vec<MeasureChange>> {
+fn subdimension_changes(province: u16, year: u16, across: bool) -> Result<Vec<MeasureChange>> {
     let fw = builtin(i64::from(year))?;
     let prev_fw = builtin(i64::from(year) - 1)?;
-    let (v0, v1) = (subdimension_values(year - 1)?, subdimension_values(year)?);
+    let v0 = if across {
+        merged_subdimension_values(year - 1)?
+    } else {
+        subdimension_values(year - 1)?
+    };
+    let v1 = subdimension_values(year)?;
     let ranked_in = |m: Option<&BTreeMap<u16, f64>>| -> (Option<f64>, Option<u32>, u32) {
         let Some(m) = m else { return (None, None, 0) };
         let codes: Vec<u16> = m.keys().copied().collect();
@@ -474,13 +612,24 @@ fn attach_agencies(measures: &mut [MeasureChange], table: &AgencyTable) -> Vec<A
 
 /// Review `province` (GSO code) in `year` against `year - 1` on the published results.
 pub fn review(province: u16, year: i64, goal: Goal, agencies: &AgencyTable) -> Result<Review> {
-    let (prev, now, before, after) = standings(province, year)?;
+    let (prev, now, before, after, across) = standings(province, year)?;
     let y = after.year;
+    let (prev, now): (Vec<&PublishedRow>, Vec<&PublishedRow>) =
+        (prev.iter().collect(), now.iter().collect());
     let moves = rank_moves(province, &prev, &now, &before, &after);
     let mut measures = dimension_changes(province, &prev, &now, y);
-    measures.extend(subdimension_changes(province, y)?);
+    measures.extend(subdimension_changes(province, y, across)?);
     let agencies = attach_agencies(&mut measures, agencies);
+    let members = if across {
+        crate::loaded::unit_of_key(province).map_or_else(|| vec![province], |u| u.members.clone())
+    } else {
+        Vec::new()
+    };
+    let w = member_weights(&members, &crate::analysis::era::population_2022()?);
     Ok(Review {
+        across_merger: across,
+        composition_changed: members.len() > 1,
+        weights: members.into_iter().zip(w).collect(),
         province,
         goal_met: goal.met(&before, &after),
         comparable: comparable("total", y).unwrap_or(false),
@@ -584,7 +733,41 @@ impl Review {
             ("entered_names", list(MoveKind::EnteredAbove)),
             ("left_names", list(MoveKind::LeftFromAbove)),
         ];
-        labels::format("review.sentence", lang, &args)
+        let s = labels::format("review.sentence", lang, &args)?;
+        if !self.across_merger {
+            return Ok(s);
+        }
+        Ok(format!("{s} {}", self.merger_sentence(lang)?))
+    }
+
+    /// Across the merger: the flag ("Composition changed (2025 merger)" for a unit of several
+    /// provinces), the baseline's members and weights, and the ranking basis, in one sentence.
+    pub fn merger_sentence(&self, lang: Lang) -> Result<String> {
+        let reg = registry()?;
+        let name_of = |c: u16| {
+            reg.by_code(c).map_or(c.to_string(), |p| {
+                lang.pick(&p.name_en, &p.name_vi).to_string()
+            })
+        };
+        let flag = if self.composition_changed {
+            "review.composition_changed"
+        } else {
+            "review.across_merger"
+        };
+        let weights = self
+            .weights
+            .iter()
+            .map(|&(c, w)| format!("{} {}", name_of(c), crate::lang::format_number(w, 4, lang)))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let args = [
+            ("flag", labels::label(flag, lang)?.to_string()),
+            ("prev", self.before.year.to_string()),
+            ("name", name_of(self.province)),
+            ("weights", weights),
+            ("n", self.after.n_ranked.to_string()),
+        ];
+        labels::format("review.merger_sentence", lang, &args)
     }
 
     /// One row per measure: level, code, number, parent, name, before, after, change,
