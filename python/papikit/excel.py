@@ -35,10 +35,10 @@ import os
 import struct
 import tempfile
 import unicodedata
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import polars as pl
 
@@ -50,7 +50,6 @@ from papikit.registry import Province
 
 __all__ = ["report_excel", "write_excel"]
 
-T = TypeVar("T")
 
 #: (rank column, number-ranked column): the text column ``<rank>_of_n`` ("31/61") goes beside the rank.
 RANK_PAIRS: tuple[tuple[str, str], ...] = (
@@ -442,20 +441,6 @@ def write_excel(data: Any, path: str | os.PathLike[str], *, lang: Lang | None = 
 # ----------------------------------------------------------------------------------------- report
 
 
-class _Steps:
-    def __init__(self, progress: Progress | None) -> None:
-        self.progress = progress
-
-    def run(self, name: str, fn: Callable[[], T]) -> T:
-        if self.progress is not None:
-            self.progress.step(name)
-        try:
-            return fn()
-        finally:
-            if self.progress is not None:
-                self.progress.done()
-
-
 def report_book(
     province: str | int | Province,
     *,
@@ -467,7 +452,7 @@ def report_book(
     from papikit.analysis import gaps, profile
     from papikit.published import published
     from papikit.registry import province as find
-    from papikit.report import _AGENCY_COLS, _t, _target_for, _total, report_charts
+    from papikit.report import _AGENCY_COLS, _Steps, _t, _target_for, _total, report_charts
     from papikit.report import _footer as _report_footer
     from papikit.simulation import Plan, optimize, sensitivity
     from papikit.targets import Group
