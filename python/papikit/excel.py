@@ -447,57 +447,34 @@ def report_book(
     year: int = LAST_YEAR,
     lang: Lang = "en",
     progress: Progress | None = None,
+    agencies: pl.DataFrame | str | None = None,
 ) -> Book:
     """The province report's tables, charts and sources (see :func:`report_excel`)."""
-    from papikit.analysis import gaps, profile
-    from papikit.published import published
-    from papikit.registry import province as find
-    from papikit.report import _AGENCY_COLS, _Steps, _t, _target_for, _total, report_charts
+    from papikit.report import _AGENCY_COLS, _Steps, _t, _total, report_charts, report_results
     from papikit.report import _footer as _report_footer
-    from papikit.simulation import Plan, optimize, sensitivity
-    from papikit.targets import Group
 
     lang = check_lang(lang)
     steps = _Steps(progress)
-    prof = steps.run("profile", lambda: profile(province, year, lang=lang))
-    p = find(prof.province_code)
-    name = p.name(lang)
-    year_df = published(year, lang=lang)
-    panel = published(lang=lang)
-    peers = [
-        c
-        for c in year_df.filter((pl.col("region") == prof.region) & pl.col("total").is_not_null())["code"]
-        if c != p.code
-    ]
-    g_best = steps.run("gaps", lambda: gaps(p.code, year, against="best", lang=lang))
+    r = report_results(province, year=year, lang=lang, steps=steps, agencies=agencies)
+    prof, p, name, year_df, panel, peers = r.prof, r.p, r.name, r.year_df, r.panel, r.peers
+    g_best, agency, target_txt, g_next, sens, plan = r.g_best, r.agency, r.target_txt, r.g_next, r.sens, r.plan
     ref = g_best.reference_province or ""
-    agency = steps.run("agency view", lambda: g_best.by_agency())
-    target, target_txt = _target_for(prof, lang)
-    g_next = None
-    if isinstance(target, Group):
-        tgt = target
-        g_next = steps.run("gaps to next group", lambda: gaps(p.code, year, against=tgt, lang=lang))
-    sens = steps.run("marginal values", lambda: sensitivity(p.code, year, lang=lang, progress=False))
-    plan: Plan | None = None
     plan_txt = _t("plan_top", lang, name=name)
-    if target is not None:
-        tg = target
-        try:
-            plan = steps.run("optimiser", lambda: optimize(p.code, year, target=tg, lang=lang, progress=False))
-            plan_txt = _t(
-                "plan_summary",
-                lang,
-                gain=plan.required_gain,
-                cost=plan.total_cost,
-                before=plan.total_before,
-                rb=plan.rank_before,
-                after=plan.total_after,
-                ra=plan.rank_after,
-                n=plan.n_ranked,
-                grp=plan.group_after or "-",
-            )
-        except _core.InfeasibleError as e:
-            plan_txt = _t("infeasible", lang, msg=str(e))
+    if plan is not None:
+        plan_txt = _t(
+            "plan_summary",
+            lang,
+            gain=plan.required_gain,
+            cost=plan.total_cost,
+            before=plan.total_before,
+            rb=plan.rank_before,
+            after=plan.total_after,
+            ra=plan.rank_after,
+            n=plan.n_ranked,
+            grp=plan.group_after or "-",
+        )
+    elif r.infeasible is not None:
+        plan_txt = _t("infeasible", lang, msg=r.infeasible)
 
     def charts() -> list[tuple[bytes, str]]:
         return report_charts(
@@ -538,6 +515,7 @@ def report_excel(
     lang: Lang = "en",
     out: str | os.PathLike[str] | None = None,
     progress: bool | Progress = True,
+    agencies: pl.DataFrame | str | None = None,
 ) -> Path:
     """Write the province report as one Excel workbook and return its path.
 
@@ -560,7 +538,7 @@ def report_excel(
     lang = check_lang(lang)
     p = find(province)
     prog = as_progress(progress, total=8, desc="papikit report")
-    book = report_book(province, year=year, lang=lang, progress=prog)
+    book = report_book(province, year=year, lang=lang, progress=prog, agencies=agencies)
     default = f"papi_{p.code:02d}_{year}_{lang}.xlsx"
     path = Path(out) if out is not None else Path(default)
     if path.is_dir():

@@ -25,6 +25,7 @@ import io
 import os
 import tempfile
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal, TypeVar
 
@@ -275,6 +276,80 @@ def report_charts(
     return out
 
 
+@dataclass(frozen=True)
+class ReportResults:
+    """What the province report is built from (HTML and Excel alike): the profile, the year's and all
+    years' published tables, the regional peers, the gaps to the best (and to the next group), the
+    agency view, the marginal values and the least-effort plan to the next group (``infeasible``:
+    why there is none)."""
+
+    prof: Profile
+    p: Province
+    name: str
+    year_df: pl.DataFrame
+    panel: pl.DataFrame
+    peers: list[int]
+    g_best: Any
+    agency: pl.DataFrame
+    target: Group | TargetRank | None
+    target_txt: str
+    g_next: Any
+    sens: Any
+    plan: Plan | None
+    infeasible: str | None
+
+
+def report_results(
+    province: str | int | Province,
+    *,
+    year: int,
+    lang: Lang,
+    steps: _Steps,
+    agencies: pl.DataFrame | str | None = None,
+) -> ReportResults:
+    """Compute everything the report shows, once, as named steps (see :class:`ReportResults`)."""
+    prof = steps.run("profile", lambda: profile(province, year, lang=lang))
+    p = _find(prof.province_code)
+    year_df = published(year, lang=lang)
+    peers = [
+        c
+        for c in year_df.filter((pl.col("region") == prof.region) & pl.col("total").is_not_null())["code"]
+        if c != p.code
+    ]
+    g_best = steps.run("gaps", lambda: gaps(p.code, year, against="best", lang=lang))
+    agency = steps.run("agency view", lambda: g_best.by_agency(agencies))
+    target, target_txt = _target_for(prof, lang)
+    g_next = None
+    if isinstance(target, Group):
+        tgt = target
+        g_next = steps.run("gaps to next group", lambda: gaps(p.code, year, against=tgt, lang=lang))
+    sens = steps.run("marginal values", lambda: sensitivity(p.code, year, lang=lang, progress=False))
+    plan: Plan | None = None
+    infeasible: str | None = None
+    if target is not None:
+        tg = target
+        try:
+            plan = steps.run("optimiser", lambda: optimize(p.code, year, target=tg, lang=lang, progress=False))
+        except _core.InfeasibleError as e:
+            infeasible = str(e)
+    return ReportResults(
+        prof,
+        p,
+        p.name(lang),
+        year_df,
+        published(lang=lang),
+        peers,
+        g_best,
+        agency,
+        target,
+        target_txt,
+        g_next,
+        sens,
+        plan,
+        infeasible,
+    )
+
+
 def report_html(
     province: str | int | Province,
     *,
@@ -291,38 +366,24 @@ def report_html(
             return report_html(province, year=year, lang=lang, progress=progress)
     prog = as_progress(progress, total=7, desc="papikit report")  # a bar on a terminal/notebook
     steps = _Steps(prog)
-    prof = steps.run("profile", lambda: profile(province, year, lang=lang))
-    p = _find(prof.province_code)
-    name = p.name(lang)
-
-    year_df = published(year, lang=lang)
-    panel = published(lang=lang)
-    peers = [
-        c
-        for c in year_df.filter((pl.col("region") == prof.region) & pl.col("total").is_not_null())["code"]
-        if c != p.code
-    ]
-
-    g_best = steps.run("gaps", lambda: gaps(p.code, year, against="best", lang=lang))
+    r = report_results(province, year=year, lang=lang, steps=steps, agencies=agencies)
+    prof, p, name, year_df, panel, peers = r.prof, r.p, r.name, r.year_df, r.panel, r.peers
+    g_best, agency, target, target_txt, g_next, sens, plan = (
+        r.g_best,
+        r.agency,
+        r.target,
+        r.target_txt,
+        r.g_next,
+        r.sens,
+        r.plan,
+    )
     g_table = g_best.to_polars()
     ref = g_best.reference_province or ""
-    agency = steps.run("agency view", lambda: g_best.by_agency(agencies))
-    target, target_txt = _target_for(prof, lang)
-    g_next = None
-    if isinstance(target, Group):
-        tgt = target
-        g_next = steps.run("gaps to next group", lambda: gaps(p.code, year, against=tgt, lang=lang))
-    sens = steps.run("marginal values", lambda: sensitivity(p.code, year, lang=lang, progress=False))
-    plan: Plan | None = None
     plan_msg = ""
     if target is None:
         plan_msg = _t("plan_top", lang, name=name)
-    else:
-        tg = target
-        try:
-            plan = steps.run("optimiser", lambda: optimize(p.code, year, target=tg, lang=lang, progress=False))
-        except _core.InfeasibleError as e:
-            plan_msg = _t("infeasible", lang, msg=str(e))
+    elif r.infeasible is not None:
+        plan_msg = _t("infeasible", lang, msg=r.infeasible)
 
     def charts() -> list[str]:
         pngs = report_charts(
@@ -467,8 +528,8 @@ def report(
 
         if decimal is not None:
             with Config(decimal=decimal, thousands="," if decimal == "." else "."):
-                return report_excel(province, year=year, lang=lang, out=out, progress=progress)
-        return report_excel(province, year=year, lang=lang, out=out, progress=progress)
+                return report_excel(province, year=year, lang=lang, out=out, progress=progress, agencies=agencies)
+        return report_excel(province, year=year, lang=lang, out=out, progress=progress, agencies=agencies)
     if fmt != "html":
         raise _core.InvalidArgumentError(f'invalid value for format: {format!r}; use "html" or "xlsx"')
     html = report_html(province, year=year, lang=lang, progress=progress, decimal=decimal, agencies=agencies)
