@@ -133,6 +133,184 @@ impl Ranker {
     }
 }
 
+/// Draws a [`LaneRanker`] ranks at once: one column of keys per draw, so every compare-exchange
+/// of the sorting network works on `LANES` draws side by side (vectorised by the compiler).
+pub const LANES: usize = 32;
+
+/// Most items the sorting network ranks; more fall back to [`Ranker`] draw by draw.
+const NET_MAX: usize = 128;
+
+/// The comparators `(i, j)`, `i < j`, of Batcher's odd-even merge sort of `n` (a power of two)
+/// keys, in order: after them, every input is sorted ascending.
+fn batcher(n: usize) -> Vec<(u16, u16)> {
+    let mut out = Vec::new();
+    let mut p = 1;
+    while p < n {
+        let mut k = p;
+        while k >= 1 {
+            let mut j = k % p;
+            while j + k < n {
+                for i in 0..k.min(n - j - k) {
+                    if (i + j) / (2 * p) == (i + j + k) / (2 * p) {
+                        out.push(((i + j) as u16, (i + j + k) as u16));
+                    }
+                }
+                j += 2 * k;
+            }
+            k /= 2;
+        }
+        p *= 2;
+    }
+    out
+}
+
+/// The [`Ranker`] rule for up to [`LANES`] draws at once (rank intervals rank thousands of draws
+/// of the same items): identical results, about twice as fast on 63 items.
+///
+/// Each value becomes a 32-bit key: the value rounded to `f32` (monotone), mapped to an
+/// order-preserving integer, its lowest bits replaced by the item's position. A sorting network
+/// (Batcher's odd-even merge sort of the next power of two; padding keys sit below every real key,
+/// so comparators touching them are dropped) sorts one column of keys per draw with branch-free
+/// integer min/max. Walking each column from the top gives the rank order; where adjacent keys
+/// tie after the truncation (near ties, about one draw in twenty on PAPI totals) the run is
+/// ordered by exact value (then item, as [`Ranker`] does) and exactly equal values share their
+/// competition rank. A draw with a NaN among the items is ranked by [`Ranker`].
+#[derive(Debug, Clone)]
+pub struct LaneRanker {
+    /// Networks by item count (pruned of comparators on padding), built on first use.
+    nets: Vec<Option<Vec<(u16, u16)>>>,
+    keys: Vec<[i32; LANES]>,
+    /// Positions (into `items`) in rank order, of the current draw.
+    ord: Vec<u32>,
+    ranked: Vec<(u32, u32)>,
+    scalar: Ranker,
+}
+
+impl LaneRanker {
+    /// A ranker for items `0..n`.
+    pub fn new(n: usize) -> LaneRanker {
+        LaneRanker {
+            nets: Vec::new(),
+            keys: Vec::new(),
+            ord: Vec::with_capacity(n),
+            ranked: Vec::with_capacity(n),
+            scalar: Ranker::new(n),
+        }
+    }
+
+    /// Ranks `rows[l][i]` for the items `i` of `items` (each `< n`, no repeats) in each draw `l`
+    /// (at most [`LANES`] draws), calling `each(l, ranked)` in draw order with what
+    /// [`Ranker::rank`] returns for that draw: (item, rank) in rank order.
+    pub fn rank_lanes(
+        &mut self,
+        rows: &[&[f64]],
+        items: &[usize],
+        mut each: impl FnMut(usize, &[(u32, u32)]),
+    ) {
+        let n = items.len();
+        if !(2..=NET_MAX).contains(&n) || rows.len() > LANES {
+            for (l, row) in rows.iter().enumerate() {
+                each(l, self.scalar.rank(row, items.iter().copied()));
+            }
+            return;
+        }
+        let np = n.next_power_of_two();
+        let pad = np - n;
+        let bits = u32::BITS - (n as u32 - 1).leading_zeros();
+        let mask = (1i32 << bits) - 1;
+        if self.nets.len() <= n {
+            self.nets.resize(n + 1, None);
+        }
+        let net = self.nets[n].get_or_insert_with(|| {
+            batcher(np)
+                .into_iter()
+                .filter(|&(i, _)| usize::from(i) >= pad)
+                .collect()
+        });
+        self.keys.clear();
+        self.keys.resize(np, [i32::MIN; LANES]);
+        let mut has_nan = [false; LANES];
+        for (l, row) in rows.iter().enumerate() {
+            for (i, (kr, &d)) in self.keys[pad..].iter_mut().zip(items).enumerate() {
+                let v = row[d];
+                has_nan[l] |= v.is_nan();
+                // + 0.0 turns -0.0 into 0.0 (they tie); f32 rounding keeps the order (ties aside)
+                let b = ((v + 0.0) as f32).to_bits() as i32;
+                let t = b ^ ((b >> 31) & i32::MAX);
+                kr[l] = (t & !mask) | i as i32;
+            }
+        }
+        for &(i, j) in net.iter() {
+            let (lo, hi) = self.keys.split_at_mut(usize::from(j));
+            let (a, b) = (&mut lo[usize::from(i)], &mut hi[0]);
+            for (x, y) in a.iter_mut().zip(b.iter_mut()) {
+                let (p, q) = (*x, *y);
+                *x = p.min(q);
+                *y = p.max(q);
+            }
+        }
+        for (l, row) in rows.iter().enumerate() {
+            if has_nan[l] {
+                each(l, self.scalar.rank(row, items.iter().copied()));
+                continue;
+            }
+            self.ord.clear();
+            let mut near = false;
+            let mut prev = i32::MIN;
+            for kr in self.keys[pad..].iter().rev() {
+                let k = kr[l];
+                near |= !self.ord.is_empty() && (k & !mask) == (prev & !mask);
+                self.ord.push((k & mask) as u32);
+                prev = k;
+            }
+            self.ranked.clear();
+            if near {
+                self.order_near_ties(row, items, pad, l, mask);
+                let value = |p: u32| row[items[p as usize]] + 0.0;
+                let mut prev_rank = 0;
+                for (pos, &p) in self.ord.iter().enumerate() {
+                    let tie = pos > 0 && value(p) == value(self.ord[pos - 1]);
+                    let rk = if tie { prev_rank } else { pos as u32 + 1 };
+                    prev_rank = rk;
+                    self.ranked.push((items[p as usize] as u32, rk));
+                }
+            } else {
+                self.ranked.extend(
+                    self.ord
+                        .iter()
+                        .enumerate()
+                        .map(|(pos, &p)| (items[p as usize] as u32, pos as u32 + 1)),
+                );
+            }
+            each(l, &self.ranked);
+        }
+    }
+
+    /// Within runs of keys equal after truncation, order by exact value (descending), then item.
+    fn order_near_ties(&mut self, row: &[f64], items: &[usize], pad: usize, l: usize, mask: i32) {
+        let value = |p: u32| row[items[p as usize]] + 0.0;
+        let before = |a: u32, b: u32| {
+            let (va, vb) = (value(a), value(b));
+            va > vb || (va == vb && items[a as usize] < items[b as usize])
+        };
+        let keys = &self.keys[pad..];
+        let n = keys.len();
+        let trunc = |pos: usize| keys[n - 1 - pos][l] & !mask;
+        let mut start = 0;
+        for pos in 1..n {
+            if trunc(pos) != trunc(pos - 1) {
+                start = pos;
+                continue;
+            }
+            let mut b = pos;
+            while b > start && before(self.ord[b], self.ord[b - 1]) {
+                self.ord.swap(b - 1, b);
+                b -= 1;
+            }
+        }
+    }
+}
+
 /// Descending competition ranks of `scores`; `None` for missing (or NaN) scores.
 pub fn competition_ranks(scores: &[Option<f64>]) -> Vec<Option<u32>> {
     let row: Vec<f64> = scores.iter().map(|s| s.unwrap_or(f64::NAN)).collect();
@@ -300,6 +478,56 @@ mod tests {
                 if x % 2 == 0 { base } else { f64::from_bits(base.to_bits() + 1) }
             }).collect();
             prop_assert_eq!(ranks(&row), naive(&row));
+        }
+
+        /// The lane ranker gives what the scalar ranker gives, draw by draw: ties, near ties
+        /// (one ulp, and below f32 precision), signed zeros, NaN draws, infinities, values past
+        /// the f32 range, any item subset and order, 1..=LANES draws, 0..=NET_MAX+10 items.
+        #[test]
+        fn lane_ranker_equals_the_ranker(
+            n in 0usize..140,
+            lanes in 1usize..=LANES,
+            seed in any::<u64>(),
+            kind in 0u8..5,
+            drop in 0usize..4,
+        ) {
+            use rand::Rng;
+            let mut rng = ChaCha8Rng::seed_from_u64(seed);
+            let draw = |rng: &mut ChaCha8Rng| -> f64 {
+                match kind {
+                    // coarse values: many exact ties
+                    0 => f64::from(rng.random_range(-3i32..3)),
+                    // one-ulp and sub-f32 near ties around 40
+                    1 => {
+                        let b = 40.0 + f64::from(rng.random_range(0i32..4)) * 1e-9;
+                        f64::from_bits(b.to_bits() + rng.random_range(0u64..3))
+                    }
+                    // specials
+                    2 => *[0.0, -0.0, 1e300, -1e300, 1e-300, -1e-300, f64::INFINITY, f64::NEG_INFINITY, f64::NAN, 5e-324]
+                        .get(rng.random_range(0usize..10)).unwrap_or(&0.0),
+                    // PAPI-like: spaced values plus noise
+                    3 => 40.0 + rng.random::<f64>() * 10.0,
+                    _ => if rng.random_range(0u32..200) == 0 { f64::NAN } else { rng.random::<f64>() - 0.5 },
+                }
+            };
+            let rows: Vec<Vec<f64>> = (0..lanes).map(|_| (0..n).map(|_| draw(&mut rng)).collect()).collect();
+            // items: every item but every (drop+1)-th when drop > 0, in a shuffled order
+            let mut items: Vec<usize> = (0..n).filter(|i| drop == 0 || i % (drop + 1) != 0).collect();
+            for i in (1..items.len()).rev() {
+                let j = rng.random_range(0..=i);
+                items.swap(i, j);
+            }
+            let refs: Vec<&[f64]> = rows.iter().map(|r| r.as_slice()).collect();
+            let mut lr = LaneRanker::new(n);
+            let mut got = Vec::new();
+            lr.rank_lanes(&refs, &items, |l, ranked| got.push((l, ranked.to_vec())));
+            let mut sc = Ranker::new(n);
+            let want: Vec<(usize, Vec<(u32, u32)>)> = rows
+                .iter()
+                .enumerate()
+                .map(|(l, r)| (l, sc.rank(r, items.iter().copied()).to_vec()))
+                .collect();
+            prop_assert_eq!(got, want);
         }
 
         #[test]

@@ -8,7 +8,7 @@ use super::estimate::CellSums;
 use super::index::{self, Affine, Normalisation};
 use super::ranks::{Point, RankCounts};
 use super::replicate;
-use crate::draws::Ranker;
+use crate::draws::{LANES, LaneRanker};
 use crate::error::{PapiError, Result};
 use ndarray::{Array2, Array3};
 use rayon::prelude::*;
@@ -29,6 +29,9 @@ pub struct ReplicateSource {
 /// runs in replicate order within a chunk and in chunk order across chunks, so results are
 /// bit-identical for any number of threads.
 const CHUNK: usize = 32;
+
+// A chunk's replicates are ranked together, one lane each.
+const _: () = assert!(CHUNK <= LANES);
 
 /// What [`ReplicateSource::run_ranked`] returns: kept replicates, SEs, rank histograms.
 pub(crate) type RunOutput = (Array3<f64>, Option<Array2<f64>>, Option<Vec<RankCounts>>);
@@ -87,13 +90,16 @@ struct Kernel<'a> {
     nd: usize,
 }
 
-/// Scratch buffers of one task; `slab` holds the last replicate's scores (`[j * nd + d]`).
+/// Scratch buffers of one task; `slab` holds the last replicate's scores (`[j * nd + d]`);
+/// `chunk` the scores of every replicate of the chunk being ranked (`[off * m * nd + j * nd + d]`,
+/// allocated on first use).
 struct Workspace {
     theta: Vec<f64>,
     nv: Vec<f64>,
     wv: Vec<f64>,
     params: Vec<Affine>,
     slab: Vec<f64>,
+    chunk: Vec<f64>,
 }
 
 impl<'a> Kernel<'a> {
@@ -129,6 +135,37 @@ impl<'a> Kernel<'a> {
             wv: vec![0.0; self.k],
             params: self.fixed.clone(),
             slab: vec![f64::NAN; self.m * self.nd],
+            chunk: Vec::new(),
+        }
+    }
+
+    /// Keeps the replicate in `ws.slab` as replicate `off` of the chunk to rank.
+    fn keep_for_ranking(&self, off: usize, ws: &mut Workspace) {
+        let per = self.m * self.nd;
+        if ws.chunk.len() < CHUNK * per {
+            ws.chunk.resize(CHUNK * per, f64::NAN);
+        }
+        ws.chunk[off * per..(off + 1) * per].copy_from_slice(&ws.slab);
+    }
+
+    /// Ranks the first `len` replicates kept in `ws.chunk` into the histograms of `measures`,
+    /// all replicates of a measure at once (one lane each).
+    fn rank_chunk(
+        &self,
+        len: usize,
+        ws: &Workspace,
+        (measures, points): (&[usize], &[Point]),
+        rcs: &mut [RankCounts],
+        lanes: &mut LaneRanker,
+    ) {
+        let (per, nd) = (self.m * self.nd, self.nd);
+        for ((rc, p), &j) in rcs.iter_mut().zip(points).zip(measures) {
+            let mut rows: [&[f64]; LANES] = [&[]; LANES];
+            for (off, row) in rows.iter_mut().enumerate().take(len) {
+                let at = off * per + j * nd;
+                *row = &ws.chunk[at..at + nd];
+            }
+            lanes.rank_lanes(&rows[..len], &p.order, |_, ranked| rc.add(ranked, p));
         }
     }
 
@@ -240,7 +277,7 @@ impl ReplicateSource {
         let body = |ci: usize,
                     dst: &mut [f64],
                     ws: &mut Workspace,
-                    ranker: &mut Ranker,
+                    lanes: &mut LaneRanker,
                     rcs: &mut Option<Vec<RankCounts>>|
          -> Option<Accum> {
             let mut acc = centre.map(|_| Accum::zeros(m * nd));
@@ -255,12 +292,12 @@ impl ReplicateSource {
                     let rs = self.factors.rscales.get(i).copied().unwrap_or(1.0);
                     a.add(&ws.slab, cn, rs);
                 }
-                if let (Some(rcs), Some((measures, points))) = (rcs.as_mut(), ranked) {
-                    for ((rc, p), &j) in rcs.iter_mut().zip(points).zip(measures) {
-                        let row = &ws.slab[j * nd..(j + 1) * nd];
-                        rc.add(ranker.rank(row, p.order.iter().copied()), p);
-                    }
+                if rcs.is_some() {
+                    kern.keep_for_ranking(off, ws);
                 }
+            }
+            if let (Some(rcs), Some(rk)) = (rcs.as_mut(), ranked) {
+                kern.rank_chunk(n_in_chunk as usize, ws, rk, rcs, lanes);
             }
             if let Some(p) = &progress {
                 p.advance(n_in_chunk);
@@ -273,13 +310,14 @@ impl ReplicateSource {
         } else {
             1
         };
-        let fold_piece = |mut st: (Piece, Workspace, Ranker), (ci, dst): (usize, &mut [f64])| {
-            let ((accs, rcs), ws, ranker) = &mut st;
-            let a = body(ci, dst, ws, ranker, rcs);
+        let fold_piece = |mut st: (Piece, Workspace, LaneRanker),
+                          (ci, dst): (usize, &mut [f64])| {
+            let ((accs, rcs), ws, lanes) = &mut st;
+            let a = body(ci, dst, ws, lanes, rcs);
             accs.push((ci, a));
             st
         };
-        let start = || ((Vec::new(), fresh()), kern.workspace(), Ranker::new(nd));
+        let start = || ((Vec::new(), fresh()), kern.workspace(), LaneRanker::new(nd));
         let merge = |mut a: Piece, b: Piece| -> Piece {
             a.0.extend(b.0);
             if let (Some(x), Some(y)) = (a.1.as_mut(), b.1.as_ref()) {
@@ -378,19 +416,19 @@ impl ReplicateSource {
             .into_par_iter()
             .with_min_len(min_len)
             .fold(
-                || (fresh(), kern.workspace(), Ranker::new(nd)),
-                |(mut rcs, mut ws, mut ranker), ci| {
-                    for i in ci * CHUNK..((ci + 1) * CHUNK).min(r) {
+                || (fresh(), kern.workspace(), LaneRanker::new(nd)),
+                |(mut rcs, mut ws, mut lanes), ci| {
+                    let span = ci * CHUNK..((ci + 1) * CHUNK).min(r);
+                    let len = span.len();
+                    for (off, i) in span.enumerate() {
                         kern.replicate(i, &mut ws);
-                        for ((rc, p), &j) in rcs.iter_mut().zip(points).zip(measures) {
-                            let row = &ws.slab[j * nd..(j + 1) * nd];
-                            rc.add(ranker.rank(row, p.order.iter().copied()), p);
-                        }
+                        kern.keep_for_ranking(off, &mut ws);
                     }
+                    kern.rank_chunk(len, &ws, (measures, points), &mut rcs, &mut lanes);
                     if let Some(p) = &progress {
                         p.advance((((ci + 1) * CHUNK).min(r) - ci * CHUNK) as u64);
                     }
-                    (rcs, ws, ranker)
+                    (rcs, ws, lanes)
                 },
             )
             .map(|(rcs, _, _)| rcs)
