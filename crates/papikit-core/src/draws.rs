@@ -180,8 +180,6 @@ pub struct LaneRanker {
     /// Networks by item count (pruned of comparators on padding), built on first use.
     nets: Vec<Option<Vec<(u16, u16)>>>,
     keys: Vec<[i32; LANES]>,
-    /// Positions (into `items`) in rank order, of the current draw.
-    ord: Vec<u32>,
     ranked: Vec<(u32, u32)>,
     scalar: Ranker,
 }
@@ -192,7 +190,6 @@ impl LaneRanker {
         LaneRanker {
             nets: Vec::new(),
             keys: Vec::new(),
-            ord: Vec::with_capacity(n),
             ranked: Vec::with_capacity(n),
             scalar: Ranker::new(n),
         }
@@ -254,60 +251,55 @@ impl LaneRanker {
                 each(l, self.scalar.rank(row, items.iter().copied()));
                 continue;
             }
-            self.ord.clear();
+            // Rank order from the top of the column; ranks are positions unless two adjacent
+            // keys tie after truncation (then the run is put in exact order below).
+            let col = &self.keys[pad..];
+            self.ranked.clear();
+            self.ranked.resize(n, (0, 0));
             let mut near = false;
+            // (no real key truncates to i32::MIN's bucket: keys of -inf are above it)
             let mut prev = i32::MIN;
-            for kr in self.keys[pad..].iter().rev() {
+            for (pos, (kr, out)) in col.iter().rev().zip(self.ranked.iter_mut()).enumerate() {
                 let k = kr[l];
-                near |= !self.ord.is_empty() && (k & !mask) == (prev & !mask);
-                self.ord.push((k & mask) as u32);
+                near |= (k & !mask) == (prev & !mask);
+                *out = (items[(k & mask) as usize] as u32, pos as u32 + 1);
                 prev = k;
             }
-            self.ranked.clear();
             if near {
-                self.order_near_ties(row, items, pad, l, mask);
-                let value = |p: u32| row[items[p as usize]] + 0.0;
-                let mut prev_rank = 0;
-                for (pos, &p) in self.ord.iter().enumerate() {
-                    let tie = pos > 0 && value(p) == value(self.ord[pos - 1]);
-                    let rk = if tie { prev_rank } else { pos as u32 + 1 };
-                    prev_rank = rk;
-                    self.ranked.push((items[p as usize] as u32, rk));
-                }
-            } else {
-                self.ranked.extend(
-                    self.ord
-                        .iter()
-                        .enumerate()
-                        .map(|(pos, &p)| (items[p as usize] as u32, pos as u32 + 1)),
-                );
+                order_near_ties(&mut self.ranked, row, |pos| col[n - 1 - pos][l] & !mask);
             }
             each(l, &self.ranked);
         }
     }
+}
 
-    /// Within runs of keys equal after truncation, order by exact value (descending), then item.
-    fn order_near_ties(&mut self, row: &[f64], items: &[usize], pad: usize, l: usize, mask: i32) {
-        let value = |p: u32| row[items[p as usize]] + 0.0;
-        let before = |a: u32, b: u32| {
-            let (va, vb) = (value(a), value(b));
-            va > vb || (va == vb && items[a as usize] < items[b as usize])
-        };
-        let keys = &self.keys[pad..];
-        let n = keys.len();
-        let trunc = |pos: usize| keys[n - 1 - pos][l] & !mask;
-        let mut start = 0;
-        for pos in 1..n {
-            if trunc(pos) != trunc(pos - 1) {
-                start = pos;
-                continue;
-            }
-            let mut b = pos;
-            while b > start && before(self.ord[b], self.ord[b - 1]) {
-                self.ord.swap(b - 1, b);
-                b -= 1;
-            }
+/// Puts runs of `ranked` whose keys tie after truncation (`trunc(pos)`) in exact order (value
+/// descending, then item), and gives exactly equal values one competition rank.
+fn order_near_ties(ranked: &mut [(u32, u32)], row: &[f64], trunc: impl Fn(usize) -> i32) {
+    let value = |e: (u32, u32)| row[e.0 as usize] + 0.0;
+    let before = |a: (u32, u32), b: (u32, u32)| {
+        let (va, vb) = (value(a), value(b));
+        va > vb || (va == vb && a.0 < b.0)
+    };
+    let mut start = 0;
+    for pos in 1..ranked.len() {
+        if trunc(pos) != trunc(pos - 1) {
+            start = pos;
+            continue;
         }
+        let mut b = pos;
+        while b > start && before(ranked[b], ranked[b - 1]) {
+            ranked.swap(b - 1, b);
+            b -= 1;
+        }
+    }
+    for pos in 0..ranked.len() {
+        let tie = pos > 0 && value(ranked[pos]) == value(ranked[pos - 1]);
+        ranked[pos].1 = if tie {
+            ranked[pos - 1].1
+        } else {
+            pos as u32 + 1
+        };
     }
 }
 

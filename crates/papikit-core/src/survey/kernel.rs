@@ -91,8 +91,8 @@ struct Kernel<'a> {
 }
 
 /// Scratch buffers of one task; `slab` holds the last replicate's scores (`[j * nd + d]`);
-/// `chunk` the scores of every replicate of the chunk being ranked (`[off * m * nd + j * nd + d]`,
-/// allocated on first use).
+/// `chunk` the scores of every replicate of the chunk being ranked, measure-major so that the
+/// replicates of one measure are contiguous (`[(j * CHUNK + off) * nd + d]`, allocated on first use).
 struct Workspace {
     theta: Vec<f64>,
     nv: Vec<f64>,
@@ -141,11 +141,14 @@ impl<'a> Kernel<'a> {
 
     /// Keeps the replicate in `ws.slab` as replicate `off` of the chunk to rank.
     fn keep_for_ranking(&self, off: usize, ws: &mut Workspace) {
-        let per = self.m * self.nd;
-        if ws.chunk.len() < CHUNK * per {
-            ws.chunk.resize(CHUNK * per, f64::NAN);
+        let nd = self.nd;
+        if ws.chunk.len() < CHUNK * self.m * nd {
+            ws.chunk.resize(CHUNK * self.m * nd, f64::NAN);
         }
-        ws.chunk[off * per..(off + 1) * per].copy_from_slice(&ws.slab);
+        for (j, row) in ws.slab.chunks_exact(nd).enumerate() {
+            let at = (j * CHUNK + off) * nd;
+            ws.chunk[at..at + nd].copy_from_slice(row);
+        }
     }
 
     /// Ranks the first `len` replicates kept in `ws.chunk` into the histograms of `measures`,
@@ -158,11 +161,11 @@ impl<'a> Kernel<'a> {
         rcs: &mut [RankCounts],
         lanes: &mut LaneRanker,
     ) {
-        let (per, nd) = (self.m * self.nd, self.nd);
+        let nd = self.nd;
         for ((rc, p), &j) in rcs.iter_mut().zip(points).zip(measures) {
             let mut rows: [&[f64]; LANES] = [&[]; LANES];
             for (off, row) in rows.iter_mut().enumerate().take(len) {
-                let at = off * per + j * nd;
+                let at = (j * CHUNK + off) * nd;
                 *row = &ws.chunk[at..at + nd];
             }
             lanes.rank_lanes(&rows[..len], &p.order, |_, ranked| rc.add(ranked, p));
