@@ -168,7 +168,7 @@ fn batcher(n: usize) -> Vec<(u16, u16)> {
 /// of the same items): identical results, about twice as fast on 63 items.
 ///
 /// Each value becomes a 32-bit key: the value rounded to `f32` (monotone), mapped to an
-/// order-preserving integer, its lowest bits replaced by the item's position. A sorting network
+/// order-preserving integer, its lowest bits replaced by the item. A sorting network
 /// (Batcher's odd-even merge sort of the next power of two; padding keys sit below every real key,
 /// so comparators touching them are dropped) sorts one column of keys per draw with branch-free
 /// integer min/max. Walking each column from the top gives the rank order; where adjacent keys
@@ -180,6 +180,8 @@ pub struct LaneRanker {
     /// Networks by item count (pruned of comparators on padding), built on first use.
     nets: Vec<Option<Vec<(u16, u16)>>>,
     keys: Vec<[i32; LANES]>,
+    /// One draw's keys before they are written into its lane.
+    column: Vec<i32>,
     ranked: Vec<(u32, u32)>,
     scalar: Ranker,
 }
@@ -190,6 +192,7 @@ impl LaneRanker {
         LaneRanker {
             nets: Vec::new(),
             keys: Vec::new(),
+            column: Vec::with_capacity(n),
             ranked: Vec::with_capacity(n),
             scalar: Ranker::new(n),
         }
@@ -213,8 +216,6 @@ impl LaneRanker {
         }
         let np = n.next_power_of_two();
         let pad = np - n;
-        let bits = u32::BITS - (n as u32 - 1).leading_zeros();
-        let mask = (1i32 << bits) - 1;
         if self.nets.len() <= n {
             self.nets.resize(n + 1, None);
         }
@@ -226,15 +227,36 @@ impl LaneRanker {
         });
         self.keys.clear();
         self.keys.resize(np, [i32::MIN; LANES]);
+        // Keys carry the item itself in their low bits; with every item ranked (the usual case)
+        // the row is read in its own order, which the compiler vectorises.
+        let width = rows.iter().map(|r| r.len()).max().unwrap_or(0).max(n);
+        let bits = u32::BITS - (width.max(2) as u32 - 1).leading_zeros();
+        let mask = (1i32 << bits) - 1;
+        let key = |v: f64, d: usize| {
+            // + 0.0 turns -0.0 into 0.0 (they tie); f32 rounding keeps the order (ties aside)
+            let b = ((v + 0.0) as f32).to_bits() as i32;
+            let t = b ^ ((b >> 31) & i32::MAX);
+            (t & !mask) | d as i32
+        };
+        self.column.resize(n, 0);
         let mut has_nan = [false; LANES];
         for (l, row) in rows.iter().enumerate() {
-            for (i, (kr, &d)) in self.keys[pad..].iter_mut().zip(items).enumerate() {
-                let v = row[d];
-                has_nan[l] |= v.is_nan();
-                // + 0.0 turns -0.0 into 0.0 (they tie); f32 rounding keeps the order (ties aside)
-                let b = ((v + 0.0) as f32).to_bits() as i32;
-                let t = b ^ ((b >> 31) & i32::MAX);
-                kr[l] = (t & !mask) | i as i32;
+            let mut nan = false;
+            if row.len() == n {
+                for (d, (c, &v)) in self.column.iter_mut().zip(row.iter()).enumerate() {
+                    nan |= v.is_nan();
+                    *c = key(v, d);
+                }
+            } else {
+                for (c, &d) in self.column.iter_mut().zip(items) {
+                    let v = row[d];
+                    nan |= v.is_nan();
+                    *c = key(v, d);
+                }
+            }
+            has_nan[l] = nan;
+            for (kr, &c) in self.keys[pad..].iter_mut().zip(&self.column) {
+                kr[l] = c;
             }
         }
         for &(i, j) in net.iter() {
@@ -262,7 +284,7 @@ impl LaneRanker {
             for (pos, (kr, out)) in col.iter().rev().zip(self.ranked.iter_mut()).enumerate() {
                 let k = kr[l];
                 near |= (k & !mask) == (prev & !mask);
-                *out = (items[(k & mask) as usize] as u32, pos as u32 + 1);
+                *out = ((k & mask) as u32, pos as u32 + 1);
                 prev = k;
             }
             if near {

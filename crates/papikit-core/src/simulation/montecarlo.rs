@@ -12,7 +12,7 @@
 //! for every province's total, or one SE per measure (e.g. per dimension, combined likewise), which
 //! is what users with only published results can supply.
 
-use crate::draws::{RankHistogram, Ranker, normals};
+use crate::draws::{LANES, LaneRanker, RankHistogram, normals};
 use crate::error::{PapiError, Result};
 use crate::frame;
 use crate::rank::{Group, group_of_rank};
@@ -215,19 +215,22 @@ pub fn rank_distribution(
     order.sort_by(|&a, &b| mean[b].total_cmp(&mean[a]).then(a.cmp(&b)));
     let parts = chunks(mean, se, draws, seed, |m, buf| {
         let mut counts = RankHistogram::new(n, n);
-        let mut ranker = Ranker::new(n);
+        let mut lanes = LaneRanker::new(n);
         let mut ok = 0u64;
-        for d in 0..m {
-            let s = &buf[d * n..(d + 1) * n];
-            let ranked = ranker.rank(s, order.iter().copied());
-            counts.add(ranked);
-            if let Some((f, g)) = focal {
-                let hit = match g {
-                    Goal::RankAtMost(k) => ranked.iter().any(|&(i, r)| i as usize == f && r <= k),
-                    Goal::ScoreAtLeast(x) => s[f] >= x,
-                };
-                ok += hit as u64;
-            }
+        let rows: Vec<&[f64]> = buf[..m * n].chunks_exact(n.max(1)).collect();
+        for group in rows.chunks(LANES) {
+            lanes.rank_lanes(group, &order, |l, ranked| {
+                counts.add(ranked);
+                if let Some((f, g)) = focal {
+                    let hit = match g {
+                        Goal::RankAtMost(k) => {
+                            ranked.iter().any(|&(i, r)| i as usize == f && r <= k)
+                        }
+                        Goal::ScoreAtLeast(x) => group[l][f] >= x,
+                    };
+                    ok += hit as u64;
+                }
+            });
         }
         (counts, ok)
     });

@@ -1,7 +1,7 @@
 //! Rank intervals and P(performance group) of every measure from rank draws: the bootstrap (or
 //! supplied bootstrap) replicates, or normal draws `estimate + se * N(0, 1)` (Taylor, jackknife and
-//! non-bootstrap supplied replicates). Every draw is ranked by the shared [`crate::draws::Ranker`]
-//! and counted in a rank histogram per measure; intervals, P(group) and P(top) are read off the
+//! non-bootstrap supplied replicates). Every draw is ranked by the shared rule of
+//! [`crate::draws::Ranker`], 32 draws at a time ([`crate::draws::LaneRanker`]), and counted in a rank histogram per measure; intervals, P(group) and P(top) are read off the
 //! histograms, which are cached (they depend only on the draws), so asking again, or at another
 //! level or `top`, costs nothing.
 //!
@@ -11,7 +11,7 @@
 
 use super::estimate;
 use super::score::SurveyScores;
-use crate::draws::{RankHistogram, Ranker, normals};
+use crate::draws::{LANES, LaneRanker, RankHistogram, normals};
 use crate::error::{PapiError, Result};
 use crate::rank::{Group, group_of_rank, group_sizes, rank_desc};
 use ndarray::{Array2, Array3};
@@ -355,11 +355,18 @@ impl SurveyScores {
             .map(|&(mi, c)| {
                 let p = &points[mi];
                 let mut rc = RankCounts::new(nd, p);
-                let mut ranker = Ranker::new(nd);
+                let mut lanes = LaneRanker::new(nd);
                 let (data, offset, stride) = rows[mi];
-                for i in c * RANK_CHUNK..((c + 1) * RANK_CHUNK).min(r) {
-                    let at = offset + i * stride;
-                    rc.add(ranker.rank(&data[at..at + nd], p.order.iter().copied()), p);
+                let span: Vec<usize> = (c * RANK_CHUNK..((c + 1) * RANK_CHUNK).min(r)).collect();
+                for group in span.chunks(LANES) {
+                    let mut draws: [&[f64]; LANES] = [&[]; LANES];
+                    for (row, &i) in draws.iter_mut().zip(group) {
+                        let at = offset + i * stride;
+                        *row = &data[at..at + nd];
+                    }
+                    lanes.rank_lanes(&draws[..group.len()], &p.order, |_, ranked| {
+                        rc.add(ranked, p)
+                    });
                 }
                 if let Some(pr) = &progress {
                     pr.advance((((c + 1) * RANK_CHUNK).min(r) - c * RANK_CHUNK) as u64);
