@@ -15,6 +15,7 @@
 //! access path can hand out `&'static` rows like the embedded panel's; replacing a year leaks the
 //! old copy (a few kilobytes per load).
 
+use crate::columns::PROVINCE_CODE;
 use crate::error::{PapiError, Problem, Result};
 use crate::framework::Framework;
 use crate::published::{FIRST_YEAR, LAST_YEAR, PublishedRow};
@@ -331,7 +332,9 @@ fn is_empty_grid(g: &Grid) -> bool {
 fn find_matinh(g: &Grid) -> Option<(usize, usize)> {
     for (r, row) in g.cells.iter().enumerate() {
         for (c, cell) in row.iter().enumerate() {
-            if let Some(t) = text(cell) {
+            // `province_code` (papikit's column name) heads the key column of a tidy/wide table,
+            // not the workbook's row of codes.
+            if let Some(t) = text(cell).filter(|t| !t.trim().eq_ignore_ascii_case(PROVINCE_CODE)) {
                 let f = fold(t);
                 if f.starts_with("matinh") || f == "gsocode" || f.starts_with("provincecode") {
                     return Some((r, c));
@@ -513,7 +516,10 @@ fn find_col(h: &[String], names: &[&str]) -> Option<usize> {
         .find_map(|n| h.iter().position(|c| fold(c) == fold(n)))
 }
 
-const PROVINCE_COLUMNS: [&str; 10] = [
+/// Header names of the province column, first match wins: the key (`province_code`, then its
+/// aliases), then name columns.
+const PROVINCE_COLUMNS: [&str; 13] = [
+    PROVINCE_CODE,
     "province",
     "unit",
     "tinh",
@@ -523,6 +529,8 @@ const PROVINCE_COLUMNS: [&str; 10] = [
     "mã tỉnh",
     "name_vi",
     "name_en",
+    crate::columns::PROVINCE_NAME,
+    crate::columns::PROVINCE_NAME_EN,
     "name",
 ];
 

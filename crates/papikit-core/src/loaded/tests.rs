@@ -21,7 +21,7 @@ fn opts(year: i64) -> LoadOptions {
 /// The embedded 2023 results as a wide table (code, d1..d8, total).
 fn wide_2023() -> Grid {
     let mut cells = vec![
-        std::iter::once(s("code"))
+        std::iter::once(s("province_code"))
             .chain(DIMENSION_COLUMNS.iter().map(s))
             .chain([s("total")])
             .collect::<Vec<_>>(),
@@ -142,11 +142,11 @@ fn bad_cells_are_all_reported_with_locations() {
         "{kinds:?}"
     );
     assert!(
-        kinds.contains(&("unknown_province", "row 2, column code".into())),
+        kinds.contains(&("unknown_province", "row 2, column province_code".into())),
         "{kinds:?}"
     );
     assert!(
-        kinds.contains(&("duplicate_province", "row 3, column code".into())),
+        kinds.contains(&("duplicate_province", "row 3, column province_code".into())),
         "{kinds:?}"
     );
     assert!(
