@@ -143,11 +143,11 @@ def load_published(
     Examples
     --------
     >>> import papikit as pk
-    >>> wide = pk.published(2023).select("code", "d1", "d2", "d3", "d4", "d5", "d6", "d7", "d8", "total")
+    >>> wide = pk.published(2023).select("province_code", "d1", "d2", "d3", "d4", "d5", "d6", "d7", "d8", "total")
     >>> y = pk.load_published(wide, year=2031)
     >>> y.layout, y.units, y.n_scored
     ('wide', 63, 61)
-    >>> pk.published(2031).filter(pl.col("code") == 66)["rank"].item()
+    >>> pk.published(2031).filter(pl.col("province_code") == 66)["rank"].item()
     31
     >>> pk.unload_published(2031)
     True
