@@ -30,7 +30,7 @@ from typing import Any, Literal
 
 import polars as pl
 
-from papikit import _core
+from papikit import _core, _rules
 from papikit._display import Lang, TableResult, check_lang, check_year, frame_html
 from papikit._format import number, province_name, rounded
 from papikit._progress import track
