@@ -135,7 +135,10 @@ def test_group_reference_consistent_with_pk_rank(group: str) -> None:
     assert g.total_gap == pytest.approx(lowest["total"] - own["total"], abs=1e-12)
     # reaching the reference score puts the province inside the group by pk.rank's rule
     bumped = r.with_columns(
-        pl.when(pl.col("province_code") == DL).then(pl.lit(lowest["total"] + 1e-9)).otherwise(pl.col("total")).alias("total")
+        pl.when(pl.col("province_code") == DL)
+        .then(pl.lit(lowest["total"] + 1e-9))
+        .otherwise(pl.col("total"))
+        .alias("total")
     ).drop("rank", "n_ranked", "group")
     assert pk.rank(bumped).filter(pl.col("province_code") == DL)["group"][0] in {
         group,

@@ -78,8 +78,9 @@ def _measure_tables(survey: pk.SurveyResult, plan: pk.Plan) -> Iterator[tuple[st
     yield "compare", pk.compare(["Đắk Lắk", "Gia Lai"], 2023)
     yield "review.measures", rv.to_polars()
     yield "national_stats", pk.national_stats(2023)
-    yield "survey.means", pk.Survey(pk.synthetic_survey(2023, seed=3, scale=0.2), design=pk.PAPI_DESIGN).means(
-        ["d8_internet_at_home"]
+    yield (
+        "survey.means",
+        pk.Survey(pk.synthetic_survey(2023, seed=3, scale=0.2), design=pk.PAPI_DESIGN).means(["d8_internet_at_home"]),
     )
     yield "survey.totals", survey.totals
     yield "survey.ranks", survey.ranks("dimension")
@@ -149,7 +150,11 @@ def test_the_names_come_from_the_core() -> None:
 def test_readers_accept_the_key_and_its_aliases(key: str) -> None:
     m = pk.merged(2023, weights="population")
     wdf = m.weights.select(pl.col("province_code").alias(key), "weight")
-    assert pk.merged(2023, weights=wdf).scores.drop("weight_source", strict=False).equals(m.scores.drop("weight_source", strict=False))
+    assert (
+        pk.merged(2023, weights=wdf)
+        .scores.drop("weight_source", strict=False)
+        .equals(m.scores.drop("weight_source", strict=False))
+    )
 
 
 def test_missing_key_names_province_code_and_its_aliases() -> None:

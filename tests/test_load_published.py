@@ -246,7 +246,9 @@ def test_bad_workbook_missing_matinh_empty_sheet_and_embedded_year(tmp_path: Pat
         pk.load_published(path, year=2055)
     assert errors_of(e) == [("missing_row", "sheet 2055_VIE_ENG")]
     # a dimension not summing, located at its workbook cell (Hà Nội is column C, the total row 3)
-    bad = scores.with_columns(d1=pl.when(pl.col("province_code") == 1).then(pl.col("d1") + 0.01).otherwise(pl.col("d1")))
+    bad = scores.with_columns(
+        d1=pl.when(pl.col("province_code") == 1).then(pl.col("d1") + 0.01).otherwise(pl.col("d1"))
+    )
     path = write_workbook(tmp_path / "b.xlsx", 2055, bad, se=False)
     with pytest.raises(pk.PublishedDataError) as e:
         pk.load_published(path, year=2055)
@@ -276,7 +278,9 @@ def test_cli_bad_data_file_is_one_line_exit_2(tmp_path: Path, capsys: pytest.Cap
     from papikit.cli import main
 
     bad = pk.published(2023).select("province_code", *DIMS, "total").sort("province_code")
-    bad = bad.with_columns(d4=pl.when(pl.col("province_code").is_in([1, 2, 4])).then(pl.col("d4") + 1).otherwise(pl.col("d4")))
+    bad = bad.with_columns(
+        d4=pl.when(pl.col("province_code").is_in([1, 2, 4])).then(pl.col("d4") + 1).otherwise(pl.col("d4"))
+    )
     bad.write_csv(tmp_path / "bad2057.csv")
     status = main(["profile", "Đắk Lắk", "--year", "2057", "--data", str(tmp_path / "bad2057.csv")])
     err = capsys.readouterr().err
@@ -319,7 +323,9 @@ def test_review_across_the_merger() -> None:
     pk.load_published(t, year=2025, replace=True)
     r = pk.review("Đắk Lắk", 2025)
     w = pk.population_2022()
-    d24 = dict(pk.published(2024).filter(pl.col("province_code").is_in([66, 54])).select("province_code", "total").iter_rows())
+    d24 = dict(
+        pk.published(2024).filter(pl.col("province_code").is_in([66, 54])).select("province_code", "total").iter_rows()
+    )
     base = (w[66] * d24[66] + w[54] * d24[54]) / (w[66] + w[54])
     assert (r.previous_year, r.year) == (2024, 2025)
     assert r.total_before == pytest.approx(base, abs=1e-12)

@@ -64,7 +64,10 @@ def test_subdimension_table_golden_and_ranks() -> None:
 def test_dak_lak_2024_review() -> None:
     r = pk.review("Đắk Lắk", 2024)
     panel = pk.published()
-    dl = {y: panel.filter((pl.col("province_code") == 66) & (pl.col("year") == y)).row(0, named=True) for y in (2023, 2024)}
+    dl = {
+        y: panel.filter((pl.col("province_code") == 66) & (pl.col("year") == y)).row(0, named=True)
+        for y in (2023, 2024)
+    }
     assert r.change == pytest.approx(dl[2024]["total"] - dl[2023]["total"], abs=1e-12)
     assert round(r.change, 4) == 0.6837
     assert (r.rank_before, r.rank_after, r.n_before, r.n_after) == (31, 39, 61, 61)

@@ -34,7 +34,10 @@ def test_dak_lak_plus_half_on_d4(pub: pl.DataFrame) -> None:
     # independent: apply the same change to the published table and re-rank with pk.rank
     df = pub.drop("rank", "n_ranked", "group").with_columns(
         pl.when(pl.col("province_code") == DAK_LAK).then(pl.col("d4") + 0.5).otherwise(pl.col("d4")).alias("d4"),
-        pl.when(pl.col("province_code") == DAK_LAK).then(pl.col("total") + 0.5).otherwise(pl.col("total")).alias("total"),
+        pl.when(pl.col("province_code") == DAK_LAK)
+        .then(pl.col("total") + 0.5)
+        .otherwise(pl.col("total"))
+        .alias("total"),
     )
     expected = pk.rank(df).filter(pl.col("province_code") == DAK_LAK).row(0, named=True)
     assert row["rank_after"] == expected["rank"]

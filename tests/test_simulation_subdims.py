@@ -182,7 +182,9 @@ def test_subdimension_lp_equals_independent_knapsack(csv: pl.DataFrame) -> None:
     at = {("D6", 1): 3.0, ("D6", 2): 2.0, ("D2", 4): 0.5, ("D4", 4): 1.5}
     plan = pk.optimize("Đắk Lắk", 2023, target=pk.TargetRank(20), level="subdimension", costs=costs)
     pub = pk.published(2023)
-    others = pub.filter((pl.col("province_code") != DAK_LAK) & pl.col("total").is_not_null()).sort("total", descending=True)
+    others = pub.filter((pl.col("province_code") != DAK_LAK) & pl.col("total").is_not_null()).sort(
+        "total", descending=True
+    )
     need = others["total"][19] - _value_dim(pub, "total") + 1e-4
     heads = []
     for (dim, pos), g in csv.filter(pl.col("year") == 2023).group_by("dimension", "position"):

@@ -283,7 +283,9 @@ def test_supplied_replicate_types_match_r_svrepdesign(label: str, prefix: str, r
     s = pk.Survey(df, design=design)
     for m in (s.means(["y1", "y2", "y3"], method="supplied"), s.replicate("supplied").means(["y1", "y2", "y3"])):
         j = gold.join(
-            m.with_columns(pl.col("domain").cast(pl.Int64)), left_on=["province", "item"], right_on=["domain", "measure"]
+            m.with_columns(pl.col("domain").cast(pl.Int64)),
+            left_on=["province", "item"],
+            right_on=["domain", "measure"],
         )
         assert j.height == 12
         assert ((j["estimate"] - j["mean"]).abs() / j["mean"].abs()).max() <= 1e-9  # type: ignore[operator]

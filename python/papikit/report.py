@@ -313,9 +313,7 @@ def report_results(
     year_df = published(year, lang=lang)
     peers = [
         c
-        for c in year_df.filter((pl.col("region") == prof.region) & pl.col("total").is_not_null())[
-            _rules.PROVINCE_CODE
-        ]
+        for c in year_df.filter((pl.col("region") == prof.region) & pl.col("total").is_not_null())[_rules.PROVINCE_CODE]
         if c != p.code
     ]
     g_best = steps.run("gaps", lambda: gaps(p.code, year, against="best", lang=lang))

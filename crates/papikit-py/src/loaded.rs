@@ -7,7 +7,6 @@ use papikit_core::analysis::{agency_era, era};
 use papikit_core::loaded::{self, Grid, LoadOptions};
 use papikit_core::registry::Era;
 use papikit_core::{Lang, frame};
-use polars::prelude::*;
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 use pyo3_polars::PyDataFrame;

@@ -294,7 +294,6 @@ impl super::estimate::DomainMeans {
                 Ok(c) => c.into_iter().map(Some).collect(),
                 Err(_) => vec![None; self.domains.len()],
             };
-        let mut prov = Vec::new();
         let (k, nd) = self.estimate.dim();
         let mut dom = Vec::new();
         let mut item = Vec::new();
@@ -312,7 +311,6 @@ impl super::estimate::DomainMeans {
                 let (ev, sv) = (self.estimate[[j, d]], self.se[[j, d]]);
                 let ok = !ev.is_nan() && !sv.is_nan();
                 dom.push(Some(self.domains[d].clone()));
-                prov.push(codes[d]);
                 item.push(Some(self.items[j].clone()));
                 e.push((!ev.is_nan()).then_some(ev));
                 s.push((!sv.is_nan()).then_some(sv));
@@ -322,6 +320,8 @@ impl super::estimate::DomainMeans {
                 n.push(Some(self.count[[j, d]] as u32));
             }
         }
+        // rows are item-major: the domains' codes repeat once per item
+        let prov: Vec<Option<u16>> = (0..k).flat_map(|_| codes.iter().copied()).collect();
         let mut cols = vec![crate::frame::col_str("domain", &dom)];
         cols.extend(crate::columns::province_columns(registry()?, &prov, false));
         cols.extend([
