@@ -591,8 +591,8 @@ def merged(
     """Express a published year on the 34 provincial units of 1 July 2025.
 
     A merged unit's score = weighted mean of its members' scores. ``weights``: a mapping
-    province -> weight (names or GSO codes) or a DataFrame with columns ``province`` (or ``code``)
-    and ``weight``, covering every member of every merged unit; or ``"population"``: each member's
+    province -> weight (names or GSO codes) or a DataFrame with columns ``province_code`` (or the
+    older ``code``/``province``) and ``weight``, covering every member of every merged unit; or ``"population"``: each member's
     share of its unit's population in the shipped table (GSO average population 2022 of all 63
     provinces, one source; see the provenance page), for any year; ``population_year`` other than
     the table's year is an error naming it. The weights used are in ``.weights`` (``weight``,

@@ -112,8 +112,9 @@ def load_published(
     ``source`` is a polars or pandas DataFrame or a path: ``.xlsx`` (read with polars' Excel reader,
     fastexcel engine), ``.csv`` or ``.parquet``. Three layouts are detected (reported as ``layout``):
 
-    * **tidy**: columns ``province`` (name, alias or GSO code), ``measure`` (``total``, ``d1``..``d8``,
-      ``"6.1"`` or a sub-dimension code), ``score``, optional ``se``, ``ci_low``, ``ci_high``;
+    * **tidy**: columns ``province_code`` (or ``province``/``code``: a name, alias or GSO code),
+      ``measure`` (``total``, ``d1``..``d8``, ``"6.1"`` or a sub-dimension code), ``score``, optional
+      ``se``, ``ci_low``, ``ci_high``;
     * **wide**: one row per province with ``total``, ``d1``..``d8`` and sub-dimension columns (and
       optional ``<measure>_se`` / ``_ci_low`` / ``_ci_high``);
     * **workbook**: the official "provincial indicators" sheet (``2025_VIE_ENG``): one column per

@@ -239,7 +239,7 @@ def radar(
     Parameters
     ----------
     df
-        One year of scores with ``code`` and ``d1``..``d8`` columns, e.g. ``pk.published(2023)``.
+        One year of scores with ``province_code`` and ``d1``..``d8`` columns, e.g. ``pk.published(2023)``.
         Dimensions missing that year (d7, d8 before 2018) are left out.
     province
         Name or code of the province to show.
@@ -321,7 +321,7 @@ def dimension_bars(
       with ``reference=True``, the national median of each dimension is marked with a tick.
     * **long** (one row per level, e.g. a profile or survey result): columns ``value`` (default
       ``"score"``) and a label column (``label=``, default the first of ``label``, ``measure``,
-      ``dimension``, ``level``, ``code``), optional ``ci_low``/``ci_high`` and ``median``. ``value``
+      ``dimension``, ``level``), optional ``ci_low``/``ci_high`` and ``median``. ``value``
       defaults to ``score``, or ``estimate`` for survey results (``result.dimensions`` filtered to
       one province). A ``level`` column keeps the dimension rows, so ``pk.profile(...)`` works as is
       (its ``national_median`` is marked).
@@ -574,8 +574,8 @@ def rank_caterpillar(
     table has one, and one province highlighted.
 
     ``score`` is the score column (default: ``total``, else ``estimate``, else ``score``). Works on
-    ``pk.published(year)`` and on survey rank tables (``result.ranks()``: the province code is then
-    in ``province``).
+    ``pk.published(year)`` and on survey rank tables (``result.ranks()``), both keyed by
+    ``province_code``.
 
     Examples
     --------
@@ -763,7 +763,7 @@ def trend(
     structural breaks of PAPI (:data:`BREAK_YEARS`, and any other year the measure changed) marked
     as dashed vertical lines.
 
-    ``df`` is a panel with ``year``, ``code`` and ``measure`` columns, e.g. ``pk.published()``.
+    ``df`` is a panel with ``year``, ``province_code`` and ``measure`` columns, e.g. ``pk.published()``.
     Lines are interrupted where the measure is not comparable with the year before, by the rule of
     :func:`papikit.trend` (the total at every break: the number of dimensions changed once, and any
     change to a dimension changes the total), unless ``connect=True``; those years are marked too.
@@ -1103,7 +1103,7 @@ def choropleth(
     Parameters
     ----------
     df
-        A table with ``code`` and the ``value`` column (``"group"`` or numeric).
+        A table with ``province_code`` and the ``value`` column (``"group"`` or numeric).
     geojson
         Path to a GeoJSON file or an already-loaded FeatureCollection dict.
     feature_key
