@@ -336,3 +336,72 @@ impl super::estimate::DomainMeans {
         crate::frame::build(k * nd, cols)
     }
 }
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+mod tests {
+    use crate::columns::{MEASURE, PROVINCE_CODE, PROVINCE_NAME, PROVINCE_NAME_EN};
+    use crate::scores::Level;
+    use crate::survey::{Design, Method, Normalisation, ScoreOptions, score, synthetic};
+    use polars::prelude::DataType;
+
+    /// Survey result tables carry the core's column names: province_code (Int32), the VN and EN
+    /// names whatever the language, and `measure`; domain means name the provinces too.
+    #[test]
+    fn result_tables_use_the_core_column_names() {
+        let df = synthetic::synthetic_survey(2023, 3, 0.2).unwrap();
+        let design = Design::new("province")
+            .strata("province")
+            .psu("district")
+            .weight("weight");
+        let fw = crate::framework::builtin(2023).unwrap();
+        let opts = ScoreOptions {
+            method: Method::Taylor,
+            replicates: 50,
+            seed: 1,
+            level: 0.9,
+            normalisation: Normalisation::Goalposts,
+            year: Some(2023),
+            units_2025: false,
+            rank_all: false,
+        };
+        let res = score(&df, &design, &fw, &opts).unwrap();
+        for t in [
+            res.frame(Level::Dimension, 0.9, crate::Lang::En).unwrap(),
+            res.rank_frame(Level::Total, 0.9, None, crate::Lang::En)
+                .unwrap(),
+        ] {
+            let names: Vec<&str> = t.get_column_names().iter().map(|c| c.as_str()).collect();
+            assert_eq!(
+                names[..4],
+                [PROVINCE_CODE, PROVINCE_NAME, PROVINCE_NAME_EN, MEASURE]
+            );
+            assert_eq!(t.column(PROVINCE_CODE).unwrap().dtype(), &DataType::Int32);
+            let code = t.column(PROVINCE_CODE).unwrap().i32().unwrap().clone();
+            let name = crate::frame::str_col(&t, PROVINCE_NAME).unwrap();
+            let i = (0..t.height()).find(|&i| code.get(i) == Some(66)).unwrap();
+            assert_eq!(name[i].as_deref(), Some("Đắk Lắk"));
+        }
+        let means = crate::survey::domain_means(
+            &df,
+            &design,
+            &["d8_internet_at_home"],
+            Method::Taylor,
+            0,
+            1,
+        )
+        .unwrap()
+        .frame(0.9)
+        .unwrap();
+        let names: Vec<&str> = means
+            .get_column_names()
+            .iter()
+            .map(|c| c.as_str())
+            .collect();
+        assert_eq!(
+            names[..4],
+            ["domain", PROVINCE_CODE, PROVINCE_NAME, MEASURE]
+        );
+        assert_eq!(means.column(PROVINCE_CODE).unwrap().null_count(), 0);
+    }
+}
