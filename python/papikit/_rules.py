@@ -68,18 +68,11 @@ def province_name_column(lang: Lang) -> str:
     return PROVINCE_NAME if lang == "vi" else PROVINCE_NAME_EN
 
 
-def province_key(columns: Sequence[str], *, table: str = "the table") -> str:
+def province_key(columns: Sequence[str]) -> str:
     """The column of a user table holding the province key: ``province_code``, else one of its
-    accepted aliases; missing -> ColumnError naming ``province_code`` and the aliases."""
-    for c in (PROVINCE_CODE, *PROVINCE_CODE_ALIASES):
-        if c in columns:
-            return c
-    aliases = ", ".join(repr(a) for a in PROVINCE_CODE_ALIASES)
-    raise _core.ColumnError(
-        f"column {PROVINCE_CODE!r} not found in {table} (columns: {', '.join(columns)}); the province key is "
-        f"read from {PROVINCE_CODE!r} or its aliases {aliases}",
-        column=PROVINCE_CODE,
-    )
+    accepted aliases; missing -> ColumnError naming ``province_code`` and the aliases (the core's
+    rule, ``columns::province_key_of``)."""
+    return _core.province_key(list(columns))
 
 
 def label(key: str, lang: Lang, **kw: Any) -> str:

@@ -630,7 +630,7 @@ def merged(
             raise _core.InvalidArgumentError(f"invalid value for weights: {weights!r}; use a mapping or 'population'")
         w = None
     elif isinstance(weights, pl.DataFrame):
-        key = _rules.province_key(weights.columns, table="the weights table")
+        key = _rules.province_key(weights.columns)
         if "weight" not in weights.columns:
             raise _core.ColumnError(
                 f"column 'weight' not found in the weights table (columns: {', '.join(weights.columns)}); "

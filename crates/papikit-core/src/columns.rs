@@ -9,7 +9,7 @@
 
 use crate::error::{PapiError, Result};
 use crate::registry::Registry;
-use polars::prelude::{Column, DataFrame};
+use polars::prelude::Column;
 
 /// GSO code of the province (Int32).
 pub const PROVINCE_CODE: &str = "province_code";
@@ -22,23 +22,19 @@ pub const MEASURE: &str = "measure";
 /// Older names of the province key that readers of user tables still accept.
 pub const PROVINCE_CODE_ALIASES: &[&str] = &["code", "province"];
 
-/// The column of `df` holding the province key: [`PROVINCE_CODE`], else the first alias present;
-/// missing -> `MissingColumn` naming `province_code` and its accepted aliases.
-pub fn province_key(df: &DataFrame) -> Result<&'static str> {
+/// The column holding the province key among a table's `columns`: [`PROVINCE_CODE`], else the
+/// first alias present; missing -> `MissingColumn` naming `province_code` and its accepted aliases
+/// (the Python facade's readers of user tables call it through the glue).
+pub fn province_key_of(columns: &[&str]) -> Result<&'static str> {
     std::iter::once(PROVINCE_CODE)
         .chain(PROVINCE_CODE_ALIASES.iter().copied())
-        .find(|c| crate::frame::has(df, c))
-        .ok_or_else(|| missing_key(df))
+        .find(|c| columns.contains(c))
+        .ok_or_else(|| missing_key(columns))
 }
 
 /// The error for a table without a province key column.
-pub fn missing_key(df: &DataFrame) -> PapiError {
-    let cols = df
-        .get_column_names()
-        .iter()
-        .map(|s| s.as_str())
-        .collect::<Vec<_>>()
-        .join(", ");
+fn missing_key(columns: &[&str]) -> PapiError {
+    let cols = columns.join(", ");
     PapiError::MissingColumn {
         column: PROVINCE_CODE.into(),
         available: format!(
@@ -105,12 +101,12 @@ mod tests {
 
     #[test]
     fn key_and_aliases() {
-        let df = df!("code" => [1i32], "x" => [1.0]).unwrap();
-        assert_eq!(province_key(&df).unwrap(), "code");
-        let df = df!("province" => [1i32], PROVINCE_CODE => [1i32]).unwrap();
-        assert_eq!(province_key(&df).unwrap(), PROVINCE_CODE);
-        let df = df!("x" => [1.0]).unwrap();
-        match province_key(&df) {
+        assert_eq!(province_key_of(&["code", "x"]).unwrap(), "code");
+        assert_eq!(
+            province_key_of(&["province", PROVINCE_CODE]).unwrap(),
+            PROVINCE_CODE
+        );
+        match province_key_of(&["x"]) {
             Err(PapiError::MissingColumn { column, available }) => {
                 assert_eq!(column, "province_code");
                 assert!(available.contains("\"code\", \"province\""), "{available}");

@@ -184,8 +184,17 @@ pub fn column_names() -> (
     )
 }
 
+/// The province key among `columns`: `province_code`, else its first alias present; none ->
+/// ColumnError naming `province_code` and the aliases (the core's `columns::province_key_of`).
+#[pyfunction]
+pub fn province_key(columns: Vec<String>) -> PyResult<&'static str> {
+    let cols: Vec<&str> = columns.iter().map(String::as_str).collect();
+    columns::province_key_of(&cols).py()
+}
+
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(column_names, m)?)?;
+    m.add_function(wrap_pyfunction!(province_key, m)?)?;
     m.add_function(wrap_pyfunction!(break_years, m)?)?;
     m.add_function(wrap_pyfunction!(break_note, m)?)?;
     m.add_function(wrap_pyfunction!(comparable, m)?)?;
