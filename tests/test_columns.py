@@ -177,3 +177,14 @@ def test_load_published_round_trip(key: str) -> None:
         assert got["rank"].to_list() == orig["rank"].to_list()
     finally:
         pk.unload_published(2033)
+
+
+def test_load_published_without_a_key_names_province_code() -> None:
+    wide = pk.published(2023).select(*[f"d{k}" for k in range(1, 9)], "total")
+    bad = wide.with_columns(row_id=pl.format("r{}", pl.int_range(pl.len()))).select("row_id", pl.exclude("row_id"))
+    with pytest.raises(pk.PublishedDataError) as e:
+        pk.load_published(bad, year=2034)
+    missing = [x for x in e.value.errors() if x["kind"] == "missing_column"]
+    assert len(missing) == 1 and missing[0]["loc"] == "column row_id"
+    assert '"province_code"' in missing[0]["message"] and '"code", "province"' in missing[0]["message"]
+    assert 2034 not in pk.loaded_years()
