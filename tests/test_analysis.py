@@ -25,7 +25,7 @@ def pub(year: int) -> pl.DataFrame:
 
 
 def row(year: int, code: int) -> dict:
-    return pub(year).filter(pl.col("code") == code).row(0, named=True)
+    return pub(year).filter(pl.col("province_code") == code).row(0, named=True)
 
 
 def gap_of(g: pk.Gaps, measure: str) -> float:
@@ -39,7 +39,7 @@ def test_gap_to_best_2023_is_3_7150_and_dimensions_add_up() -> None:
     df = pub(2023).filter(pl.col("total").is_not_null())
     best = df.sort("total", descending=True).row(0, named=True)
     own = row(2023, DL)
-    assert best["name_vi"] == "Thừa Thiên Huế" and round(best["total"], 4) == 46.0415
+    assert best["province_name"] == "Thừa Thiên Huế" and round(best["total"], 4) == 46.0415
     assert round(own["total"], 4) == 42.3265
     expected = best["total"] - own["total"]
     assert f"{expected:.4f}" == "3.7150"
@@ -74,7 +74,7 @@ def test_regional_rank_and_distance_to_high_average() -> None:
     own = row(2023, DL)
     region = df.filter(pl.col("region") == own["region"]).sort("total", descending=True)
     assert region.height == 5
-    assert region["code"].to_list().index(DL) + 1 == 1
+    assert region["province_code"].to_list().index(DL) + 1 == 1
     totals = sorted(df["total"].to_list(), reverse=True)
     sizes = (
         round(len(totals) / 4 + 1e-9),
@@ -116,9 +116,9 @@ def test_year_on_year_2022_2023() -> None:
 @pytest.mark.parametrize("k", [1, 2, 15, 16, 30, 31, 45, 61])
 def test_target_rank_consistent_with_pk_rank(k: int) -> None:
     r = pk.rank(pub(2023).drop("rank", "n_ranked", "group"))
-    own = r.filter(pl.col("code") == DL).row(0, named=True)
+    own = r.filter(pl.col("province_code") == DL).row(0, named=True)
     g = pk.gaps(DL, 2023, against=pk.TargetRank(k))
-    ref = r.filter(pl.col("name_en") == g.reference_province).row(0, named=True)
+    ref = r.filter(pl.col("province_name_en") == g.reference_province).row(0, named=True)
     assert ref["rank"] == k  # no ties among 2023 totals
     assert g.total_gap == pytest.approx(ref["total"] - own["total"], abs=1e-12)
     assert (g.total_gap > 0) == (k < own["rank"])
@@ -129,15 +129,18 @@ def test_group_reference_consistent_with_pk_rank(group: str) -> None:
     r = pk.rank(pub(2023).drop("rank", "n_ranked", "group"))
     members = r.filter(pl.col("group") == group)
     lowest = members.sort("total").row(0, named=True)
-    own = r.filter(pl.col("code") == DL).row(0, named=True)
+    own = r.filter(pl.col("province_code") == DL).row(0, named=True)
     g = pk.gaps(DL, 2023, against=pk.Group(group))
-    assert g.reference_province == lowest["name_en"]
+    assert g.reference_province == lowest["province_name_en"]
     assert g.total_gap == pytest.approx(lowest["total"] - own["total"], abs=1e-12)
     # reaching the reference score puts the province inside the group by pk.rank's rule
     bumped = r.with_columns(
-        pl.when(pl.col("code") == DL).then(pl.lit(lowest["total"] + 1e-9)).otherwise(pl.col("total")).alias("total")
+        pl.when(pl.col("province_code") == DL)
+        .then(pl.lit(lowest["total"] + 1e-9))
+        .otherwise(pl.col("total"))
+        .alias("total")
     ).drop("rank", "n_ranked", "group")
-    assert pk.rank(bumped).filter(pl.col("code") == DL)["group"][0] in {
+    assert pk.rank(bumped).filter(pl.col("province_code") == DL)["group"][0] in {
         group,
         *_better(group),
     }
@@ -155,14 +158,14 @@ def test_other_references() -> None:
     gm = pk.gaps(DL, 2023, against="median")
     assert gm.total_gap == pytest.approx(df["total"].median() - own["total"], abs=1e-12)
     assert not gm.additive
-    peers = df.filter((pl.col("region") == own["region"]) & (pl.col("code") != DL))
+    peers = df.filter((pl.col("region") == own["region"]) & (pl.col("province_code") != DL))
     gr = pk.gaps(DL, 2023, against="region")
     assert gr.total_gap == pytest.approx(peers["total"].max() - own["total"], abs=1e-12)
     assert gr.total_gap < 0  # first in its region
     grm = pk.gaps(DL, 2023, against="region", region_stat="mean")
     assert grm.total_gap == pytest.approx(peers["total"].mean() - own["total"], abs=1e-9)
     gp = pk.gaps(DL, 2023, against=["Gia Lai", 62])
-    two = df.filter(pl.col("code").is_in([64, 62]))
+    two = df.filter(pl.col("province_code").is_in([64, 62]))
     assert gp.total_gap == pytest.approx(two["total"].mean() - own["total"], abs=1e-12)
     assert gp.to_polars()["share_of_total_gap"][0] == 1.0
 
@@ -233,8 +236,8 @@ def test_year_reference_across_a_break_is_not_compared() -> None:
 
 def _explicit_weights() -> dict[int, float]:
     units = pk.provinces(era=2025).filter(pl.col("n_members") > 1)
-    cw = pk.crosswalk_2025().filter(pl.col("unit_code").is_in(units["code"].to_list()))
-    return {c: float(c % 7 + 1) for c in cw["code"].to_list()}
+    cw = pk.crosswalk_2025().filter(pl.col("unit_code").is_in(units["province_code"].to_list()))
+    return {c: float(c % 7 + 1) for c in cw["province_code"].to_list()}
 
 
 def test_merged_explicit_weights_are_the_weighted_mean() -> None:
@@ -244,21 +247,21 @@ def test_merged_explicit_weights_are_the_weighted_mean() -> None:
     p = pub(2023)
     for unit in (66, 46):  # Đắk Lắk (+ Phú Yên); Huế stays alone
         members = pk.unit_2025(unit).members
-        u = m.scores.filter(pl.col("code") == unit).row(0, named=True)
+        u = m.scores.filter(pl.col("province_code") == unit).row(0, named=True)
         if len(members) == 1:
-            assert u["total"] == p.filter(pl.col("code") == unit)["total"][0]
+            assert u["total"] == p.filter(pl.col("province_code") == unit)["total"][0]
             assert u["weight_source"] == "single member"
             continue
         for meas in ["total", *DIMS8]:
-            vals = [p.filter(pl.col("code") == c)[meas][0] for c in members]
+            vals = [p.filter(pl.col("province_code") == c)[meas][0] for c in members]
             expected = sum(w[c] * v for c, v in zip(members, vals, strict=True)) / sum(w[c] for c in members)
             assert u[meas] == pytest.approx(expected, abs=1e-12)
         used = m.weights.filter(pl.col("unit_code") == unit)
-        assert used["code"].to_list() == list(members)
+        assert used["province_code"].to_list() == list(members)
         assert used["weight"].to_list() == pytest.approx([w[c] / sum(w[c] for c in members) for c in members])
         assert "Phú Yên" in u["weights"]
     # a DataFrame of weights gives the same result
-    wdf = pl.DataFrame({"code": list(w), "weight": list(w.values())})
+    wdf = pl.DataFrame({"province_code": list(w), "weight": list(w.values())})
     assert pk.merged(2023, weights=wdf).scores.equals(m.scores)
 
 

@@ -327,7 +327,7 @@ for cid, fn, exc, culprit in TARGETS:
 
 
 def _all_weights(**over: float) -> dict[str | int, float]:
-    w: dict[str | int, float] = {str(c): 1.0 for c in pk.provinces()["code"].to_list()}
+    w: dict[str | int, float] = {str(c): 1.0 for c in pk.provinces()["province_code"].to_list()}
     w.update(over)
     return w
 
@@ -1031,7 +1031,7 @@ def test_domain_labels_of_one_province_are_merged_and_reported() -> None:
     with pytest.warns(UserWarning, match="Ha Noi"):
         r = pk.Survey(one, design=pk.PAPI_DESIGN).score(fw(), method="taylor")
     assert r.totals.height == 63
-    assert r.totals["province"].n_unique() == 63
+    assert r.totals["province_code"].n_unique() == 63
     spaced = s.with_columns(
         province=pl.when(pl.col("province") == 1).then(pl.lit(" 1")).otherwise(pl.col("province").cast(pl.String))
     )

@@ -56,7 +56,7 @@ def test_report_unknown_province_exits_2_with_one_line(tmp_path: Path) -> None:
     assert len(lines) == 1, r.stderr
     line = lines[0]
     assert line.startswith("papikit: error:") and "Atlantis" in line
-    names = set(pk.provinces()["name_vi"].to_list()) | set(pk.provinces()["name_en"].to_list())
+    names = set(pk.provinces()["province_name"].to_list()) | set(pk.provinces()["province_name_en"].to_list())
     named = [n for n in names if n in line]
     assert named, f"no province named in {line!r}"
     assert list(tmp_path.iterdir()) == []  # no file written

@@ -101,7 +101,7 @@ def test_gaps_repr() -> None:
 def test_simulation_repr_shows_the_mover() -> None:
     s = pk.simulate(pk.LAST_YEAR, {"Đắk Lắk": {"d1": 0.72}})
     r = repr(s)
-    row = s.to_polars().filter(pl.col("code") == 66).row(0, named=True)
+    row = s.to_polars().filter(pl.col("province_code") == 66).row(0, named=True)
     assert r.startswith(f"Simulation {pk.LAST_YEAR}: Dak Lak: ")
     assert f"rank {row['rank_before']} -> {row['rank_after']}" in r
     assert f"{row['total_after']:.4f}" in r
@@ -146,7 +146,7 @@ def test_caterpillar_plots_scores_against_rank() -> None:
     df = pk.published(2023)
     ax = pkp.rank_caterpillar(df, "Đắk Lắk")
     xs = ax.collections[-1].get_offsets()[:, 0]
-    ranked = df.filter(pl.col("rank").is_not_null()).sort("rank", "code")
+    ranked = df.filter(pl.col("rank").is_not_null()).sort("rank", "province_code")
     assert [round(float(x), 6) for x in xs] == [round(v, 6) for v in ranked["total"].to_list()]
     assert xs.min() > 30  # scores, not ranks
     pkp.close(ax)

@@ -126,7 +126,7 @@ def test_unknown_year_attributes() -> None:
 
 def test_infeasible_attributes() -> None:
     pub = pk.published(2023)
-    own = pub.filter(pl.col("code") == 66)
+    own = pub.filter(pl.col("province_code") == 66)
     caps = {f"d{k}": float(own[f"d{k}"][0]) for k in range(1, 9)}
     with pytest.raises(pk.InfeasibleError) as e:
         pk.optimize(66, 2023, target=pk.TargetRank(1), caps=caps)

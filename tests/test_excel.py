@@ -241,7 +241,7 @@ def _results() -> dict[str, Any]:
         "plan": plan,
         "success": pk.success_probability(plan, se=0.5, draws=500),
         "survey": survey.score(pk.framework(2023), replicates=20, year=2023, lang="vi"),
-        "merged": pk.merged(2023, weights={c: 1.0 for c in pk.provinces()["code"].to_list()}),
+        "merged": pk.merged(2023, weights={c: 1.0 for c in pk.provinces()["province_code"].to_list()}),
     }
 
 

@@ -30,30 +30,30 @@ def test_every_published_total_is_the_sum_of_its_dimensions() -> None:
 
 def test_gaps_stay_null() -> None:
     df = pk.published(2023)
-    qn = df.filter(pl.col("name_en") == "Quang Ninh").row(0, named=True)
+    qn = df.filter(pl.col("province_name_en") == "Quang Ninh").row(0, named=True)
     assert qn["total"] is None and qn["rank"] is None and qn["group"] is None
     old = pk.published(2015)
     assert old["d7"].null_count() == 63 and old["d8"].null_count() == 63
 
 
 def test_dak_lak_2023_and_2024_golden() -> None:
-    r = pk.published(2023).filter(pl.col("code") == 66).row(0, named=True)
+    r = pk.published(2023).filter(pl.col("province_code") == 66).row(0, named=True)
     assert f"{r['total']:.4f}" == "42.3265"
     assert (r["rank"], r["n_ranked"], r["group"]) == (31, 61, "Low average")
-    r24 = pk.published(2024).filter(pl.col("code") == 66).row(0, named=True)
+    r24 = pk.published(2024).filter(pl.col("province_code") == 66).row(0, named=True)
     assert f"{r24['total']:.4f}" == "43.0102" and r24["rank"] == 39
 
 
 def test_central_highlands_ranks_2023() -> None:
     df = pk.published(2023).filter(pl.col("region") == "Central Highlands").sort("rank")
-    got = dict(zip(df["name_vi"], df["rank"], strict=True))
+    got = dict(zip(df["province_name"], df["rank"], strict=True))
     assert got == {"Đắk Lắk": 31, "Lâm Đồng": 45, "Gia Lai": 51, "Kon Tum": 56, "Đắk Nông": 61}
     ranked = pk.rank(df.drop("rank", "n_ranked", "group"), within="region")
-    assert ranked.filter(pl.col("code") == 66)["rank_within"][0] == 1
+    assert ranked.filter(pl.col("province_code") == 66)["rank_within"][0] == 1
 
 
 def test_vietnamese_labels() -> None:
-    r = pk.published(2023, lang="vi").filter(pl.col("code") == 66).row(0, named=True)
+    r = pk.published(2023, lang="vi").filter(pl.col("province_code") == 66).row(0, named=True)
     assert r["group"] == "Trung bình thấp" and r["region"] == "Tây Nguyên"
     with pytest.raises(pk.InvalidArgumentError):
         pk.published(2023, lang="fr")  # type: ignore[arg-type]
@@ -98,16 +98,16 @@ def test_unknown_province_suggests() -> None:
 
 def test_every_name_resolves_to_itself() -> None:
     for row in pk.provinces().iter_rows(named=True):
-        assert pk.province(row["name_vi"]).code == row["code"]
-        assert pk.province(row["name_en"]).code == row["code"]
-        assert pk.province(row["name_vi"].upper()).code == row["code"]
+        assert pk.province(row["province_name"]).code == row["province_code"]
+        assert pk.province(row["province_name_en"]).code == row["province_code"]
+        assert pk.province(row["province_name"].upper()).code == row["province_code"]
 
 
 def test_provinces_and_merger() -> None:
     p63, p34 = pk.provinces(era=2024), pk.provinces(era=2025)
     assert p63.height == 63 and p34.height == 34
     assert p34["n_members"].sum() == 63
-    assert set(pk.crosswalk_2025()["unit_code"]) == set(p34["code"])
+    assert set(pk.crosswalk_2025()["unit_code"]) == set(p34["province_code"])
     u = pk.unit_2025("Phú Yên")
     assert (u.code, u.name_vi, u.members) == (66, "Đắk Lắk", (54, 66))
     with pytest.raises(pk.InvalidArgumentError):

@@ -145,7 +145,7 @@ def test_published_subdimension_scores_fit_the_framework() -> None:
     papi_subdimension_samples.csv) add up to the published dimension score (4 d.p.) and lie inside the
     framework's 1/n..10/n range for that dimension and year."""
     samples = pl.read_csv("crates/papikit-core/data/papi_subdimension_samples.csv", infer_schema_length=0)
-    published = {(r["year"], r["name_en"]): r for r in pk.published().iter_rows(named=True)}
+    published = {(r["year"], r["province_name_en"]): r for r in pk.published().iter_rows(named=True)}
     checked = matched = 0
     for r in samples.iter_rows(named=True):
         year, dim = int(r["year"]), r["dimension"].lower()

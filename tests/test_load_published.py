@@ -40,14 +40,14 @@ def write_workbook(
     sub: pl.DataFrame | None = None,
     matinh: bool = True,
     se: bool = True,
-    name_col: str = "name_vi",
+    name_col: str = "province_name",
 ) -> Path:
     """The official "provincial indicators" layout: one column per province, labelled rows."""
     wb = xlsxwriter.Workbook(str(path))
     ws = wb.add_worksheet(f"{year}_VIE_ENG")
     rows: list[list[object]] = [["Chỉ tiêu/Indicator", "Thang điểm/Scale", *scores[name_col].to_list()]]
     if matinh:
-        rows.append(["Mã tỉnh", None, *[f"{c:02d}" for c in scores["code"].to_list()]])
+        rows.append(["Mã tỉnh", None, *[f"{c:02d}" for c in scores["province_code"].to_list()]])
     totals = scores["total"].to_list()
     rows.append([f"Tổng điểm PAPI {year} (không trọng số)/PAPI {year} total (unweighted)", "8-80", *totals])
     if se:
@@ -58,8 +58,8 @@ def write_workbook(
         rows.append([f"Dimension {k}: x", "1-10", *scores[f"d{k}"].to_list()])
         if sub is not None:
             for number in sorted(set(sub.filter(pl.col("dimension") == f"d{k}")["number"].to_list())):
-                vals = dict(sub.filter(pl.col("number") == number).select("code", "score").iter_rows())
-                rows.append([f"{number} label", None, *[vals.get(c) for c in scores["code"].to_list()]])
+                vals = dict(sub.filter(pl.col("number") == number).select("province_code", "score").iter_rows())
+                rows.append([f"{number} label", None, *[vals.get(c) for c in scores["province_code"].to_list()]])
     rows.append(["Tỷ lệ biết Pháp lệnh THDCCS (%)", "0-100%", *[12.5] * scores.height])
     for r, row in enumerate(rows):
         for c, v in enumerate(row):
@@ -69,7 +69,7 @@ def write_workbook(
     return path
 
 
-def tidy(scores: pl.DataFrame, key: str = "code") -> pl.DataFrame:
+def tidy(scores: pl.DataFrame, key: str = "province_code") -> pl.DataFrame:
     return (
         scores.select(key, "total", *DIMS)
         .unpivot(index=key, variable_name="measure", value_name="score")
@@ -89,8 +89,8 @@ def compare_gaps(a: int, b: int) -> None:
 def same_as_2023(year: int) -> None:
     a = pk.published(2023).drop("year")
     b = pk.published(year).drop("year")
-    assert a.select("code", *DIMS, "total", "rank", "n_ranked", "group", "status").equals(
-        b.select("code", *DIMS, "total", "rank", "n_ranked", "group", "status")
+    assert a.select("province_code", *DIMS, "total", "rank", "n_ranked", "group", "status").equals(
+        b.select("province_code", *DIMS, "total", "rank", "n_ranked", "group", "status")
     )
     compare_gaps(2023, year)
     cols = ["measure", "score", "rank", "n_ranked", "group", "distance_best"]
@@ -101,7 +101,7 @@ def same_as_2023(year: int) -> None:
 
 
 def test_round_trip_wide(tmp_path: Path) -> None:
-    wide = pk.published(2023).select("code", *DIMS, "total")
+    wide = pk.published(2023).select("province_code", *DIMS, "total")
     wide.write_parquet(tmp_path / "w.parquet")
     y = pk.load_published(tmp_path / "w.parquet", year=2051)
     assert (y.layout, y.units, y.n_scored) == ("wide", 63, 61)
@@ -109,7 +109,7 @@ def test_round_trip_wide(tmp_path: Path) -> None:
 
 
 def test_round_trip_tidy_csv_and_pandas(tmp_path: Path) -> None:
-    t = tidy(pk.published(2023), key="name_vi")
+    t = tidy(pk.published(2023), key="province_name")
     t.write_csv(tmp_path / "t.csv")
     y = pk.load_published(tmp_path / "t.csv", year=2052)
     assert y.layout == "tidy"
@@ -131,7 +131,7 @@ def test_round_trip_workbook_with_se_subdimensions_and_indicators(tmp_path: Path
     g = pk.gaps("Đắk Lắk", 2053).to_polars()
     assert g.filter(pl.col("level") == "total")["significant"].item() is True
     ind = pk.published(2053, level="indicator")
-    assert ind.filter(pl.col("code") == 66)["value"].to_list() == [12.5]
+    assert ind.filter(pl.col("province_code") == 66)["value"].to_list() == [12.5]
 
 
 def merged_2025(seed: int = 7) -> pl.DataFrame:
@@ -140,7 +140,7 @@ def merged_2025(seed: int = 7) -> pl.DataFrame:
     m = pk.merged(2024, weights=w).scores.filter(pl.col("total").is_not_null())
     rng = np.random.default_rng(seed)
     dims = np.clip(m.select(DIMS).to_numpy() + rng.normal(0, 0.25, (m.height, 8)), 1.0, 10.0)
-    out = pl.DataFrame({"province": m["name_vi"], **{d: dims[:, k] for k, d in enumerate(DIMS)}})
+    out = pl.DataFrame({"province": m["province_name"], **{d: dims[:, k] for k, d in enumerate(DIMS)}})
     return out.with_columns(total=pl.sum_horizontal(DIMS), total_se=pl.lit(0.2))
 
 
@@ -160,13 +160,13 @@ def test_34_units_2025(tmp_path: Path) -> None:
     assert g.total_gap is not None and g.total_gap >= 0
     # 2024 -> 2025 on one basis: the 2024 baseline is the population-weighted mean of Đắk Lắk and Phú Yên.
     w = pk.population_2022()
-    d24 = pk.published(2024).filter(pl.col("code").is_in([66, 54])).select("code", "total")
+    d24 = pk.published(2024).filter(pl.col("province_code").is_in([66, 54])).select("province_code", "total")
     tot = dict(d24.iter_rows())
     base = (w[66] * tot[66] + w[54] * tot[54]) / (w[66] + w[54])
     tr = pk.trend("Đắk Lắk", era=34)
     assert tr["year"].min() == pk.FIRST_YEAR and tr["year"].max() == 2025
     row = tr.filter((pl.col("year") == 2025) & (pl.col("measure") == "total")).row(0, named=True)
-    own = pub.filter(pl.col("code") == 66)["total"].item()
+    own = pub.filter(pl.col("province_code") == 66)["total"].item()
     assert row["change"] == pytest.approx(own - base, abs=1e-9)
     assert row["composition_changed"] is True and "Phú Yên" in row["weights"]
     assert top["previous_score"] == pytest.approx(base)
@@ -216,7 +216,8 @@ def errors_of(e: pytest.ExceptionInfo[pk.PublishedDataError]) -> list[tuple[str,
 
 
 def test_bad_table_reports_every_problem_located() -> None:
-    wide = pk.published(2023).select("code", *DIMS, "total").sort("code")
+    # keyed by the legacy name "code" (accepted as an alias of province_code)
+    wide = pk.published(2023).select(pl.col("province_code").alias("code"), *DIMS, "total").sort("code")
     wide = wide.with_columns(
         d4=pl.when(pl.col("code") == 1).then(pl.col("d4") + 1).otherwise(pl.col("d4")),
         d2=pl.when(pl.col("code") == 2).then(11.5).otherwise(pl.col("d2")),
@@ -245,7 +246,9 @@ def test_bad_workbook_missing_matinh_empty_sheet_and_embedded_year(tmp_path: Pat
         pk.load_published(path, year=2055)
     assert errors_of(e) == [("missing_row", "sheet 2055_VIE_ENG")]
     # a dimension not summing, located at its workbook cell (Hà Nội is column C, the total row 3)
-    bad = scores.with_columns(d1=pl.when(pl.col("code") == 1).then(pl.col("d1") + 0.01).otherwise(pl.col("d1")))
+    bad = scores.with_columns(
+        d1=pl.when(pl.col("province_code") == 1).then(pl.col("d1") + 0.01).otherwise(pl.col("d1"))
+    )
     path = write_workbook(tmp_path / "b.xlsx", 2055, bad, se=False)
     with pytest.raises(pk.PublishedDataError) as e:
         pk.load_published(path, year=2055)
@@ -257,7 +260,7 @@ def test_bad_workbook_missing_matinh_empty_sheet_and_embedded_year(tmp_path: Pat
         pk.load_published(tmp_path / "empty.xlsx", year=2055)
     assert errors_of(e) == [("empty", "sheet 2055_VIE_ENG")]
     with pytest.raises(pk.PublishedDataError) as e:
-        pk.load_published(scores.select("code", *DIMS, "total"), year=2023)
+        pk.load_published(scores.select("province_code", *DIMS, "total"), year=2023)
     assert errors_of(e)[0][0] == "year_present"
 
 
@@ -274,8 +277,10 @@ def test_cli_bad_data_file_is_one_line_exit_2(tmp_path: Path, capsys: pytest.Cap
     (located), exit status 2, no traceback (like every CLI error, tests/test_bad_inputs.py)."""
     from papikit.cli import main
 
-    bad = pk.published(2023).select("code", *DIMS, "total").sort("code")
-    bad = bad.with_columns(d4=pl.when(pl.col("code").is_in([1, 2, 4])).then(pl.col("d4") + 1).otherwise(pl.col("d4")))
+    bad = pk.published(2023).select("province_code", *DIMS, "total").sort("province_code")
+    bad = bad.with_columns(
+        d4=pl.when(pl.col("province_code").is_in([1, 2, 4])).then(pl.col("d4") + 1).otherwise(pl.col("d4"))
+    )
     bad.write_csv(tmp_path / "bad2057.csv")
     status = main(["profile", "Đắk Lắk", "--year", "2057", "--data", str(tmp_path / "bad2057.csv")])
     err = capsys.readouterr().err
@@ -318,11 +323,13 @@ def test_review_across_the_merger() -> None:
     pk.load_published(t, year=2025, replace=True)
     r = pk.review("Đắk Lắk", 2025)
     w = pk.population_2022()
-    d24 = dict(pk.published(2024).filter(pl.col("code").is_in([66, 54])).select("code", "total").iter_rows())
+    d24 = dict(
+        pk.published(2024).filter(pl.col("province_code").is_in([66, 54])).select("province_code", "total").iter_rows()
+    )
     base = (w[66] * d24[66] + w[54] * d24[54]) / (w[66] + w[54])
     assert (r.previous_year, r.year) == (2024, 2025)
     assert r.total_before == pytest.approx(base, abs=1e-12)
-    own = pk.published(2025).filter(pl.col("code") == 66)["total"].item()
+    own = pk.published(2025).filter(pl.col("province_code") == 66)["total"].item()
     assert r.change == pytest.approx(own - base, abs=1e-12)
     assert r.across_merger and r.composition_changed
     assert r.weights == pytest.approx({"Dak Lak": w[66] / (w[66] + w[54]), "Phu Yen": w[54] / (w[66] + w[54])})
@@ -331,9 +338,9 @@ def test_review_across_the_merger() -> None:
     assert "Thay đổi thành phần" in vi.sentence and "Phú Yên" in vi.sentence
     # ranks among the units scored in both years, recomputed independently from the merged 2024 table
     m24 = pk.merged(2024, weights=w).scores.filter(pl.col("total").is_not_null())
-    both = set(m24["name_vi"]) & set(t["province"])
+    both = set(m24["province_name"]) & set(t["province"])
     assert r.n_before == r.n_after == len(both)
-    before = m24.filter(pl.col("name_vi").is_in(list(both)))
+    before = m24.filter(pl.col("province_name").is_in(list(both)))
     assert r.rank_before == 1 + before.filter(pl.col("total") > base + 1e-9).height  # itself excluded
     assert int(r.moves["places"].sum()) == r.rank_after - r.rank_before
     totals = r.measures.filter(pl.col("level") != "subdimension")
@@ -349,7 +356,7 @@ def test_review_across_the_merger() -> None:
 
 def test_framework_and_units_can_be_forced() -> None:
     # A six-dimension year read with the 2015 framework passed explicitly (total range 6..60).
-    six = pk.published(2015).select("code", "d1", "d2", "d3", "d4", "d5", "d6", "total")
+    six = pk.published(2015).select("province_code", "d1", "d2", "d3", "d4", "d5", "d6", "total")
     y = pk.load_published(six, year=2061, framework=pk.framework(2015))
     assert y.measures == ("total", "d1", "d2", "d3", "d4", "d5", "d6")
     assert pk.published(2061)["rank"].to_list() == pk.published(2015)["rank"].to_list()
@@ -359,7 +366,7 @@ def test_framework_and_units_can_be_forced() -> None:
     assert pk.published(2062)["d7"].null_count() == 63
     # units=34 forces the 34-unit reading: the 63 provinces then collide inside merged units
     with pytest.raises(pk.PublishedDataError) as e:
-        pk.load_published(pk.published(2023).select("code", *DIMS, "total"), year=2063, units=34)
+        pk.load_published(pk.published(2023).select("province_code", *DIMS, "total"), year=2063, units=34)
     assert "duplicate_province" in {k for k, _ in errors_of(e)}
 
 

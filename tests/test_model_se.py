@@ -28,12 +28,12 @@ def engine_total_se(seed: int, replicates: int, survey_seed: int = 0) -> pl.Data
     res = pk.Survey(df, design=pk.PAPI_DESIGN).score(
         pk.framework(2023), method="bootstrap", replicates=replicates, seed=seed
     )
-    return res.table("total").select("province", pl.col("se").alias("engine"))
+    return res.table("total").select("province_code", pl.col("se").alias("engine"))
 
 
 def ratios(model: pl.DataFrame, engine: pl.DataFrame) -> pl.Series:
-    m = model.filter(pl.col("measure") == "total").select("province", pl.col("se").alias("model"))
-    j = m.join(engine, on="province", how="inner")
+    m = model.filter(pl.col("measure") == "total").select("province_code", pl.col("se").alias("model"))
+    j = m.join(engine, on="province_code", how="inner")
     assert j.height == 63
     return j["model"] / j["engine"]
 
@@ -61,7 +61,16 @@ def test_the_check_can_fail_on_another_sample(model_2023: pl.DataFrame) -> None:
 
 def test_published_se_table(model_2023: pl.DataFrame) -> None:
     t = model_2023
-    assert t.columns == ["year", "province", "name_vi", "name_en", "measure", "level", "se", "se_source"]
+    assert t.columns == [
+        "year",
+        "province_code",
+        "province_name",
+        "province_name_en",
+        "measure",
+        "level",
+        "se",
+        "se_source",
+    ]
     assert t["se_source"].unique().to_list() == ["model-based"]
     assert t["measure"].unique(maintain_order=True).to_list() == ["total"] + [f"d{k}" for k in range(1, 9)]
     assert t.height == 63 * 9 and t["se"].null_count() == 0
@@ -82,7 +91,7 @@ def test_gaps_on_published_scores_use_the_model(model_2023: pl.DataFrame) -> Non
     assert t["se"].null_count() == 0 and t["significant"].null_count() == 0
     # the gaps reach the sub-dimensions: their model SEs too
     model_all = pk.published_se(2023, subdimensions=True)
-    se = {(r["province"], r["measure"]): r["se"] for r in model_all.iter_rows(named=True)}
+    se = {(r["province_code"], r["measure"]): r["se"] for r in model_all.iter_rows(named=True)}
     own = pk.province(DL).code
     best = pk.province(g.reference_province).code  # type: ignore[arg-type]
     for r in t.iter_rows(named=True):
@@ -93,7 +102,7 @@ def test_gaps_on_published_scores_use_the_model(model_2023: pl.DataFrame) -> Non
     assert t.filter(pl.col("measure") == "total")["significant"][0] is True
     # a year-on-year reference uses the other year's model SEs: sqrt(se_2023^2 + se_2022^2)
     y = pk.gaps(DL, 2023, against=pk.Year(2022)).table.filter(pl.col("measure") == "total")
-    se22 = pk.published_se(2022).filter((pl.col("measure") == "total") & (pl.col("province") == own))["se"][0]
+    se22 = pk.published_se(2022).filter((pl.col("measure") == "total") & (pl.col("province_code") == own))["se"][0]
     assert y["se"][0] == pytest.approx(math.hypot(se[(own, "total")], se22), rel=1e-12)
     # a source with SEs of its own keeps them
     assert pk.gaps(DL, 2023, against="best", source=pk.published_with_se(2023)).se_source is None
@@ -104,10 +113,10 @@ def test_success_probability_defaults_to_the_model() -> None:
     r = pk.success_probability(plan, draws=2000, seed=3)
     assert r.se_source == "model-based" and 0.0 < r.probability < 1.0
     model = pk.published_se(2023).filter(pl.col("measure") == "total")
-    by = dict(zip(model["province"], model["se"], strict=True))
+    by = dict(zip(model["province_code"], model["se"], strict=True))
     col = "se" if "se" in r.ranks.columns else "se_total"
     for row in r.ranks.iter_rows(named=True):
-        assert row[col] == pytest.approx(by[row["code"]], rel=1e-12)
+        assert row[col] == pytest.approx(by[row["province_code"]], rel=1e-12)
     assert pk.success_probability(plan, se=0.3, draws=2000).se_source == "given"
 
 

@@ -55,7 +55,7 @@ def test_radar_six_dimensions_before_2018():
 def test_radar_values_are_the_published_ones(y2023):
     ax = pkp.radar(y2023, 66, best=False, median=False)
     ys = ax.get_lines()[0].get_ydata()
-    row = y2023.filter(pl.col("code") == 66).row(0, named=True)
+    row = y2023.filter(pl.col("province_code") == 66).row(0, named=True)
     assert list(ys[:8]) == [row[f"d{i}"] for i in range(1, 9)]
     assert ys[8] == ys[0]  # closed polygon
 
@@ -64,7 +64,7 @@ def test_radar_unknown_or_missing_province(y2023):
     with pytest.raises(pk.UnknownProvinceError):
         pkp.radar(y2023, "Atlantis")
     with pytest.raises(pk.NoDataError):
-        pkp.radar(y2023.filter(pl.col("code") != 66), "Đắk Lắk")
+        pkp.radar(y2023.filter(pl.col("province_code") != 66), "Đắk Lắk")
 
 
 def test_dimension_bars_wide(y2023):
@@ -73,7 +73,7 @@ def test_dimension_bars_wide(y2023):
     assert texts(ax.get_xticklabels())[7] == "D8\nQuản trị điện\ntử"
     assert sorted(texts(ax.get_legend().get_texts())) == ["Trung vị cả nước", "Điểm"]
     heights = [p.get_height() for p in ax.patches]
-    assert heights[3] == pytest.approx(y2023.filter(pl.col("code") == 66)["d4"][0])
+    assert heights[3] == pytest.approx(y2023.filter(pl.col("province_code") == 66)["d4"][0])
 
 
 def test_dimension_bars_long_with_ci():
@@ -151,11 +151,11 @@ def test_trend_breaks_and_lines():
 def test_before_after():
     y = pk.published(2023)
     sim = y.select(
-        "code",
-        "name_vi",
-        "name_en",
+        "province_code",
+        "province_name",
+        "province_name_en",
         before=pl.col("total"),
-        after=pl.col("total") + pl.when(pl.col("code") == 66).then(0.5).otherwise(0.0),
+        after=pl.col("total") + pl.when(pl.col("province_code") == 66).then(0.5).otherwise(0.0),
     )
     ax = pkp.before_after(sim, highlight="Đắk Lắk", lang="vi")
     labels = ax.get_yticklabels()
@@ -171,14 +171,14 @@ def test_before_after():
 def test_tile_layout_cells_distinct(era, n):
     lay = pkp.tile_layout(era)
     assert lay.height == n
-    assert lay["code"].n_unique() == n
+    assert lay["province_code"].n_unique() == n
     assert lay.select("row", "col").unique().height == n, "two provinces share a cell"
     assert lay["row"].min() >= 0 and lay["col"].min() >= 0
 
 
 def test_tile_layout_covers_registry():
-    assert set(pkp.tile_layout(63)["code"].to_list()) == set(pk.provinces()["code"].to_list())
-    assert set(pkp.tile_layout(34)["code"].to_list()) == set(pk.provinces(era=2025)["code"].to_list())
+    assert set(pkp.tile_layout(63)["province_code"].to_list()) == set(pk.provinces()["province_code"].to_list())
+    assert set(pkp.tile_layout(34)["province_code"].to_list()) == set(pk.provinces(era=2025)["province_code"].to_list())
 
 
 def test_tile_layout_roughly_geographic():
@@ -254,12 +254,12 @@ def test_invalid_lang(y2023):
 
 
 def test_survey_shaped_tables():
-    # survey results: ``province`` holds the GSO code, ``code`` the measure, ``estimate`` the score
+    # survey results: ``province_code`` holds the GSO code, ``measure`` the measure, ``estimate`` the score
     ranks = pl.DataFrame(
         {
-            "province": [66, 64, 62],
-            "name": ["Dak Lak", "Gia Lai", "Kon Tum"],
-            "code": ["total"] * 3,
+            "province_code": [66, 64, 62],
+            "province_name_en": ["Dak Lak", "Gia Lai", "Kon Tum"],
+            "measure": ["total"] * 3,
             "estimate": [42.3, 41.0, 40.2],
             "rank": [1, 2, 3],
             "rank_low": [1, 1, 2],
@@ -275,8 +275,8 @@ def test_survey_shaped_tables():
     assert len(coloured) == 3
     dims = pl.DataFrame(
         {
-            "province": [66, 66],
-            "code": ["d1", "d2"],
+            "province_code": [66, 66],
+            "measure": ["d1", "d2"],
             "estimate": [4.8, 5.3],
             "ci_low": [4.6, 5.0],
             "ci_high": [5.0, 5.6],
@@ -308,7 +308,7 @@ def test_charts_take_papikit_results():
     ax = pkp.dimension_bars(prof, lang="vi")
     assert len(ax.patches) == 8  # the dimension rows only, not the total
     assert texts(ax.get_legend().get_texts())[0] == "Trung vị cả nước"
-    merged = pk.merged(2023, weights={c: 1.0 for c in pk.provinces()["code"].to_list()})
+    merged = pk.merged(2023, weights={c: 1.0 for c in pk.provinces()["province_code"].to_list()})
     ax2 = pkp.tile_map(merged, highlight="Phú Yên")
     assert len(ax2.patches) == 34
     with pytest.raises(pk.InvalidArgumentError):

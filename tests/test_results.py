@@ -16,7 +16,7 @@ def _results() -> list[object]:
         pk.framework(2023),
         pk.profile("Đắk Lắk", 2023),
         pk.gaps("Đắk Lắk", 2023),
-        pk.merged(2023, weights={c: 1.0 for c in pk.provinces()["code"].to_list()}),
+        pk.merged(2023, weights={c: 1.0 for c in pk.provinces()["province_code"].to_list()}),
         survey.score(pk.framework(2023), replicates=30, year=2023),
         pk.simulate(2023, {"Đắk Lắk": {"d4": 0.5}}),
         pk.sensitivity("Đắk Lắk", 2023),

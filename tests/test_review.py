@@ -26,14 +26,14 @@ def test_subdimensions_sum_to_the_published_dimensions_every_year() -> None:
         sums = (
             _sub(year)
             .filter(pl.col("score").is_not_null())
-            .group_by("code", "dimension")
+            .group_by("province_code", "dimension")
             .agg(pl.col("score").sum().alias("sum"))
         )
         for row in sums.iter_rows(named=True):
-            dim = wide.filter(pl.col("code") == row["code"])[row["dimension"]][0]
+            dim = wide.filter(pl.col("province_code") == row["province_code"])[row["dimension"]][0]
             assert dim is not None, (year, row)
             diff = abs(dim - row["sum"])
-            if (year, row["code"], row["dimension"]) == (2022, 1, "d1"):
+            if (year, row["province_code"], row["dimension"]) == (2022, 1, "d1"):
                 assert diff <= 7e-4  # Hà Nội 2022 D1: the one cell off in the source (documented)
             else:
                 assert diff <= 2e-6 + 1e-12, (year, row)
@@ -43,7 +43,7 @@ def test_subdimensions_sum_to_the_published_dimensions_every_year() -> None:
 
 def test_subdimension_table_golden_and_ranks() -> None:
     t = _sub(2023)
-    hn = t.filter(pl.col("code") == 1).sort("number")
+    hn = t.filter(pl.col("province_code") == 1).sort("number")
     d6 = hn.filter(pl.col("dimension") == "d6")["score"].round(4).to_list()
     assert d6 == [1.7029, 1.9570, 2.2548, 1.9339]  # 2023 PAPI report, Table 3.6
     ph = t.filter(pl.col("number") == "6.1")
@@ -64,7 +64,10 @@ def test_subdimension_table_golden_and_ranks() -> None:
 def test_dak_lak_2024_review() -> None:
     r = pk.review("Đắk Lắk", 2024)
     panel = pk.published()
-    dl = {y: panel.filter((pl.col("code") == 66) & (pl.col("year") == y)).row(0, named=True) for y in (2023, 2024)}
+    dl = {
+        y: panel.filter((pl.col("province_code") == 66) & (pl.col("year") == y)).row(0, named=True)
+        for y in (2023, 2024)
+    }
     assert r.change == pytest.approx(dl[2024]["total"] - dl[2023]["total"], abs=1e-12)
     assert round(r.change, 4) == 0.6837
     assert (r.rank_before, r.rank_after, r.n_before, r.n_after) == (31, 39, 61, 61)
@@ -73,9 +76,9 @@ def test_dak_lak_2024_review() -> None:
     subs = r.measures.filter(pl.col("level") == "subdimension")
     assert subs["change"].sum() == pytest.approx(r.change, abs=1e-5)
     # ... and equal the published sub-dimension tables' differences
-    a, b = (_sub(y).filter(pl.col("code") == 66).select("subdimension", "score") for y in (2023, 2024))
+    a, b = (_sub(y).filter(pl.col("province_code") == 66).select("subdimension", "score") for y in (2023, 2024))
     diff = a.join(b, on="subdimension", suffix="_after").with_columns(d=pl.col("score_after") - pl.col("score"))
-    mine = subs.select("code", "change").rename({"code": "subdimension"})
+    mine = subs.select("measure", "change").rename({"measure": "subdimension"})
     both = diff.join(mine, on="subdimension")
     assert both.height == 28
     assert (both["d"] - both["change"]).abs().max() < 1e-12  # type: ignore[operator]
@@ -91,12 +94,12 @@ def test_rank_change_decomposition_is_exact_and_names_the_reentrants() -> None:
     r = pk.review("Đắk Lắk", 2024)
     assert int(r.moves["places"].sum()) == -r.places == 8
     t23, t24 = pk.published(2023), pk.published(2024)
-    me23 = t23.filter(pl.col("code") == 66)["total"][0]
-    me24 = t24.filter(pl.col("code") == 66)["total"][0]
-    above23 = set(t23.filter(pl.col("total") > me23)["code"].to_list())
-    above24 = set(t24.filter(pl.col("total") > me24)["code"].to_list())
-    scored23 = set(t23.filter(pl.col("total").is_not_null())["code"].to_list())
-    scored24 = set(t24.filter(pl.col("total").is_not_null())["code"].to_list())
+    me23 = t23.filter(pl.col("province_code") == 66)["total"][0]
+    me24 = t24.filter(pl.col("province_code") == 66)["total"][0]
+    above23 = set(t23.filter(pl.col("total") > me23)["province_code"].to_list())
+    above24 = set(t24.filter(pl.col("total") > me24)["province_code"].to_list())
+    scored23 = set(t23.filter(pl.col("total").is_not_null())["province_code"].to_list())
+    scored24 = set(t24.filter(pl.col("total").is_not_null())["province_code"].to_list())
     entered = (above24 - scored23) - {66}
     left = (above23 - scored24) - {66}
     overtook = (above24 - above23) & scored23
@@ -129,7 +132,7 @@ def test_goals_and_errors() -> None:
         pk.review("Atlantis", 2024)
     across = pk.review("Đắk Lắk", 2018)
     assert not across.comparable
-    new = across.measures.filter(pl.col("code") == "environmental_protection").row(0, named=True)
+    new = across.measures.filter(pl.col("measure") == "environmental_protection").row(0, named=True)
     assert new["before"] is None and not new["comparable"]
 
 
@@ -159,18 +162,18 @@ def test_review_against_a_subdimension_plan_of_the_year_before() -> None:
     assert total["planned"] == pytest.approx(plan.required_gain, abs=1e-9)
     assert total["realised"] == pytest.approx(0.6837, abs=5e-5)
     s23, s24 = _sub(2023), _sub(2024)
-    own = pl.col("code") == 66
+    own = pl.col("province_code") == 66
     items = {r["measure"]: r["gain"] for r in plan.items.iter_rows(named=True)}
     for row in t.filter(pl.col("level") == "subdimension").iter_rows(named=True):
-        before = s23.filter(own & (pl.col("subdimension") == row["code"]))["score"][0]
-        after = s24.filter(own & (pl.col("subdimension") == row["code"]))["score"][0]
+        before = s23.filter(own & (pl.col("subdimension") == row["measure"]))["score"][0]
+        after = s24.filter(own & (pl.col("subdimension") == row["measure"]))["score"][0]
         assert row["realised"] == pytest.approx(after - before, abs=1e-12), row
-        assert row["planned"] == items[row["code"]]
+        assert row["planned"] == items[row["measure"]]
         assert row["difference"] == pytest.approx(row["realised"] - row["planned"], abs=1e-12)
         assert row["reached"] == (row["realised"] >= row["planned"])
     pe = t.filter(pl.col("number") == "6.2").row(0, named=True)
     assert round(pe["realised"], 4) == -0.4517 and not pe["reached"] and "gddt" in pe["agencies"]
-    d6 = t.filter(pl.col("code") == "d6").row(0, named=True)
+    d6 = t.filter(pl.col("measure") == "d6").row(0, named=True)
     in_d6 = plan.plan_table().filter(pl.col("dimension") == "d6")["gain"].sum()
     assert d6["planned"] == pytest.approx(in_d6, abs=1e-12)
     assert "2023" in r.plan_sentence and "<table" in r._repr_html_()

@@ -37,7 +37,7 @@ def _profile_or_none(code: int, year: int) -> pk.Profile | None:
 def test_cli_and_report_comparability_equal_pk_profile(year: int, capsys: pytest.CaptureFixture[str]) -> None:
     from papikit.report import _headline
 
-    codes = pk.provinces()["code"].to_list()
+    codes = pk.provinces()["province_code"].to_list()
     seen = {True: 0, False: 0}
     for code in codes:
         p = _profile_or_none(code, year)
@@ -174,16 +174,26 @@ def test_compare_and_league_come_from_the_core() -> None:
     c = pk.compare(hl, 2023, values="rank")
     assert c.schema["Dak Lak"] == pl.Int64 and c.schema["measure"] == pl.String
     ranked = pk.rank(pk.published(2023).drop("rank", "n_ranked", "group"), by=["total", "d4"])
-    dl = ranked.filter(pl.col("code") == 66).row(0, named=True)
+    dl = ranked.filter(pl.col("province_code") == 66).row(0, named=True)
     assert c.filter(pl.col("measure") == "d4")["Dak Lak"][0] == dl["d4_rank"]
     s = pk.compare(hl, 2023)
     for r in s.iter_rows(named=True):
         vals = {n: r[n] for n in ["Kon Tum", "Gia Lai", "Dak Lak", "Dak Nong", "Lam Dong"] if r[n] is not None}
         assert r["best_in_set"] == max(vals, key=lambda n: (vals[n], n))
     lg = pk.league(2023, by="D4", region=5)
-    assert lg.columns == ["position", "code", "name_vi", "name_en", "region", "d4", "rank", "n_ranked", "group"]
+    assert lg.columns == [
+        "position",
+        "province_code",
+        "province_name",
+        "province_name_en",
+        "region",
+        "d4",
+        "rank",
+        "n_ranked",
+        "group",
+    ]
     assert lg["position"].to_list() == list(range(1, lg.height + 1))
     assert lg["d4"].to_list() == sorted(lg["d4"].to_list(), reverse=True)
-    assert lg.schema["position"] == pl.UInt32 and lg.schema["code"] == pl.Int32
-    d4 = ranked.filter(pl.col("code").is_in(lg["code"].to_list())).sort("d4", descending=True)
+    assert lg.schema["position"] == pl.UInt32 and lg.schema["province_code"] == pl.Int32
+    d4 = ranked.filter(pl.col("province_code").is_in(lg["province_code"].to_list())).sort("d4", descending=True)
     assert lg["rank"].to_list() == d4["d4_rank"].to_list()

@@ -21,7 +21,7 @@ def pub() -> pl.DataFrame:
 
 
 def _own(pub: pl.DataFrame, col: str = "total") -> float:
-    return pub.filter(pl.col("code") == DAK_LAK)[col][0]
+    return pub.filter(pl.col("province_code") == DAK_LAK)[col][0]
 
 
 # ------------------------------------------------------------------------------------------ simulate
@@ -29,39 +29,42 @@ def _own(pub: pl.DataFrame, col: str = "total") -> float:
 
 def test_dak_lak_plus_half_on_d4(pub: pl.DataFrame) -> None:
     s = pk.simulate(2023, {"Đắk Lắk": {"D4": 0.5}})
-    row = s.table.filter(pl.col("code") == DAK_LAK).row(0, named=True)
+    row = s.table.filter(pl.col("province_code") == DAK_LAK).row(0, named=True)
     assert round(row["total_after"], 4) == 42.8265
     # independent: apply the same change to the published table and re-rank with pk.rank
     df = pub.drop("rank", "n_ranked", "group").with_columns(
-        pl.when(pl.col("code") == DAK_LAK).then(pl.col("d4") + 0.5).otherwise(pl.col("d4")).alias("d4"),
-        pl.when(pl.col("code") == DAK_LAK).then(pl.col("total") + 0.5).otherwise(pl.col("total")).alias("total"),
+        pl.when(pl.col("province_code") == DAK_LAK).then(pl.col("d4") + 0.5).otherwise(pl.col("d4")).alias("d4"),
+        pl.when(pl.col("province_code") == DAK_LAK)
+        .then(pl.col("total") + 0.5)
+        .otherwise(pl.col("total"))
+        .alias("total"),
     )
-    expected = pk.rank(df).filter(pl.col("code") == DAK_LAK).row(0, named=True)
+    expected = pk.rank(df).filter(pl.col("province_code") == DAK_LAK).row(0, named=True)
     assert row["rank_after"] == expected["rank"]
     assert row["group_after"] == expected["group"]
     assert row["rank_before"] == 31
-    assert DAK_LAK in s.movers["code"].to_list()
+    assert DAK_LAK in s.movers["province_code"].to_list()
     assert s.changes.height == 2  # d4 and total
     assert "<table" in s._repr_html_()
 
 
 def test_caps_and_close_gap(pub: pl.DataFrame) -> None:
     s = pk.simulate(2023, {66: {"d4": 50.0}})
-    assert s.table.filter(pl.col("code") == DAK_LAK)["d4_after"][0] == 10.0
+    assert s.table.filter(pl.col("province_code") == DAK_LAK)["d4_after"][0] == 10.0
     best = pub["d6"].max()
     s = pk.simulate(2023, {"Dak Lak": {"d6": pk.CloseGap(0.5)}})
-    got = s.table.filter(pl.col("code") == DAK_LAK)["d6_after"][0]
+    got = s.table.filter(pl.col("province_code") == DAK_LAK)["d6_after"][0]
     assert got == pytest.approx((_own(pub, "d6") + best) / 2, abs=1e-12)
     s = pk.simulate(2023, {"Dak Lak": {"d6": pk.CloseGap(1.0, to=8.0)}})
-    assert s.table.filter(pl.col("code") == DAK_LAK)["d6_after"][0] == pytest.approx(8.0)
+    assert s.table.filter(pl.col("province_code") == DAK_LAK)["d6_after"][0] == pytest.approx(8.0)
 
 
 def test_others_national_average_moves_everyone() -> None:
     s = pk.simulate(2023, {"Dak Lak": {"d4": 0.5}}, others="national", years=1)
-    moved = s.table.filter(pl.col("code") != DAK_LAK).drop_nulls("total_change")
+    moved = s.table.filter(pl.col("province_code") != DAK_LAK).drop_nulls("total_change")
     spread = moved["total_change"].max() - moved["total_change"].min()  # type: ignore[operator]
     assert spread < 1e-9  # everyone moves by the same national change (no cap binds)
-    assert s.table.filter(pl.col("code") == DAK_LAK)["total_change"][0] == pytest.approx(0.5)
+    assert s.table.filter(pl.col("province_code") == DAK_LAK)["total_change"][0] == pytest.approx(0.5)
     s = pk.simulate(2023, {"Dak Lak": {"d4": 0.5}}, others="trend", years=3)
     assert s.movers.height > 1
 
@@ -131,7 +134,7 @@ def test_optimize_matches_brute_force(pub: pl.DataFrame, costs: list[float]) -> 
     plan = pk.optimize("Đắk Lắk", 2023, target=pk.Group("high"), costs=cost_map)
     n = pub["total"].drop_nulls().len()
     last_high = pk.group_sizes(n)[0]
-    others = pub.filter(pl.col("code") != DAK_LAK)["total"].drop_nulls().sort(descending=True)
+    others = pub.filter(pl.col("province_code") != DAK_LAK)["total"].drop_nulls().sort(descending=True)
     need = others[last_high - 1] - _own(pub) + 1e-4
     room = [max(pub[d].max() - _own(pub, d), 0.0) for d in dims]
     assert plan.total_cost == pytest.approx(_vertex_min(need, costs, room), abs=1e-9)
@@ -168,7 +171,7 @@ def test_success_probability_converges_and_is_monotone() -> None:
     assert probs[0] < 0.05 and probs[-1] > 0.9
     r = pk.success_probability(plan, se=0.5, draws=1000)
     assert r.ranks.height == 61
-    sums = r.distribution.group_by("code").agg(pl.col("probability").sum())["probability"]
+    sums = r.distribution.group_by("province_code").agg(pl.col("probability").sum())["probability"]
     assert all(abs(x - 1) < 1e-9 for x in sums)
 
 
@@ -257,7 +260,7 @@ def test_survey_source_all_levels(survey_result: object) -> None:
     assert sens.table.height > 0 and (sens.table["level"] == "indicator").all()
     ind = sens.table.filter(pl.col("total_per_unit") > 0)["measure"][0]
     s = pk.simulate(2023, {66: {ind: 5.0}}, source=st)
-    ch = s.changes.filter(pl.col("code") == 66)
+    ch = s.changes.filter(pl.col("province_code") == 66)
     assert set(ch["level"]) >= {"indicator", "subdimension", "dimension", "total"}
 
 
@@ -314,14 +317,14 @@ def test_effort_plan_with_moving_competitors() -> None:
         plan = pk.optimize("Đắk Lắk", 2024, target=target, others=others)
         assert plan.others == others
         sim = pk.simulate(2024, {"Đắk Lắk": dict(plan.gains)}, others=others).to_polars()
-        row = sim.filter(pl.col("code") == DAK_LAK).row(0, named=True)
+        row = sim.filter(pl.col("province_code") == DAK_LAK).row(0, named=True)
         assert row["group_after"] == "High average"
         assert row["rank_after"] == plan.rank_after <= 30
         if others == "trend":
             assert plan.required_gain > stay.required_gain
         # The "stay" plan is not enough when the others move (issue 15: rank 30 -> 33/34).
         sim0 = pk.simulate(2024, {"Đắk Lắk": dict(stay.gains)}, others=others).to_polars()
-        assert sim0.filter(pl.col("code") == DAK_LAK)["rank_after"][0] > 30
+        assert sim0.filter(pl.col("province_code") == DAK_LAK)["rank_after"][0] > 30
     # Robust mode consistent with others=: P(success) is measured against the moved field.
     robust = pk.optimize("Đắk Lắk", 2024, target=target, others="trend", probability=0.8, se=0.3, draws=4000, seed=2)
     assert robust.probability is not None and robust.probability >= 0.8

@@ -48,7 +48,7 @@ def _n_subs(csv: pl.DataFrame, year: int, dim: str) -> int:
 @pytest.mark.parametrize("measure", ["6.1", "public_health", "Public Health", "public_health"])
 def test_subdimension_change_raises_d6_and_total_by_exactly_0_3(csv: pl.DataFrame, measure: str) -> None:
     s = pk.simulate(2023, {"Đắk Lắk": {measure: 0.3}})
-    ch = {r["measure"]: r for r in s.changes.filter(pl.col("code") == DAK_LAK).iter_rows(named=True)}
+    ch = {r["measure"]: r for r in s.changes.filter(pl.col("province_code") == DAK_LAK).iter_rows(named=True)}
     assert set(ch) == {"total", "d6", "public_health"}
     for m in ("total", "d6", "public_health"):
         assert ch[m]["change"] == pytest.approx(0.3, abs=1e-12)
@@ -58,14 +58,14 @@ def test_subdimension_change_raises_d6_and_total_by_exactly_0_3(csv: pl.DataFram
     # the rank after: independent re-rank of the published totals with the moved total
     pub = pk.published(2023)
     after = ch["total"]["after"]
-    above = pub.filter((pl.col("code") != DAK_LAK) & (pl.col("total") > after)).height
-    row = s.table.filter(pl.col("code") == DAK_LAK).row(0, named=True)
+    above = pub.filter((pl.col("province_code") != DAK_LAK) & (pl.col("total") > after)).height
+    row = s.table.filter(pl.col("province_code") == DAK_LAK).row(0, named=True)
     assert row["rank_after"] == above + 1
     assert row["d6_after"] == pytest.approx(_value_dim(pub, "d6") + 0.3, abs=1e-12)
 
 
 def _value_dim(pub: pl.DataFrame, col: str) -> float:
-    return pub.filter(pl.col("code") == DAK_LAK)[col][0]
+    return pub.filter(pl.col("province_code") == DAK_LAK)[col][0]
 
 
 def test_change_past_the_maximum_is_capped_and_reported(csv: pl.DataFrame) -> None:
@@ -76,9 +76,9 @@ def test_change_past_the_maximum_is_capped_and_reported(csv: pl.DataFrame) -> No
     s = pk.simulate(2023, {"Đắk Lắk": {"6.1": 5.0}})
     assert s.capped.rows(named=True) == [
         {
-            "code": DAK_LAK,
-            "name_vi": "Đắk Lắk",
-            "name_en": "Dak Lak",
+            "province_code": DAK_LAK,
+            "province_name": "Đắk Lắk",
+            "province_name_en": "Dak Lak",
             "measure": "public_health",
             "requested": 5.0,
             "applied": pytest.approx(top - cur, abs=1e-12),
@@ -99,7 +99,7 @@ def test_mixing_levels_is_an_error() -> None:
         pk.simulate(2023, {"Đắk Lắk": {"6.1": 0.2, "public_health": 0.1}})
     # different dimensions, or different provinces, are fine
     s = pk.simulate(2023, {"Đắk Lắk": {"d1": 0.1, "6.1": 0.1}, "Hà Nội": {"d6": 0.1}})
-    row = s.table.filter(pl.col("code") == DAK_LAK)
+    row = s.table.filter(pl.col("province_code") == DAK_LAK)
     assert row["total_change"][0] == pytest.approx(0.2, abs=1e-12)
 
 
@@ -182,7 +182,9 @@ def test_subdimension_lp_equals_independent_knapsack(csv: pl.DataFrame) -> None:
     at = {("D6", 1): 3.0, ("D6", 2): 2.0, ("D2", 4): 0.5, ("D4", 4): 1.5}
     plan = pk.optimize("Đắk Lắk", 2023, target=pk.TargetRank(20), level="subdimension", costs=costs)
     pub = pk.published(2023)
-    others = pub.filter((pl.col("code") != DAK_LAK) & pl.col("total").is_not_null()).sort("total", descending=True)
+    others = pub.filter((pl.col("province_code") != DAK_LAK) & pl.col("total").is_not_null()).sort(
+        "total", descending=True
+    )
     need = others["total"][19] - _value_dim(pub, "total") + 1e-4
     heads = []
     for (dim, pos), g in csv.filter(pl.col("year") == 2023).group_by("dimension", "position"):

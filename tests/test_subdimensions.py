@@ -63,7 +63,7 @@ def panel_csv(year: int) -> dict[int, dict[str, float | None]]:
 
 def numbers_of(year: int) -> dict[str, str]:
     """measure code -> printed number in `year` (from the long published table)."""
-    t = pk.published(year, level="all").filter(pl.col("code") == 1)
+    t = pk.published(year, level="all").filter(pl.col("province_code") == 1)
     return dict(zip(t["measure"].to_list(), t["number"].to_list(), strict=True))
 
 
@@ -81,9 +81,9 @@ def test_published_all_levels() -> None:
     assert t.height == 63 * (1 + 8 + 28)
     assert t.columns[:10] == [
         "year",
-        "code",
-        "name_vi",
-        "name_en",
+        "province_code",
+        "province_name",
+        "province_name_en",
         "region",
         "level",
         "measure",
@@ -93,12 +93,12 @@ def test_published_all_levels() -> None:
     ]
     subs = sub_csv(2023)
     s = t.filter(pl.col("level") == "subdimension")
-    got = {(r["code"], r["number"]): r["score"] for r in s.iter_rows(named=True) if r["score"] is not None}
+    got = {(r["province_code"], r["number"]): r["score"] for r in s.iter_rows(named=True) if r["score"] is not None}
     assert got == subs  # verbatim, every value; missing stays missing (Quảng Ninh, Bình Dương)
-    assert s.filter(pl.col("code") == 22)["score"].null_count() == 28
+    assert s.filter(pl.col("province_code") == 22)["score"].null_count() == 28
     ph = s.filter(pl.col("number") == "6.1").row(0, named=True)
     assert (ph["measure"], ph["parent"], ph["min"], ph["max"]) == ("public_health", "d6", 0.25, 2.5)
-    d5 = pk.published(2024, level="all").filter((pl.col("code") == DL) & (pl.col("parent") == "d5"))
+    d5 = pk.published(2024, level="all").filter((pl.col("province_code") == DL) & (pl.col("parent") == "d5"))
     assert d5["max"].to_list() == pytest.approx([10 / 3] * 3)
     with pytest.raises(pk.InvalidArgumentError, match="needs a year"):
         pk.published(None, level="all")
@@ -178,19 +178,19 @@ def test_league_by_6_1_matches_the_csv_ordering_2023() -> None:
     ph = sorted(((v, c) for (c, n), v in subs.items() if n == "6.1"), key=lambda x: (-x[0], x[1]))
     lg = pk.league(2023, by="6.1")
     assert lg.columns[5] == "public_health"
-    assert lg["code"].to_list() == [c for _, c in ph]
+    assert lg["province_code"].to_list() == [c for _, c in ph]
     assert lg["public_health"].to_list() == [v for v, _ in ph]
     assert lg.height == 61 and lg["n_ranked"].unique().to_list() == [61]
     # competition ranks: 1 + the number of provinces with a higher score
     vals = [v for v, _ in ph]
     assert lg["rank"].to_list() == [1 + sum(w > v for w in vals) for v in vals]
     for by in ("public_health", "Public Health", "y te cong lap", "Y TẾ CÔNG LẬP"):
-        assert pk.league(2023, by=by)["code"].to_list() == lg["code"].to_list(), by
+        assert pk.league(2023, by=by)["province_code"].to_list() == lg["province_code"].to_list(), by
     hl = pk.league(2023, by="6.2", region="Tây Nguyên")
     expected = sorted(
         ((subs[(c, "6.2")], c) for c in (62, 64, 66, 67, 68) if (c, "6.2") in subs), key=lambda x: (-x[0], x[1])
     )
-    assert hl["code"].to_list() == [c for _, c in expected]
+    assert hl["province_code"].to_list() == [c for _, c in expected]
 
 
 def test_compare_and_profile_go_one_level_down() -> None:
@@ -297,12 +297,12 @@ def test_merged_population_weights_are_2022_shares() -> None:
     assert w.height == 63
     for r in w.iter_rows(named=True):
         members = units[r["unit_code"]]
-        share = pop[r["code"]] / sum(pop[c] for c in members)
+        share = pop[r["province_code"]] / sum(pop[c] for c in members)
         assert r["weight"] == pytest.approx(share if len(members) > 1 else 1.0, abs=1e-15)
         assert r["weight_source"] == ("population 2022" if len(members) > 1 else "single member")
     # the merged score is the weighted mean of the published scores (Đắk Lắk + Phú Yên 2023)
     panel = panel_csv(2023)
-    dl = m.scores.filter(pl.col("code") == DL).row(0, named=True)
+    dl = m.scores.filter(pl.col("province_code") == DL).row(0, named=True)
     a, b = pop[54], pop[66]
     t54, t66 = panel[54]["total"], panel[66]["total"]
     assert t54 is not None and t66 is not None

@@ -42,13 +42,26 @@ def test_synthetic_shape() -> None:
 
 def test_score_levels_and_columns(small: pl.DataFrame, fw: pk.Framework) -> None:
     res = pk.Survey(small, design=pk.PAPI_DESIGN).score(fw, method="bootstrap", replicates=60, seed=2)
-    cols = ["province", "name", "code", "parent", "estimate", "se", "ci_low", "ci_high", "df", "n", "n_missing"]
+    cols = [
+        "province_code",
+        "province_name",
+        "province_name_en",
+        "measure",
+        "parent",
+        "estimate",
+        "se",
+        "ci_low",
+        "ci_high",
+        "df",
+        "n",
+        "n_missing",
+    ]
     for t, n_codes in ((res.totals, 1), (res.dimensions, 8), (res.subdimensions, 28), (res.indicators, 68)):
         assert t.columns == cols
         assert t.height == 63 * n_codes
         assert (t["ci_low"] <= t["estimate"]).all() and (t["estimate"] <= t["ci_high"]).all()
-    dims = res.dimensions.group_by("province").agg(pl.col("estimate").sum())
-    tot = res.totals.select("province", "estimate").join(dims, on="province")
+    dims = res.dimensions.group_by("province_code").agg(pl.col("estimate").sum())
+    tot = res.totals.select("province_code", "estimate").join(dims, on="province_code")
     assert (tot["estimate"] - tot["estimate_right"]).abs().max() < 1e-9  # type: ignore[operator]
     r = res.ranks("total", top=10)
     assert {"rank", "rank_low", "rank_high", "group", "p_group", "p_top"} <= set(r.columns)
@@ -78,17 +91,17 @@ def test_replicates_of_every_level_reproduce_the_reported_se(small: pl.DataFrame
         codes, arr = res.replicates(level)  # type: ignore[arg-type]
         assert arr.shape == (90, len(codes), 63)
         se = np.sqrt(((arr - arr.mean(axis=0)) ** 2).sum(axis=0) / 89)  # codes x provinces
-        want = table.sort(["code", "province"])  # same order as codes x provinces below
+        want = table.sort(["measure", "province_code"])  # same order as codes x provinces below
         order = {c: i for i, c in enumerate(codes)}
         prov = {p: i for i, p in enumerate(res.provinces)}
-        got = np.array([se[order[c], prov[p]] for c, p in zip(want["code"], want["province"], strict=True)])
+        got = np.array([se[order[c], prov[p]] for c, p in zip(want["measure"], want["province_code"], strict=True)])
         assert np.allclose(got, want["se"].to_numpy(), rtol=1e-10, atol=0), level
     # Kept dimension replicates (from the scoring pass) = sums of the recomputed sub-dimension
     # replicates of the same draw; kept total = sum of kept dimensions.
     dcodes, dims = res.replicates("dimension")
     scodes, subs = res.replicates("subdimension")
     _, tot = res.replicates("total")
-    parent = dict(res.subdimensions.select("code", "parent").unique().iter_rows())
+    parent = dict(res.subdimensions.select("measure", "parent").unique().iter_rows())
     for k, d in enumerate(dcodes):
         members = [i for i, c in enumerate(scodes) if parent[c] == d]
         assert np.abs(subs[:, members, :].sum(axis=1) - dims[:, k, :]).max() < 1e-9
@@ -114,7 +127,7 @@ def test_means_match_r_golden() -> None:
     gold = pl.read_csv(GOLDEN / "golden_means.csv").filter(pl.col("design") == "taylor")
     s = pk.Survey(df, design=pk.Design(domain="province", strata="stratum", psu="psu", weight="weight"))
     m = s.means(["y1", "y2", "y3"]).with_columns(pl.col("domain").cast(pl.Int64))
-    j = gold.join(m, left_on=["province", "item"], right_on=["domain", "item"])
+    j = gold.join(m, left_on=["province", "item"], right_on=["domain", "measure"])
     assert j.height == 12
     assert ((j["estimate"] - j["mean"]).abs() / j["mean"].abs()).max() <= 1e-9  # type: ignore[operator]
     assert ((j["se_right"] - j["se"]).abs() / j["se"]).max() <= 1e-9  # type: ignore[operator]
@@ -210,14 +223,14 @@ def test_units_2025_are_re_estimated_as_domains() -> None:
     p63 = s.score(fw, method="taylor", year=2023)
     p34 = s.score(fw, method="taylor", year=2023, units=34)
     assert p34.totals.height == 34
-    assert set(p34.totals["province"].to_list()) == set(pk.provinces(era=2025)["code"].to_list())
-    hn63 = p63.totals.filter(pl.col("province") == 1)["estimate"][0]
-    hn34 = p34.totals.filter(pl.col("province") == 1)["estimate"][0]
+    assert set(p34.totals["province_code"].to_list()) == set(pk.provinces(era=2025)["province_code"].to_list())
+    hn63 = p63.totals.filter(pl.col("province_code") == 1)["estimate"][0]
+    hn34 = p34.totals.filter(pl.col("province_code") == 1)["estimate"][0]
     assert hn34 == pytest.approx(hn63, rel=1e-12)
     ind63, ind34 = p63.indicators, p34.indicators
     for code in ("d8_internet_at_home", "d4_bribe_needed_state_job"):
-        members = ind63.filter((pl.col("code") == code) & pl.col("province").is_in([54, 66]))["estimate"]
-        unit = ind34.filter((pl.col("code") == code) & (pl.col("province") == 66))["estimate"][0]
+        members = ind63.filter((pl.col("measure") == code) & pl.col("province_code").is_in([54, 66]))["estimate"]
+        unit = ind34.filter((pl.col("measure") == code) & (pl.col("province_code") == 66))["estimate"][0]
         assert members.min() - 1e-9 <= unit <= members.max() + 1e-9  # type: ignore[operator]
     with pytest.raises(pk.InvalidArgumentError):
         s.score(fw, units=35)  # type: ignore[arg-type]
@@ -270,7 +283,9 @@ def test_supplied_replicate_types_match_r_svrepdesign(label: str, prefix: str, r
     s = pk.Survey(df, design=design)
     for m in (s.means(["y1", "y2", "y3"], method="supplied"), s.replicate("supplied").means(["y1", "y2", "y3"])):
         j = gold.join(
-            m.with_columns(pl.col("domain").cast(pl.Int64)), left_on=["province", "item"], right_on=["domain", "item"]
+            m.with_columns(pl.col("domain").cast(pl.Int64)),
+            left_on=["province", "item"],
+            right_on=["domain", "measure"],
         )
         assert j.height == 12
         assert ((j["estimate"] - j["mean"]).abs() / j["mean"].abs()).max() <= 1e-9  # type: ignore[operator]

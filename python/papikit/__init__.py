@@ -4,7 +4,7 @@ Examples
 --------
 >>> import papikit as pk
 >>> import polars as pl
->>> pk.published(2023).filter(pl.col("name_en") == "Dak Lak")["rank"][0]
+>>> pk.published(2023).filter(pl.col("province_name_en") == "Dak Lak")["rank"][0]
 31
 """
 

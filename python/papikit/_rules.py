@@ -15,6 +15,7 @@ True
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from papikit import _core
@@ -25,12 +26,19 @@ __all__ = [
     "FIRST_YEAR",
     "GROUP_KEYS",
     "LAST_YEAR",
+    "MEASURE",
     "MERGER_YEAR",
+    "PROVINCE_CODE",
+    "PROVINCE_CODE_ALIASES",
+    "PROVINCE_NAME",
+    "PROVINCE_NAME_EN",
     "dimension_label",
     "group_index",
     "group_label",
     "group_labels",
     "label",
+    "province_key",
+    "province_name_column",
 ]
 
 #: First and last published PAPI year.
@@ -42,6 +50,29 @@ MERGER_YEAR: int = _core.merger_year()
 BREAK_YEARS: tuple[int, ...] = tuple(_core.break_years())
 #: Keys of the four performance groups, best first.
 GROUP_KEYS: tuple[str, ...] = tuple(_core.group_keys())
+
+_COLUMNS = _core.column_names()
+#: Column names of every table with a province key (the core's ``columns.rs``): GSO code (Int32),
+#: official Vietnamese name, English name; the measure column; older names of the key that
+#: readers of user tables still accept.
+PROVINCE_CODE: str = _COLUMNS[0]
+PROVINCE_NAME: str = _COLUMNS[1]
+PROVINCE_NAME_EN: str = _COLUMNS[2]
+MEASURE: str = _COLUMNS[3]
+PROVINCE_CODE_ALIASES: tuple[str, ...] = tuple(_COLUMNS[4])
+
+
+def province_name_column(lang: Lang) -> str:
+    """The column holding province names in ``lang`` (``province_name`` in Vietnamese,
+    ``province_name_en`` in English)."""
+    return PROVINCE_NAME if lang == "vi" else PROVINCE_NAME_EN
+
+
+def province_key(columns: Sequence[str]) -> str:
+    """The column of a user table holding the province key: ``province_code``, else one of its
+    accepted aliases; missing -> ColumnError naming ``province_code`` and the aliases (the core's
+    rule, ``columns::province_key_of``)."""
+    return _core.province_key(list(columns))
 
 
 def label(key: str, lang: Lang, **kw: Any) -> str:

@@ -15,7 +15,7 @@ from typing import Any, Literal
 
 import polars as pl
 
-from papikit import _core
+from papikit import _core, _rules
 from papikit._display import Lang, TableResult, check_lang, check_year, frame_html
 from papikit._files import guarded
 from papikit._format import number, rounded
@@ -478,7 +478,7 @@ def league(
 ) -> pl.DataFrame:
     """League table of a year on any measure, optionally within one region.
 
-    Columns: ``position`` (within the table), ``code, name_vi, name_en, region``, the score (column
+    Columns: ``position`` (within the table), ``province_code, province_name, province_name_en, region``, the score (column
     named by the measure's code), ``rank`` (national, on ``by``), ``n_ranked``, ``group``
     (national, on ``by``).
 
@@ -491,9 +491,9 @@ def league(
     --------
     >>> import papikit as pk
     >>> t = pk.league(2023, region="Central Highlands")
-    >>> t.select("position", "name_en", "rank").row(0)
+    >>> t.select("position", "province_name_en", "rank").row(0)
     (1, 'Dak Lak', 31)
-    >>> pk.league(2023, by="d6").row(0, named=True)["name_en"]
+    >>> pk.league(2023, by="d6").row(0, named=True)["province_name_en"]
     'Thua Thien Hue'
     >>> pk.league(2023, by="Y tế công lập").columns[5]
     'public_health'
@@ -514,7 +514,7 @@ def trend(
 
     One row per year and measure (``level="dimension"``: total, d1..d8 that exist that year;
     ``"subdimension"``: the sub-dimensions of each year's framework; ``"all"``: both): ``year,
-    province, measure, score, rank, n_ranked, national_mean, national_median, change,
+    province_code, province_name, province_name_en, measure, score, rank, n_ranked, national_mean, national_median, change,
     change_places, comparable_with_previous, structural_break, break_note, level, number``
     (``number`` = "D6" / "6.1" as printed that year).
 
@@ -591,8 +591,8 @@ def merged(
     """Express a published year on the 34 provincial units of 1 July 2025.
 
     A merged unit's score = weighted mean of its members' scores. ``weights``: a mapping
-    province -> weight (names or GSO codes) or a DataFrame with columns ``province`` (or ``code``)
-    and ``weight``, covering every member of every merged unit; or ``"population"``: each member's
+    province -> weight (names or GSO codes) or a DataFrame with columns ``province_code`` (or the
+    older ``code``/``province``) and ``weight``, covering every member of every merged unit; or ``"population"``: each member's
     share of its unit's population in the shipped table (GSO average population 2022 of all 63
     provinces, one source; see the provenance page), for any year; ``population_year`` other than
     the table's year is an error naming it. The weights used are in ``.weights`` (``weight``,
@@ -608,7 +608,7 @@ def merged(
     ... except pk.InvalidArgumentError as e:
     ...     print("never uses equal weights" in str(e))
     True
-    >>> w = {c: 1.0 for c in pk.crosswalk_2025()["code"]}
+    >>> w = {c: 1.0 for c in pk.crosswalk_2025()["province_code"]}
     >>> m = pk.merged(2023, weights=w)
     >>> m.scores.height, m.weights.filter(pl.col("unit_code") == 66)["weight"].to_list()
     (34, [0.5, 0.5])
@@ -621,7 +621,7 @@ def merged(
     if weights is None:
         raise _core.InvalidArgumentError(
             "invalid value for weights: None. Merging needs weights for every member of each merged unit: "
-            "pass weights={province: weight, ...}, a DataFrame (province, weight) or weights='population' "
+            "pass weights={province: weight, ...}, a DataFrame (province_code, weight) or weights='population' "
             "(GSO 2022 population shares); papikit never uses equal weights"
         )
     w: dict[str, float] | None
@@ -630,13 +630,13 @@ def merged(
             raise _core.InvalidArgumentError(f"invalid value for weights: {weights!r}; use a mapping or 'population'")
         w = None
     elif isinstance(weights, pl.DataFrame):
-        key = "province" if "province" in weights.columns else "code"
-        for c in (key, "weight"):
-            if c not in weights.columns:
-                raise _core.ColumnError(
-                    f"column {c!r} not found in the table (columns: {', '.join(weights.columns)}); "
-                    "weights need columns province (or code) and weight"
-                )
+        key = _rules.province_key(weights.columns)
+        if "weight" not in weights.columns:
+            raise _core.ColumnError(
+                f"column 'weight' not found in the weights table (columns: {', '.join(weights.columns)}); "
+                f"weights need columns {_rules.PROVINCE_CODE} and weight",
+                column="weight",
+            )
         rows = weights.select(key, "weight").iter_rows()
         try:
             pairs = [(str(k), float(v)) for k, v in rows]

@@ -112,8 +112,9 @@ def load_published(
     ``source`` is a polars or pandas DataFrame or a path: ``.xlsx`` (read with polars' Excel reader,
     fastexcel engine), ``.csv`` or ``.parquet``. Three layouts are detected (reported as ``layout``):
 
-    * **tidy**: columns ``province`` (name, alias or GSO code), ``measure`` (``total``, ``d1``..``d8``,
-      ``"6.1"`` or a sub-dimension code), ``score``, optional ``se``, ``ci_low``, ``ci_high``;
+    * **tidy**: columns ``province_code`` (or ``province``/``code``: a name, alias or GSO code),
+      ``measure`` (``total``, ``d1``..``d8``, ``"6.1"`` or a sub-dimension code), ``score``, optional
+      ``se``, ``ci_low``, ``ci_high``;
     * **wide**: one row per province with ``total``, ``d1``..``d8`` and sub-dimension columns (and
       optional ``<measure>_se`` / ``_ci_low`` / ``_ci_high``);
     * **workbook**: the official "provincial indicators" sheet (``2025_VIE_ENG``): one column per
@@ -143,11 +144,11 @@ def load_published(
     Examples
     --------
     >>> import papikit as pk
-    >>> wide = pk.published(2023).select("code", "d1", "d2", "d3", "d4", "d5", "d6", "d7", "d8", "total")
+    >>> wide = pk.published(2023).select("province_code", "d1", "d2", "d3", "d4", "d5", "d6", "d7", "d8", "total")
     >>> y = pk.load_published(wide, year=2031)
     >>> y.layout, y.units, y.n_scored
     ('wide', 63, 61)
-    >>> pk.published(2031).filter(pl.col("code") == 66)["rank"].item()
+    >>> pk.published(2031).filter(pl.col("province_code") == 66)["rank"].item()
     31
     >>> pk.unload_published(2031)
     True

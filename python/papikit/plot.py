@@ -137,14 +137,35 @@ def close(ax: Axes | Any) -> None:
     plt.close(fig)
 
 
+_CODE = _rules.PROVINCE_CODE
+_NAME = _rules.PROVINCE_NAME
+_NAME_EN = _rules.PROVINCE_NAME_EN
+
+
 def _name_col(lang: Lang) -> str:
-    return "name_vi" if lang == "vi" else "name_en"
+    return _rules.province_name_column(lang)
+
+
+def _keyed(df: pl.DataFrame) -> pl.DataFrame:
+    """A table with papikit's province columns: a table keyed by an older name (``code``, or an
+    integer ``province`` of survey results before ``province_code``) and ``name_vi``/``name_en``
+    is renamed, so the charts read one set of names."""
+    ren: dict[str, str] = {}
+    if _CODE not in df.columns:
+        for alias in _rules.PROVINCE_CODE_ALIASES:
+            if alias in df.columns and df.schema[alias].is_integer():
+                ren[alias] = _CODE
+                break
+    for old, new in (("name_vi", _NAME), ("name_en", _NAME_EN)):
+        if new not in df.columns and old in df.columns:
+            ren[old] = new
+    return df.rename(ren) if ren else df
 
 
 def _frame(obj: Any, what: str) -> pl.DataFrame:
     """A DataFrame, or the ``to_polars()`` table of a papikit result object."""
     if isinstance(obj, pl.DataFrame):
-        return obj
+        return _keyed(obj)
     to_polars = getattr(obj, "to_polars", None)
     out = to_polars() if callable(to_polars) else None
     if not isinstance(out, pl.DataFrame):
@@ -153,19 +174,16 @@ def _frame(obj: Any, what: str) -> pl.DataFrame:
         raise _core.InvalidArgumentError(
             f"{what}: expected a polars DataFrame or a papikit result, got {type(obj).__name__}"
         )
-    return out
+    return _keyed(out)
 
 
 def _code_col(df: pl.DataFrame) -> str:
-    """The province-code column: ``province`` when it holds GSO codes (survey results, where ``code``
-    is the measure), else ``code``."""
-    if "province" in df.columns and df.schema["province"].is_integer():
-        return "province"
-    return "code"
+    """The province-code column (tables pass through :func:`_keyed` first)."""
+    return _CODE
 
 
 def _label_col(df: pl.DataFrame, lang: Lang) -> str | None:
-    for c in (_name_col(lang), "name_en", "name_vi", "name"):
+    for c in (_name_col(lang), _NAME_EN, _NAME):
         if c in df.columns:
             return c
     return None
@@ -173,7 +191,7 @@ def _label_col(df: pl.DataFrame, lang: Lang) -> str | None:
 
 def _pick(df: pl.DataFrame, prov: str | int | Province) -> tuple[Province, dict[str, Any]]:
     p = _find(prov)
-    rows = df.filter(pl.col("code") == p.code)
+    rows = df.filter(pl.col(_CODE) == p.code)
     if rows.height == 0:
         from papikit import _core
 
@@ -221,7 +239,7 @@ def radar(
     Parameters
     ----------
     df
-        One year of scores with ``code`` and ``d1``..``d8`` columns, e.g. ``pk.published(2023)``.
+        One year of scores with ``province_code`` and ``d1``..``d8`` columns, e.g. ``pk.published(2023)``.
         Dimensions missing that year (d7, d8 before 2018) are left out.
     province
         Name or code of the province to show.
@@ -303,7 +321,7 @@ def dimension_bars(
       with ``reference=True``, the national median of each dimension is marked with a tick.
     * **long** (one row per level, e.g. a profile or survey result): columns ``value`` (default
       ``"score"``) and a label column (``label=``, default the first of ``label``, ``measure``,
-      ``dimension``, ``level``, ``code``), optional ``ci_low``/``ci_high`` and ``median``. ``value``
+      ``dimension``, ``level``), optional ``ci_low``/``ci_high`` and ``median``. ``value``
       defaults to ``score``, or ``estimate`` for survey results (``result.dimensions`` filtered to
       one province). A ``level`` column keeps the dimension rows, so ``pk.profile(...)`` works as is
       (its ``national_median`` is marked).
@@ -339,9 +357,9 @@ def dimension_bars(
     else:
         from papikit import _core
 
-        if "level" in df.columns and ("measure" in df.columns or "code" in df.columns):
+        if "level" in df.columns and "measure" in df.columns:
             df = df.filter(pl.col("level") == "dimension")  # a profile or survey table: the dimension rows
-        lab = label or next((c for c in ("label", "measure", "dimension", "code") if c in df.columns), None)
+        lab = label or next((c for c in ("label", "measure", "dimension") if c in df.columns), None)
         if value is None:
             value = "estimate" if "score" not in df.columns and "estimate" in df.columns else "score"
         if lab is None or value not in df.columns:
@@ -390,7 +408,7 @@ def _subdimension_frame(df: pl.DataFrame | Any, what: str) -> pl.DataFrame:
     df = _frame(df, what)
     if "level" in df.columns and "measure" in df.columns:
         df = df.filter(pl.col("level") == "subdimension").rename({"measure": "subdimension"})
-    need = ["code", "number", "subdimension", "score", "max"]
+    need = [_CODE, "number", "subdimension", "score", "max"]
     missing = [c for c in need if c not in df.columns]
     if missing:
         raise _core.ColumnError(
@@ -439,12 +457,12 @@ def subdimension_heatmap(
         raise _core.InvalidArgumentError(f'invalid value for value: {value!r}; use "rank" or "score"', argument="value")
     df = _subdimension_frame(df, "subdimension_heatmap")
     p = _find(province)
-    own = df.filter(pl.col("code") == p.code)
+    own = df.filter(pl.col(_CODE) == p.code)
     if own.height == 0:
         raise _core.NoDataError(f"no row for {p.name_vi} (code {p.code}) in the table given to the chart")
     if peers is None:
         region = own["region"][0] if "region" in df.columns else None
-        codes = sorted(set(df.filter(pl.col("region") == region)["code"].to_list()) - {p.code}) if region else []
+        codes = sorted(set(df.filter(pl.col("region") == region)[_CODE].to_list()) - {p.code}) if region else []
     else:
         codes = [_find(q).code for q in peers if _find(q).code != p.code]
     rows = [p.code, *codes]
@@ -455,8 +473,8 @@ def subdimension_heatmap(
     ranks = np.full((len(rows), len(numbers)), np.nan)
     col = {n: j for j, n in enumerate(numbers)}
     row_of = {c: i for i, c in enumerate(rows)}
-    for r in df.filter(pl.col("code").is_in(rows)).iter_rows(named=True):
-        i, j = row_of[r["code"]], col[r["number"]]
+    for r in df.filter(pl.col(_CODE).is_in(rows)).iter_rows(named=True):
+        i, j = row_of[r[_CODE]], col[r["number"]]
         if r["score"] is None:
             continue
         if r.get("rank") is not None:
@@ -510,7 +528,7 @@ def subdimension_bars(
     lang = check_lang(lang)
     df = _subdimension_frame(df, "subdimension_bars")
     p = _find(province)
-    own = df.filter(pl.col("code") == p.code)
+    own = df.filter(pl.col(_CODE) == p.code)
     if own.height == 0 or own["score"].null_count() == own.height:
         raise _core.NoDataError(
             f"no sub-dimension scores for {p.name_vi} (code {p.code}) in the table given to the chart"
@@ -556,8 +574,8 @@ def rank_caterpillar(
     table has one, and one province highlighted.
 
     ``score`` is the score column (default: ``total``, else ``estimate``, else ``score``). Works on
-    ``pk.published(year)`` and on survey rank tables (``result.ranks()``: the province code is then
-    in ``province``).
+    ``pk.published(year)`` and on survey rank tables (``result.ranks()``), both keyed by
+    ``province_code``.
 
     Examples
     --------
@@ -584,7 +602,7 @@ def rank_caterpillar(
     hl = _find(highlight).code if highlight is not None else None
     lab = _label_col(d, lang)
     names = [str(v) for v in d[lab].to_list()] if lab else [str(c) for c in d[cc]]
-    if lang == "vi" and lab in ("name", "name_en"):
+    if lang == "vi" and lab == _NAME_EN:
         names = [_find(int(c)).name_vi for c in d[cc].to_list()]
     ranks = [int(r) for r in d["rank"].to_list()]
     scores = [float(v) for v in d[score].to_list()]
@@ -745,7 +763,7 @@ def trend(
     structural breaks of PAPI (:data:`BREAK_YEARS`, and any other year the measure changed) marked
     as dashed vertical lines.
 
-    ``df`` is a panel with ``year``, ``code`` and ``measure`` columns, e.g. ``pk.published()``.
+    ``df`` is a panel with ``year``, ``province_code`` and ``measure`` columns, e.g. ``pk.published()``.
     Lines are interrupted where the measure is not comparable with the year before, by the rule of
     :func:`papikit.trend` (the total at every break: the number of dimensions changed once, and any
     change to a dimension changes the total), unless ``connect=True``; those years are marked too.
@@ -782,7 +800,7 @@ def trend(
         ax.plot(mx, my, color="#777777", ls=":", lw=1.5, label=_t("median", lang))
     for i, prov in enumerate(provinces):
         p = _find(prov)
-        s = df.filter((pl.col("code") == p.code) & pl.col(measure).is_not_null()).sort("year")
+        s = df.filter((pl.col(_CODE) == p.code) & pl.col(measure).is_not_null()).sort("year")
         xs, ys = _cut_lines(s["year"].to_list(), s[measure].to_list(), cuts)
         ax.plot(
             xs,
@@ -839,8 +857,8 @@ def before_after(
     Examples
     --------
     >>> import papikit as pk, papikit.plot as pkp
-    >>> sim = pl.DataFrame({"name_en": ["Dak Lak", "Gia Lai"], "name_vi": ["Đắk Lắk", "Gia Lai"],
-    ...                     "code": [66, 64], "before": [42.33, 41.9], "after": [42.83, 41.9]})
+    >>> sim = pl.DataFrame({"province_name_en": ["Dak Lak", "Gia Lai"], "province_name": ["Đắk Lắk", "Gia Lai"],
+    ...                     "province_code": [66, 64], "before": [42.33, 41.9], "after": [42.83, 41.9]})
     >>> ax = pkp.before_after(sim, highlight="Dak Lak", lang="vi")
     >>> len(ax.collections), [t.get_text() for t in ax.get_yticklabels()]
     (3, ['Đắk Lắk', 'Gia Lai'])
@@ -856,11 +874,12 @@ def before_after(
                 f"before_after: expected a DataFrame or a pk.simulate(...) result, got {type(df).__name__}"
             )
         df = to_polars()
+    df = _keyed(df)
     if before not in df.columns and f"total_{before}" in df.columns:
         before = f"total_{before}"
     if after not in df.columns and f"total_{after}" in df.columns:
         after = f"total_{after}"
-    lab = label or next((c for c in (_name_col(lang), "name_en", "label", "measure") if c in df.columns), None)
+    lab = label or next((c for c in (_name_col(lang), _NAME_EN, "label", "measure") if c in df.columns), None)
     for c in (lab, before, after):
         if c is None or c not in df.columns:
             raise _core.ColumnError(f"before_after: column {c!r} not found; columns are {df.columns}")
@@ -870,7 +889,7 @@ def before_after(
         d = d.sort((pl.col(after) - pl.col(before)).abs(), descending=True).head(top)
     d = d.sort(after, descending=True)
     hl = _find(highlight).code if highlight is not None else None
-    codes = d["code"].to_list() if "code" in d.columns else [None] * d.height
+    codes = d[_CODE].to_list() if _CODE in d.columns else [None] * d.height
     names = [str(v) for v in d[lab].to_list()]
     names = [dimension_label(nm, lang) if _is_measure(nm) else nm for nm in names]
     b = [float(v) for v in d[before].to_list()]
@@ -906,7 +925,7 @@ def _layout(era: int) -> tuple[tuple[int, int, int], ...]:
 
 def tile_layout(era: int = 63) -> pl.DataFrame:
     """The grid-cartogram layout: one row per province (``era=63``) or 2025 unit (``era=34``) with
-    ``code, row, col`` (row 0 is the north). Shipped as ``papikit/data/tilemap_{63,34}.csv``.
+    ``province_code, row, col`` (row 0 is the north). Shipped as ``papikit/data/tilemap_{63,34}.csv``.
 
     Examples
     --------
@@ -919,8 +938,8 @@ def tile_layout(era: int = 63) -> pl.DataFrame:
     """
     rows = _layout(_core.parse_era(era))
     return pl.DataFrame(
-        {"code": [r[0] for r in rows], "row": [r[1] for r in rows], "col": [r[2] for r in rows]},
-        schema={"code": pl.UInt32, "row": pl.Int32, "col": pl.Int32},
+        {_CODE: [r[0] for r in rows], "row": [r[1] for r in rows], "col": [r[2] for r in rows]},
+        schema={_CODE: pl.Int32, "row": pl.Int32, "col": pl.Int32},
     )
 
 
@@ -937,8 +956,8 @@ def _unit_names(era: int, lang: Lang) -> dict[int, str]:
     from papikit import _core
 
     t = _core.provinces_63() if era == 63 else _core.units_2025()
-    col = "name_vi" if lang == "vi" else "name_en"
-    return {int(c): str(n) for c, n in zip(t["code"].to_list(), t[col].to_list(), strict=True)}
+    col = _name_col(lang)
+    return {int(c): str(n) for c, n in zip(t[_CODE].to_list(), t[col].to_list(), strict=True)}
 
 
 def tile_map(
@@ -972,7 +991,7 @@ def tile_map(
 
     cc = _code_col(df)
     if value not in df.columns or cc not in df.columns:
-        raise _core.ColumnError(f"tile_map needs columns 'code' and {value!r}; got {df.columns}")
+        raise _core.ColumnError(f"tile_map needs columns {_CODE!r} and {value!r}; got {df.columns}", column=_CODE)
     if era is None:
         era = 34 if df.height <= 34 else 63
     lay = tile_layout(era)
@@ -1084,7 +1103,7 @@ def choropleth(
     Parameters
     ----------
     df
-        A table with ``code`` and the ``value`` column (``"group"`` or numeric).
+        A table with ``province_code`` and the ``value`` column (``"group"`` or numeric).
     geojson
         Path to a GeoJSON file or an already-loaded FeatureCollection dict.
     feature_key
@@ -1118,7 +1137,7 @@ def choropleth(
         raise _core.InvalidArgumentError("GeoJSON must be a FeatureCollection with a 'features' list")
     cc = _code_col(df)
     if value not in df.columns or cc not in df.columns:
-        raise _core.ColumnError(f"choropleth needs columns 'code' and {value!r}; got {df.columns}")
+        raise _core.ColumnError(f"choropleth needs columns {_CODE!r} and {value!r}; got {df.columns}", column=_CODE)
     vals = {int(c): v for c, v in zip(df[cc].to_list(), df[value].to_list(), strict=True) if c is not None}
     numeric = df[value].dtype.is_numeric()
     plt = _plt()

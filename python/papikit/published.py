@@ -15,7 +15,8 @@ __all__ = ["FIRST_YEAR", "LAST_YEAR", "national_stats", "published"]
 def published(year: int | None = None, *, level: str = "dimension", lang: Lang = "en") -> pl.DataFrame:
     """Published PAPI results: one row per province (and year), or per province and sub-dimension.
 
-    Columns: ``year, code, name_vi, name_en, region, d1..d8, total, rank, n_ranked, group, status``.
+    Columns: ``year, province_code, province_name, province_name_en, region, d1..d8, total, rank,
+    n_ranked, group, status``.
     Values are exactly those of the official provincial workbooks; a dimension that did not exist
     (d7, d8 before 2018) or was not published is null, never filled. ``rank``/``n_ranked`` are
     derived (descending total among provinces scored that year) and ``group`` follows
@@ -28,11 +29,11 @@ def published(year: int | None = None, *, level: str = "dimension", lang: Lang =
         panel (882 rows).
     level
         "dimension" (default: the total and d1..d8 side by side), "subdimension": the published
-        sub-dimension scores of ``year`` (columns ``year, code, name_vi, name_en, region, dimension,
+        sub-dimension scores of ``year`` (columns ``year, province_code, province_name, province_name_en, region, dimension,
         number, subdimension, name, score, rank, n_ranked, min, max``; a province without a published
         value has a null score), mapped to the codes of that year's framework, or "all": the
         published table of ``year`` in long form at every level, total -> dimensions ->
-        sub-dimensions (columns ``year, code, name_vi, name_en, region, level, measure, number,
+        sub-dimensions (columns ``year, province_code, province_name, province_name_en, region, level, measure, number,
         parent, name, score, rank, n_ranked, min, max``; ``number`` is "D6" / "6.1" as printed that
         year), the table every analysis of published results reads.
     lang
@@ -43,14 +44,14 @@ def published(year: int | None = None, *, level: str = "dimension", lang: Lang =
     >>> import papikit as pk
     >>> import polars as pl
     >>> df = pk.published(2023)
-    >>> row = df.filter(pl.col("code") == 66).row(0, named=True)
+    >>> row = df.filter(pl.col("province_code") == 66).row(0, named=True)
     >>> round(row["total"], 4), row["rank"], row["n_ranked"], row["group"] == pk.group_label("low_average")
     (42.3265, 31, 61, True)
     >>> sub = pk.published(2023, level="subdimension")
-    >>> sub.filter((pl.col("code") == 1) & (pl.col("number") == "6.1"))["score"].round(4).to_list()
+    >>> sub.filter((pl.col("province_code") == 1) & (pl.col("number") == "6.1"))["score"].round(4).to_list()
     [1.7029]
     >>> every = pk.published(2023, level="all")
-    >>> every.filter(pl.col("code") == 1)["level"].value_counts(sort=True).rows()
+    >>> every.filter(pl.col("province_code") == 1)["level"].value_counts(sort=True).rows()
     [('subdimension', 28), ('dimension', 8), ('total', 1)]
     """
     if year is not None:

@@ -36,9 +36,9 @@ def rank(
     >>> import polars as pl
     >>> df = pk.published(2023).drop("rank", "n_ranked", "group")
     >>> r = pk.rank(df, by="total", within="region")
-    >>> r.filter(pl.col("code") == 66).select("rank", "n_ranked", "rank_within").row(0)
+    >>> r.filter(pl.col("province_code") == 66).select("rank", "n_ranked", "rank_within").row(0)
     (31, 61, 1)
-    >>> r.filter(pl.col("code") == 66)["group"][0] == pk.group_labels()[2]
+    >>> r.filter(pl.col("province_code") == 66)["group"][0] == pk.group_labels()[2]
     True
     >>> "d4_rank" in pk.rank(df, by=["d1", "d4"]).columns
     True

@@ -31,7 +31,7 @@ from typing import Any, Literal, TypeVar
 
 import polars as pl
 
-from papikit import _core
+from papikit import _core, _rules
 from papikit._display import Lang, check_lang, group_colour
 from papikit._files import guarded
 from papikit._format import Config, number
@@ -87,7 +87,7 @@ def _table(df: pl.DataFrame, *, lang: Lang, title: str | None = None, digits: in
     """A compact HTML table: all-null columns dropped, headers in the report's language."""
     from papikit._display import frame_html
 
-    other_name = "name_en" if lang == "vi" else "name_vi"
+    other_name = _rules.PROVINCE_NAME_EN if lang == "vi" else _rules.PROVINCE_NAME
     keep = [c for c in df.columns if df[c].null_count() < df.height and c != other_name]
     df = df.select(keep)
     return frame_html(df, title=title, max_rows=100, digits=digits, lang=lang)
@@ -270,7 +270,7 @@ def report_charts(
         sim = simulate(year, {code: dict(plan.gains)}, lang=lang).to_polars()
         near = sim.filter(
             (pl.col("rank_before") >= plan.rank_after - 3) & (pl.col("rank_before") <= plan.rank_before + 2)
-            | (pl.col("code") == code)
+            | (pl.col(_rules.PROVINCE_CODE) == code)
         )
         out.append((_png_bytes(pkp.before_after(near, highlight=code, lang=lang)), _t("c_plan", lang, name=name)))
     return out
@@ -313,7 +313,7 @@ def report_results(
     year_df = published(year, lang=lang)
     peers = [
         c
-        for c in year_df.filter((pl.col("region") == prof.region) & pl.col("total").is_not_null())["code"]
+        for c in year_df.filter((pl.col("region") == prof.region) & pl.col("total").is_not_null())[_rules.PROVINCE_CODE]
         if c != p.code
     ]
     g_best = steps.run("gaps", lambda: gaps(p.code, year, against="best", lang=lang))

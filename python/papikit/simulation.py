@@ -30,7 +30,7 @@ from typing import Any, Literal
 
 import polars as pl
 
-from papikit import _core
+from papikit import _core, _rules
 from papikit._display import Lang, TableResult, check_lang, check_year, frame_html
 from papikit._format import number, province_name, rounded
 from papikit._progress import track
@@ -119,7 +119,7 @@ class Simulation(TableResult):
 
     def headline(self) -> str:
         """One line per changed province: total and rank before -> after, group after."""
-        name = "name_vi" if self.lang == "vi" else "name_en"
+        name = _rules.province_name_column(self.lang)
         lines = []
         for r in self.table.filter(pl.col("changed")).iter_rows(named=True):
             lines.append(
@@ -189,7 +189,7 @@ def simulate(
     --------
     >>> import papikit as pk
     >>> s = pk.simulate(2023, {"Đắk Lắk": {"d4": 0.5}})
-    >>> row = s.movers.filter(pl.col("code") == 66).row(0, named=True)
+    >>> row = s.movers.filter(pl.col("province_code") == 66).row(0, named=True)
     >>> round(row["total_after"], 4), row["rank_before"]
     (42.8265, 31)
     >>> s = pk.simulate(2023, {"Đắk Lắk": {"6.1": 0.3}})  # a sub-dimension: public health
@@ -704,7 +704,7 @@ def success_probability(
     :func:`papikit.published_se` (``se_source == "model-based"``). The competitors are
     where the plan assumed them (moved by its ``others``). Seeded (ChaCha8),
     bit-identical for any number of threads. The rank table names provinces in both languages
-    (``name_vi``, ``name_en``). ``progress``: a bar over the draws on a terminal or in a notebook
+    (``province_name``, ``province_name_en``). ``progress``: a bar over the draws on a terminal or in a notebook
     (never when stderr is not a terminal, or with ``False``; same numbers either way).
 
     Examples

@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import polars as pl
 
-from papikit import _core
+from papikit import _core, _rules
 from papikit._args import bad_argument
 from papikit._display import Lang, TableResult, check_lang, frame_html
 from papikit._files import file_error, guarded
@@ -118,7 +118,8 @@ class SurveyResult(TableResult):
     """Scores of every province on every level, with uncertainty (an immutable value).
 
     ``indicators``, ``subdimensions``, ``dimensions`` and ``totals`` are polars tables with columns
-    ``province, name, code, parent, estimate, se, ci_low, ci_high, df, n, n_missing`` at the
+    ``province_code, province_name, province_name_en, measure, parent, estimate, se, ci_low, ci_high,
+    df, n, n_missing`` at the
     result's confidence ``level`` (``n_missing``: children left out and renormalised).
     """
 
@@ -171,7 +172,8 @@ class SurveyResult(TableResult):
     ) -> pl.DataFrame:
         """Ranks with equal-tailed rank intervals, performance group and P(group).
 
-        Columns ``province, name, code, estimate, rank, rank_low, rank_high, group, p_group``
+        Columns ``province_code, province_name, province_name_en, measure, estimate, rank, rank_low,
+        rank_high, group, p_group``
         (+ ``p_top`` = P(rank <= top) when ``top`` is given). Intervals come from the bootstrap
         replicates; for Taylor and jackknife results from normal draws estimate + se * N(0, 1).
         """
@@ -211,7 +213,9 @@ class SurveyResult(TableResult):
             f"{f' ({self.n_replicates} replicates)' if self.n_replicates else ''}, "
             f"{self.normalisation} normalisation, {round(self.level * 100)}% CI"
         )
-        wide = self.totals.select("province", "name", "estimate", "se", "ci_low", "ci_high", "n")
+        wide = self.totals.select(
+            _rules.PROVINCE_CODE, _rules.province_name_column(self.lang), "estimate", "se", "ci_low", "ci_high", "n"
+        )
         return frame_html(wide.sort("estimate", descending=True), title=title)
 
     def __repr__(self) -> str:
@@ -221,7 +225,9 @@ class SurveyResult(TableResult):
             f"SurveyResult(year={self.year}, method={self.method!r}, normalisation={self.normalisation!r}, "
             f"level={self.level}, provinces={len(self.provinces)})"
         )
-        wide = self.totals.select("province", "name", "estimate", "se", "ci_low", "ci_high", "n")
+        wide = self.totals.select(
+            _rules.PROVINCE_CODE, _rules.province_name_column(self.lang), "estimate", "se", "ci_low", "ci_high", "n"
+        )
         return f"{head}\n{rounded(wide.sort('estimate', descending=True))}"
 
 
@@ -255,8 +261,8 @@ class Survey:
     >>> df = pk.synthetic_survey(2023, seed=1, scale=0.25)
     >>> s = pk.Survey(df, design=pk.Design(domain="province", strata="province", psu="district", weight="weight"))
     >>> res = s.score(pk.framework(2023), method="taylor")
-    >>> res.dimensions.columns[:8]
-    ['province', 'name', 'code', 'parent', 'estimate', 'se', 'ci_low', 'ci_high']
+    >>> res.dimensions.columns[:7]
+    ['province_code', 'province_name', 'province_name_en', 'measure', 'parent', 'estimate', 'se']
     >>> res.totals.height
     63
     """
@@ -329,7 +335,7 @@ class Survey:
         >>> import papikit as pk
         >>> s = pk.Survey(pk.synthetic_survey(2023, seed=1, scale=0.3), design=pk.PAPI_DESIGN)
         >>> r = s.score(pk.framework(2023), replicates=50, year=2023, units=34)
-        >>> r.totals.height, "Đắk Lắk" in s.score(pk.framework(2023), replicates=50, units=34, lang="vi").totals["name"]
+        >>> r.totals.height, "Đắk Lắk" in s.score(pk.framework(2023), replicates=50, units=34, lang="vi").totals["province_name"]
         (34, True)
         >>> fw = pk.framework(2023)
         >>> eager = s.score(fw, replicates=50, year=2023, ranks="all")  # every level ranked while scoring
@@ -420,8 +426,8 @@ class Survey:
         >>> rep = s.replicate("bootstrap", replicates=50, seed=1)
         >>> rep.n_replicates, rep.score(pk.framework(2023)).n_replicates
         (50, 50)
-        >>> rep.means("d8_internet_at_home").columns[:4]
-        ['domain', 'item', 'estimate', 'se']
+        >>> rep.means("d8_internet_at_home").columns[:5]
+        ['domain', 'province_code', 'province_name', 'measure', 'estimate']
         """
         native = _core.survey_replicate(
             self._df, design=self._design._kwargs(), method=method, replicates=replicates, seed=seed
@@ -439,8 +445,9 @@ class Survey:
     ) -> pl.DataFrame:
         """Weighted domain means of numeric columns (nulls = not applicable), with SE and CI.
 
-        Columns ``domain, item, estimate, se, ci_low, ci_high, df, n`` (R: ``svyby(~y, ~domain,
-        design, svymean, na.rm = TRUE)``).
+        Columns ``domain, province_code, province_name, measure, estimate, se, ci_low, ci_high, df, n``
+        (``province_code``/``province_name`` null unless every domain is a province; R: ``svyby(~y,
+        ~domain, design, svymean, na.rm = TRUE)``).
         """
         its = _items_argument(items)
         return _core.survey_domain_means(

@@ -18,7 +18,7 @@ from papikit import _core
 def published_se(year: int, *, subdimensions: bool = False) -> pl.DataFrame:
     """Model-based SEs of the published scores of ``year``: one row per province and measure.
 
-    Columns ``year, province, name_vi, name_en, measure, level, se, se_source`` (``se_source`` is
+    Columns ``year, province_code, province_name, province_name_en, measure, level, se, se_source`` (``se_source`` is
     ``"model-based"``): the SE the survey engine gives each province and measure on the synthetic
     survey calibrated to ``year`` (the year's PAPI design and sample sizes; 500 bootstrap
     replicates, fixed seeds). The total and the dimensions, with ``subdimensions=True`` the
@@ -29,7 +29,7 @@ def published_se(year: int, *, subdimensions: bool = False) -> pl.DataFrame:
     >>> import papikit as pk
     >>> t = pk.published_se(2023)
     >>> t.columns
-    ['year', 'province', 'name_vi', 'name_en', 'measure', 'level', 'se', 'se_source']
+    ['year', 'province_code', 'province_name', 'province_name_en', 'measure', 'level', 'se', 'se_source']
     >>> t["measure"].unique(maintain_order=True).to_list()[:3], t["se_source"].unique().to_list()
     (['total', 'd1', 'd2'], ['model-based'])
     >>> 0.1 < t.filter(pl.col("measure") == "total")["se"].median() < 0.6

@@ -4,6 +4,7 @@
 //! analytics built on them. The Python bindings (crate `papikit-py`) are a thin layer over this.
 
 pub mod cite;
+pub mod columns;
 pub mod csv;
 pub mod draws;
 pub mod error;

@@ -15,6 +15,7 @@
 //! access path can hand out `&'static` rows like the embedded panel's; replacing a year leaks the
 //! old copy (a few kilobytes per load).
 
+use crate::columns::PROVINCE_CODE;
 use crate::error::{PapiError, Problem, Result};
 use crate::framework::Framework;
 use crate::published::{FIRST_YEAR, LAST_YEAR, PublishedRow};
@@ -209,6 +210,18 @@ struct Parsed {
     entries: Vec<Entry>,
     indicators: Vec<RawIndicator>,
     ignored: Vec<String>,
+    /// A tidy/wide table without a recognised province column: the header of the first column,
+    /// read as the province key instead (named in a problem if its values are not provinces).
+    guessed_key: Option<String>,
+}
+
+/// The header names of a tidy/wide table's province key column (first match wins), or None:
+/// then the first column is read as the key and `guessed_key` remembers its header.
+fn province_column(h: &[String], p: &mut Parsed) -> usize {
+    find_col(h, &PROVINCE_COLUMNS).unwrap_or_else(|| {
+        p.guessed_key = Some(h.first().cloned().unwrap_or_default());
+        0
+    })
 }
 
 fn text(c: &Option<String>) -> Option<&str> {
@@ -331,7 +344,9 @@ fn is_empty_grid(g: &Grid) -> bool {
 fn find_matinh(g: &Grid) -> Option<(usize, usize)> {
     for (r, row) in g.cells.iter().enumerate() {
         for (c, cell) in row.iter().enumerate() {
-            if let Some(t) = text(cell) {
+            // `province_code` (papikit's column name) heads the key column of a tidy/wide table,
+            // not the workbook's row of codes.
+            if let Some(t) = text(cell).filter(|t| !t.trim().eq_ignore_ascii_case(PROVINCE_CODE)) {
                 let f = fold(t);
                 if f.starts_with("matinh") || f == "gsocode" || f.starts_with("provincecode") {
                     return Some((r, c));
@@ -513,7 +528,10 @@ fn find_col(h: &[String], names: &[&str]) -> Option<usize> {
         .find_map(|n| h.iter().position(|c| fold(c) == fold(n)))
 }
 
-const PROVINCE_COLUMNS: [&str; 10] = [
+/// Header names of the province column, first match wins: the key (`province_code`, then its
+/// aliases), then name columns.
+const PROVINCE_COLUMNS: [&str; 13] = [
+    PROVINCE_CODE,
     "province",
     "unit",
     "tinh",
@@ -523,6 +541,8 @@ const PROVINCE_COLUMNS: [&str; 10] = [
     "mã tỉnh",
     "name_vi",
     "name_en",
+    crate::columns::PROVINCE_NAME,
+    crate::columns::PROVINCE_NAME_EN,
     "name",
 ];
 
@@ -532,7 +552,7 @@ fn table_loc(r: usize, col: &str) -> String {
 
 fn parse_tidy(g: &Grid, h: &[String], problems: &mut Vec<Problem>) -> Parsed {
     let mut p = Parsed::default();
-    let pc = find_col(h, &PROVINCE_COLUMNS).unwrap_or(0);
+    let pc = province_column(h, &mut p);
     let mc = find_col(h, &["measure"]).unwrap_or(1);
     let sc = find_col(h, &["score", "value"]).unwrap_or(2);
     let stats: Vec<(usize, Stat)> = [
@@ -622,7 +642,7 @@ fn wide_column(name: &str, sub_codes: &[String]) -> Option<(MeasureKey, Stat)> {
 fn parse_wide(g: &Grid, h: &[String], fw: &Framework, problems: &mut Vec<Problem>) -> Parsed {
     let mut p = Parsed::default();
     let sub_codes: Vec<String> = fw.subdimensions().map(|(_, s)| s.code.clone()).collect();
-    let pc = find_col(h, &PROVINCE_COLUMNS).unwrap_or(0);
+    let pc = province_column(h, &mut p);
     let mut cols = Vec::new();
     for (c, name) in h.iter().enumerate() {
         if c == pc {
@@ -1207,6 +1227,22 @@ pub fn load(grid: &Grid, opts: LoadOptions) -> Result<&'static LoadedYear> {
         None => detect_era(&parsed.units)?,
     };
     let codes = resolve_units(&parsed.units, era, &mut problems)?;
+    if let Some(first) = &parsed.guessed_key
+        && problems.iter().any(|p| p.kind == "unknown_province")
+    {
+        problems.push(Problem::new(
+            format!("column {first}"),
+            "missing_column",
+            format!(
+                "no province column: expected {PROVINCE_CODE:?} (or its aliases {}, or a column of province names); the first column {first:?} was read as the province",
+                crate::columns::PROVINCE_CODE_ALIASES
+                    .iter()
+                    .map(|a| format!("{a:?}"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        ));
+    }
     let collected = collect(&parsed, &codes, &fw, &mut problems);
     check_values(&collected, &fw, &mut problems);
     if collected

@@ -167,8 +167,8 @@ pub fn n_dimensions(year: u16) -> usize {
     if year >= 2018 { 8 } else { 6 }
 }
 
-/// Published results as a table: one row per province and year, columns year, code, name_vi,
-/// name_en, region (in `lang`), d1..d8, total, rank, n_ranked, group (in `lang`), status.
+/// Published results as a table: one row per province and year, columns year, province_code,
+/// province_name, province_name_en, region (in `lang`), d1..d8, total, rank, n_ranked, group (in `lang`), status.
 pub fn published_frame(year: Option<i64>, lang: Lang) -> Result<DataFrame> {
     let rows: Vec<&PublishedRow> = match year {
         Some(y) => year_rows(y)?,
@@ -199,19 +199,16 @@ pub fn rows_frame(rows: &[&PublishedRow], lang: Lang) -> Result<DataFrame> {
         name_en.push(Some(p.name_en.as_str()));
         region.push(Some(lang.pick(&p.region_en, &p.region_vi)));
     }
-    let mut cols = vec![
-        Column::new(
-            "year".into(),
-            rows.iter().map(|r| r.year as i32).collect::<Vec<_>>(),
-        ),
-        Column::new(
-            "code".into(),
-            rows.iter().map(|r| r.code as i32).collect::<Vec<_>>(),
-        ),
-        frame::col_str("name_vi", &name_vi),
-        frame::col_str("name_en", &name_en),
-        frame::col_str("region", &region),
-    ];
+    let mut cols = vec![Column::new(
+        "year".into(),
+        rows.iter().map(|r| r.year as i32).collect::<Vec<_>>(),
+    )];
+    cols.extend(crate::columns::province_columns_named(
+        rows.iter().map(|r| Some(r.code as i32)).collect(),
+        &name_vi,
+        Some(&name_en),
+    ));
+    cols.push(frame::col_str("region", &region));
     for (k, name) in DIMENSION_COLUMNS.iter().enumerate() {
         cols.push(frame::col_f64(
             name,

@@ -400,8 +400,8 @@ impl ScoreTable {
 
 impl ScoreTable {
     /// The table in long form, one row per measure and province (measure order: total,
-    /// dimensions, sub-dimensions; provinces in GSO order): year, code (GSO), name_vi, name_en,
-    /// region, level, measure (code), number ("D6", "6.1"; "" for the total), parent, name (in
+    /// dimensions, sub-dimensions; provinces in GSO order): year, province_code (GSO),
+    /// province_name, province_name_en, region, level, measure (code), number ("D6", "6.1"; "" for the total), parent, name (in
     /// `lang`), score, rank (among provinces with a score, descending), n_ranked, min, max. A
     /// province without a score has a null score and rank.
     pub fn long_frame(&self, lang: Lang) -> Result<DataFrame> {
@@ -420,7 +420,7 @@ impl ScoreTable {
             for &i in &order {
                 let p = reg.by_code(self.provinces[i]);
                 year.push(i32::from(self.year));
-                code.push(i32::from(self.provinces[i]));
+                code.push(Some(i32::from(self.provinces[i])));
                 strs[0].push(p.map(|p| p.name_vi.clone()));
                 strs[1].push(p.map(|p| p.name_en.clone()));
                 strs[2].push(p.map(|p| lang.pick(&p.region_en, &p.region_vi).to_string()));
@@ -437,16 +437,23 @@ impl ScoreTable {
             }
         }
         let names = [
-            "name_vi", "name_en", "region", "level", "measure", "number", "parent", "name",
+            "region",
+            "level",
+            crate::columns::MEASURE,
+            "number",
+            "parent",
+            "name",
         ];
-        let mut cols = vec![
-            Column::new("year".into(), year),
-            Column::new("code".into(), code),
-        ];
+        let mut cols = vec![Column::new("year".into(), year)];
+        cols.extend(crate::columns::province_columns_named(
+            code,
+            &strs[0],
+            Some(&strs[1]),
+        ));
         cols.extend(
             names
                 .iter()
-                .zip(&strs)
+                .zip(&strs[2..])
                 .map(|(name, v)| crate::frame::col_str(name, v)),
         );
         cols.extend([
@@ -742,7 +749,13 @@ mod tests {
         let t = ScoreTable::from_published(2023).unwrap();
         let df = t.long_frame(Lang::En).unwrap();
         assert_eq!(df.height(), 37 * 63);
-        let code: Vec<Option<i32>> = df.column("code").unwrap().i32().unwrap().iter().collect();
+        let code: Vec<Option<i32>> = df
+            .column("province_code")
+            .unwrap()
+            .i32()
+            .unwrap()
+            .iter()
+            .collect();
         let number = crate::frame::str_col(&df, "number").unwrap();
         let parent = crate::frame::str_col(&df, "parent").unwrap();
         let score = crate::frame::f64_col(&df, "score").unwrap();

@@ -164,7 +164,8 @@ struct Row<'a> {
 }
 
 /// The published sub-dimension scores of `year` as a long table, one row per province and
-/// sub-dimension of that year's framework (framework order): year, code (GSO), name_vi, name_en,
+/// sub-dimension of that year's framework (framework order): year, province_code (GSO), province_name,
+/// province_name_en,
 /// region, dimension, number ("6.1"), subdimension (code), name (in `lang`), score, rank (among
 /// provinces with a value, descending, ties share the lowest rank), n_ranked, min, max. Provinces
 /// without a published value have a null score and rank.
@@ -201,16 +202,23 @@ pub fn frame(year: i64, lang: Lang) -> Result<DataFrame> {
     let str_col = |name: &str, f: &dyn Fn(&Row<'_>) -> String| {
         frame::col_str(name, &rows.iter().map(|r| Some(f(r))).collect::<Vec<_>>())
     };
-    let cols = vec![
-        Column::new("year".into(), vec![i32::from(y); rows.len()]),
-        Column::new(
-            "code".into(),
-            rows.iter()
-                .map(|r| i32::from(r.province.code))
+    let mut cols = vec![Column::new("year".into(), vec![i32::from(y); rows.len()])];
+    cols.extend(crate::columns::province_columns_named(
+        rows.iter()
+            .map(|r| Some(i32::from(r.province.code)))
+            .collect(),
+        &rows
+            .iter()
+            .map(|r| Some(r.province.name_vi.clone()))
+            .collect::<Vec<_>>(),
+        Some(
+            &rows
+                .iter()
+                .map(|r| Some(r.province.name_en.clone()))
                 .collect::<Vec<_>>(),
         ),
-        str_col("name_vi", &|r| r.province.name_vi.clone()),
-        str_col("name_en", &|r| r.province.name_en.clone()),
+    ));
+    cols.extend([
         str_col("region", &|r| {
             lang.pick(&r.province.region_en, &r.province.region_vi)
                 .to_string()
@@ -236,7 +244,7 @@ pub fn frame(year: i64, lang: Lang) -> Result<DataFrame> {
                 .map(|r| Some(r.dimension.subdimension_range().1))
                 .collect(),
         ),
-    ];
+    ]);
     frame::build(rows.len(), cols)
 }
 
@@ -375,7 +383,7 @@ mod tests {
     fn long_frame() {
         let df = frame(2023, Lang::Vi).unwrap();
         assert_eq!(df.height(), 63 * 28);
-        let code = df.column("code").unwrap().i32().unwrap().clone();
+        let code = df.column("province_code").unwrap().i32().unwrap().clone();
         let sub = df.column("subdimension").unwrap().str().unwrap().clone();
         let score = df.column("score").unwrap().f64().unwrap().clone();
         let rank = df.column("rank").unwrap().u32().unwrap().clone();

@@ -7,7 +7,6 @@ use papikit_core::analysis::{agency_era, era};
 use papikit_core::loaded::{self, Grid, LoadOptions};
 use papikit_core::registry::Era;
 use papikit_core::{Lang, frame};
-use polars::prelude::*;
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 use pyo3_polars::PyDataFrame;
@@ -94,20 +93,22 @@ pub fn loaded_indicators(py: Python<'_>, year: i64) -> PyResult<PyDataFrame> {
             for (i, v) in ind.values.iter().enumerate() {
                 label.push(Some(ind.label.clone()));
                 scale.push(ind.scale.clone());
-                code.push(l.table.provinces[i] as i32);
+                code.push(Some(l.table.provinces[i]));
                 value.push(*v);
             }
         }
         let n = label.len();
-        frame::build(
-            n,
-            vec![
-                frame::col_str("indicator", &label),
-                frame::col_str("scale", &scale),
-                Column::new("code".into(), code),
-                frame::col_f64("value", value),
-            ],
-        )
+        let mut cols = vec![
+            frame::col_str("indicator", &label),
+            frame::col_str("scale", &scale),
+        ];
+        cols.extend(papikit_core::columns::province_columns(
+            papikit_core::registry::registry()?,
+            &code,
+            false,
+        ));
+        cols.push(frame::col_f64("value", value));
+        frame::build(n, cols)
     })
     .map(PyDataFrame)
 }

@@ -1,8 +1,8 @@
 //! Bindings for the province registry.
 
 use crate::errors::{IntoPyResult, run};
-use papikit_core::frame;
 use papikit_core::registry::{Province, registry};
+use papikit_core::{columns, frame};
 use polars::prelude::*;
 use pyo3::prelude::*;
 use pyo3_polars::PyDataFrame;
@@ -59,11 +59,11 @@ pub fn provinces_63(py: Python<'_>) -> PyResult<PyDataFrame> {
             n,
             vec![
                 Column::new(
-                    "code".into(),
+                    columns::PROVINCE_CODE.into(),
                     ps.iter().map(|p| p.code as i32).collect::<Vec<_>>(),
                 ),
-                frame::col_str("name_vi", &s(&|p| &p.name_vi)),
-                frame::col_str("name_en", &s(&|p| &p.name_en)),
+                frame::col_str(columns::PROVINCE_NAME, &s(&|p| &p.name_vi)),
+                frame::col_str(columns::PROVINCE_NAME_EN, &s(&|p| &p.name_en)),
                 Column::new(
                     "region_id".into(),
                     ps.iter().map(|p| p.region_id as i32).collect::<Vec<_>>(),
@@ -103,17 +103,17 @@ pub fn units_2025(py: Python<'_>) -> PyResult<PyDataFrame> {
             us.len(),
             vec![
                 Column::new(
-                    "code".into(),
+                    columns::PROVINCE_CODE.into(),
                     us.iter().map(|u| u.code as i32).collect::<Vec<_>>(),
                 ),
                 frame::col_str(
-                    "name_vi",
+                    columns::PROVINCE_NAME,
                     &us.iter()
                         .map(|u| Some(u.name_vi.clone()))
                         .collect::<Vec<_>>(),
                 ),
                 frame::col_str(
-                    "name_en",
+                    columns::PROVINCE_NAME_EN,
                     &us.iter()
                         .map(|u| Some(u.name_en.clone()))
                         .collect::<Vec<_>>(),
@@ -157,11 +157,11 @@ pub fn crosswalk_2025(py: Python<'_>) -> PyResult<PyDataFrame> {
             ps.len(),
             vec![
                 Column::new(
-                    "code".into(),
+                    columns::PROVINCE_CODE.into(),
                     ps.iter().map(|p| p.code as i32).collect::<Vec<_>>(),
                 ),
                 frame::col_str(
-                    "name_vi",
+                    columns::PROVINCE_NAME,
                     &ps.iter()
                         .map(|p| Some(p.name_vi.clone()))
                         .collect::<Vec<_>>(),

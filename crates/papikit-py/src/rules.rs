@@ -5,7 +5,7 @@
 use crate::errors::IntoPyResult;
 use papikit_core::analysis::trend;
 use papikit_core::rank::Group;
-use papikit_core::{Lang, cite, framework_names, labels, lang, published, registry};
+use papikit_core::{Lang, cite, columns, framework_names, labels, lang, published, registry};
 use pyo3::prelude::*;
 
 /// Years with a structural break (measures re-constructed compared with the year before).
@@ -165,7 +165,36 @@ pub fn regions() -> PyResult<Vec<(u8, String, String)>> {
     registry::regions().py()
 }
 
+/// The core's column names for provinces and measures (`papikit_core::columns`):
+/// (province_code, province_name, province_name_en, measure, aliases of province_code).
+#[pyfunction]
+pub fn column_names() -> (
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    Vec<&'static str>,
+) {
+    (
+        columns::PROVINCE_CODE,
+        columns::PROVINCE_NAME,
+        columns::PROVINCE_NAME_EN,
+        columns::MEASURE,
+        columns::PROVINCE_CODE_ALIASES.to_vec(),
+    )
+}
+
+/// The province key among `columns`: `province_code`, else its first alias present; none ->
+/// ColumnError naming `province_code` and the aliases (the core's `columns::province_key_of`).
+#[pyfunction]
+pub fn province_key(columns: Vec<String>) -> PyResult<&'static str> {
+    let cols: Vec<&str> = columns.iter().map(String::as_str).collect();
+    columns::province_key_of(&cols).py()
+}
+
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_function(wrap_pyfunction!(column_names, m)?)?;
+    m.add_function(wrap_pyfunction!(province_key, m)?)?;
     m.add_function(wrap_pyfunction!(break_years, m)?)?;
     m.add_function(wrap_pyfunction!(break_note, m)?)?;
     m.add_function(wrap_pyfunction!(comparable, m)?)?;

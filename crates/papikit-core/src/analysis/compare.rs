@@ -62,7 +62,7 @@ pub fn compare_frame(
         }
     }
     let mut cols = vec![frame::col_str(
-        "measure",
+        crate::columns::MEASURE,
         &present
             .iter()
             .map(|&m| Some(t.measures[m].code.as_str()))
@@ -118,7 +118,7 @@ pub fn compare_frame(
 }
 
 /// League table of `year` on the measure `by`, optionally within one region (id, English or
-/// Vietnamese name): `position` (within the table), `code, name_vi, name_en, region`, the score
+/// Vietnamese name): `position` (within the table), `province_code, province_name, province_name_en, region`, the score
 /// (column named by the measure's code), `rank` (national, on `by`), `n_ranked`, `group` (national,
 /// on `by`). `by` is the total, a dimension ("d6", "D6") or a sub-dimension of that year's framework
 /// by number ("6.1"), code ("public_health") or VN/EN name (diacritics and case ignored; see
@@ -144,35 +144,35 @@ pub fn league_frame(year: i64, by: &str, region: Option<&str>, lang: Lang) -> Re
     let h = idx.len();
     let prov = |i: usize| reg.by_code(t.provinces[i]);
     let s = |f: &dyn Fn(usize) -> Option<String>| idx.iter().map(|&i| f(i)).collect::<Vec<_>>();
-    frame::build(
-        h,
-        vec![
-            frame::col_u32("position", (1..=h as u32).map(Some).collect()),
-            Column::new(
-                "code".into(),
-                idx.iter()
-                    .map(|&i| i32::from(t.provinces[i]))
-                    .collect::<Vec<_>>(),
-            ),
-            frame::col_str("name_vi", &s(&|i| prov(i).map(|p| p.name_vi.clone()))),
-            frame::col_str("name_en", &s(&|i| prov(i).map(|p| p.name_en.clone()))),
-            frame::col_str(
-                "region",
-                &s(&|i| prov(i).map(|p| lang.pick(&p.region_en, &p.region_vi).to_string())),
-            ),
-            frame::col_f64(&by, idx.iter().map(|&i| scores[i]).collect()),
-            frame::col_u32("rank", idx.iter().map(|&i| ranks[i]).collect()),
-            frame::col_u32("n_ranked", idx.iter().map(|_| Some(n as u32)).collect()),
-            frame::col_str(
-                "group",
-                &s(&|i| {
-                    ranks[i]
-                        .and_then(|r| group_of_rank(r, n))
-                        .map(|g| g.label(lang).to_string())
-                }),
-            ),
-        ],
-    )
+    let mut cols = vec![frame::col_u32(
+        "position",
+        (1..=h as u32).map(Some).collect(),
+    )];
+    cols.extend(crate::columns::province_columns_named(
+        idx.iter()
+            .map(|&i| Some(i32::from(t.provinces[i])))
+            .collect(),
+        &s(&|i| prov(i).map(|p| p.name_vi.clone())),
+        Some(&s(&|i| prov(i).map(|p| p.name_en.clone()))),
+    ));
+    cols.extend([
+        frame::col_str(
+            "region",
+            &s(&|i| prov(i).map(|p| lang.pick(&p.region_en, &p.region_vi).to_string())),
+        ),
+        frame::col_f64(&by, idx.iter().map(|&i| scores[i]).collect()),
+        frame::col_u32("rank", idx.iter().map(|&i| ranks[i]).collect()),
+        frame::col_u32("n_ranked", idx.iter().map(|_| Some(n as u32)).collect()),
+        frame::col_str(
+            "group",
+            &s(&|i| {
+                ranks[i]
+                    .and_then(|r| group_of_rank(r, n))
+                    .map(|g| g.label(lang).to_string())
+            }),
+        ),
+    ]);
+    frame::build(h, cols)
 }
 
 #[cfg(test)]
@@ -201,7 +201,7 @@ mod tests {
         let df = league_frame(2023, "total", Some("Central Highlands"), Lang::En).unwrap();
         assert_eq!(df.height(), 5);
         assert_eq!(
-            frame::str_col(&df, "name_en").unwrap()[0].as_deref(),
+            frame::str_col(&df, "province_name_en").unwrap()[0].as_deref(),
             Some("Dak Lak")
         );
         assert_eq!(
@@ -227,11 +227,17 @@ mod tests {
         let a = league_frame(2023, "6.1", None, Lang::En).unwrap();
         let b = league_frame(2023, "public_health", None, Lang::En).unwrap();
         let c = league_frame(2023, "y te cong lap", None, Lang::Vi).unwrap();
-        assert_eq!(a.column("code").unwrap(), b.column("code").unwrap());
-        assert_eq!(a.column("code").unwrap(), c.column("code").unwrap());
+        assert_eq!(
+            a.column("province_code").unwrap(),
+            b.column("province_code").unwrap()
+        );
+        assert_eq!(
+            a.column("province_code").unwrap(),
+            c.column("province_code").unwrap()
+        );
         let v = frame::f64_col(&a, "public_health").unwrap();
         assert!(v.windows(2).all(|w| w[0] >= w[1]));
-        let codes = a.column("code").unwrap().i32().unwrap().clone();
+        let codes = a.column("province_code").unwrap().i32().unwrap().clone();
         let hn = (0..a.height()).find(|&i| codes.get(i) == Some(1)).unwrap();
         assert!((v[hn].unwrap() - 1.7029).abs() < 5e-5);
         assert!(matches!(

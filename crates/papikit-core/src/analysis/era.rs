@@ -99,12 +99,13 @@ pub fn crosses_merger(year: i64, previous: i64) -> bool {
     era_of(year) != era_of(previous)
 }
 
-/// Trend of one 2025 unit on the 34-unit basis: one row per year and measure (total, d1..d8): score,
+/// Trend of one 2025 unit on the 34-unit basis: one row per year and measure (total, d1..d8):
+/// year, province_code, province_name, province_name_en (the unit), measure, score,
 /// rank and n_ranked among the 34 units, change from the previous year (null when the measure is
 /// not comparable), basis ("published (34 units)" or the merged basis), composition_changed (the
 /// value combines several 2008-2025 provinces, or its change is measured against such a value),
 /// members and the weights used.
-pub fn trend_34_frame(unit_query: &str, years: &[i64], lang: Lang) -> Result<DataFrame> {
+pub fn trend_34_frame(unit_query: &str, years: &[i64], _lang: Lang) -> Result<DataFrame> {
     let reg = registry()?;
     let unit = reg.lookup_unit(unit_query)?;
     let key = unit_key(unit);
@@ -180,30 +181,31 @@ pub fn trend_34_frame(unit_query: &str, years: &[i64], lang: Lang) -> Result<Dat
         prev = Some((y, t));
     }
     let n = out_year.len();
-    let name = lang.pick(&unit.name_en, &unit.name_vi).to_string();
     let members = unit
         .members
         .iter()
         .map(|m| crate::registry::name_vi(*m))
         .collect::<Vec<_>>()
         .join(", ");
-    frame::build(
-        n,
-        vec![
-            Column::new("year".into(), out_year),
-            frame::col_str("unit", &vec![Some(name.as_str()); n]),
-            frame::col_str("measure", &out_measure),
-            frame::col_f64("score", score),
-            frame::col_u32("rank", rank),
-            frame::col_u32("n_ranked", nr),
-            frame::col_f64("change", change),
-            Column::new("comparable_with_previous".into(), comp),
-            frame::col_str("basis", &basis),
-            Column::new("composition_changed".into(), changed),
-            frame::col_str("members", &vec![Some(members.as_str()); n]),
-            frame::col_str("weights", &vec![Some(weights_text.as_str()); n]),
-        ],
-    )
+    let mut cols = vec![Column::new("year".into(), out_year)];
+    cols.extend(crate::columns::province_columns_named(
+        vec![Some(i32::from(unit.code)); n],
+        &vec![Some(unit.name_vi.as_str()); n],
+        Some(&vec![Some(unit.name_en.as_str()); n]),
+    ));
+    cols.extend([
+        frame::col_str(crate::columns::MEASURE, &out_measure),
+        frame::col_f64("score", score),
+        frame::col_u32("rank", rank),
+        frame::col_u32("n_ranked", nr),
+        frame::col_f64("change", change),
+        Column::new("comparable_with_previous".into(), comp),
+        frame::col_str("basis", &basis),
+        Column::new("composition_changed".into(), changed),
+        frame::col_str("members", &vec![Some(members.as_str()); n]),
+        frame::col_str("weights", &vec![Some(weights_text.as_str()); n]),
+    ]);
+    frame::build(n, cols)
 }
 
 #[cfg(test)]

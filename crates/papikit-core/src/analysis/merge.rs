@@ -245,9 +245,10 @@ fn merge_unit(
     })
 }
 
-/// Merged scores (one row per unit: year, code, names, region, members, total, d1..d8 that exist,
+/// Merged scores (one row per unit: year, province_code, province_name,
+/// province_name_en, region, members, total, d1..d8 that exist,
 /// rank, n_ranked, group, weights, weight_source, missing_members) and the weights used (one row
-/// per member: unit_code, unit_name_vi, code, name_vi, weight, weight_source).
+/// per member: unit_code, unit_name_vi, province_code, province_name, weight, weight_source).
 pub fn merged_frames(year: i64, weights: &Weights, lang: Lang) -> Result<(DataFrame, DataFrame)> {
     let reg = registry()?;
     let y = crate::published::check_year(year)?;
@@ -273,30 +274,25 @@ fn names(reg: &Registry, codes: &[u16]) -> String {
         .join(", ")
 }
 
-/// year, code, name_vi, name_en, region, members of each unit.
+/// year, province_code, province_name, province_name_en, region, members of each unit.
 fn unit_columns(reg: &Registry, units: &[MergedUnit], y: u16, lang: Lang) -> Vec<Column> {
     let unit = |c: u16| reg.unit_by_code(c);
     let n = units.len();
-    vec![
-        Column::new("year".into(), vec![y as i32; n]),
-        Column::new(
-            "code".into(),
-            units.iter().map(|u| u.code as i32).collect::<Vec<_>>(),
-        ),
-        frame::col_str(
-            "name_vi",
-            &units
-                .iter()
-                .map(|u| unit(u.code).map(|x| x.name_vi.clone()))
-                .collect::<Vec<_>>(),
-        ),
-        frame::col_str(
-            "name_en",
+    let mut cols = vec![Column::new("year".into(), vec![y as i32; n])];
+    cols.extend(crate::columns::province_columns_named(
+        units.iter().map(|u| Some(u.code as i32)).collect(),
+        &units
+            .iter()
+            .map(|u| unit(u.code).map(|x| x.name_vi.clone()))
+            .collect::<Vec<_>>(),
+        Some(
             &units
                 .iter()
                 .map(|u| unit(u.code).map(|x| x.name_en.clone()))
                 .collect::<Vec<_>>(),
         ),
+    ));
+    cols.extend([
         frame::col_str(
             "region",
             &units
@@ -311,7 +307,8 @@ fn unit_columns(reg: &Registry, units: &[MergedUnit], y: u16, lang: Lang) -> Vec
                 .map(|u| Some(names(reg, &u.members)))
                 .collect::<Vec<_>>(),
         ),
-    ]
+    ]);
+    cols
 }
 
 /// rank, n_ranked and group of the units' totals.
@@ -401,8 +398,8 @@ fn weights_frame(reg: &Registry, units: &[MergedUnit]) -> Result<DataFrame> {
         vec![
             Column::new("unit_code".into(), uc),
             frame::col_str("unit_name_vi", &un),
-            Column::new("code".into(), pc),
-            frame::col_str("name_vi", &pn),
+            Column::new(crate::columns::PROVINCE_CODE.into(), pc),
+            frame::col_str(crate::columns::PROVINCE_NAME, &pn),
             frame::col_f64("weight", wv),
             frame::col_str("weight_source", &ws),
         ],

@@ -770,7 +770,7 @@ impl Review {
         labels::format("review.merger_sentence", lang, &args)
     }
 
-    /// One row per measure: level, code, number, parent, name, before, after, change,
+    /// One row per measure: level, measure, number, parent, name, before, after, change,
     /// share_of_total_change, rank_before, rank_after, n_before, n_after, comparable, agencies.
     pub fn measures_frame(&self, lang: Lang) -> Result<DataFrame> {
         let ms = &self.measures;
@@ -783,7 +783,7 @@ impl Review {
             n,
             vec![
                 frame::col_str("level", &s(&|m| Some(m.level.as_str().to_string()))),
-                frame::col_str("code", &s(&|m| Some(m.code.clone()))),
+                frame::col_str(crate::columns::MEASURE, &s(&|m| Some(m.code.clone()))),
                 frame::col_str("number", &s(&|m| Some(m.number.clone()))),
                 frame::col_str("parent", &s(&|m| m.parent.clone())),
                 frame::col_str(
@@ -861,36 +861,26 @@ impl Review {
     pub fn moves_frame(&self, lang: Lang) -> Result<DataFrame> {
         let reg = registry()?;
         let m = &self.moves;
-        frame::build(
-            m.len(),
-            vec![
-                Column::new(
-                    "province_code".into(),
-                    m.iter().map(|x| u32::from(x.province)).collect::<Vec<_>>(),
-                ),
-                frame::col_str(
-                    "province",
-                    &m.iter()
-                        .map(|x| {
-                            reg.by_code(x.province)
-                                .map(|p| lang.pick(&p.name_en, &p.name_vi).to_string())
-                        })
-                        .collect::<Vec<_>>(),
-                ),
-                frame::col_str(
-                    "kind",
-                    &m.iter()
-                        .map(|x| labels::label(x.kind.key(), lang).map(Some))
-                        .collect::<Result<Vec<_>>>()?,
-                ),
-                Column::new(
-                    "places".into(),
-                    m.iter().map(|x| x.kind.places()).collect::<Vec<_>>(),
-                ),
-                frame::col_f64("before", m.iter().map(|x| x.before).collect()),
-                frame::col_f64("after", m.iter().map(|x| x.after).collect()),
-            ],
-        )
+        let mut cols = crate::columns::province_columns(
+            reg,
+            &m.iter().map(|x| Some(x.province)).collect::<Vec<_>>(),
+            true,
+        );
+        cols.extend([
+            frame::col_str(
+                "kind",
+                &m.iter()
+                    .map(|x| labels::label(x.kind.key(), lang).map(Some))
+                    .collect::<Result<Vec<_>>>()?,
+            ),
+            Column::new(
+                "places".into(),
+                m.iter().map(|x| x.kind.places()).collect::<Vec<_>>(),
+            ),
+            frame::col_f64("before", m.iter().map(|x| x.before).collect()),
+            frame::col_f64("after", m.iter().map(|x| x.after).collect()),
+        ]);
+        frame::build(m.len(), cols)
     }
 }
 
@@ -1034,7 +1024,7 @@ impl PlanCheck {
         )
     }
 
-    /// One row per axis: level, code, number, name, planned, realised, difference, reached,
+    /// One row per axis: level, measure, number, name, planned, realised, difference, reached,
     /// comparable, agencies.
     pub fn frame(&self, lang: Lang) -> Result<DataFrame> {
         let r = &self.rows;
@@ -1045,7 +1035,7 @@ impl PlanCheck {
             r.len(),
             vec![
                 frame::col_str("level", &s(&|x| Some(x.level.as_str().to_string()))),
-                frame::col_str("code", &s(&|x| Some(x.code.clone()))),
+                frame::col_str(crate::columns::MEASURE, &s(&|x| Some(x.code.clone()))),
                 frame::col_str("number", &s(&|x| Some(x.number.clone()))),
                 frame::col_str(
                     "name",

@@ -230,7 +230,7 @@ impl TrendLevel {
 }
 
 /// Trend table of one province: one row per year and measure (total, then d1..d8 that exist that
-/// year): score, rank, n_ranked, national mean and median, change in points and places from the
+/// year): year, province_code, province_name, province_name_en, measure, score, rank, n_ranked, national mean and median, change in points and places from the
 /// previous year (null when not comparable), comparable_with_previous, structural_break, break_note,
 /// level, number.
 pub fn trend_frame(province: u16, years: &[i64], lang: Lang) -> Result<DataFrame> {
@@ -247,9 +247,6 @@ pub fn trend_frame_at(
     lang: Lang,
 ) -> Result<DataFrame> {
     let reg = registry()?;
-    let pname = reg
-        .by_code(province)
-        .map(|p| lang.pick(&p.name_en, &p.name_vi).to_string());
     let mut yv = Vec::new();
     let (mut mv, mut lv, mut nv) = (Vec::<Option<String>>::new(), Vec::new(), Vec::new());
     let (mut score, mut rank, mut nr) = (Vec::new(), Vec::new(), Vec::new());
@@ -324,26 +321,28 @@ pub fn trend_frame_at(
         }
     }
     let h = yv.len();
-    frame::build(
-        h,
-        vec![
-            Column::new("year".into(), yv),
-            frame::col_str("province", &vec![pname; h]),
-            frame::col_str("measure", &mv),
-            frame::col_f64("score", score),
-            frame::col_u32("rank", rank),
-            frame::col_u32("n_ranked", nr),
-            frame::col_f64("national_mean", mean),
-            frame::col_f64("national_median", median),
-            frame::col_f64("change", chg),
-            Column::new("change_places".into(), chg_places),
-            Column::new("comparable_with_previous".into(), comp),
-            Column::new("structural_break".into(), brk),
-            frame::col_str("break_note", &note),
-            frame::col_str("level", &lv),
-            frame::col_str("number", &nv),
-        ],
-    )
+    let mut cols = vec![Column::new("year".into(), yv)];
+    cols.extend(crate::columns::province_columns(
+        reg,
+        &vec![Some(province); h],
+        true,
+    ));
+    cols.extend([
+        frame::col_str(crate::columns::MEASURE, &mv),
+        frame::col_f64("score", score),
+        frame::col_u32("rank", rank),
+        frame::col_u32("n_ranked", nr),
+        frame::col_f64("national_mean", mean),
+        frame::col_f64("national_median", median),
+        frame::col_f64("change", chg),
+        Column::new("change_places".into(), chg_places),
+        Column::new("comparable_with_previous".into(), comp),
+        Column::new("structural_break".into(), brk),
+        frame::col_str("break_note", &note),
+        frame::col_str("level", &lv),
+        frame::col_str("number", &nv),
+    ]);
+    frame::build(h, cols)
 }
 
 #[cfg(test)]

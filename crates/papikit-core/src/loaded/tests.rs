@@ -21,7 +21,7 @@ fn opts(year: i64) -> LoadOptions {
 /// The embedded 2023 results as a wide table (code, d1..d8, total).
 fn wide_2023() -> Grid {
     let mut cells = vec![
-        std::iter::once(s("code"))
+        std::iter::once(s("province_code"))
             .chain(DIMENSION_COLUMNS.iter().map(s))
             .chain([s("total")])
             .collect::<Vec<_>>(),
@@ -142,11 +142,11 @@ fn bad_cells_are_all_reported_with_locations() {
         "{kinds:?}"
     );
     assert!(
-        kinds.contains(&("unknown_province", "row 2, column code".into())),
+        kinds.contains(&("unknown_province", "row 2, column province_code".into())),
         "{kinds:?}"
     );
     assert!(
-        kinds.contains(&("duplicate_province", "row 3, column code".into())),
+        kinds.contains(&("duplicate_province", "row 3, column province_code".into())),
         "{kinds:?}"
     );
     assert!(
@@ -202,4 +202,30 @@ fn tidy_and_34_units_are_detected() {
     assert_eq!(l.rows[0].n_ranked, 34);
     assert!(l.rows.iter().all(|r| r.group().is_some()));
     assert_eq!(crate::rank::group_sizes(34), [9, 9, 8, 8]);
+}
+
+/// A table whose key column has an unknown name: with province values it still loads (the first
+/// column is read as the key); with other values the problems name `province_code` and its aliases.
+#[test]
+fn missing_key_column_names_province_code_and_its_aliases() {
+    let mut g = wide_2023();
+    g.cells[0][0] = s("gso");
+    assert!(load(&g, opts(2047)).is_ok());
+    let mut g = wide_2023();
+    g.cells[0][0] = s("row_id");
+    for (i, row) in g.cells.iter_mut().enumerate().skip(1) {
+        row[0] = s(format!("r{i}"));
+    }
+    let e = load(&g, opts(2048)).unwrap_err();
+    let p = e
+        .problems()
+        .into_iter()
+        .find(|p| p.kind == "missing_column")
+        .unwrap();
+    assert_eq!(p.loc, "column row_id");
+    assert!(
+        p.message.contains("\"province_code\"") && p.message.contains("\"code\", \"province\""),
+        "{}",
+        p.message
+    );
 }

@@ -302,34 +302,19 @@ impl RankDistribution {
                 .map(|i| Some(self.quantile(i, qq)))
                 .collect::<Vec<_>>()
         };
-        let mut cols = vec![
-            Column::new(
-                "code".into(),
-                self.codes.iter().map(|&c| c as i32).collect::<Vec<_>>(),
-            ),
-            frame::col_str(
-                "name_vi",
-                &self
-                    .codes
-                    .iter()
-                    .map(|&c| reg.by_code(c).map(|p| p.name_vi.clone()))
-                    .collect::<Vec<_>>(),
-            ),
-            frame::col_str(
-                "name_en",
-                &self
-                    .codes
-                    .iter()
-                    .map(|&c| reg.by_code(c).map(|p| p.name_en.clone()))
-                    .collect::<Vec<_>>(),
-            ),
+        let mut cols = crate::columns::province_columns(
+            reg,
+            &self.codes.iter().map(|&c| Some(c)).collect::<Vec<_>>(),
+            true,
+        );
+        cols.extend([
             frame::col_f64("mean", self.mean.iter().map(|&x| Some(x)).collect()),
             frame::col_f64("se", self.se.iter().map(|&x| Some(x)).collect()),
             frame::col_f64("mean_rank", mean_rank),
             frame::col_u32("rank_p05", q(0.05)),
             frame::col_u32("rank_median", q(0.5)),
             frame::col_u32("rank_p95", q(0.95)),
-        ];
+        ]);
         for g in Group::ALL {
             let name = match g {
                 Group::High => "p_high",
@@ -352,7 +337,7 @@ impl RankDistribution {
         frame::build(n, cols)
     }
 
-    /// Long table (code, rank, probability) of the non-zero probabilities.
+    /// Long table (province_code, province_name, rank, probability) of the non-zero probabilities.
     pub fn long_frame(&self) -> Result<DataFrame> {
         let n = self.n();
         let mut code = Vec::new();
@@ -362,20 +347,19 @@ impl RankDistribution {
             for r in 1..=n as u32 {
                 let p = self.prob(i, r);
                 if p > 0.0 {
-                    code.push(self.codes[i] as i32);
+                    code.push(Some(self.codes[i]));
                     rank.push(Some(r));
                     prob.push(Some(p));
                 }
             }
         }
-        frame::build(
-            code.len(),
-            vec![
-                Column::new("code".into(), code),
-                frame::col_u32("rank", rank),
-                frame::col_f64("probability", prob),
-            ],
-        )
+        let h = code.len();
+        let mut cols = crate::columns::province_columns(registry()?, &code, false);
+        cols.extend([
+            frame::col_u32("rank", rank),
+            frame::col_f64("probability", prob),
+        ]);
+        frame::build(h, cols)
     }
 }
 

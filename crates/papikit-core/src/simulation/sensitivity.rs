@@ -379,40 +379,27 @@ impl Sensitivity {
         )
     }
 
-    /// The thresholds above: province, score, rank reached, group, points of total needed.
+    /// The thresholds above: province_code, province_name, province_name_en, score, rank reached, group, points of total needed.
     pub fn thresholds_frame(&self, lang: Lang) -> Result<DataFrame> {
         let th = &self.thresholds;
         let reg = crate::registry::registry()?;
-        frame::build(
-            th.len(),
-            vec![
-                Column::new(
-                    "code".into(),
-                    th.iter().map(|x| x.code as i32).collect::<Vec<_>>(),
-                ),
-                frame::col_str(
-                    "name_vi",
-                    &th.iter()
-                        .map(|x| reg.by_code(x.code).map(|p| p.name_vi.clone()))
-                        .collect::<Vec<_>>(),
-                ),
-                frame::col_str(
-                    "name_en",
-                    &th.iter()
-                        .map(|x| reg.by_code(x.code).map(|p| p.name_en.clone()))
-                        .collect::<Vec<_>>(),
-                ),
-                frame::col_f64("score", th.iter().map(|x| Some(x.score)).collect()),
-                frame::col_u32("rank_reached", th.iter().map(|x| Some(x.rank)).collect()),
-                frame::col_str(
-                    "group_reached",
-                    &th.iter()
-                        .map(|x| x.group.map(|g| g.label(lang)))
-                        .collect::<Vec<_>>(),
-                ),
-                frame::col_f64("gain_needed", th.iter().map(|x| Some(x.gain)).collect()),
-            ],
-        )
+        let mut cols = crate::columns::province_columns(
+            reg,
+            &th.iter().map(|x| Some(x.code)).collect::<Vec<_>>(),
+            true,
+        );
+        cols.extend([
+            frame::col_f64("score", th.iter().map(|x| Some(x.score)).collect()),
+            frame::col_u32("rank_reached", th.iter().map(|x| Some(x.rank)).collect()),
+            frame::col_str(
+                "group_reached",
+                &th.iter()
+                    .map(|x| x.group.map(|g| g.label(lang)))
+                    .collect::<Vec<_>>(),
+            ),
+            frame::col_f64("gain_needed", th.iter().map(|x| Some(x.gain)).collect()),
+        ]);
+        frame::build(th.len(), cols)
     }
 }
 

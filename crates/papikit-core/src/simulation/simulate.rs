@@ -698,38 +698,22 @@ impl Simulation {
         frame::build(rows.len(), cols)
     }
 
-    /// code, name_vi, name_en, changed of the `rows` provinces.
+    /// province_code, province_name, province_name_en, changed of the `rows` provinces.
     fn province_columns(&self, rows: &[usize]) -> Result<Vec<Column>> {
         let reg = registry()?;
-        let pick = |p: usize, f: fn(&crate::registry::Province) -> &str| {
-            reg.by_code(self.provinces[p]).map(|x| f(x).to_string())
-        };
-        Ok(vec![
-            Column::new(
-                "code".into(),
-                rows.iter()
-                    .map(|&p| self.provinces[p] as i32)
-                    .collect::<Vec<_>>(),
-            ),
-            frame::col_str(
-                "name_vi",
-                &rows
-                    .iter()
-                    .map(|&p| pick(p, |x| &x.name_vi))
-                    .collect::<Vec<_>>(),
-            ),
-            frame::col_str(
-                "name_en",
-                &rows
-                    .iter()
-                    .map(|&p| pick(p, |x| &x.name_en))
-                    .collect::<Vec<_>>(),
-            ),
-            Column::new(
-                "changed".into(),
-                rows.iter().map(|&p| self.changed[p]).collect::<Vec<_>>(),
-            ),
-        ])
+        let mut cols = crate::columns::province_columns(
+            reg,
+            &rows
+                .iter()
+                .map(|&p| Some(self.provinces[p]))
+                .collect::<Vec<_>>(),
+            true,
+        );
+        cols.extend([Column::new(
+            "changed".into(),
+            rows.iter().map(|&p| self.changed[p]).collect::<Vec<_>>(),
+        )]);
+        Ok(cols)
     }
 
     /// Total, rank and group before and after, and the changes of total and rank.
@@ -772,50 +756,31 @@ impl Simulation {
         ]
     }
 
-    /// One row per requested change a range cap cut short: code, name_vi, name_en, measure,
-    /// requested, applied, bound.
+    /// One row per requested change a range cap cut short: province_code, province_name,
+    /// province_name_en, measure, requested, applied, bound.
     pub fn capped_frame(&self) -> Result<DataFrame> {
         let c = &self.capped;
-        let name = |p: u16, en: bool| {
-            registry().ok().and_then(|r| r.by_code(p)).map(|x| {
-                if en {
-                    x.name_en.clone()
-                } else {
-                    x.name_vi.clone()
-                }
-            })
-        };
-        frame::build(
-            c.len(),
-            vec![
-                Column::new(
-                    "code".into(),
-                    c.iter().map(|x| i32::from(x.province)).collect::<Vec<_>>(),
-                ),
-                frame::col_str(
-                    "name_vi",
-                    &c.iter()
-                        .map(|x| name(x.province, false))
-                        .collect::<Vec<_>>(),
-                ),
-                frame::col_str(
-                    "name_en",
-                    &c.iter().map(|x| name(x.province, true)).collect::<Vec<_>>(),
-                ),
-                frame::col_str(
-                    "measure",
-                    &c.iter()
-                        .map(|x| Some(x.measure.clone()))
-                        .collect::<Vec<_>>(),
-                ),
-                frame::col_f64("requested", c.iter().map(|x| Some(x.requested)).collect()),
-                frame::col_f64("applied", c.iter().map(|x| Some(x.applied)).collect()),
-                frame::col_f64("bound", c.iter().map(|x| Some(x.bound)).collect()),
-            ],
-        )
+        let mut cols = crate::columns::province_columns(
+            registry()?,
+            &c.iter().map(|x| Some(x.province)).collect::<Vec<_>>(),
+            true,
+        );
+        cols.extend([
+            frame::col_str(
+                "measure",
+                &c.iter()
+                    .map(|x| Some(x.measure.clone()))
+                    .collect::<Vec<_>>(),
+            ),
+            frame::col_f64("requested", c.iter().map(|x| Some(x.requested)).collect()),
+            frame::col_f64("applied", c.iter().map(|x| Some(x.applied)).collect()),
+            frame::col_f64("bound", c.iter().map(|x| Some(x.bound)).collect()),
+        ]);
+        frame::build(c.len(), cols)
     }
 
-    /// Long table of every measure that moved: code, measure, level, before, after, change.
+    /// Long table of every measure that moved: province_code, province_name, province_name_en,
+    /// measure, level, before, after, change.
     pub fn changes_frame(&self) -> Result<DataFrame> {
         let mut code = Vec::new();
         let mut meas = Vec::new();
@@ -827,7 +792,7 @@ impl Simulation {
                 if let (Some(x), Some(y)) = (self.before[m][p], self.after[m][p])
                     && x != y
                 {
-                    code.push(self.provinces[p] as i32);
+                    code.push(Some(self.provinces[p]));
                     meas.push(Some(mm.code.clone()));
                     level.push(Some(mm.level.as_str()));
                     b.push(Some(x));
@@ -836,17 +801,16 @@ impl Simulation {
             }
         }
         let d: Vec<Option<f64>> = a.iter().zip(&b).map(|(a, b)| Some((*a)? - (*b)?)).collect();
-        frame::build(
-            code.len(),
-            vec![
-                Column::new("code".into(), code),
-                frame::col_str("measure", &meas),
-                frame::col_str("level", &level),
-                frame::col_f64("before", b),
-                frame::col_f64("after", a),
-                frame::col_f64("change", d),
-            ],
-        )
+        let h = code.len();
+        let mut cols = crate::columns::province_columns(registry()?, &code, true);
+        cols.extend([
+            frame::col_str(crate::columns::MEASURE, &meas),
+            frame::col_str("level", &level),
+            frame::col_f64("before", b),
+            frame::col_f64("after", a),
+            frame::col_f64("change", d),
+        ]);
+        frame::build(h, cols)
     }
 }
 

@@ -56,36 +56,30 @@ impl ModelSe {
 }
 
 impl ModelSe {
-    /// Long table of `measures`: `year, province, name_vi, name_en, measure, level, se,
-    /// se_source` ("model-based"), one row per province and measure.
+    /// Long table of `measures`: `year, province_code, province_name, province_name_en, measure,
+    /// level, se, se_source` ("model-based"), one row per province and measure.
     pub fn frame(&self, measures: &[crate::scores::Measure]) -> Result<polars::prelude::DataFrame> {
+        use crate::columns::{MEASURE, province_columns};
         use crate::frame::{build, col_f64, col_str, col_u32};
-        let (mut prov, mut nvi, mut nen, mut meas, mut lev, mut se) =
-            (vec![], vec![], vec![], vec![], vec![], vec![]);
+        let (mut prov, mut meas, mut lev, mut se) = (vec![], vec![], vec![], vec![]);
         for m in measures {
             for &p in &self.provinces {
-                prov.push(Some(u32::from(p)));
-                nvi.push(Some(crate::registry::name_vi(p)));
-                nen.push(Some(crate::registry::name_en(p)));
+                prov.push(Some(p));
                 meas.push(Some(m.code.clone()));
                 lev.push(Some(m.level.as_str().to_string()));
                 se.push(self.get(&m.code, p));
             }
         }
         let n = prov.len();
-        build(
-            n,
-            vec![
-                col_u32("year", vec![Some(u32::from(self.year)); n]),
-                col_u32("province", prov),
-                col_str("name_vi", &nvi),
-                col_str("name_en", &nen),
-                col_str("measure", &meas),
-                col_str("level", &lev),
-                col_f64("se", se),
-                col_str("se_source", &vec![Some(MODEL_KIND); n]),
-            ],
-        )
+        let mut cols = vec![col_u32("year", vec![Some(u32::from(self.year)); n])];
+        cols.extend(province_columns(crate::registry::registry()?, &prov, true));
+        cols.extend([
+            col_str(MEASURE, &meas),
+            col_str("level", &lev),
+            col_f64("se", se),
+            col_str("se_source", &vec![Some(MODEL_KIND); n]),
+        ]);
+        build(n, cols)
     }
 }
 

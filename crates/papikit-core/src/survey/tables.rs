@@ -4,11 +4,12 @@
 use super::estimate;
 use super::replicate::Method;
 use super::score::SurveyScores;
+use crate::columns::MEASURE;
 use crate::error::Result;
 use crate::registry::registry;
 use crate::scores::{Level, Replicates, ScoreTable};
 use ndarray::{Array2, Array3, Axis};
-use polars::prelude::DataFrame;
+use polars::prelude::{Column, DataFrame};
 
 use super::ranks::RankStat;
 
@@ -117,24 +118,27 @@ impl SurveyScores {
     }
 }
 
-fn province_names(codes: &[u16], units_2025: bool, lang: crate::Lang) -> Vec<Option<String>> {
-    let reg = registry().ok();
-    let pick = |vi: &str, en: &str| match lang {
-        crate::Lang::Vi => vi.to_string(),
-        crate::Lang::En => en.to_string(),
-    };
-    codes
-        .iter()
-        .map(|&c| {
-            if units_2025 {
-                reg.and_then(|r| r.unit_by_code(c))
-                    .map(|u| pick(&u.name_vi, &u.name_en))
+/// `province_code`, `province_name`, `province_name_en` of survey domains (codes of the 63
+/// provinces, or of the 34 units of 2025 with `units_2025`); names null for an unknown code.
+fn province_columns(codes: &[Option<u16>], units_2025: bool) -> Result<Vec<Column>> {
+    let reg = registry()?;
+    if !units_2025 {
+        return Ok(crate::columns::province_columns(reg, codes, true));
+    }
+    let name = |c: &Option<u16>, vi: bool| {
+        c.and_then(|c| reg.unit_by_code(c)).map(|u| {
+            if vi {
+                u.name_vi.clone()
             } else {
-                reg.and_then(|r| r.by_code(c))
-                    .map(|p| pick(&p.name_vi, &p.name_en))
+                u.name_en.clone()
             }
         })
-        .collect()
+    };
+    Ok(crate::columns::province_columns_named(
+        codes.iter().map(|c| c.map(i32::from)).collect(),
+        &codes.iter().map(|c| name(c, true)).collect::<Vec<_>>(),
+        Some(&codes.iter().map(|c| name(c, false)).collect::<Vec<_>>()),
+    ))
 }
 
 impl SurveyScores {
@@ -148,16 +152,14 @@ impl SurveyScores {
             .collect()
     }
 
-    /// One level as a long table: province, name, code, parent, estimate, se, ci_low, ci_high, df,
-    /// n, n_missing (one row per province x measure, measures in framework order).
-    pub fn frame(&self, level: Level, ci_level: f64, lang: crate::Lang) -> Result<DataFrame> {
+    /// One level as a long table: province_code, province_name, province_name_en, measure, parent,
+    /// estimate, se, ci_low, ci_high, df, n, n_missing (one row per province x measure, measures in framework order).
+    pub fn frame(&self, level: Level, ci_level: f64, _lang: crate::Lang) -> Result<DataFrame> {
         let (lo, hi) = self.ci(ci_level)?;
-        let names = province_names(&self.provinces, self.units_2025, lang);
         let ms = self.level_measures(level);
         let nd = self.provinces.len();
         let cap = ms.len() * nd;
-        let (mut prov, mut name, mut code, mut parent) = (
-            Vec::with_capacity(cap),
+        let (mut prov, mut code, mut parent) = (
             Vec::with_capacity(cap),
             Vec::with_capacity(cap),
             Vec::with_capacity(cap),
@@ -174,8 +176,7 @@ impl SurveyScores {
         let opt = |v: f64| (!v.is_nan()).then_some(v);
         for &j in &ms {
             for d in 0..nd {
-                prov.push(Some(self.provinces[d] as u32));
-                name.push(names[d].clone());
+                prov.push(Some(self.provinces[d]));
                 code.push(Some(self.measures[j].code.clone()));
                 parent.push(self.measures[j].parent.clone());
                 est.push(opt(self.estimate[[j, d]]));
@@ -187,25 +188,22 @@ impl SurveyScores {
                 miss.push(Some(self.missing[[j, d]]));
             }
         }
-        crate::frame::build(
-            cap,
-            vec![
-                crate::frame::col_u32("province", prov),
-                crate::frame::col_str("name", &name),
-                crate::frame::col_str("code", &code),
-                crate::frame::col_str("parent", &parent),
-                crate::frame::col_f64("estimate", est),
-                crate::frame::col_f64("se", se),
-                crate::frame::col_f64("ci_low", cl),
-                crate::frame::col_f64("ci_high", ch),
-                crate::frame::col_f64("df", df),
-                crate::frame::col_u32("n", n),
-                crate::frame::col_u32("n_missing", miss),
-            ],
-        )
+        let mut cols = province_columns(&prov, self.units_2025)?;
+        cols.extend([
+            crate::frame::col_str(MEASURE, &code),
+            crate::frame::col_str("parent", &parent),
+            crate::frame::col_f64("estimate", est),
+            crate::frame::col_f64("se", se),
+            crate::frame::col_f64("ci_low", cl),
+            crate::frame::col_f64("ci_high", ch),
+            crate::frame::col_f64("df", df),
+            crate::frame::col_u32("n", n),
+            crate::frame::col_u32("n_missing", miss),
+        ]);
+        crate::frame::build(cap, cols)
     }
 
-    /// Ranks of one level: province, name, code, estimate, rank, rank_low, rank_high, group,
+    /// Ranks of one level: province_code, province_name, province_name_en, measure, estimate, rank, rank_low, rank_high, group,
     /// p_group (and p_top when `top` is given).
     pub fn rank_frame(
         &self,
@@ -216,22 +214,20 @@ impl SurveyScores {
     ) -> Result<DataFrame> {
         let ms = self.level_measures(level);
         let stats = self.ranks_of(&ms, ci_level, top)?;
-        let names = province_names(&self.provinces, self.units_2025, lang);
         let rows: Vec<&RankStat> = stats.iter().filter(|r| ms.contains(&r.measure)).collect();
         let h = rows.len();
         let u =
             |f: &dyn Fn(&RankStat) -> Option<u32>| rows.iter().map(|r| f(r)).collect::<Vec<_>>();
-        let mut cols = vec![
-            crate::frame::col_u32("province", u(&|r| Some(self.provinces[r.province] as u32))),
+        let mut cols = province_columns(
+            &rows
+                .iter()
+                .map(|r| Some(self.provinces[r.province]))
+                .collect::<Vec<_>>(),
+            self.units_2025,
+        )?;
+        cols.extend([
             crate::frame::col_str(
-                "name",
-                &rows
-                    .iter()
-                    .map(|r| names[r.province].clone())
-                    .collect::<Vec<_>>(),
-            ),
-            crate::frame::col_str(
-                "code",
+                MEASURE,
                 &rows
                     .iter()
                     .map(|r| Some(self.measures[r.measure].code.clone()))
@@ -257,7 +253,7 @@ impl SurveyScores {
                     .collect::<Vec<_>>(),
             ),
             crate::frame::col_f64("p_group", rows.iter().map(|r| r.p_group).collect()),
-        ];
+        ]);
         if top.is_some() {
             cols.push(crate::frame::col_f64(
                 "p_top",
@@ -289,8 +285,15 @@ impl SurveyScores {
 }
 
 impl super::estimate::DomainMeans {
-    /// Long table: domain, item, estimate, se, ci_low, ci_high, df, n.
+    /// Long table: domain (the label as given), province_code and province_name (when every
+    /// domain label is a province, as `score` resolves them; null otherwise), measure (the item),
+    /// estimate, se, ci_low, ci_high, df, n.
     pub fn frame(&self, ci_level: f64) -> Result<DataFrame> {
+        let codes: Vec<Option<u16>> =
+            match super::score::province_codes(&self.domains, "domain", false) {
+                Ok(c) => c.into_iter().map(Some).collect(),
+                Err(_) => vec![None; self.domains.len()],
+            };
         let (k, nd) = self.estimate.dim();
         let mut dom = Vec::new();
         let mut item = Vec::new();
@@ -317,18 +320,88 @@ impl super::estimate::DomainMeans {
                 n.push(Some(self.count[[j, d]] as u32));
             }
         }
-        crate::frame::build(
-            k * nd,
-            vec![
-                crate::frame::col_str("domain", &dom),
-                crate::frame::col_str("item", &item),
-                crate::frame::col_f64("estimate", e),
-                crate::frame::col_f64("se", s),
-                crate::frame::col_f64("ci_low", lo),
-                crate::frame::col_f64("ci_high", hi),
-                crate::frame::col_f64("df", df),
-                crate::frame::col_u32("n", n),
-            ],
+        // rows are item-major: the domains' codes repeat once per item
+        let prov: Vec<Option<u16>> = (0..k).flat_map(|_| codes.iter().copied()).collect();
+        let mut cols = vec![crate::frame::col_str("domain", &dom)];
+        cols.extend(crate::columns::province_columns(registry()?, &prov, false));
+        cols.extend([
+            crate::frame::col_str(MEASURE, &item),
+            crate::frame::col_f64("estimate", e),
+            crate::frame::col_f64("se", s),
+            crate::frame::col_f64("ci_low", lo),
+            crate::frame::col_f64("ci_high", hi),
+            crate::frame::col_f64("df", df),
+            crate::frame::col_u32("n", n),
+        ]);
+        crate::frame::build(k * nd, cols)
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+mod tests {
+    use crate::columns::{MEASURE, PROVINCE_CODE, PROVINCE_NAME, PROVINCE_NAME_EN};
+    use crate::scores::Level;
+    use crate::survey::{Design, Method, Normalisation, ScoreOptions, score, synthetic};
+    use polars::prelude::DataType;
+
+    /// Survey result tables carry the core's column names: province_code (Int32), the VN and EN
+    /// names whatever the language, and `measure`; domain means name the provinces too.
+    #[test]
+    fn result_tables_use_the_core_column_names() {
+        let df = synthetic::synthetic_survey(2023, 3, 0.2).unwrap();
+        let design = Design::new("province")
+            .strata("province")
+            .psu("district")
+            .weight("weight");
+        let fw = crate::framework::builtin(2023).unwrap();
+        let opts = ScoreOptions {
+            method: Method::Taylor,
+            replicates: 50,
+            seed: 1,
+            level: 0.9,
+            normalisation: Normalisation::Goalposts,
+            year: Some(2023),
+            units_2025: false,
+            rank_all: false,
+        };
+        let res = score(&df, &design, &fw, &opts).unwrap();
+        for t in [
+            res.frame(Level::Dimension, 0.9, crate::Lang::En).unwrap(),
+            res.rank_frame(Level::Total, 0.9, None, crate::Lang::En)
+                .unwrap(),
+        ] {
+            let names: Vec<&str> = t.get_column_names().iter().map(|c| c.as_str()).collect();
+            assert_eq!(
+                names[..4],
+                [PROVINCE_CODE, PROVINCE_NAME, PROVINCE_NAME_EN, MEASURE]
+            );
+            assert_eq!(t.column(PROVINCE_CODE).unwrap().dtype(), &DataType::Int32);
+            let code = t.column(PROVINCE_CODE).unwrap().i32().unwrap().clone();
+            let name = crate::frame::str_col(&t, PROVINCE_NAME).unwrap();
+            let i = (0..t.height()).find(|&i| code.get(i) == Some(66)).unwrap();
+            assert_eq!(name[i].as_deref(), Some("Đắk Lắk"));
+        }
+        let means = crate::survey::domain_means(
+            &df,
+            &design,
+            &["d8_internet_at_home"],
+            Method::Taylor,
+            0,
+            1,
         )
+        .unwrap()
+        .frame(0.9)
+        .unwrap();
+        let names: Vec<&str> = means
+            .get_column_names()
+            .iter()
+            .map(|c| c.as_str())
+            .collect();
+        assert_eq!(
+            names[..4],
+            ["domain", PROVINCE_CODE, PROVINCE_NAME, MEASURE]
+        );
+        assert_eq!(means.column(PROVINCE_CODE).unwrap().null_count(), 0);
     }
 }
