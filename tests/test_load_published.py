@@ -196,6 +196,31 @@ def test_34_units_2025(tmp_path: Path) -> None:
     assert pk.profile("Lào Cai", 2025).province == "Lao Cai"
 
 
+def test_across_the_merger_at_subdimension_level() -> None:
+    """A 34-unit 2025 table with sub-dimensions (the merged 2024 table, Đắk Lắk's 6.1, D6 and total
+    raised by 0.1): the profile, the review and the 34-unit trend read the merged 2024 baseline of
+    every sub-dimension, so the 2024 -> 2025 change of 6.1 is the 0.1 planted and of 6.2 is 0."""
+    m = pk.merged(2024, weights="population", level="all").scores.filter(pl.col("score").is_not_null())
+    t = m.select(
+        province=pl.col("name_vi"),
+        measure=pl.when(pl.col("number") == "").then(pl.col("measure")).otherwise(pl.col("number")),
+        score="score",
+    )
+    bump = (pl.col("province") == "Đắk Lắk") & pl.col("measure").is_in(["6.1", "D6", "total"])
+    pk.load_published(t.with_columns(score=pl.when(bump).then(pl.col("score") + 0.1).otherwise("score")), year=2025)
+    p = pk.profile("Đắk Lắk", 2025).to_polars()
+    ph = p.filter(pl.col("measure") == "public_health").row(0, named=True)
+    base = m.filter((pl.col("code") == 66) & (pl.col("measure") == "public_health"))["score"].item()
+    assert ph["previous_score"] == base
+    assert ph["change_points"] == pytest.approx(0.1, abs=1e-9) and ph["comparable_with_previous"] is True
+    r = pk.review("Đắk Lắk", 2025).measures
+    ch = dict(zip(r["number"], r["change"], strict=True))
+    assert ch["6.1"] == pytest.approx(0.1, abs=1e-9) and ch["6.2"] == pytest.approx(0.0, abs=1e-12)
+    tr = pk.trend("Đắk Lắk", [2024, 2025], era=34, level="subdimension")
+    row = tr.filter((pl.col("year") == 2025) & (pl.col("measure") == "public_health")).row(0, named=True)
+    assert row["change"] == pytest.approx(0.1, abs=1e-9) and row["composition_changed"] is True
+
+
 def test_gaps_by_agency_2025_names_todays_departments() -> None:
     pk.load_published(merged_2025(), year=2025, replace=True)
     a25 = pk.gaps("Đắk Lắk", 2025).by_agency()
