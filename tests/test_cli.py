@@ -163,6 +163,7 @@ def test_review_plan_file_csv_xlsx_parquet(tmp_path, capsys):
         ("plan.csv", "measure,points\n6.1,0.2\n", "column 'gain' not found"),
         ("plan.csv", "measure,gain\n9.9,0.2\n", "9.9"),
         ("plan.csv", "measure,gain\ntotal,0.2\n", "plan row 1"),
+        ("plan.csv", "measure,gain\n", "has no rows"),
         ("plan.csv", "measure,gain\nd6,0.2\n6.1,0.1\n", "plan row 2"),
         ("plan.xlsx", "not a workbook", "plan.xlsx"),
         ("plan.txt", "measure,gain\n6.1,0.2\n", "use a .csv, .xlsx or .parquet file"),

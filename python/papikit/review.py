@@ -189,14 +189,15 @@ class Review(TableResult):
 
 def _read_table(path: str | os.PathLike[str], argument: str) -> pl.DataFrame:
     """A .csv / .xlsx / .parquet file as a DataFrame (read errors -> FileError naming the path)."""
-    suffix = Path(path).suffix.lower()
+    p = Path(path)
+    suffix = p.suffix.lower()
     with guarded(path, "read"):
         if suffix in (".xlsx", ".xlsm", ".xls"):
-            return pl.read_excel(path)
+            return pl.read_excel(p)
         if suffix == ".csv":
-            return pl.read_csv(path)
+            return pl.read_csv(p)
         if suffix == ".parquet":
-            return pl.read_parquet(path)
+            return pl.read_parquet(p)
     raise _core.InvalidArgumentError(
         f"invalid value for {argument}: {os.fspath(path)!r}; use a .csv, .xlsx or .parquet file", argument=argument
     )
@@ -234,6 +235,11 @@ def _plan_rows(plan: object) -> list[tuple[str, float]]:
             )
     assert mcol is not None and gcol is not None
     df = df.select(pl.col(mcol).alias("measure"), pl.col(gcol).alias("gain"))
+    if df.height == 0:
+        raise _core.InvalidArgumentError(
+            f"invalid value for plan: {name} has no rows; list the measures the plan moves with their gains",
+            argument="plan",
+        )
     rows: list[tuple[str, float]] = []
     for i, (m, g) in enumerate(df.select("measure", "gain").iter_rows(), start=1):
         try:
@@ -325,7 +331,7 @@ def review(
     lang = check_lang(lang)
     if plan is None:
         return Review(res, lang, res.measures(lang), res.agencies(lang), res.moves(lang))
-    check = _core.review_plan(res, plan._plan) if rows is None else _core.review_plan_rows(res, rows)
+    check = _core.review_plan(res, plan._plan) if isinstance(plan, _Plan) else _core.review_plan_rows(res, rows or [])
     return Review(
         res, lang, res.measures(lang), res.agencies(lang), res.moves(lang), check.frame(lang), check.sentence(lang)
     )
