@@ -399,3 +399,19 @@ def test_cli_agencies_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -
     pl.DataFrame({"province": ["Atlantis"], "total": [50.0]}).write_csv(tmp_path / "bad.csv")
     assert main(["profile", "66", "--year", "2027", "--data", str(tmp_path / "bad.csv")]) == 2
     assert 'row 1, column province: unknown province "Atlantis"' in capsys.readouterr().err
+
+
+def test_review_sentence_names_units_after_the_merger() -> None:
+    """On the 34 units of 2025 the review says "unit(s)" / "đơn vị" (labels review.*_units of
+    data/labels.csv), not "province(s)" / "tỉnh"; a 63-province year keeps "province(s)"."""
+    pk.load_published(merged_2025(), year=2025)
+    en = pk.review("Đắk Lắk", 2025)
+    assert "unit(s) below it in 2024" in en.sentence and "province(s)" not in en.sentence
+    vi = pk.review("Đắk Lắk", 2025, lang="vi")
+    assert "đơn vị đứng dưới năm 2024" in vi.sentence and "tỉnh đứng dưới" not in vi.sentence
+    kinds = set(en.moves["kind"])
+    assert kinds and not any("province" in k for k in kinds), kinds
+    assert not any("bị tỉnh" in k for k in vi.moves["kind"])
+    before = pk.review("Đắk Lắk", 2024)
+    assert "province(s) below it in 2023" in before.sentence and "unit(s)" not in before.sentence
+    assert "tỉnh đứng dưới năm 2023" in pk.review("Đắk Lắk", 2024, lang="vi").sentence

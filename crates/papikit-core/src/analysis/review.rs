@@ -681,6 +681,17 @@ impl Review {
         (subs().max_by(by), subs().min_by(by))
     }
 
+    /// The label key of a text that names the ranked subjects: on the 34 units of 2025 (the
+    /// reviewed year is a 34-unit year) its `_units` variant, which says "unit(s)" / "đơn vị"
+    /// where the 63-province text says "province(s)" / "tỉnh".
+    fn noun_key(&self, key: &str) -> String {
+        if crate::loaded::era_of(i64::from(self.after.year)) == crate::registry::Era::Units34 {
+            format!("{key}_units")
+        } else {
+            key.to_string()
+        }
+    }
+
     /// One plain sentence on why the rank moved (text from the label table).
     pub fn sentence(&self, lang: Lang) -> Result<String> {
         let name = registry()
@@ -728,7 +739,7 @@ impl Review {
             ("entered_names", list(MoveKind::EnteredAbove)),
             ("left_names", list(MoveKind::LeftFromAbove)),
         ];
-        let s = labels::format("review.sentence", lang, &args)?;
+        let s = labels::format(&self.noun_key("review.sentence"), lang, &args)?;
         if !self.across_merger {
             return Ok(s);
         }
@@ -875,7 +886,7 @@ impl Review {
                 frame::col_str(
                     "kind",
                     &m.iter()
-                        .map(|x| labels::label(x.kind.key(), lang).map(Some))
+                        .map(|x| labels::label(&self.noun_key(x.kind.key()), lang).map(Some))
                         .collect::<Result<Vec<_>>>()?,
                 ),
                 Column::new(
