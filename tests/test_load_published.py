@@ -177,6 +177,12 @@ def test_34_units_2025(tmp_path: Path) -> None:
     assert p.composition_changed and "composition changed" in (p.previous_source or "")
     assert not pk.profile("Hà Nội", 2025).composition_changed
     assert not pk.profile("Đắk Lắk", 2024).composition_changed
+    # ... and as a column of its table (and of strengths/weaknesses, filtered from it)
+    assert p.to_polars()["baseline_merged"].to_list() == [True] * p.to_polars().height
+    assert set(p.strengths()["baseline_merged"]) <= {True} and set(p.weaknesses()["baseline_merged"]) <= {True}
+    assert set(pk.profile("Hà Nội", 2025).to_polars()["baseline_merged"]) == {False}
+    assert set(pk.profile("Đắk Lắk", 2024).to_polars()["baseline_merged"]) == {False}
+    assert pk.profile("Đắk Lắk", 2011).to_polars()["baseline_merged"].null_count() > 0  # no previous year
     # the report says so, and its footer names the loaded file (not "embedded in the package")
     t.write_csv(tmp_path / "papi2025.csv")
     pk.load_published(tmp_path / "papi2025.csv", year=2025, replace=True)

@@ -181,8 +181,11 @@ def profile(
     Columns: ``measure, level, name, score, rank, n_ranked, rank_region, n_region, group, band_min,
     band_max, next_group, next_group_min, distance_next_group, best, best_province, distance_best,
     national_mean, national_median, previous_score, change_points, previous_rank, change_places,
-    comparable_with_previous, flag``.
+    comparable_with_previous, flag, baseline_merged``.
 
+    * ``baseline_merged``: the previous year's values (``previous_score`` and the changes) are the
+      63-province results merged onto the 34 units for a unit of several provinces (the
+      :attr:`Profile.composition_changed` flag on every row); null without a previous year.
     * ``distance_next_group`` = lowest score inside the next better group minus own score (null in
       the top group); ``distance_best`` = best score minus own score.
     * Year-on-year: ``change_places`` = previous rank minus rank (positive = moved up); both changes
