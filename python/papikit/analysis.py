@@ -629,7 +629,7 @@ def merged(
     >>> p = pk.merged(2023, weights="population")
     >>> p.weight_source, p.weights.filter(pl.col("unit_code") == 66)["weight"].round(4).to_list()
     ('population', [0.3136, 0.6864])
-    >>> a = pk.merged(2024, weights="population", level="all")
+    >>> a = pk.merged(pk.LAST_YEAR, weights="population", level="all")
     >>> a.scores.filter((pl.col("code") == 66) & (pl.col("number") == "6.1"))["score"].round(4).to_list()
     [1.9699]
     """
