@@ -116,3 +116,66 @@ def test_profile_first_year_has_no_previous(capsys):
 
     assert main(["profile", "66", "--year", str(pk.FIRST_YEAR)]) == 0
     assert "no score the previous year" in capsys.readouterr().out
+
+
+def test_review_plan_file_csv_xlsx_parquet(tmp_path, capsys):
+    """``papikit review --plan FILE``: a plan table written from pk.optimize (made on 2023) set
+    against 2024, read from .csv, .xlsx and .parquet: the same plan check as pk.review(plan=plan)."""
+    import polars as pl
+
+    import papikit as pk
+
+    plan = pk.optimize("Đắk Lắk", 2023, target=pk.TargetRank(25), level="subdimension")
+    table = plan.plan_table()
+    want = pk.review("Đắk Lắk", 2024, plan=plan).plan
+    assert want is not None
+    paths = [tmp_path / "plan.csv", tmp_path / "plan.xlsx", tmp_path / "plan.parquet"]
+    table.write_csv(paths[0])
+    table.write_excel(paths[1])
+    table.write_parquet(paths[2])
+    for path in paths:
+        got = pk.review("Đắk Lắk", 2024, plan=path).plan
+        assert got is not None
+        assert got["measure"].to_list() == want["measure"].to_list(), path
+        assert got["realised"].to_list() == want["realised"].to_list()
+        # the plan's own total sums its items' gains in another order: equal to rounding
+        assert got["planned"].to_list() == pytest.approx(want["planned"].to_list(), abs=1e-12)
+        assert main(["review", "Đắk Lắk", "--year", "2024", "--plan", str(path)]) == 0
+        out = capsys.readouterr().out
+        total = want.filter(pl.col("measure") == "total").row(0, named=True)
+        assert "Plan vs result" in out
+        assert f"{total['planned']:+.4f}" in out and f"{total['realised']:+.4f}" in out
+        assert "6.2" in out
+    # a dimension plan's plan_table() (columns dimension, required_gain) works the same way
+    dplan = pk.optimize("Đắk Lắk", 2023, target=pk.TargetRank(25))
+    dplan.plan_table().write_csv(tmp_path / "dims.csv")
+    dwant, dgot = (pk.review("Đắk Lắk", 2024, plan=p).plan for p in (dplan, tmp_path / "dims.csv"))
+    assert dwant is not None and dgot is not None
+    assert dgot["planned"].to_list() == pytest.approx(dwant["planned"].to_list(), abs=1e-12)
+    # without --plan: no plan section
+    assert main(["review", "Đắk Lắk", "--year", "2024"]) == 0
+    assert "Plan vs result" not in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    "name,content,needle",
+    [
+        ("plan.csv", "measure,points\n6.1,0.2\n", "column 'gain' not found"),
+        ("plan.csv", "measure,gain\n9.9,0.2\n", "9.9"),
+        ("plan.csv", "measure,gain\ntotal,0.2\n", "plan row 1"),
+        ("plan.csv", "measure,gain\n", "has no rows"),
+        ("plan.csv", "measure,gain\nd6,0.2\n6.1,0.1\n", "plan row 2"),
+        ("plan.xlsx", "not a workbook", "plan.xlsx"),
+        ("plan.txt", "measure,gain\n6.1,0.2\n", "use a .csv, .xlsx or .parquet file"),
+        ("missing.csv", None, "missing.csv"),
+    ],
+)
+def test_review_bad_plan_file_is_one_line_exit_2(tmp_path, capsys, name, content, needle):
+    path = tmp_path / name
+    if content is not None:
+        path.write_text(content, encoding="utf-8")
+    assert main(["review", "Đắk Lắk", "--year", "2024", "--plan", str(path)]) == 2
+    cap = capsys.readouterr()
+    assert cap.out == ""
+    assert cap.err.startswith("papikit: error:") and cap.err.count("\n") == 1, cap.err
+    assert needle in cap.err, cap.err

@@ -123,6 +123,82 @@ def test_unparsable_files() -> None:
         pk.Framework.from_toml("= nope")
 
 
+@pytest.mark.parametrize("fmt", ["json", "toml"])
+def test_parse_errors_name_the_key_path(tmp_path: Path, fmt: str) -> None:
+    """A wrong type deep inside a spec: the located item's loc is the key path, not "JSON"/"TOML"
+    (the message keeps line and column)."""
+    fw = pk.framework(2023)
+    spec = json.loads((lambda p: (fw.write(p), p.read_text(encoding="utf-8"))[1])(tmp_path / "f.json"))
+    dims = spec["dimensions"]
+    cases = [
+        ((2, "subdimensions", 0, "code"), 5, "dimensions[2].subdimensions[0].code", "invalid type"),
+        (
+            (0, "subdimensions", 1, "indicators", 2, "direction"),
+            1.5,
+            "dimensions[0].subdimensions[1].indicators[2].direction",
+            "",
+        ),
+        ((7, "name_en"), ["x"], "dimensions[7].name_en", "invalid type"),
+    ]
+    for (di, *rest), bad, path, needle in cases:
+        s = json.loads(json.dumps(spec))
+        node = s["dimensions"][di]
+        for k in rest[:-1]:
+            node = node[k]
+        node[rest[-1]] = bad
+        if fmt == "json":
+            text = json.dumps(s, indent=2, ensure_ascii=False)
+            with pytest.raises(pk.FrameworkError) as e:
+                pk.Framework.from_json(text)
+        else:
+            # the TOML of the spec with the one wrong value (written by the library, then edited)
+            p = tmp_path / "ok.toml"
+            pk.Framework.from_json(json.dumps(spec)).write(p)
+            text = _toml_with(p.read_text(encoding="utf-8"), path, bad)
+            with pytest.raises(pk.FrameworkError) as e:
+                pk.Framework.from_toml(text)
+        item = e.value.errors()[0]
+        assert item["loc"] == path, (fmt, item)
+        assert e.value.path == path  # type: ignore[attr-defined]
+        assert item["kind"] == "framework_parse" and f"at {path}" in str(e.value)
+        assert "line" in str(e.value) and needle in str(e.value)
+    assert len(dims) == 8
+    # an unknown key is located at that key
+    s = json.loads(json.dumps(spec))
+    s["dimensions"][3]["subdimensions"][2]["indicatorz"] = []
+    with pytest.raises(pk.FrameworkError) as e:
+        pk.Framework.from_json(json.dumps(s, indent=1))
+    assert e.value.errors()[0]["loc"] == "dimensions[3].subdimensions[2].indicatorz"
+    # a syntax error at the top level keeps the format as its loc
+    with pytest.raises(pk.FrameworkError) as e:
+        pk.Framework.from_json("{not json")
+    assert e.value.errors()[0]["loc"] == "JSON"
+
+
+def _toml_with(text: str, path: str, value: object) -> str:
+    """``text`` (TOML written by Framework.write) with the key at ``path`` set to ``value``: the
+    n-th ``[[...]]`` header of each level is found by counting, then the key below it replaced."""
+    import re
+
+    parts = re.findall(r"(\w+)(?:\[(\d+)\])?", path)
+    lines = text.split("\n")
+    pos, prefix = 0, ""
+    for name, idx in parts[:-1]:
+        prefix = f"{prefix}.{name}" if prefix else name
+        header, seen = f"[[{prefix}]]", -1
+        while True:
+            if lines[pos].strip() == header:
+                seen += 1
+                if seen == int(idx):
+                    break
+            pos += 1
+    key = parts[-1][0]
+    while not lines[pos].startswith(f"{key} ="):
+        pos += 1
+    lines[pos] = f"{key} = {json.dumps(value)}"
+    return "\n".join(lines)
+
+
 def test_with_columns_mapping_table() -> None:
     fw = pk.framework(2023)
     m = pl.DataFrame({"code": ["d8_internet_at_home", "d6_hosp_clean_toilets"], "column": ["q1", "q2"]})

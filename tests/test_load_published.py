@@ -177,6 +177,12 @@ def test_34_units_2025(tmp_path: Path) -> None:
     assert p.composition_changed and "composition changed" in (p.previous_source or "")
     assert not pk.profile("Hà Nội", 2025).composition_changed
     assert not pk.profile("Đắk Lắk", 2024).composition_changed
+    # ... and as a column of its table (and of strengths/weaknesses, filtered from it)
+    assert p.to_polars()["baseline_merged"].to_list() == [True] * p.to_polars().height
+    assert set(p.strengths()["baseline_merged"]) <= {True} and set(p.weaknesses()["baseline_merged"]) <= {True}
+    assert set(pk.profile("Hà Nội", 2025).to_polars()["baseline_merged"]) == {False}
+    assert set(pk.profile("Đắk Lắk", 2024).to_polars()["baseline_merged"]) == {False}
+    assert pk.profile("Đắk Lắk", 2011).to_polars()["baseline_merged"].null_count() > 0  # no previous year
     # the report says so, and its footer names the loaded file (not "embedded in the package")
     t.write_csv(tmp_path / "papi2025.csv")
     pk.load_published(tmp_path / "papi2025.csv", year=2025, replace=True)
@@ -194,6 +200,31 @@ def test_34_units_2025(tmp_path: Path) -> None:
     assert "loaded from" not in embedded[embedded.index("<footer>") :]
     # Lào Cai (unit code 15, Yên Bái's) is found by name and keeps its name.
     assert pk.profile("Lào Cai", 2025).province == "Lao Cai"
+
+
+def test_across_the_merger_at_subdimension_level() -> None:
+    """A 34-unit 2025 table with sub-dimensions (the merged 2024 table, Đắk Lắk's 6.1, D6 and total
+    raised by 0.1): the profile, the review and the 34-unit trend read the merged 2024 baseline of
+    every sub-dimension, so the 2024 -> 2025 change of 6.1 is the 0.1 planted and of 6.2 is 0."""
+    m = pk.merged(2024, weights="population", level="all").scores.filter(pl.col("score").is_not_null())
+    t = m.select(
+        province=pl.col("province_name"),
+        measure=pl.when(pl.col("number") == "").then(pl.col("measure")).otherwise(pl.col("number")),
+        score="score",
+    )
+    bump = (pl.col("province") == "Đắk Lắk") & pl.col("measure").is_in(["6.1", "D6", "total"])
+    pk.load_published(t.with_columns(score=pl.when(bump).then(pl.col("score") + 0.1).otherwise("score")), year=2025)
+    p = pk.profile("Đắk Lắk", 2025).to_polars()
+    ph = p.filter(pl.col("measure") == "public_health").row(0, named=True)
+    base = m.filter((pl.col("province_code") == 66) & (pl.col("measure") == "public_health"))["score"].item()
+    assert ph["previous_score"] == base
+    assert ph["change_points"] == pytest.approx(0.1, abs=1e-9) and ph["comparable_with_previous"] is True
+    r = pk.review("Đắk Lắk", 2025).measures
+    ch = dict(zip(r["number"], r["change"], strict=True))
+    assert ch["6.1"] == pytest.approx(0.1, abs=1e-9) and ch["6.2"] == pytest.approx(0.0, abs=1e-12)
+    tr = pk.trend("Đắk Lắk", [2024, 2025], era=34, level="subdimension")
+    row = tr.filter((pl.col("year") == 2025) & (pl.col("measure") == "public_health")).row(0, named=True)
+    assert row["change"] == pytest.approx(0.1, abs=1e-9) and row["composition_changed"] is True
 
 
 def test_gaps_by_agency_2025_names_todays_departments() -> None:
@@ -381,3 +412,19 @@ def test_cli_agencies_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -
     pl.DataFrame({"province": ["Atlantis"], "total": [50.0]}).write_csv(tmp_path / "bad.csv")
     assert main(["profile", "66", "--year", "2027", "--data", str(tmp_path / "bad.csv")]) == 2
     assert 'row 1, column province: unknown province "Atlantis"' in capsys.readouterr().err
+
+
+def test_review_sentence_names_units_after_the_merger() -> None:
+    """On the 34 units of 2025 the review says "unit(s)" / "đơn vị" (labels review.*_units of
+    data/labels.csv), not "province(s)" / "tỉnh"; a 63-province year keeps "province(s)"."""
+    pk.load_published(merged_2025(), year=2025)
+    en = pk.review("Đắk Lắk", 2025)
+    assert "unit(s) below it in 2024" in en.sentence and "province(s)" not in en.sentence
+    vi = pk.review("Đắk Lắk", 2025, lang="vi")
+    assert "đơn vị đứng dưới năm 2024" in vi.sentence and "tỉnh đứng dưới" not in vi.sentence
+    kinds = set(en.moves["kind"])
+    assert kinds and not any("province" in k for k in kinds), kinds
+    assert not any("bị tỉnh" in k for k in vi.moves["kind"])
+    before = pk.review("Đắk Lắk", 2024)
+    assert "province(s) below it in 2023" in before.sentence and "unit(s)" not in before.sentence
+    assert "tỉnh đứng dưới năm 2023" in pk.review("Đắk Lắk", 2024, lang="vi").sentence

@@ -116,6 +116,7 @@ def test_survey_scoring_bar_and_determinism(bars_on: None, capsys: pytest.Captur
     _, b = quiet.replicates("total")
     assert (a == b).all()
     assert shown.ranks("total").equals(quiet.ranks("total"))
+    capsys.readouterr()  # the rank pass has its own bar (test_survey_ranks_bar_and_determinism)
     # Taylor linearisation has no replicate loop: no bar
     s.score(fw, method="taylor", progress=True)
     assert capsys.readouterr().err == ""
@@ -253,3 +254,28 @@ def test_survey_replicate_pass_advances_per_chunk() -> None:
     plain = s.score(fw, replicates=reps, seed=5, progress=False)
     assert out["r"].totals.equals(plain.totals) and out["r"].dimensions.equals(plain.dimensions)
     assert ranked.equals(plain.ranks("subdimension"))
+
+
+def test_survey_ranks_bar_and_determinism(bars_on: None, capsys: pytest.CaptureFixture[str]) -> None:
+    """``SurveyResult.ranks(progress=)``: a bar over the draws ranked (bootstrap replicates of a
+    level not kept by the scoring pass: sub-dimensions, recomputed and ranked), silent with
+    ``progress=False``; the ranks bit-identical either way (separate results: ranks are cached)."""
+    s = pk.Survey(pk.synthetic_survey(2023, seed=2, scale=0.3), design=pk.PAPI_DESIGN)
+    fw = pk.framework(2023)
+    shown_r, quiet_r = (s.score(fw, replicates=200, seed=5, progress=False) for _ in range(2))
+    assert capsys.readouterr().err == ""
+    quiet = quiet_r.ranks("subdimension", progress=False)
+    assert capsys.readouterr().err == ""
+    shown = shown_r.ranks("subdimension", progress=True)
+    err = capsys.readouterr().err
+    # the fused pass recomputes the 200 replicates of every sub-dimension and ranks them: 200 units
+    assert "survey ranks" in err and "200/200" in err and "draws" in err, err
+    assert shown.equals(quiet)
+    # the total (its replicates kept by the scoring pass) and normal draws of a Taylor result
+    assert shown_r.ranks("total", top=10, progress=True).equals(quiet_r.ranks("total", top=10, progress=False))
+    assert "survey ranks" in capsys.readouterr().err
+    t1, t2 = (s.score(fw, method="taylor", progress=False) for _ in range(2))
+    assert t1.ranks("dimension", progress=True).equals(t2.ranks("dimension", progress=False))
+    # keyword-only
+    with pytest.raises(TypeError):
+        quiet_r.ranks("total", None, None, False)  # type: ignore[misc]

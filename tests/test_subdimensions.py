@@ -28,6 +28,7 @@ import papikit.plot as pkp
 DATA = Path(__file__).resolve().parents[1] / "crates" / "papikit-core" / "data"
 SHARED = Path("/work/shared/data/papi")
 DL, TTH = 66, 46
+DIMS8 = [f"d{k}" for k in range(1, 9)]
 
 
 def _rows(name: str) -> list[dict[str, str]]:
@@ -310,6 +311,67 @@ def test_merged_population_weights_are_2022_shares() -> None:
     # every year works (the old partial table failed for all of them)
     for year in range(pk.FIRST_YEAR, pk.LAST_YEAR + 1):
         assert pk.merged(year, weights="population").scores.height == 34
+
+
+def test_merged_carries_subdimensions_dak_lak_2024_6_1() -> None:
+    """Golden: the 2025 unit Đắk Lắk (Đắk Lắk + Phú Yên) on 2024 sub-dimension 6.1 is the
+    population-weighted mean of its members' published 6.1 scores. Weights from
+    crates/papikit-core/data/vn_population_2022_gso.csv (GSO average population 2022: Đắk Lắk (66)
+    1,918,440, Phú Yên (54) 876,620 -> 0.6864 / 0.3136); scores from
+    crates/papikit-core/data/papi_subdimension_scores_2011_2024.csv (2024, D6 position 1)."""
+    pop = {int(r["gso_code"]): float(r["population"]) for r in _rows("vn_population_2022_gso.csv")}
+    w66 = pop[66] / (pop[66] + pop[54])
+    assert round(w66, 4) == 0.6864 and round(1 - w66, 4) == 0.3136
+    sub = sub_csv(2024)
+    want = w66 * sub[(66, "6.1")] + (1 - w66) * sub[(54, "6.1")]
+    every = pk.merged(2024, weights="population", level="all")
+    assert every.level == "all"
+    row = every.scores.filter((pl.col("province_code") == DL) & (pl.col("number") == "6.1")).row(0, named=True)
+    assert row["score"] == pytest.approx(want, abs=1e-12)
+    assert round(row["score"], 4) == 1.9699
+    assert (row["level"], row["parent"], row["weight_source"]) == ("subdimension", "d6", "population 2022")
+    # the same columns as pk.published(level="all") (plus the merge's own), 34 units x 37 measures
+    pub_cols = pk.published(2024, level="all").columns
+    assert every.scores.columns[: len(pub_cols)] == pub_cols
+    assert every.scores.height == 34 * 37
+    # the total and dimensions of the long form are those of the wide merged table
+    wide = pk.merged(2024, weights="population").scores.filter(pl.col("province_code") == DL).row(0, named=True)
+    top = every.scores.filter((pl.col("province_code") == DL) & (pl.col("level") != "subdimension"))
+    assert dict(zip(top["measure"], top["score"], strict=True)) == {k: wide[k] for k in ["total", *DIMS8]}
+    # level="subdimension" mirrors pk.published's sub-dimension table
+    subs = pk.merged(2024, weights="population", level="subdimension").scores
+    assert subs.columns[:14] == pk.published(2024, level="subdimension").columns
+    assert subs.filter((pl.col("province_code") == DL) & (pl.col("number") == "6.1"))["score"].item() == row["score"]
+    # ranks among the 34 units
+    assert subs["n_ranked"].max() <= 34
+    # missing stays missing: Vĩnh Phúc (26) has no 2024 sub-dimension scores, so the unit Phú Thọ
+    # (Phú Thọ + Vĩnh Phúc + Hòa Bình) has none either, never a silent 0, and names the member.
+    assert not any(code == 26 for code, _ in sub)
+    pt = subs.filter(pl.col("province_code") == 25)
+    assert pt.height == 28 and pt["score"].null_count() == 28
+    assert set(pt["missing_members"]) == {"Vĩnh Phúc"}
+    assert pt["rank"].null_count() == 28
+    # equal (user) weights work the same way
+    eq = pk.merged(2024, weights={c: 1.0 for c in pk.crosswalk_2025()["province_code"]}, level="subdimension").scores
+    got = eq.filter((pl.col("province_code") == DL) & (pl.col("number") == "6.1"))["score"].item()
+    assert got == pytest.approx((sub[(66, "6.1")] + sub[(54, "6.1")]) / 2, abs=1e-12)
+    with pytest.raises(pk.InvalidArgumentError, match="level"):
+        pk.merged(2024, weights="population", level="indicator")  # type: ignore[arg-type]
+
+
+def test_trend_34_at_subdimension_level() -> None:
+    """pk.trend(era=34, level="subdimension"): the merged sub-dimension values, flagged."""
+    t = pk.trend("Đắk Lắk", [2023, 2024], era=34, level="subdimension")
+    assert set(t["measure"]) >= {"public_health", "willingness_fight_corruption"}
+    assert "total" not in set(t["measure"])
+    m = pk.merged(2024, weights="population", level="all").scores
+    want = m.filter((pl.col("province_code") == DL) & (pl.col("measure") == "public_health"))["score"].item()
+    r = t.filter((pl.col("year") == 2024) & (pl.col("measure") == "public_health")).row(0, named=True)
+    assert r["score"] == want and r["composition_changed"] is True
+    m23 = pk.merged(2023, weights="population", level="all").scores
+    before = m23.filter((pl.col("province_code") == DL) & (pl.col("measure") == "public_health"))["score"].item()
+    assert r["change"] == pytest.approx(want - before, abs=1e-12)
+    assert pk.trend("Đắk Lắk", [2024], era=34, level="all").height == 1 + 8 + 28
 
 
 # ------------------------------------------------------------------ bad input

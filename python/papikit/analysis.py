@@ -181,8 +181,11 @@ def profile(
     Columns: ``measure, level, name, score, rank, n_ranked, rank_region, n_region, group, band_min,
     band_max, next_group, next_group_min, distance_next_group, best, best_province, distance_best,
     national_mean, national_median, previous_score, change_points, previous_rank, change_places,
-    comparable_with_previous, flag``.
+    comparable_with_previous, flag, baseline_merged``.
 
+    * ``baseline_merged``: the previous year's values (``previous_score`` and the changes) are the
+      63-province results merged onto the 34 units for a unit of several provinces (the
+      :attr:`Profile.composition_changed` flag on every row); null without a previous year.
     * ``distance_next_group`` = lowest score inside the next better group minus own score (null in
       the top group); ``distance_best`` = best score minus own score.
     * Year-on-year: ``change_places`` = previous rank minus rank (positive = moved up); both changes
@@ -531,7 +534,8 @@ def trend(
     ``era=34`` gives the trend of a 2025 unit on the 34 units (default years: 2011 to the last loaded
     year that follows the embedded ones): years of the 63 provinces are the member provinces'
     results combined with GSO 2022 population weights (``weights``, ``basis``), flagged
-    ``composition_changed``; ranks are among the 34 units.
+    ``composition_changed``; ranks are among the 34 units. ``level`` works as on the 63 provinces
+    (sub-dimensions merged like the dimensions; null where a member has no value).
 
     Examples
     --------
@@ -551,7 +555,7 @@ def trend(
         while last + 1 in loaded:  # the embedded years, then the loaded years that follow them
             last += 1
         ys34 = list(range(FIRST_YEAR, last + 1)) if years is None else _year_list(years)
-        return _core.trend_34(province_arg(province), ys34, lang=check_lang(lang))
+        return _core.trend_34(province_arg(province), ys34, level=level, lang=check_lang(lang))
     ys = _year_list(range(FIRST_YEAR, LAST_YEAR + 1) if years is None else years)
     if not ys:
         raise _core.InvalidArgumentError("invalid value for years: empty")
@@ -566,9 +570,10 @@ class Merged(TableResult):
     weight_source: str
     scores: pl.DataFrame
     weights: pl.DataFrame
+    level: str = "dimension"
 
     def to_polars(self) -> pl.DataFrame:
-        """The merged scores (one row per unit)."""
+        """The merged scores (one row per unit; per unit and measure below the dimensions)."""
         return self.scores
 
     def _repr_html_(self) -> str:
@@ -586,6 +591,7 @@ def merged(
     *,
     weights: Mapping[str | int, float] | pl.DataFrame | Literal["population"] | None = None,
     population_year: int | None = None,
+    level: Literal["dimension", "subdimension", "all"] = "dimension",
     lang: Lang = "en",
 ) -> Merged:
     """Express a published year on the 34 provincial units of 1 July 2025.
@@ -599,6 +605,14 @@ def merged(
     ``weight_source`` = "population 2022"). Weights are normalised within each unit and never
     guessed: no weights is an error. Single-member units keep their province's scores. A member without a score
     that year makes the unit's score null (``missing_members``).
+
+    ``level`` as in :func:`papikit.published`: "dimension" (default: one row per unit, total and
+    d1..d8), "subdimension" (one row per unit and sub-dimension of the year's framework: ``year,
+    code, name_vi, name_en, region, dimension, number, subdimension, name, score, rank, n_ranked,
+    min, max, weight_source, missing_members``) or "all" (total -> dimensions -> sub-dimensions in
+    long form: ``year, code, name_vi, name_en, region, level, measure, number, parent, name, score,
+    rank, n_ranked, min, max, weight_source, missing_members``). Every level is merged with the same
+    weights; a member without a value on a measure makes that row's score null, never 0.
 
     Examples
     --------
@@ -615,6 +629,9 @@ def merged(
     >>> p = pk.merged(2023, weights="population")
     >>> p.weight_source, p.weights.filter(pl.col("unit_code") == 66)["weight"].round(4).to_list()
     ('population', [0.3136, 0.6864])
+    >>> a = pk.merged(pk.LAST_YEAR, weights="population", level="all")
+    >>> a.scores.filter((pl.col("province_code") == 66) & (pl.col("number") == "6.1"))["score"].round(4).to_list()
+    [1.9699]
     """
     year = check_year(year)
     lang = check_lang(lang)
@@ -658,9 +675,9 @@ def merged(
             raise _core.InvalidArgumentError(
                 f"invalid value for weights: {e}; weights are numbers", argument="weights"
             ) from None
-    scores, wdf = _core.merged_table(year, weights=w, population_year=population_year, lang=lang)
+    scores, wdf = _core.merged_table(year, weights=w, population_year=population_year, level=level, lang=lang)
     src = "user" if w is not None else "population"
-    return Merged(year=year, weight_source=src, scores=scores, weights=wdf)
+    return Merged(year=year, weight_source=src, scores=scores, weights=wdf, level=level)
 
 
 def _agency_frame(table: pl.DataFrame | str | None) -> pl.DataFrame | None:

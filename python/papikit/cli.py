@@ -122,6 +122,15 @@ def format_review(r: Review, *, top: int = 3) -> str:
                 f"({number(m['change'], lang=lang, sign=True)})"
                 f"  [{m['agencies']}]"
             )
+    if r.plan is not None:
+        out.append("")
+        out.append(f"{label('review.plan', lang)}: {r.plan_sentence}")
+        for m in r.plan.iter_rows(named=True):
+            realised = "-" if m["realised"] is None else number(m["realised"], lang=lang, sign=True)
+            mark = "" if m["reached"] is None else (" ✓" if m["reached"] else " ✗")
+            out.append(
+                f"  {m['number'] or label('review.total', lang):<5} {number(m['planned'], lang=lang, sign=True):>8} -> {realised:>8}{mark}"
+            )
     out.append("")
     out.append(label("review.by_agency", lang) + ":")
     for a in r.agencies.sort("change").iter_rows(named=True):
@@ -186,6 +195,13 @@ def _parser() -> argparse.ArgumentParser:
     vp.add_argument("province", help='name or GSO code, e.g. "Đắk Lắk"')
     vp.add_argument("--year", type=int, default=LAST_YEAR, help=f"the year reviewed (default {LAST_YEAR})")
     vp.add_argument("--lang", choices=("en", "vi"), default="en", help="labels in English or Vietnamese")
+    vp.add_argument(
+        "--plan",
+        default=None,
+        metavar="FILE",
+        help="last year's plan (.csv, .xlsx or .parquet with columns measure, gain; e.g. a plan table "
+        "written from pk.optimize) set against what happened",
+    )
     for sp in (pp, rp, vp):
         sp.add_argument(
             "--data",
@@ -239,7 +255,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             from papikit.review import review
 
             agencies = _agency_frame(args.agencies)
-            print(format_review(review(args.province, args.year, lang=args.lang, agencies=agencies)))
+            r = review(args.province, args.year, lang=args.lang, agencies=agencies, plan=args.plan)
+            print(format_review(r))
             return 0
         if args.command == "report":
             try:

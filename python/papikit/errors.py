@@ -105,14 +105,16 @@ class FrameworkError(PapiError):
     """An invalid or unparsable framework specification.
 
     Attributes: ``problems`` (each problem as printed, ``loc: message``) for an invalid
-    specification, ``format`` and ``message`` for one that cannot be parsed. ``errors()`` gives
-    every problem with its location and kind.
+    specification, ``format``, ``message`` and ``path`` (the key path of the culprit, e.g.
+    ``dimensions[2].subdimensions[0].code``; empty when unknown) for one that cannot be parsed.
+    ``errors()`` gives every problem with its location (that key path) and kind.
     """
 
     _kind = "invalid_framework"
     problems: list[str]
     format: str
     message: str
+    path: str
 
 
 class UnknownCodeError(PapiError):

@@ -3,13 +3,16 @@ rank moved (``pk.review``). The analysis is in the Rust core (``papikit_core::an
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import polars as pl
 
 from papikit import _core
 from papikit._display import Lang, TableResult, check_lang, check_year, frame_html
+from papikit._files import guarded
 from papikit._rules import label
 from papikit.registry import Province, province_arg
 from papikit.targets import Group, TargetRank
@@ -184,13 +187,82 @@ class Review(TableResult):
         )
 
 
+def _read_table(path: str | os.PathLike[str], argument: str) -> pl.DataFrame:
+    """A .csv / .xlsx / .parquet file as a DataFrame (read errors -> FileError naming the path)."""
+    p = Path(path)
+    suffix = p.suffix.lower()
+    with guarded(path, "read"):
+        if suffix in (".xlsx", ".xlsm", ".xls"):
+            return pl.read_excel(p)
+        if suffix == ".csv":
+            return pl.read_csv(p)
+        if suffix == ".parquet":
+            return pl.read_parquet(p)
+    raise _core.InvalidArgumentError(
+        f"invalid value for {argument}: {os.fspath(path)!r}; use a .csv, .xlsx or .parquet file", argument=argument
+    )
+
+
+def _plan_rows(plan: object) -> list[tuple[str, float]]:
+    """(measure, gain) rows of a plan given as a table or a file."""
+    if isinstance(plan, (str, os.PathLike)):
+        name = os.fspath(plan)
+        if Path(name).suffix.lower() not in (".csv", ".xlsx", ".xlsm", ".xls", ".parquet"):
+            raise _core.InvalidArgumentError(
+                f"invalid value for plan: {name!r}; give a pk.Plan from pk.optimize, a DataFrame, or a path: "
+                "use a .csv, .xlsx or .parquet file",
+                argument="plan",
+            )
+        df = _read_table(plan, "plan")
+    elif isinstance(plan, pl.DataFrame):
+        name, df = "the plan table", plan
+    else:
+        raise _core.InvalidArgumentError(
+            "invalid value for plan: expected a pk.Plan from pk.optimize, a DataFrame or a .csv/.xlsx/.parquet "
+            f"path with columns measure and gain, got {type(plan).__name__}",
+            argument="plan",
+        )
+    # Plan.to_polars() / a sub-dimension plan_table(): measure, gain; a dimension plan_table():
+    # dimension, required_gain.
+    mcol = next((c for c in ("measure", "dimension") if c in df.columns), None)
+    gcol = next((c for c in ("gain", "required_gain") if c in df.columns), None)
+    for c, found in (("measure", mcol), ("gain", gcol)):
+        if found is None:
+            raise _core.ColumnError(
+                f"column {c!r} not found in {name} (columns: {', '.join(df.columns)}); a plan table has "
+                "columns measure (dimension or sub-dimension) and gain (planned points)",
+                column=c,
+            )
+    assert mcol is not None and gcol is not None
+    df = df.select(pl.col(mcol).alias("measure"), pl.col(gcol).alias("gain"))
+    if df.height == 0:
+        raise _core.InvalidArgumentError(
+            f"invalid value for plan: {name} has no rows; list the measures the plan moves with their gains",
+            argument="plan",
+        )
+    rows: list[tuple[str, float]] = []
+    for i, (m, g) in enumerate(df.select("measure", "gain").iter_rows(), start=1):
+        try:
+            rows.append((str(m), float(g)))
+        except (TypeError, ValueError):
+            raise _core.InvalidArgumentError(
+                f"invalid value for plan: row {i} of {name} has gain {g!r} for {m!r}; gains are numbers",
+                argument="plan",
+            ) from None
+        if m is None:
+            raise _core.InvalidArgumentError(
+                f"invalid value for plan: row {i} of {name} has no measure", argument="plan"
+            )
+    return rows
+
+
 def review(
     province: str | int | Province,
     year: int,
     *,
     goal: TargetRank | Group | float | None = None,
     agencies: pl.DataFrame | None = None,
-    plan: Plan | None = None,
+    plan: Plan | pl.DataFrame | str | os.PathLike[str] | None = None,
     lang: Lang = "en",
 ) -> Review:
     """Review ``province``'s ``year`` against ``year - 1`` on the published results.
@@ -223,7 +295,11 @@ def review(
         A plan from :func:`papikit.optimize` made on ``year - 1`` for this province: ``plan`` then
         sets its planned gain against the realised change per axis (the total, every dimension
         and, for ``level="subdimension"`` plans, every planned sub-dimension with its agencies),
-        and ``goal`` defaults to the plan's target.
+        and ``goal`` defaults to the plan's target. Or a plan as a table (a DataFrame, or a
+        .csv / .xlsx / .parquet file, e.g. ``Plan.plan_table()`` written out): columns ``measure``
+        (a dimension or sub-dimension: code, number "6.1" / "D6" or name) and ``gain`` (planned
+        points), or ``dimension`` and ``required_gain`` as a dimension plan's ``plan_table()``
+        has them; sub-dimension gains add to their dimension and dimensions to the total.
     lang
         "en" or "vi".
 
@@ -248,17 +324,14 @@ def review(
     year = check_year(year)
     from papikit.simulation import Plan as _Plan
 
-    if plan is not None and not isinstance(plan, _Plan):
-        raise _core.InvalidArgumentError(
-            f"invalid value for plan: expected a pk.Plan from pk.optimize, got {type(plan).__name__}"
-        )
-    if goal is None and plan is not None:
+    rows = None if plan is None or isinstance(plan, _Plan) else _plan_rows(plan)
+    if goal is None and isinstance(plan, _Plan):
         goal = plan.target
     res = _core.review(province_arg(province), year, goal=goal, table=agencies)
     lang = check_lang(lang)
     if plan is None:
         return Review(res, lang, res.measures(lang), res.agencies(lang), res.moves(lang))
-    check = _core.review_plan(res, plan._plan)
+    check = _core.review_plan(res, plan._plan) if isinstance(plan, _Plan) else _core.review_plan_rows(res, rows or [])
     return Review(
         res, lang, res.measures(lang), res.agencies(lang), res.moves(lang), check.frame(lang), check.sentence(lang)
     )

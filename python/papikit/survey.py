@@ -168,7 +168,12 @@ class SurveyResult(TableResult):
         return self.table("total")
 
     def ranks(
-        self, level: LevelName = "total", *, ci_level: float | None = None, top: int | None = None
+        self,
+        level: LevelName = "total",
+        *,
+        ci_level: float | None = None,
+        top: int | None = None,
+        progress: bool = True,
     ) -> pl.DataFrame:
         """Ranks with equal-tailed rank intervals, performance group and P(group).
 
@@ -176,9 +181,15 @@ class SurveyResult(TableResult):
         rank_high, group, p_group``
         (+ ``p_top`` = P(rank <= top) when ``top`` is given). Intervals come from the bootstrap
         replicates; for Taylor and jackknife results from normal draws estimate + se * N(0, 1).
+
+        ``progress``: a bar over the draws ranked (one per replicate or normal draw of each
+        measure of the level) on a terminal or in a notebook, as in :meth:`Survey.score` (never when
+        stderr is not a terminal, or with ``False``; same numbers either way). A level already
+        ranked (by an earlier call, or ``score(..., ranks="all")``) has no work left and shows none.
         """
         lvl = self.level if ci_level is None else ci_level
-        return self._native.ranks(level, ci_level=lvl, top=top, lang=self.lang)
+        with track("survey ranks", progress, unit="draws"):
+            return self._native.ranks(level, ci_level=lvl, top=top, lang=self.lang)
 
     def replicates(self, level: LevelName = "dimension") -> tuple[list[str], np.ndarray]:
         """Replicate scores of a level: (codes, array of shape replicates x codes x provinces).

@@ -85,9 +85,14 @@ pub enum PapiError {
     /// A framework specification with one or more problems, each with its location.
     #[error("invalid framework specification ({} problem(s)):\n  - {}", problems.len(), joined(problems))]
     InvalidFramework { problems: Vec<Problem> },
-    /// A framework file that cannot be parsed at all.
-    #[error("cannot parse framework {format}: {message}")]
-    FrameworkParse { format: String, message: String },
+    /// A framework file that cannot be parsed at all; `path` is the key path of the culprit
+    /// (`dimensions[2].subdimensions[0].code`), empty when unknown.
+    #[error("cannot parse framework {format}{}: {message}", at_path(.path))]
+    FrameworkParse {
+        format: String,
+        message: String,
+        path: String,
+    },
     /// A code (dimension, sub-dimension, indicator, agency ...) that is not known.
     #[error("unknown {kind} code {code:?}; known codes: {known}")]
     UnknownCode {
@@ -170,6 +175,15 @@ fn quoted(items: &[String]) -> String {
 }
 
 /// The problems of a framework, one per line.
+/// " at <path>" for a non-empty key path.
+fn at_path(path: &str) -> String {
+    if path.is_empty() {
+        String::new()
+    } else {
+        format!(" at {path}")
+    }
+}
+
 fn joined(problems: &[Problem]) -> String {
     problems
         .iter()
@@ -236,8 +250,16 @@ impl PapiError {
                 "problems",
                 List(problems.iter().map(Problem::to_string).collect()),
             )],
-            PapiError::FrameworkParse { format, message } => {
-                vec![("format", s(format)), ("message", s(message))]
+            PapiError::FrameworkParse {
+                format,
+                message,
+                path,
+            } => {
+                vec![
+                    ("format", s(format)),
+                    ("message", s(message)),
+                    ("path", s(path)),
+                ]
             }
             PapiError::UnknownCode { kind, code, known } => {
                 vec![("kind", s(kind)), ("code", s(code)), ("known", s(known))]
@@ -314,7 +336,13 @@ impl PapiError {
             PapiError::MissingColumn { column, .. } | PapiError::ColumnType { column, .. } => {
                 column.clone()
             }
-            PapiError::FrameworkParse { format, .. } => format.clone(),
+            PapiError::FrameworkParse { format, path, .. } => {
+                if path.is_empty() {
+                    format.clone()
+                } else {
+                    path.clone()
+                }
+            }
             PapiError::UnknownCode { code, .. } => code.clone(),
             PapiError::NoData { province, year, .. } => format!("{province}/{year}"),
             PapiError::InvalidArgument { argument, .. } => argument.clone(),
@@ -371,6 +399,7 @@ mod tests {
             PapiError::FrameworkParse {
                 format: "JSON".into(),
                 message: "eof".into(),
+                path: String::new(),
             },
             PapiError::UnknownCode {
                 kind: "dimension".into(),

@@ -182,6 +182,7 @@ impl Framework {
             serde_json::from_str(text).map_err(|e| PapiError::FrameworkParse {
                 format: "JSON".into(),
                 message: e.to_string(),
+                path: json_path_at(text, e.line(), e.column()),
             })?;
         raw.into_framework()
     }
@@ -191,6 +192,10 @@ impl Framework {
         let raw: RawFramework = toml::from_str(text).map_err(|e| PapiError::FrameworkParse {
             format: "TOML".into(),
             message: e.to_string(),
+            path: e
+                .span()
+                .map(|r| toml_path_at(text, r.start))
+                .unwrap_or_default(),
         })?;
         raw.into_framework()
     }
@@ -200,6 +205,7 @@ impl Framework {
         serde_json::to_string_pretty(self).map_err(|e| PapiError::FrameworkParse {
             format: "JSON".into(),
             message: e.to_string(),
+            path: String::new(),
         })
     }
 
@@ -208,6 +214,7 @@ impl Framework {
         toml::to_string(self).map_err(|e| PapiError::FrameworkParse {
             format: "TOML".into(),
             message: e.to_string(),
+            path: String::new(),
         })
     }
 
@@ -830,6 +837,130 @@ impl RawIndicator {
 // ---- built-in frameworks ----
 
 /// "2011-2024" -> (2011, 2024); "2018" -> (2018, 2018).
+/// The key path (`dimensions[2].subdimensions[0].code`) at 1-based `line`/`column` (bytes) of a
+/// JSON text, as serde_json reports an error: a scan of the text up to there that follows the
+/// objects' keys and the arrays' indices. Empty at the top level or past the text.
+pub fn json_path_at(text: &str, line: usize, column: usize) -> String {
+    enum Frame {
+        Object { key: Option<String>, in_value: bool },
+        Array(usize),
+    }
+    let start: usize = text
+        .split_inclusive('\n')
+        .take(line.saturating_sub(1))
+        .map(str::len)
+        .sum();
+    let end = (start + column).min(text.len());
+    let bytes = text.as_bytes();
+    let mut stack: Vec<Frame> = Vec::new();
+    let mut i = 0;
+    while i < end {
+        match bytes[i] {
+            b'{' => stack.push(Frame::Object {
+                key: None,
+                in_value: false,
+            }),
+            b'[' => stack.push(Frame::Array(0)),
+            b'}' | b']' => {
+                stack.pop();
+            }
+            b':' => {
+                if let Some(Frame::Object { in_value, .. }) = stack.last_mut() {
+                    *in_value = true;
+                }
+            }
+            b',' => match stack.last_mut() {
+                Some(Frame::Object { key, in_value }) => {
+                    *key = None;
+                    *in_value = false;
+                }
+                Some(Frame::Array(k)) => *k += 1,
+                None => {}
+            },
+            b'"' => {
+                let from = i + 1;
+                i += 1;
+                while i < bytes.len() && bytes[i] != b'"' {
+                    i += if bytes[i] == b'\\' { 2 } else { 1 };
+                }
+                if let Some(Frame::Object {
+                    key,
+                    in_value: false,
+                }) = stack.last_mut()
+                {
+                    *key = Some(text.get(from..i.min(text.len())).unwrap_or("").to_string());
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    let mut out = String::new();
+    for f in &stack {
+        match f {
+            Frame::Object { key: Some(k), .. } => {
+                if !out.is_empty() {
+                    out.push('.');
+                }
+                out.push_str(k);
+            }
+            Frame::Object { key: None, .. } => {}
+            Frame::Array(k) => out.push_str(&format!("[{k}]")),
+        }
+    }
+    out
+}
+
+/// The key path (`dimensions[2].subdimensions[0].code`) at byte `offset` of a TOML framework
+/// text: the last table header before it (`[[dimensions.subdimensions]]`, each array of tables
+/// counted, a parent's new entry restarting its children's count) and the key of the line. Inline
+/// tables and arrays are not followed (the path stops at their key).
+pub fn toml_path_at(text: &str, offset: usize) -> String {
+    let mut counts: HashMap<String, usize> = HashMap::new();
+    let mut header: Vec<String> = Vec::new();
+    let mut key: Option<String> = None;
+    let mut at = 0;
+    for line in text.split_inclusive('\n') {
+        let (from, to) = (at, at + line.len());
+        at = to;
+        let t = line.trim();
+        let name = |s: &str| s.trim().trim_matches('"').to_string();
+        if let Some(h) = t.strip_prefix("[[").and_then(|h| h.split("]]").next()) {
+            let parts: Vec<String> = h.split('.').map(name).collect();
+            let full = parts.join(".");
+            *counts.entry(full.clone()).or_insert(0) += 1;
+            counts.retain(|k, _| !k.starts_with(&format!("{full}.")));
+            header = parts;
+            key = None;
+        } else if let Some(h) = t.strip_prefix('[').and_then(|h| h.split(']').next()) {
+            header = h.split('.').map(name).collect();
+            key = None;
+        } else if let Some((k, _)) = t.split_once('=') {
+            key = (offset < to).then(|| name(k));
+        }
+        if offset < to || from > offset {
+            break;
+        }
+    }
+    let mut out = String::new();
+    for (k, part) in header.iter().enumerate() {
+        if !out.is_empty() {
+            out.push('.');
+        }
+        out.push_str(part);
+        if let Some(n) = counts.get(&header[..=k].join(".")) {
+            out.push_str(&format!("[{}]", n - 1));
+        }
+    }
+    if let Some(k) = key {
+        if !out.is_empty() {
+            out.push('.');
+        }
+        out.push_str(&k);
+    }
+    out
+}
+
 fn parse_years(s: &str) -> Option<(u16, u16)> {
     let s = s.trim();
     match s.split_once('-') {
@@ -1160,6 +1291,38 @@ pub fn builtin(year: i64) -> Result<Framework> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn parse_errors_carry_the_key_path() {
+        let text = "{\n \"dimensions\": [\n  {\"code\": \"d1\"},\n  {\"code\": \"d2\", \"subdimensions\": [{\"code\": 5}]}\n ]\n}";
+        let e = Framework::from_json(text).unwrap_err();
+        let PapiError::FrameworkParse { path, .. } = &e else {
+            panic!("{e:?}")
+        };
+        assert_eq!(path, "dimensions[1].subdimensions[0].code");
+        assert_eq!(e.problems()[0].loc, "dimensions[1].subdimensions[0].code");
+        // escaped quotes and brackets inside strings do not move the path
+        let t = r#"{"name": "a \"[{,", "dimensions": [{"code": "d1", "name_en": 3}]}"#;
+        assert_eq!(
+            json_path_at(t, 1, t.find('3').unwrap() + 1),
+            "dimensions[0].name_en"
+        );
+        let toml_text = "name = \"x\"\n[[dimensions]]\ncode = \"d1\"\n[[dimensions]]\ncode = \"d2\"\n[[dimensions.subdimensions]]\ncode = 5\n";
+        let e = Framework::from_toml(toml_text).unwrap_err();
+        assert_eq!(
+            e.problems()[0].loc,
+            "dimensions[1].subdimensions[0].code",
+            "{e}"
+        );
+        // any position of any text: no panic
+        for t in ["", "{", "\"", "[\"\\", "{\"a\":[1,{\"b\""] {
+            for c in 0..8 {
+                let _ = json_path_at(t, 1, c);
+                let _ = toml_path_at(t, c);
+            }
+        }
+        assert_eq!(json_path_at("{\"a\": 1}", 0, 0), "");
+    }
+
     use super::*;
 
     fn counts(y: i64) -> (usize, usize) {

@@ -8,7 +8,7 @@ use numpy::{PyReadonlyArray2, PyReadonlyArray3};
 use papikit_core::analysis::agency::AgencyTable;
 use papikit_core::analysis::compare;
 use papikit_core::analysis::gap::{self, Against, GapResult, RegionStat};
-use papikit_core::analysis::merge::{Weights, merged_frames};
+use papikit_core::analysis::merge::{Weights, merged_frames_at};
 use papikit_core::analysis::profile::{Profile, profile as profile_of};
 use papikit_core::analysis::review::{self as review_core, Goal, Review};
 use papikit_core::analysis::trend;
@@ -533,12 +533,13 @@ pub fn league_table(
 }
 
 #[pyfunction]
-#[pyo3(signature = (year, *, weights=None, population_year=None, lang="en"))]
+#[pyo3(signature = (year, *, weights=None, population_year=None, level="dimension", lang="en"))]
 pub fn merged_table(
     py: Python<'_>,
     year: i64,
     weights: Option<HashMap<String, f64>>,
     population_year: Option<u16>,
+    level: &str,
     lang: &str,
 ) -> PyResult<(PyDataFrame, PyDataFrame)> {
     let lang = Lang::parse(lang).py()?;
@@ -549,7 +550,8 @@ pub fn merged_table(
         }
         None => Weights::Population(population_year),
     };
-    run(py, || merged_frames(year, &w, lang)).map(|(a, b)| (PyDataFrame(a), PyDataFrame(b)))
+    run(py, || merged_frames_at(year, &w, level, lang))
+        .map(|(a, b)| (PyDataFrame(a), PyDataFrame(b)))
 }
 
 #[pyfunction]

@@ -115,10 +115,16 @@ pub fn loaded_indicators(py: Python<'_>, year: i64) -> PyResult<PyDataFrame> {
 
 /// Trend of a 2025 unit on the 34-unit basis (merged years flagged).
 #[pyfunction]
-#[pyo3(signature = (unit, years, *, lang="en"))]
-pub fn trend_34(py: Python<'_>, unit: &str, years: Vec<i64>, lang: &str) -> PyResult<PyDataFrame> {
+#[pyo3(signature = (unit, years, *, level="dimension", lang="en"))]
+pub fn trend_34(
+    py: Python<'_>,
+    unit: &str,
+    years: Vec<i64>,
+    level: &str,
+    lang: &str,
+) -> PyResult<PyDataFrame> {
     let lang = Lang::parse(lang).py()?;
-    run(py, || era::trend_34_frame(unit, &years, lang)).map(PyDataFrame)
+    run(py, || era::trend_34_frame_at(unit, &years, level, lang)).map(PyDataFrame)
 }
 
 /// The 2025 successions of the plan's agencies.

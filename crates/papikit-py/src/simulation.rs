@@ -634,6 +634,26 @@ pub fn review_plan(
     .map(PyPlanCheck)
 }
 
+/// Planned gain vs realised change per axis: a review (year) against a plan given as a table of
+/// (measure, gain) rows made on year - 1 (`PlannedGains::from_rows`).
+#[pyfunction]
+pub fn review_plan_rows(
+    py: Python<'_>,
+    review: Bound<'_, PyReview>,
+    rows: Vec<(String, f64)>,
+) -> PyResult<PyPlanCheck> {
+    let r = review.get();
+    run(py, || {
+        let planned = papikit_core::analysis::review::PlannedGains::from_rows(
+            r.0.province,
+            i64::from(r.0.before.year),
+            &rows,
+        )?;
+        r.0.check_plan(&planned)
+    })
+    .map(PyPlanCheck)
+}
+
 /// True when `success_probability(plan)` without `se` uses the model-based SEs (the plan's table
 /// is published scores carrying no SE or replicates of their own).
 #[pyfunction]
@@ -644,6 +664,7 @@ pub fn plan_uses_model_se(plan: Bound<'_, PyPlanResult>) -> bool {
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<PyPlanCheck>()?;
     m.add_function(wrap_pyfunction!(review_plan, m)?)?;
+    m.add_function(wrap_pyfunction!(review_plan_rows, m)?)?;
     m.add_function(wrap_pyfunction!(plan_uses_model_se, m)?)?;
     m.add_class::<PySimulationResult>()?;
     m.add_class::<PySensitivityResult>()?;

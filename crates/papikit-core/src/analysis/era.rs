@@ -48,29 +48,24 @@ pub fn merged_units(year: i64) -> Result<Vec<MergedUnit>> {
     merged(year, &Weights::Explicit(population_2022()?))
 }
 
-/// A 63-province year as a 34-unit table (total and dimensions), keyed by `loaded::unit_key`;
-/// `source` names the basis.
+/// A 63-province year as a 34-unit table (total, dimensions and sub-dimensions, each the
+/// population-weighted mean of the members' published values; null where a member has none),
+/// keyed by `loaded::unit_key`; `source` names the basis.
 pub fn merged_table(year: i64) -> Result<ScoreTable> {
-    let base = ScoreTable::from_published(year)?;
-    let units = merged_units(year)?;
+    let (measures, units) =
+        crate::analysis::merge::merged_with_measures(year, &Weights::Explicit(population_2022()?))?;
+    let y = crate::published::check_year(year)?;
     let reg = registry()?;
     let mut keyed: Vec<(u16, &MergedUnit)> = units
         .iter()
         .filter_map(|m| reg.unit_by_code(m.code).map(|u| (unit_key(u), m)))
         .collect();
     keyed.sort_by_key(|k| k.0);
-    // merged() gives total then d1..d8 of the year, like the published table's first measures.
-    let measures: Vec<_> = base
-        .measures
-        .iter()
-        .take(keyed.first().map_or(0, |k| k.1.scores.len()))
-        .cloned()
-        .collect();
     let values = (0..measures.len())
         .map(|m| keyed.iter().map(|(_, u)| u.scores[m]).collect())
         .collect();
     Ok(ScoreTable {
-        year: base.year,
+        year: y,
         source: format!("published, {MERGED_BASIS}; composition changed"),
         provinces: keyed.iter().map(|k| k.0).collect(),
         measures,
@@ -105,7 +100,31 @@ pub fn crosses_merger(year: i64, previous: i64) -> bool {
 /// not comparable), basis ("published (34 units)" or the merged basis), composition_changed (the
 /// value combines several 2008-2025 provinces, or its change is measured against such a value),
 /// members and the weights used.
-pub fn trend_34_frame(unit_query: &str, years: &[i64], _lang: Lang) -> Result<DataFrame> {
+pub fn trend_34_frame(unit_query: &str, years: &[i64], lang: Lang) -> Result<DataFrame> {
+    trend_34_frame_at(unit_query, years, "dimension", lang)
+}
+
+/// [`trend_34_frame`] at a level: "dimension" (total and d1..d8), "subdimension" (the
+/// sub-dimensions of each year's framework, merged like the dimensions: null where a member has no
+/// value) or "all" (both).
+pub fn trend_34_frame_at(
+    unit_query: &str,
+    years: &[i64],
+    level: &str,
+    _lang: Lang,
+) -> Result<DataFrame> {
+    use crate::scores::Level as L;
+    let wanted = |l: L| match level {
+        "subdimension" => l == L::Subdimension,
+        "all" => matches!(l, L::Total | L::Dimension | L::Subdimension),
+        _ => matches!(l, L::Total | L::Dimension),
+    };
+    if !matches!(level, "dimension" | "subdimension" | "all") {
+        return Err(PapiError::InvalidArgument {
+            argument: "level".into(),
+            message: format!("{level:?}; use \"dimension\", \"subdimension\" or \"all\""),
+        });
+    }
     let reg = registry()?;
     let unit = reg.lookup_unit(unit_query)?;
     let key = unit_key(unit);
@@ -140,10 +159,7 @@ pub fn trend_34_frame(unit_query: &str, years: &[i64], _lang: Lang) -> Result<Da
         let p = t.province_index(key)?;
         let prev_native = prev.as_ref().map(|(py, _)| era_of(*py) == Era::Units34);
         for (m, meas) in t.measures.iter().enumerate() {
-            if !matches!(
-                meas.level,
-                crate::scores::Level::Total | crate::scores::Level::Dimension
-            ) {
+            if !wanted(meas.level) {
                 continue;
             }
             let ranks = rank_desc(&t.values[m]);
@@ -226,6 +242,29 @@ mod tests {
         assert!(t.source.contains("composition changed"));
         // Lào Cai is keyed by its own name province (10), not the unit code 15 (Yên Bái's).
         assert!(t.provinces.contains(&10) && !t.provinces.contains(&15));
+    }
+
+    /// Sub-dimensions are merged like the dimensions; a member without a value makes the unit's
+    /// value null (Phú Thọ = Phú Thọ + Vĩnh Phúc + Hòa Bình: Vĩnh Phúc has no 2024 sub-dimension
+    /// scores in data/papi_subdimension_scores_2011_2024.csv), never 0.
+    #[test]
+    fn merged_table_carries_subdimensions_missing_stays_null() {
+        let t = merged_table(2024).unwrap();
+        let pop = population_2022().unwrap();
+        let (dl, py) = (pop[&66], pop[&54]);
+        let a = crate::subdimension_scores::value(66, 2024, "public_health")
+            .unwrap()
+            .unwrap();
+        let b = crate::subdimension_scores::value(54, 2024, "public_health")
+            .unwrap()
+            .unwrap();
+        let got = t.value("public_health", 66).unwrap().unwrap();
+        assert!((got - (dl * a + py * b) / (dl + py)).abs() < 1e-12);
+        assert_eq!(
+            crate::subdimension_scores::value(26, 2024, "public_health").unwrap(),
+            None
+        );
+        assert_eq!(t.value("public_health", 25).unwrap(), None);
     }
 
     #[test]

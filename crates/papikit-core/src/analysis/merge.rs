@@ -8,14 +8,17 @@
 //! year the table does not have is an error naming the years it has. A unit with a single member keeps that province's scores (weight 1,
 //! source "single member"). When a member has no score in the year (e.g. Quảng Ninh 2023) the
 //! unit's score is null and the member is listed in `missing_members`; weights are never silently
-//! renormalised over the remaining members.
+//! renormalised over the remaining members. Every measure of the year's published table is merged
+//! the same way: the total, the dimensions and the sub-dimensions (a unit whose member lacks a
+//! sub-dimension value has a null value for it, never 0).
 
 use crate::error::{PapiError, Result};
 use crate::frame;
 use crate::lang::Lang;
-use crate::published::{DIMENSION_COLUMNS, measure, n_dimensions, row};
+use crate::published::{DIMENSION_COLUMNS, n_dimensions};
 use crate::rank::{group_of_rank, rank_desc};
 use crate::registry::{Registry, Unit2025, registry};
+use crate::scores::{Measure, ScoreTable};
 use polars::prelude::*;
 use std::collections::HashMap;
 
@@ -38,9 +41,13 @@ pub struct MergedUnit {
     pub weights: Vec<f64>,
     /// "user", "population <year>" or "single member".
     pub weight_source: String,
-    /// total then d1..d8.
+    /// One per measure of the year's published table (`ScoreTable::from_published`): total,
+    /// d1..d8 that exist, then the sub-dimensions of the year's framework.
     pub scores: Vec<Option<f64>>,
+    /// Members without a total or dimension score (which make those values null).
     pub missing_members: Vec<u16>,
+    /// Members without a score on each measure (aligned with `scores`).
+    pub missing_by_measure: Vec<Vec<u16>>,
 }
 
 fn population_year(reg: &Registry, year: u16) -> Option<u16> {
@@ -61,15 +68,35 @@ fn measures_of(y: u16) -> Vec<&'static str> {
 
 /// Merge a published year onto the 34 units.
 pub fn merged(year: i64, weights: &Weights) -> Result<Vec<MergedUnit>> {
+    merged_with_measures(year, weights).map(|(_, u)| u)
+}
+
+/// Merge a published year onto the 34 units, every measure of its published table (total,
+/// dimensions, sub-dimensions); the measures, in the order of each unit's `scores`.
+pub fn merged_with_measures(
+    year: i64,
+    weights: &Weights,
+) -> Result<(Vec<Measure>, Vec<MergedUnit>)> {
     let reg = registry()?;
     let y = crate::published::check_year(year)?;
-    let measures = measures_of(y);
+    if crate::loaded::era_of(year) == crate::registry::Era::Units34 {
+        return Err(PapiError::InvalidArgument {
+            argument: "year".into(),
+            message: format!(
+                "{year} is already on the 34 units of 2025; merge a year of the 63 provinces (or read {year} with pk.published)"
+            ),
+        });
+    }
+    let base = ScoreTable::from_published(year)?;
+    let n_top = measures_of(y).len();
     let (raw, source) = raw_weights(reg, y, weights)?;
     check_coverage(reg, &raw, weights, &source)?;
-    reg.units
+    let units = reg
+        .units
         .iter()
-        .map(|u| merge_unit(u, &raw, &source, &measures, y))
-        .collect()
+        .map(|u| merge_unit(u, &raw, &source, &base, n_top))
+        .collect::<Result<Vec<_>>>()?;
+    Ok((base.measures, units))
 }
 
 /// Unnormalised weight by GSO code and the weight source ("user" / "population <year>").
@@ -199,13 +226,15 @@ fn check_coverage(
     })
 }
 
-/// One unit's weighted means (null on a measure where a member has no score).
+/// One unit's weighted means over every measure of `base` (null on a measure where a member has
+/// no score); `missing_members` lists the members lacking one of the first `n_top` measures (total
+/// and dimensions).
 fn merge_unit(
     u: &Unit2025,
     raw: &HashMap<u16, f64>,
     source: &str,
-    measures: &[&str],
-    y: u16,
+    base: &ScoreTable,
+    n_top: usize,
 ) -> Result<MergedUnit> {
     let single = u.members.len() == 1;
     let w: Vec<f64> = if single {
@@ -214,22 +243,31 @@ fn merge_unit(
         let s: f64 = u.members.iter().map(|m| raw[m]).sum();
         u.members.iter().map(|m| raw[m] / s).collect()
     };
+    let cols: Vec<Option<usize>> = u
+        .members
+        .iter()
+        .map(|&c| base.province_index(c).ok())
+        .collect();
     let mut missing = Vec::new();
-    let mut scores = Vec::with_capacity(measures.len());
-    for m in measures {
+    let mut scores = Vec::with_capacity(base.measures.len());
+    let mut missing_by_measure = Vec::with_capacity(base.measures.len());
+    for (m, row) in base.values.iter().enumerate() {
         let mut acc = Some(0.0);
+        let mut lacking = Vec::new();
         for (k, &c) in u.members.iter().enumerate() {
-            match measure(row(c, y as i64)?, m) {
+            match cols[k].and_then(|j| row[j]) {
                 Some(v) => acc = acc.map(|a| a + w[k] * v),
                 None => {
                     acc = None;
-                    if !missing.contains(&c) {
+                    lacking.push(c);
+                    if m < n_top && !missing.contains(&c) {
                         missing.push(c);
                     }
                 }
             }
         }
         scores.push(acc);
+        missing_by_measure.push(lacking);
     }
     Ok(MergedUnit {
         code: u.code,
@@ -242,6 +280,7 @@ fn merge_unit(
         },
         scores,
         missing_members: missing,
+        missing_by_measure,
     })
 }
 
@@ -257,6 +296,120 @@ pub fn merged_frames(year: i64, weights: &Weights, lang: Lang) -> Result<(DataFr
         scores_frame(reg, &units, y, lang)?,
         weights_frame(reg, &units)?,
     ))
+}
+
+/// The merged year at a level, as `published` gives it: "dimension" (one row per unit, see
+/// [`merged_frames`]), "subdimension" (one row per unit and sub-dimension: year, code, name_vi,
+/// name_en, region, dimension, number, subdimension, name, score, rank, n_ranked, min, max,
+/// weight_source, missing_members) or "all" (one row per unit and measure, total -> dimensions ->
+/// sub-dimensions: year, code, name_vi, name_en, region, level, measure, number, parent, name,
+/// score, rank, n_ranked, min, max, weight_source, missing_members). Ranks are among the 34 units;
+/// `missing_members` names the members without a value on that row's measure (its score is null).
+/// The second frame is the weights used.
+pub fn merged_frames_at(
+    year: i64,
+    weights: &Weights,
+    level: &str,
+    lang: Lang,
+) -> Result<(DataFrame, DataFrame)> {
+    match level {
+        "dimension" => merged_frames(year, weights, lang),
+        "subdimension" | "all" => {
+            let reg = registry()?;
+            let (measures, units) = merged_with_measures(year, weights)?;
+            let y = crate::published::check_year(year)?;
+            let long = long_frame(reg, &measures, &units, y, lang)?;
+            let long = if level == "all" {
+                long
+            } else {
+                subdimension_rows(long)?
+            };
+            Ok((long, weights_frame(reg, &units)?))
+        }
+        other => Err(PapiError::InvalidArgument {
+            argument: "level".into(),
+            message: format!("{other:?}; use \"dimension\", \"subdimension\" or \"all\""),
+        }),
+    }
+}
+
+/// Every measure of every unit in long form (`ScoreTable::long_frame` on the unit codes, with the
+/// units' names and regions), plus weight_source and missing_members.
+fn long_frame(
+    reg: &Registry,
+    measures: &[Measure],
+    units: &[MergedUnit],
+    y: u16,
+    lang: Lang,
+) -> Result<DataFrame> {
+    let table = ScoreTable {
+        year: y,
+        source: "merged".into(),
+        provinces: units.iter().map(|u| u.code).collect(),
+        measures: measures.to_vec(),
+        values: (0..measures.len())
+            .map(|m| units.iter().map(|u| u.scores[m]).collect())
+            .collect(),
+        se: None,
+        replicates: None,
+    };
+    let df = table.long_frame(lang)?;
+    // long_frame orders rows by measure, then by code: the same order here.
+    let mut order: Vec<usize> = (0..units.len()).collect();
+    order.sort_by_key(|&i| units[i].code);
+    let rows = || (0..measures.len()).flat_map(|m| order.iter().map(move |&i| (m, i)));
+    let unit = |i: usize| reg.unit_by_code(units[i].code);
+    let text = |name: &str, f: &dyn Fn(usize, usize) -> Option<String>| {
+        frame::col_str(name, &rows().map(|(m, i)| f(m, i)).collect::<Vec<_>>())
+    };
+    frame::with_columns(
+        df,
+        vec![
+            text(crate::columns::PROVINCE_NAME, &|_, i| {
+                unit(i).map(|u| u.name_vi.clone())
+            }),
+            text(crate::columns::PROVINCE_NAME_EN, &|_, i| {
+                unit(i).map(|u| u.name_en.clone())
+            }),
+            text("region", &|_, i| {
+                unit(i).map(|u| lang.pick(&u.region_en, &u.region_vi).to_string())
+            }),
+            text("weight_source", &|_, i| {
+                Some(units[i].weight_source.clone())
+            }),
+            text("missing_members", &|m, i| {
+                let l = &units[i].missing_by_measure[m];
+                (!l.is_empty()).then(|| names(reg, l))
+            }),
+        ],
+    )
+}
+
+/// The sub-dimension rows of a long merged frame, in the columns of the published sub-dimension
+/// table (parent -> dimension, measure -> subdimension).
+fn subdimension_rows(long: DataFrame) -> Result<DataFrame> {
+    let mask = long.column("level")?.str()?.equal("subdimension");
+    let mut sub = long.filter(&mask)?;
+    sub.rename("parent", "dimension".into())?;
+    sub.rename(crate::columns::MEASURE, "subdimension".into())?;
+    Ok(sub.select([
+        "year",
+        crate::columns::PROVINCE_CODE,
+        crate::columns::PROVINCE_NAME,
+        crate::columns::PROVINCE_NAME_EN,
+        "region",
+        "dimension",
+        "number",
+        "subdimension",
+        "name",
+        "score",
+        "rank",
+        "n_ranked",
+        "min",
+        "max",
+        "weight_source",
+        "missing_members",
+    ])?)
 }
 
 fn province_name_vi(reg: &Registry, c: u16) -> String {
@@ -410,6 +563,7 @@ fn weights_frame(reg: &Registry, units: &[MergedUnit]) -> Result<DataFrame> {
 #[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 mod tests {
     use super::*;
+    use crate::published::row;
 
     #[test]
     fn explicit_weights_are_the_weighted_mean() {

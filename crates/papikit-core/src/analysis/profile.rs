@@ -353,6 +353,15 @@ impl Profile {
                         .collect::<Vec<_>>(),
                 ),
                 frame::col_str("flag", &s(&flag)),
+                // The baseline of the change columns is the previous year merged onto the 34 units
+                // for a unit of several provinces (= `composition_changed`); null without a
+                // previous year.
+                Column::new(
+                    "baseline_merged".into(),
+                    r.iter()
+                        .map(|_| self.previous_year.map(|_| self.composition_changed))
+                        .collect::<Vec<_>>(),
+                ),
             ],
         )
     }

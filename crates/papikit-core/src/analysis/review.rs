@@ -470,25 +470,20 @@ fn subdimension_values(year: u16) -> Result<BTreeMap<String, BTreeMap<u16, f64>>
     Ok(out)
 }
 
-/// Sub-dimension values of a 63-province `year` merged onto the 34 units (GSO 2022 population
-/// weights, keyed by `loaded::unit_key`); a unit with a member lacking the value has none.
+/// Sub-dimension values of a 63-province `year` merged onto the 34 units (`era::merged_table`:
+/// GSO 2022 population weights, keyed by `loaded::unit_key`); a unit with a member lacking the
+/// value has none.
 fn merged_subdimension_values(year: u16) -> Result<BTreeMap<String, BTreeMap<u16, f64>>> {
-    let pop = crate::analysis::era::population_2022()?;
-    let by_province = subdimension_values(year)?;
-    let reg = registry()?;
+    let t = crate::analysis::era::merged_table(i64::from(year))?;
     let mut out: BTreeMap<String, BTreeMap<u16, f64>> = BTreeMap::new();
-    for (code, vals) in &by_province {
-        let e = out.entry(code.clone()).or_default();
-        for u in &reg.units {
-            let w = member_weights(&u.members, &pop);
-            let v: Option<f64> = u
-                .members
-                .iter()
-                .zip(&w)
-                .map(|(m, w)| vals.get(m).map(|v| w * v))
-                .sum();
-            if let Some(v) = v {
-                e.insert(crate::loaded::unit_key(u), v);
+    for (m, meas) in t.measures.iter().enumerate() {
+        if meas.level != Level::Subdimension {
+            continue;
+        }
+        let e = out.entry(meas.code.clone()).or_default();
+        for (j, &p) in t.provinces.iter().enumerate() {
+            if let Some(v) = t.values[m][j] {
+                e.insert(p, v);
             }
         }
     }
@@ -686,6 +681,17 @@ impl Review {
         (subs().max_by(by), subs().min_by(by))
     }
 
+    /// The label key of a text that names the ranked subjects: on the 34 units of 2025 (the
+    /// reviewed year is a 34-unit year) its `_units` variant, which says "unit(s)" / "đơn vị"
+    /// where the 63-province text says "province(s)" / "tỉnh".
+    fn noun_key(&self, key: &str) -> String {
+        if crate::loaded::era_of(i64::from(self.after.year)) == crate::registry::Era::Units34 {
+            format!("{key}_units")
+        } else {
+            key.to_string()
+        }
+    }
+
     /// One plain sentence on why the rank moved (text from the label table).
     pub fn sentence(&self, lang: Lang) -> Result<String> {
         let name = registry()
@@ -733,7 +739,7 @@ impl Review {
             ("entered_names", list(MoveKind::EnteredAbove)),
             ("left_names", list(MoveKind::LeftFromAbove)),
         ];
-        let s = labels::format("review.sentence", lang, &args)?;
+        let s = labels::format(&self.noun_key("review.sentence"), lang, &args)?;
         if !self.across_merger {
             return Ok(s);
         }
@@ -870,7 +876,7 @@ impl Review {
             frame::col_str(
                 "kind",
                 &m.iter()
-                    .map(|x| labels::label(x.kind.key(), lang).map(Some))
+                    .map(|x| labels::label(&self.noun_key(x.kind.key()), lang).map(Some))
                     .collect::<Result<Vec<_>>>()?,
             ),
             Column::new(
@@ -910,6 +916,105 @@ pub struct PlannedGains {
     pub total: f64,
     /// Dimensions, then (sub-dimension plans) the plan's sub-dimensions.
     pub axes: Vec<PlannedAxis>,
+}
+
+impl PlannedGains {
+    /// A plan given as a table (one row per measure it moves, `(measure, gain)`: a dimension or a
+    /// sub-dimension by code, number "6.1"/"D6" or name, with its planned gain in points), made
+    /// on the published scores of `year` for `province`. A sub-dimension's gain adds to its
+    /// dimension and every dimension's to the total (published scores are sums: total = sum of the
+    /// dimensions, a dimension = sum of its sub-dimensions). The total, an unknown measure, a
+    /// measure listed twice, a measure with one under it, or a gain that is not finite is an
+    /// error naming the row.
+    pub fn from_rows(province: u16, year: i64, rows: &[(String, f64)]) -> Result<PlannedGains> {
+        let t = crate::scores::ScoreTable::from_published(year)?;
+        let bad = |i: usize, message: String| PapiError::InvalidArgument {
+            argument: format!("plan row {}", i + 1),
+            message,
+        };
+        let mut picked: Vec<(usize, f64)> = Vec::new();
+        for (i, (query, gain)) in rows.iter().enumerate() {
+            let m = t.resolve_measure(query)?;
+            let meas = &t.measures[m];
+            if !matches!(meas.level, Level::Dimension | Level::Subdimension) {
+                return Err(bad(
+                    i,
+                    format!(
+                        "{query:?} is the {}; a plan lists the dimensions or sub-dimensions it moves (the total follows)",
+                        meas.level.as_str()
+                    ),
+                ));
+            }
+            if !gain.is_finite() {
+                return Err(bad(
+                    i,
+                    format!("gain of {query:?} is {gain}; give a finite number of points"),
+                ));
+            }
+            if let Some((j, _)) = picked.iter().find(|(j, _)| {
+                *j == m
+                    || t.measures[*j].parent.as_deref() == Some(meas.code.as_str())
+                    || meas.parent.as_deref() == Some(t.measures[*j].code.as_str())
+            }) {
+                return Err(bad(
+                    i,
+                    format!(
+                        "{query:?} and {} are both in the plan (the same measure, or one under the other); list each axis once, at one level",
+                        t.measures[*j].code
+                    ),
+                ));
+            }
+            picked.push((m, *gain));
+        }
+        let subs = picked
+            .iter()
+            .any(|(m, _)| t.measures[*m].level == Level::Subdimension);
+        let mut axes: Vec<PlannedAxis> = Vec::new();
+        for (d, meas) in t.measures.iter().enumerate() {
+            if meas.level != Level::Dimension {
+                continue;
+            }
+            let gain = picked
+                .iter()
+                .filter(|(m, _)| {
+                    *m == d || t.measures[*m].parent.as_deref() == Some(meas.code.as_str())
+                })
+                .map(|(_, g)| g)
+                .sum();
+            axes.push(planned_axis(meas, gain));
+        }
+        let total = axes.iter().map(|a| a.gain).sum();
+        if subs {
+            axes.extend(
+                picked
+                    .iter()
+                    .filter(|(m, _)| t.measures[*m].level == Level::Subdimension)
+                    .map(|(m, g)| planned_axis(&t.measures[*m], *g)),
+            );
+        }
+        Ok(PlannedGains {
+            province,
+            year: t.year,
+            level: if subs {
+                Level::Subdimension
+            } else {
+                Level::Dimension
+            },
+            total,
+            axes,
+        })
+    }
+}
+
+fn planned_axis(m: &crate::scores::Measure, gain: f64) -> PlannedAxis {
+    PlannedAxis {
+        level: m.level,
+        code: m.code.clone(),
+        parent: m.parent.clone(),
+        name_en: m.name_en.clone(),
+        name_vi: m.name_vi.clone(),
+        gain,
+    }
 }
 
 /// Planned gain against realised change on one axis.

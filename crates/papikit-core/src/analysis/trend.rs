@@ -146,6 +146,30 @@ fn membership(year: u16) -> Option<&'static Membership> {
     .get(&year)
 }
 
+/// [`membership`] of any year: a year after the embedded ones (loaded at run time, see
+/// `crate::loaded`) reads the framework `builtin` gives it (the one loaded with it, or the latest
+/// reused).
+fn membership_of(year: u16) -> Option<std::borrow::Cow<'static, Membership>> {
+    if let Some(m) = membership(year) {
+        return Some(std::borrow::Cow::Borrowed(m));
+    }
+    if year <= published::LAST_YEAR {
+        return None;
+    }
+    let fw = builtin(i64::from(year)).ok()?;
+    Some(std::borrow::Cow::Owned(
+        fw.dimensions
+            .iter()
+            .map(|d| {
+                let mut subs: Vec<String> =
+                    d.subdimensions.iter().map(|s| s.code.clone()).collect();
+                subs.sort();
+                (d.code.clone(), subs)
+            })
+            .collect(),
+    ))
+}
+
 /// Is `code` a sub-dimension of any year's built-in framework?
 fn is_subdimension(code: &str) -> bool {
     (published::FIRST_YEAR..=published::LAST_YEAR)
@@ -174,7 +198,7 @@ pub fn membership_changes(year: u16) -> Vec<String> {
 /// and content moved: 2016 D3, 2018 D2/D3/D7/D8, 2019 D8, 2021 D5) and the dimension is not
 /// re-constructed in a [`BREAKS`] entry (2016 D1, D5).
 pub fn subdimension_comparable(code: &str, year: u16) -> Option<bool> {
-    let now = membership(year)?;
+    let now = membership_of(year)?;
     let dim = now
         .iter()
         .find(|(_, subs)| subs.iter().any(|s| s == code))
@@ -182,7 +206,7 @@ pub fn subdimension_comparable(code: &str, year: u16) -> Option<bool> {
     if year <= published::FIRST_YEAR {
         return Some(false);
     }
-    let Some(before) = membership(year - 1) else {
+    let Some(before) = membership_of(year - 1) else {
         return Some(false);
     };
     let same_dimension = before
