@@ -67,12 +67,19 @@ pub fn f64_nan_col(df: &DataFrame, name: &str) -> Result<Vec<f64>> {
 
 /// An integer column's values as f64 (null = NaN), straight from its buffer when it has one.
 fn ints_as_f64<T: PolarsNumericType>(ca: &ChunkedArray<T>, f: fn(T::Native) -> f64) -> Vec<f64> {
-    if ca.null_count() == 0
-        && let Ok(v) = ca.cont_slice()
-    {
-        return v.iter().map(|&x| f(x)).collect();
+    let mut out = Vec::with_capacity(ca.len());
+    for arr in ca.downcast_iter() {
+        let start = out.len();
+        out.extend(arr.values().iter().map(|&x| f(x)));
+        if let Some(valid) = arr.validity().filter(|v| v.unset_bits() > 0) {
+            for (o, ok) in out[start..].iter_mut().zip(valid.iter()) {
+                if !ok {
+                    *o = f64::NAN;
+                }
+            }
+        }
     }
-    ca.iter().map(|v| v.map_or(f64::NAN, f)).collect()
+    out
 }
 
 /// A string column (nulls kept). Categorical/Enum are accepted and read as strings.
@@ -123,4 +130,30 @@ pub fn with_columns(mut df: DataFrame, cols: Vec<Column>) -> Result<DataFrame> {
         df.with_column(c)?;
     }
     Ok(df)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Integer answer codes with nulls, in several chunks, read as f64 with NaN for null.
+    #[test]
+    fn integer_codes_with_nulls_in_chunks() {
+        let a = Series::new("q".into(), &[Some(1i64), None, Some(3)]);
+        let b = Series::new("q".into(), &[None, Some(98i64)]);
+        let mut s = a.clone();
+        s.append(&b).expect("same dtype");
+        assert_eq!(s.n_chunks(), 2);
+        let df = DataFrame::new(5, vec![s.into()]).expect("one column");
+        let got = f64_nan_col(&df, "q").expect("integer column");
+        let want = [1.0, f64::NAN, 3.0, f64::NAN, 98.0];
+        assert_eq!(got.len(), want.len());
+        for (g, w) in got.iter().zip(want) {
+            assert!(g == &w || (g.is_nan() && w.is_nan()), "{got:?}");
+        }
+        let i32s = Series::new("r".into(), &[Some(7i32), None]);
+        let df = DataFrame::new(2, vec![i32s.into()]).expect("one column");
+        let got = f64_nan_col(&df, "r").expect("integer column");
+        assert!(got[0] == 7.0 && got[1].is_nan());
+    }
 }

@@ -152,14 +152,97 @@ impl CodeSet {
     #[inline]
     fn contains(&self, x: f64) -> bool {
         if (0.0..256.0).contains(&x) {
-            let i = x as usize;
-            if i as f64 == x {
-                return self.small[i];
+            // (through i32: one instruction each way, where usize <-> f64 takes several)
+            let i = x as i32;
+            if f64::from(i) == x {
+                return self.small[i as usize];
             }
         }
         self.other.contains(&x)
     }
 }
+
+/// What an answer is to a yes/no recipe. Precedence as in the recipe's rules: a missing answer,
+/// then an excluded code, then a "yes" code, then a "no" code; anything else is undeclared.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Answer {
+    Missing,
+    Excluded,
+    Yes,
+    No,
+    Undeclared,
+}
+
+/// [`Answer`] of every code: one table lookup for the usual small codes (0..=255).
+struct Classifier<'a> {
+    small: [Answer; 256],
+    exclude: &'a CodeSet,
+    yes: CodeSet,
+    no: CodeSet,
+}
+
+impl<'a> Classifier<'a> {
+    fn new(yes: &[i64], no: &[i64], exclude: &'a CodeSet) -> Classifier<'a> {
+        let (yes, no) = (CodeSet::new(yes), CodeSet::new(no));
+        let mut small = [Answer::Undeclared; 256];
+        for (i, a) in small.iter_mut().enumerate() {
+            *a = Self::slow(i as f64, exclude, &yes, &no);
+        }
+        Classifier {
+            small,
+            exclude,
+            yes,
+            no,
+        }
+    }
+
+    fn slow(x: f64, exclude: &CodeSet, yes: &CodeSet, no: &CodeSet) -> Answer {
+        if x.is_nan() {
+            Answer::Missing
+        } else if exclude.contains(x) {
+            Answer::Excluded
+        } else if yes.contains(x) {
+            Answer::Yes
+        } else if no.contains(x) {
+            Answer::No
+        } else {
+            Answer::Undeclared
+        }
+    }
+
+    #[inline]
+    fn of(&self, x: f64) -> Answer {
+        match Self::slot(x) {
+            Some(NAN_SLOT) => Answer::Missing,
+            Some(k) => self.small[k],
+            None => Self::slow(x, self.exclude, &self.yes, &self.no),
+        }
+    }
+
+    /// The table slot of `x`: its code for 0..=255, [`NAN_SLOT`] for NaN (missing), None for any
+    /// other value. Branch-free for the usual codes (answers are a random mix of yes, no and
+    /// missing, so branching on them mispredicts).
+    #[inline]
+    fn slot(x: f64) -> Option<usize> {
+        // (through i32: one instruction each way, where usize <-> f64 takes several)
+        let i = x as i32;
+        let small = f64::from(i) == x && (0..256).contains(&i);
+        let k = if small { i as usize } else { NAN_SLOT };
+        (small || x.is_nan()).then_some(k)
+    }
+
+    /// A per-slot table of `f(answer)` (slot [`NAN_SLOT`]: a missing answer).
+    fn table<T: Copy>(&self, f: impl Fn(Answer) -> T) -> [T; NAN_SLOT + 1] {
+        let mut t = [f(Answer::Missing); NAN_SLOT + 1];
+        for (o, &a) in t.iter_mut().zip(&self.small) {
+            *o = f(a);
+        }
+        t
+    }
+}
+
+/// The slot of a missing answer in a [`Classifier`] table.
+const NAN_SLOT: usize = 256;
 
 /// Answer codes of an item; a missing answer is NaN.
 fn read_codes(df: &polars::prelude::DataFrame, item: &str) -> crate::error::Result<Vec<f64>> {
@@ -271,19 +354,27 @@ fn share_values(
     no: &[i64],
     exclude: &CodeSet,
 ) -> crate::error::Result<Vec<f64>> {
-    let codes = CodeSet::new(yes);
-    let no_set = CodeSet::new(no);
-    let mut out = vec![f64::NAN; df.height()];
-    for (i, (o, v)) in out.iter_mut().zip(read_codes(df, item)?).enumerate() {
-        if let Some(x) = valid(v, exclude) {
-            *o = if codes.contains(x) {
-                100.0
-            } else if no_set.contains(x) {
-                0.0
-            } else {
-                return Err(undeclared(item, i, x, yes, no));
-            };
+    let class = Classifier::new(yes, no, exclude);
+    let value = |a: Answer| match a {
+        Answer::Yes => 100.0,
+        Answer::No => 0.0,
+        Answer::Missing | Answer::Excluded | Answer::Undeclared => f64::NAN,
+    };
+    let (values, bad) = (class.table(value), class.table(|a| a == Answer::Undeclared));
+    let mut out = read_codes(df, item)?;
+    for (i, o) in out.iter_mut().enumerate() {
+        let v = *o;
+        let (x, b) = match Classifier::slot(v) {
+            Some(k) => (values[k], bad[k]),
+            None => {
+                let a = class.of(v);
+                (value(a), a == Answer::Undeclared)
+            }
+        };
+        if b {
+            return Err(undeclared(item, i, v, yes, no));
         }
+        *o = x;
     }
     Ok(out)
 }
@@ -322,22 +413,27 @@ fn count_yes_values(
     exclude: &CodeSet,
 ) -> crate::error::Result<Vec<f64>> {
     let n = df.height();
-    let yes = CodeSet::new(yes_codes);
-    let no_set = CodeSet::new(no);
+    let class = Classifier::new(yes_codes, no, exclude);
+    let count = |a: Answer| if a == Answer::Yes { 1.0 } else { 0.0 };
+    let answered_of = |a: Answer| matches!(a, Answer::Yes | Answer::No);
+    let (yes, answered) = (class.table(count), class.table(answered_of));
+    let bad = class.table(|a| a == Answer::Undeclared);
     let mut cnt = vec![0.0; n];
     let mut ok = vec![true; n];
     for item in items {
         for (i, v) in read_codes(df, item)?.into_iter().enumerate() {
-            match valid(v, exclude) {
-                Some(x) => {
-                    if yes.contains(x) {
-                        cnt[i] += 1.0;
-                    } else if !no_set.contains(x) {
-                        return Err(undeclared(item, i, x, yes_codes, no));
-                    }
+            let (y, valid, b) = match Classifier::slot(v) {
+                Some(k) => (yes[k], answered[k], bad[k]),
+                None => {
+                    let a = class.of(v);
+                    (count(a), answered_of(a), a == Answer::Undeclared)
                 }
-                None => ok[i] = false,
+            };
+            if b {
+                return Err(undeclared(item, i, v, yes_codes, no));
             }
+            cnt[i] += y;
+            ok[i] &= valid;
         }
     }
     Ok(cnt
