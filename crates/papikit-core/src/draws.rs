@@ -169,8 +169,8 @@ fn batcher(n: usize) -> Vec<(u16, u16)> {
 ///
 /// Each value becomes a 32-bit key: the value rounded to `f32` (monotone), mapped to an
 /// order-preserving integer, its lowest bits replaced by the item. A sorting network
-/// (Batcher's odd-even merge sort of the next power of two; padding keys sit below every real key,
-/// so comparators touching them are dropped) sorts one column of keys per draw with branch-free
+/// (Batcher's odd-even merge sort of the next power of two; were the padding keys below every real
+/// key they would never move, so the comparators touching them are dropped and they are not kept) sorts one column of keys per draw with branch-free
 /// integer min/max. Walking each column from the top gives the rank order; where adjacent keys
 /// tie after the truncation (near ties, about one draw in twenty on PAPI totals) the run is
 /// ordered by exact value (then item, as [`Ranker`] does) and exactly equal values share their
@@ -225,8 +225,11 @@ impl LaneRanker {
                 .filter(|&(i, _)| usize::from(i) >= pad)
                 .collect()
         });
-        self.keys.clear();
+        // Rows `pad..np` are overwritten lane by lane (lanes past `rows.len()` keep stale keys,
+        // sorted but never read); the padding rows `..pad` are never read: the pruned network
+        // only compares rows `pad..`.
         self.keys.resize(np, [i32::MIN; LANES]);
+        self.keys.truncate(np);
         // Keys carry the item itself in their low bits; with every item ranked (the usual case)
         // the row is read in its own order, which the compiler vectorises.
         let width = rows.iter().map(|r| r.len()).max().unwrap_or(0).max(n);
@@ -276,8 +279,8 @@ impl LaneRanker {
             // Rank order from the top of the column; ranks are positions unless two adjacent
             // keys tie after truncation (then the run is put in exact order below).
             let col = &self.keys[pad..];
-            self.ranked.clear();
             self.ranked.resize(n, (0, 0));
+            self.ranked.truncate(n);
             let mut near = false;
             // (no real key truncates to i32::MIN's bucket: keys of -inf are above it)
             let mut prev = i32::MIN;
@@ -533,15 +536,21 @@ mod tests {
             }
             let refs: Vec<&[f64]> = rows.iter().map(|r| r.as_slice()).collect();
             let mut lr = LaneRanker::new(n);
-            let mut got = Vec::new();
-            lr.rank_lanes(&refs, &items, |l, ranked| got.push((l, ranked.to_vec())));
             let mut sc = Ranker::new(n);
-            let want: Vec<(usize, Vec<(u32, u32)>)> = rows
-                .iter()
-                .enumerate()
-                .map(|(l, r)| (l, sc.rank(r, items.iter().copied()).to_vec()))
-                .collect();
-            prop_assert_eq!(got, want);
+            // twice on one ranker (buffers reused, as the kernel does measure after measure):
+            // all draws and items, then fewer draws of the last items only
+            let fewer = lanes.div_ceil(2);
+            let tail = &items[items.len() / 3..];
+            for (draws, its) in [(&refs[..], &items[..]), (&refs[..fewer], tail)] {
+                let mut got = Vec::new();
+                lr.rank_lanes(draws, its, |l, ranked| got.push((l, ranked.to_vec())));
+                let want: Vec<(usize, Vec<(u32, u32)>)> = draws
+                    .iter()
+                    .enumerate()
+                    .map(|(l, r)| (l, sc.rank(r, its.iter().copied()).to_vec()))
+                    .collect();
+                prop_assert_eq!(got, want);
+            }
         }
 
         #[test]
