@@ -78,6 +78,30 @@ impl Accum {
         }
     }
 
+    /// [`Accum::add`] of measure `j`'s row (`nd` values; `centre` is the whole centre).
+    fn add_row(&mut self, j: usize, row: &[f64], centre: &[f64], rs: f64) {
+        let at = j * row.len();
+        let cn = &centre[at..at + row.len()];
+        if self.unit {
+            let (s1, t2) = (
+                &mut self.s1[at..at + row.len()],
+                &mut self.t2[at..at + row.len()],
+            );
+            for ((s1, t2), (&x, &cc)) in s1.iter_mut().zip(t2.iter_mut()).zip(row.iter().zip(cn)) {
+                let dx = x - cc;
+                *s1 += dx;
+                *t2 += dx * dx;
+            }
+            return;
+        }
+        for (idx, (&x, &cc)) in row.iter().zip(cn).enumerate() {
+            let dx = x - cc;
+            self.s1[at + idx] += dx;
+            self.t1[at + idx] += rs * dx;
+            self.t2[at + idx] += rs * dx * dx;
+        }
+    }
+
     fn merge(&mut self, a: &Accum) {
         for idx in 0..self.s1.len() {
             self.s1[idx] += a.s1[idx];
@@ -129,6 +153,16 @@ struct Workspace {
     chunk: Vec<f64>,
 }
 
+impl Workspace {
+    fn slab_or_chunk(&self, chunk_at: Option<usize>) -> &[f64] {
+        if chunk_at.is_some() {
+            &self.chunk
+        } else {
+            &self.slab
+        }
+    }
+}
+
 impl<'a> Kernel<'a> {
     fn new(src: &'a ReplicateSource) -> Result<Kernel<'a>> {
         let c = &src.compiled;
@@ -166,18 +200,6 @@ impl<'a> Kernel<'a> {
         }
     }
 
-    /// Keeps the replicate in `ws.slab` as replicate `off` of the chunk to rank.
-    fn keep_for_ranking(&self, off: usize, ws: &mut Workspace) {
-        let nd = self.nd;
-        if ws.chunk.len() < CHUNK * self.m * nd {
-            ws.chunk.resize(CHUNK * self.m * nd, f64::NAN);
-        }
-        for (j, row) in ws.slab.chunks_exact(nd).enumerate() {
-            let at = (j * CHUNK + off) * nd;
-            ws.chunk[at..at + nd].copy_from_slice(row);
-        }
-    }
-
     /// Ranks the first `len` replicates kept in `ws.chunk` into the histograms of `measures`,
     /// all replicates of a measure at once (one lane each).
     fn rank_chunk(
@@ -199,8 +221,10 @@ impl<'a> Kernel<'a> {
         }
     }
 
-    /// Replicate `i`: ratio estimates of every domain, then the index into `ws.slab`.
-    fn replicate(&self, i: usize, ws: &mut Workspace) {
+    /// Replicate `i`: ratio estimates of every domain, then the index into `ws.slab`
+    /// (`[j * nd + d]`), or with `Some(off)` straight into `ws.chunk` as replicate `off` of the
+    /// chunk being ranked (`[(j * CHUNK + off) * nd + d]`, so no copy is made for ranking).
+    fn replicate(&self, i: usize, ws: &mut Workspace, chunk_at: Option<usize>) {
         self.ratio_estimates(i, ws);
         let src = self.src;
         if !src.norm.is_linear() {
@@ -209,16 +233,36 @@ impl<'a> Kernel<'a> {
         }
         let (k, nd) = (self.k, self.nd);
         let zscore = src.norm == Normalisation::ZScore;
+        let (out, base, stride) = match chunk_at {
+            None => (&mut ws.slab, 0, nd),
+            Some(off) => {
+                if ws.chunk.len() < CHUNK * self.m * nd {
+                    ws.chunk.resize(CHUNK * self.m * nd, f64::NAN);
+                }
+                (&mut ws.chunk, off * nd, CHUNK * nd)
+            }
+        };
         for d in 0..nd {
             src.compiled.eval_domain(
                 &ws.theta[d * k..(d + 1) * k],
                 &ws.params,
                 zscore,
-                &mut ws.slab[d..],
-                nd,
+                &mut out[base + d..],
+                stride,
                 None,
             );
         }
+    }
+
+    /// Row `j` (the `nd` provinces of measure `j`) of the last replicate: from `ws.slab`, or
+    /// replicate `off` of the chunk.
+    fn row<'w>(&self, ws: &'w Workspace, chunk_at: Option<usize>, j: usize) -> &'w [f64] {
+        let nd = self.nd;
+        let at = match chunk_at {
+            None => j * nd,
+            Some(off) => (j * CHUNK + off) * nd,
+        };
+        &ws.slab_or_chunk(chunk_at)[at..at + nd]
     }
 
     /// `theta[d * k + j] = sum_c f[psu_c] num / sum_c f[psu_c] den` (the full-sample estimate
@@ -323,16 +367,22 @@ impl ReplicateSource {
             let span = ci * CHUNK..((ci + 1) * CHUNK).min(r);
             let n_in_chunk = span.len() as u64;
             for (off, i) in span.enumerate() {
-                kern.replicate(i, ws);
-                if per_rep > 0 {
-                    dst[off * per_rep..(off + 1) * per_rep].copy_from_slice(&ws.slab[..per_rep]);
+                // ranking: the replicate goes straight into the chunk, read row by row below
+                let at = rcs.is_some().then_some(off);
+                kern.replicate(i, ws, at);
+                for j in 0..keep {
+                    let to = off * per_rep + j * nd;
+                    dst[to..to + nd].copy_from_slice(kern.row(ws, at, j));
                 }
                 if let (Some(a), Some(cn)) = (acc.as_mut(), centre) {
                     let rs = self.factors.rscales.get(i).copied().unwrap_or(1.0);
-                    a.add(&ws.slab, cn, rs);
-                }
-                if rcs.is_some() {
-                    kern.keep_for_ranking(off, ws);
+                    if at.is_none() {
+                        a.add(&ws.slab, cn, rs);
+                    } else {
+                        for j in 0..m {
+                            a.add_row(j, kern.row(ws, at, j), cn, rs);
+                        }
+                    }
                 }
             }
             if let (Some(rcs), Some(rk)) = (rcs.as_mut(), ranked) {
@@ -460,8 +510,7 @@ impl ReplicateSource {
                     let span = ci * CHUNK..((ci + 1) * CHUNK).min(r);
                     let len = span.len();
                     for (off, i) in span.enumerate() {
-                        kern.replicate(i, &mut ws);
-                        kern.keep_for_ranking(off, &mut ws);
+                        kern.replicate(i, &mut ws, Some(off));
                     }
                     kern.rank_chunk(len, &ws, (measures, points), &mut rcs, &mut lanes);
                     if let Some(p) = &progress {
