@@ -168,13 +168,13 @@ fn batcher(n: usize) -> Vec<(u16, u16)> {
 /// of the same items): identical results, about 1.6 times as fast on 63 items (benches/README.md).
 ///
 /// Each value becomes a 32-bit key: the value rounded to `f32` (monotone), mapped to an
-/// order-preserving integer, its lowest bits replaced by the item. A sorting network
-/// (Batcher's odd-even merge sort of the next power of two; were the padding keys below every real
-/// key they would never move, so the comparators touching them are dropped and they are not kept) sorts one column of keys per draw with branch-free
-/// integer min/max. Walking each column from the top gives the rank order; where adjacent keys
-/// tie after the truncation (near ties, about one draw in twenty on PAPI totals) the run is
-/// ordered by exact value (then item, as [`Ranker`] does) and exactly equal values share their
-/// competition rank. A draw with a NaN among the items is ranked by [`Ranker`].
+/// order-preserving integer, its lowest bits replaced by the item. A sorting network (Batcher's
+/// odd-even merge sort of the next power of two; padding keys below every real key would never
+/// move, so the comparators touching them are dropped and no padding is kept) sorts one column of
+/// keys per draw with branch-free integer min/max. Walking each column from the top gives the rank
+/// order; where adjacent keys tie after the truncation (near ties, about one draw in twenty on
+/// PAPI totals) the run is ordered by exact value (then item, as [`Ranker`] does) and exactly equal
+/// values share their competition rank. A draw with a NaN among the items is ranked by [`Ranker`].
 #[derive(Debug, Clone)]
 pub struct LaneRanker {
     /// Networks by item count (pruned of comparators on padding), built on first use.
@@ -483,6 +483,20 @@ mod tests {
         assert_eq!(h.rank_at(0, 2), None);
     }
 
+    /// Values the lane ranker must handle like the scalar one.
+    const SPECIALS: [f64; 10] = [
+        0.0,
+        -0.0,
+        1e300,
+        -1e300,
+        1e-300,
+        -1e-300,
+        f64::INFINITY,
+        f64::NEG_INFINITY,
+        f64::NAN,
+        5e-324,
+    ];
+
     proptest! {
         #[test]
         fn matches_the_naive_rule(v in prop::collection::vec(prop_oneof![
@@ -520,16 +534,18 @@ mod tests {
                         f64::from_bits(b.to_bits() + rng.random_range(0u64..3))
                     }
                     // specials
-                    2 => *[0.0, -0.0, 1e300, -1e300, 1e-300, -1e-300, f64::INFINITY, f64::NEG_INFINITY, f64::NAN, 5e-324]
-                        .get(rng.random_range(0usize..10)).unwrap_or(&0.0),
+                    2 => *SPECIALS.get(rng.random_range(0usize..SPECIALS.len())).unwrap_or(&0.0),
                     // PAPI-like: spaced values plus noise
                     3 => 40.0 + rng.random::<f64>() * 10.0,
-                    _ => if rng.random_range(0u32..200) == 0 { f64::NAN } else { rng.random::<f64>() - 0.5 },
+                    _ if rng.random_range(0u32..200) == 0 => f64::NAN,
+                    _ => rng.random::<f64>() - 0.5,
                 }
             };
-            let rows: Vec<Vec<f64>> = (0..lanes).map(|_| (0..n).map(|_| draw(&mut rng)).collect()).collect();
+            let rows: Vec<Vec<f64>> =
+                (0..lanes).map(|_| (0..n).map(|_| draw(&mut rng)).collect()).collect();
             // items: every item but every (drop+1)-th when drop > 0, in a shuffled order
-            let mut items: Vec<usize> = (0..n).filter(|i| drop == 0 || i % (drop + 1) != 0).collect();
+            let mut items: Vec<usize> =
+                (0..n).filter(|i| drop == 0 || i % (drop + 1) != 0).collect();
             for i in (1..items.len()).rev() {
                 let j = rng.random_range(0..=i);
                 items.swap(i, j);
