@@ -22,6 +22,7 @@ def test_notebooks_present():
         "03_microdata_to_index.ipynb",
         "04_trends_and_merger.ipynb",
         "05_new_year.ipynb",
+        "06_subdimensions.ipynb",
     ):
         assert expected in names
 
