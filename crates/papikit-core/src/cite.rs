@@ -9,9 +9,11 @@
 //!   the 2022 report and no longer in the citation from the 2023 report, cited as
 //!   "CECODES, RTA & UNDP (2024)" (research/papi-methodology.md, from the 2023 report:
 //!   <https://fliphtml5.com/vfkvv/ipje/2023_PAPI_REPORT>);
-//! * Real-Time Analytics (RTA) is listed from the 2017 report on. This start year is taken from the
-//!   reports' citation pages as remembered, not checked against a stored copy: replace it here if a
-//!   report says otherwise.
+//! * Real-Time Analytics (RTA) is listed from the report on survey year 2016 on: that report
+//!   (published 24 March 2017) is cited as "CECODES, VFF-CRT, RTA & UNDP (2017)"
+//!   (<https://fliphtml5.com/vfkvv/vzrr/THE_2016_PAPI_REPORT/57>), while the 2015 report
+//!   (released 12 April 2016) is "a collaboration between CECODES, VFF-CRT and UNDP"
+//!   (<https://e.vnexpress.net/news/business/data-speaks/how-citizens-view-vietnam-s-governance-in-2015-3385876.html>).
 //!
 //! The texts (EN/VN title, "&"/"và", the short source line) are labels (`cite.*` in
 //! data/labels.csv).
@@ -26,8 +28,8 @@ const SAMPLE_SIZES_CSV: &str = include_str!("../data/papi_sample_sizes.csv");
 
 /// (first survey year, last survey year, authors of the report in citation order).
 const AUTHORS: &[(u16, u16, &[&str])] = &[
-    (2009, 2016, &["CECODES", "VFF-CRT", "UNDP"]),
-    (2017, 2022, &["CECODES", "VFF-CRT", "RTA", "UNDP"]),
+    (2009, 2015, &["CECODES", "VFF-CRT", "UNDP"]),
+    (2016, 2022, &["CECODES", "VFF-CRT", "RTA", "UNDP"]),
     (2023, u16::MAX, &["CECODES", "RTA", "UNDP"]),
 ];
 
@@ -109,6 +111,18 @@ mod tests {
             citation(2011, Lang::En)
                 .unwrap()
                 .starts_with("CECODES, VFF-CRT & UNDP (2012).")
+        );
+        // RTA from the 2016 report (published 2017) on; the 2015 report has no RTA (sources in the
+        // module docs)
+        assert!(
+            citation(2016, Lang::En)
+                .unwrap()
+                .starts_with("CECODES, VFF-CRT, RTA & UNDP (2017).")
+        );
+        assert!(
+            citation(2015, Lang::En)
+                .unwrap()
+                .starts_with("CECODES, VFF-CRT & UNDP (2016).")
         );
         assert!(
             source_line(2024, Lang::Vi)
