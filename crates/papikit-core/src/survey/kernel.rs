@@ -291,7 +291,7 @@ impl<'a> Kernel<'a> {
             let fl = &self.src.full[d * k..(d + 1) * k];
             let (nv, wv, fl) = (&ws.nv[..k], &ws.wv[..k], &fl[..k]);
             for j in 0..k {
-                // divide first, then select: branch-free, so the compiler vectorises the divisions
+                // divide first, then select: branch-free (a 0 denominator keeps the full estimate)
                 let q = nv[j] / wv[j];
                 th[j] = if wv[j] > 0.0 { q } else { fl[j] };
             }
