@@ -48,6 +48,8 @@ def _province_tables(survey: pk.SurveyResult, plan: pk.Plan) -> Iterator[tuple[s
     yield "league", pk.league(2023, by="d4")
     yield "merged.scores", merged.scores
     yield "merged.weights", merged.weights
+    yield "merged(level=all).scores", pk.merged(2023, weights="population", level="all").scores
+    yield "merged(level=subdimension).scores", pk.merged(2023, weights="population", level="subdimension").scores
     yield "trend", pk.trend("Đắk Lắk", years=[2022, 2023])
     yield "trend(subdimensions)", pk.trend("Đắk Lắk", years=[2022, 2023], level="subdimension")
     yield "trend(era=34)", pk.trend("Đắk Lắk", years=[2023, 2024], era=34)
@@ -102,7 +104,7 @@ def test_province_tables_use_one_key(survey: pk.SurveyResult, plan: pk.Plan) -> 
     for name, df in _province_tables(survey, plan):
         _check_province(name, df)
         seen += 1
-    assert seen == 26
+    assert seen == 28
 
 
 def test_province_names_are_the_official_vietnamese_names(survey: pk.SurveyResult) -> None:
