@@ -546,6 +546,26 @@ const PROVINCE_COLUMNS: [&str; 13] = [
     "name",
 ];
 
+/// The province cell (column `pc`, named `col`) of table row `i`; a row with other cells but no
+/// province is a located `empty_province` problem (an empty row is skipped silently).
+fn row_province<'r>(
+    row: &'r [Option<String>],
+    i: usize,
+    pc: usize,
+    col: &str,
+    problems: &mut Vec<Problem>,
+) -> Option<&'r str> {
+    let q = row.get(pc).and_then(text);
+    if q.is_none() && row.iter().any(|c| text(c).is_some()) {
+        problems.push(Problem::new(
+            table_loc(i, col),
+            "empty_province",
+            "empty province",
+        ));
+    }
+    q
+}
+
 fn table_loc(r: usize, col: &str) -> String {
     format!("row {r}, column {col}")
 }
@@ -567,14 +587,7 @@ fn parse_tidy(g: &Grid, h: &[String], problems: &mut Vec<Problem>) -> Parsed {
     let mut unit_of: HashMap<String, usize> = HashMap::new();
     for (i, row) in g.cells.iter().enumerate().skip(1) {
         let get = |c: usize| row.get(c).and_then(text);
-        let Some(q) = get(pc) else {
-            if row.iter().any(|c| text(c).is_some()) {
-                problems.push(Problem::new(
-                    table_loc(i, &h[pc]),
-                    "empty_province",
-                    "empty province",
-                ));
-            }
+        let Some(q) = row_province(row, i, pc, &h[pc], problems) else {
             continue;
         };
         let u = *unit_of.entry(fold(q)).or_insert_with(|| {
@@ -655,14 +668,7 @@ fn parse_wide(g: &Grid, h: &[String], fw: &Framework, problems: &mut Vec<Problem
     }
     for (i, row) in g.cells.iter().enumerate().skip(1) {
         let get = |c: usize| row.get(c).and_then(text);
-        let Some(q) = get(pc) else {
-            if row.iter().any(|c| text(c).is_some()) {
-                problems.push(Problem::new(
-                    table_loc(i, &h[pc]),
-                    "empty_province",
-                    "empty province",
-                ));
-            }
+        let Some(q) = row_province(row, i, pc, &h[pc], problems) else {
             continue;
         };
         p.units.push(UnitRef {

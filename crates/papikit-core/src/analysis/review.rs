@@ -446,22 +446,10 @@ fn dimension_changes(
 /// Sub-dimension values of every province (or unit) in `year`: code -> province -> value. A loaded
 /// year gives the sub-dimensions its file has.
 fn subdimension_values(year: u16) -> Result<BTreeMap<String, BTreeMap<u16, f64>>> {
-    let mut out: BTreeMap<String, BTreeMap<u16, f64>> = BTreeMap::new();
     if let Some(l) = crate::loaded::get(i64::from(year)) {
-        let t = &l.table;
-        for (m, meas) in t.measures.iter().enumerate() {
-            if meas.level != Level::Subdimension {
-                continue;
-            }
-            let e = out.entry(meas.code.clone()).or_default();
-            for (j, &p) in t.provinces.iter().enumerate() {
-                if let Some(v) = t.values[m][j] {
-                    e.insert(p, v);
-                }
-            }
-        }
-        return Ok(out);
+        return Ok(subdimension_map(&l.table));
     }
+    let mut out: BTreeMap<String, BTreeMap<u16, f64>> = BTreeMap::new();
     for s in subdimension_scores::of_year(year)? {
         out.entry(s.code.clone())
             .or_default()
@@ -474,7 +462,13 @@ fn subdimension_values(year: u16) -> Result<BTreeMap<String, BTreeMap<u16, f64>>
 /// GSO 2022 population weights, keyed by `loaded::unit_key`); a unit with a member lacking the
 /// value has none.
 fn merged_subdimension_values(year: u16) -> Result<BTreeMap<String, BTreeMap<u16, f64>>> {
-    let t = crate::analysis::era::merged_table(i64::from(year))?;
+    Ok(subdimension_map(&crate::analysis::era::merged_table(
+        i64::from(year),
+    )?))
+}
+
+/// The sub-dimension values of a score table: code -> province (or unit) -> value.
+fn subdimension_map(t: &crate::scores::ScoreTable) -> BTreeMap<String, BTreeMap<u16, f64>> {
     let mut out: BTreeMap<String, BTreeMap<u16, f64>> = BTreeMap::new();
     for (m, meas) in t.measures.iter().enumerate() {
         if meas.level != Level::Subdimension {
@@ -487,7 +481,7 @@ fn merged_subdimension_values(year: u16) -> Result<BTreeMap<String, BTreeMap<u16
             }
         }
     }
-    Ok(out)
+    out
 }
 
 /// Normalised population weights of `members` (a single member weighs 1).
@@ -903,6 +897,20 @@ pub struct PlannedAxis {
     pub gain: f64,
 }
 
+impl PlannedAxis {
+    /// The planned `gain` on measure `m`.
+    pub fn of(m: &crate::scores::Measure, gain: f64) -> PlannedAxis {
+        PlannedAxis {
+            level: m.level,
+            code: m.code.clone(),
+            parent: m.parent.clone(),
+            name_en: m.name_en.clone(),
+            name_vi: m.name_vi.clone(),
+            gain,
+        }
+    }
+}
+
 /// What a plan asked for: the total, every dimension and (for a sub-dimension plan) every
 /// sub-dimension of the plan.
 #[derive(Debug, Clone, PartialEq)]
@@ -981,7 +989,7 @@ impl PlannedGains {
                 })
                 .map(|(_, g)| g)
                 .sum();
-            axes.push(planned_axis(meas, gain));
+            axes.push(PlannedAxis::of(meas, gain));
         }
         let total = axes.iter().map(|a| a.gain).sum();
         if subs {
@@ -989,7 +997,7 @@ impl PlannedGains {
                 picked
                     .iter()
                     .filter(|(m, _)| t.measures[*m].level == Level::Subdimension)
-                    .map(|(m, g)| planned_axis(&t.measures[*m], *g)),
+                    .map(|(m, g)| PlannedAxis::of(&t.measures[*m], *g)),
             );
         }
         Ok(PlannedGains {
@@ -1003,17 +1011,6 @@ impl PlannedGains {
             total,
             axes,
         })
-    }
-}
-
-fn planned_axis(m: &crate::scores::Measure, gain: f64) -> PlannedAxis {
-    PlannedAxis {
-        level: m.level,
-        code: m.code.clone(),
-        parent: m.parent.clone(),
-        name_en: m.name_en.clone(),
-        name_vi: m.name_vi.clone(),
-        gain,
     }
 }
 

@@ -129,21 +129,23 @@ fn membership(year: u16) -> Option<&'static Membership> {
         (published::FIRST_YEAR..=published::LAST_YEAR)
             .filter_map(|y| {
                 let fw = builtin(i64::from(y)).ok()?;
-                let m = fw
-                    .dimensions
-                    .iter()
-                    .map(|d| {
-                        let mut subs: Vec<String> =
-                            d.subdimensions.iter().map(|s| s.code.clone()).collect();
-                        subs.sort();
-                        (d.code.clone(), subs)
-                    })
-                    .collect();
-                Some((y, m))
+                Some((y, membership_in(&fw)))
             })
             .collect()
     })
     .get(&year)
+}
+
+/// Each dimension's sub-dimension codes (sorted) in a framework.
+fn membership_in(fw: &crate::framework::Framework) -> Membership {
+    fw.dimensions
+        .iter()
+        .map(|d| {
+            let mut subs: Vec<String> = d.subdimensions.iter().map(|s| s.code.clone()).collect();
+            subs.sort();
+            (d.code.clone(), subs)
+        })
+        .collect()
 }
 
 /// [`membership`] of any year: a year after the embedded ones (loaded at run time, see
@@ -157,17 +159,7 @@ fn membership_of(year: u16) -> Option<std::borrow::Cow<'static, Membership>> {
         return None;
     }
     let fw = builtin(i64::from(year)).ok()?;
-    Some(std::borrow::Cow::Owned(
-        fw.dimensions
-            .iter()
-            .map(|d| {
-                let mut subs: Vec<String> =
-                    d.subdimensions.iter().map(|s| s.code.clone()).collect();
-                subs.sort();
-                (d.code.clone(), subs)
-            })
-            .collect(),
-    ))
+    Some(std::borrow::Cow::Owned(membership_in(&fw)))
 }
 
 /// Is `code` a sub-dimension of any year's built-in framework?

@@ -784,13 +784,13 @@ impl Plan {
                 .iter()
                 .filter_map(|i| model.per_unit_of_ancestor(i.measure, d).map(|s| i.gain * s))
                 .sum();
-            axes.push(axis(&t.measures[d], gain));
+            axes.push(PlannedAxis::of(&t.measures[d], gain));
         }
         if self.level == Level::Subdimension {
             axes.extend(
                 self.items
                     .iter()
-                    .map(|i| axis(&t.measures[i.measure], i.gain)),
+                    .map(|i| PlannedAxis::of(&t.measures[i.measure], i.gain)),
             );
         }
         PlannedGains {
@@ -869,18 +869,6 @@ impl Plan {
                 frame::col_f64("cost", f(|i| i.cost)),
             ],
         )
-    }
-}
-
-/// A plan axis for the review.
-fn axis(m: &crate::scores::Measure, gain: f64) -> PlannedAxis {
-    PlannedAxis {
-        level: m.level,
-        code: m.code.clone(),
-        parent: m.parent.clone(),
-        name_en: m.name_en.clone(),
-        name_vi: m.name_vi.clone(),
-        gain,
     }
 }
 

@@ -56,31 +56,9 @@ impl Accum {
         }
     }
 
-    fn add(&mut self, slab: &[f64], centre: &[f64], rs: f64) {
-        if self.unit {
-            for ((s1, t2), (&x, &cc)) in self
-                .s1
-                .iter_mut()
-                .zip(&mut self.t2)
-                .zip(slab.iter().zip(centre))
-            {
-                let dx = x - cc;
-                *s1 += dx;
-                *t2 += dx * dx;
-            }
-            return;
-        }
-        for (idx, (&x, &cc)) in slab.iter().zip(centre).enumerate() {
-            let dx = x - cc;
-            self.s1[idx] += dx;
-            self.t1[idx] += rs * dx;
-            self.t2[idx] += rs * dx * dx;
-        }
-    }
-
-    /// [`Accum::add`] of measure `j`'s row (`nd` values; `centre` is the whole centre).
-    fn add_row(&mut self, j: usize, row: &[f64], centre: &[f64], rs: f64) {
-        let at = j * row.len();
+    /// Adds `rs`-scaled deviations of `row` from `centre[at..]` at positions `at..` (a whole
+    /// replicate at 0, or one measure's row).
+    fn add(&mut self, at: usize, row: &[f64], centre: &[f64], rs: f64) {
         let cn = &centre[at..at + row.len()];
         if self.unit {
             let (s1, t2) = (
@@ -377,10 +355,10 @@ impl ReplicateSource {
                 if let (Some(a), Some(cn)) = (acc.as_mut(), centre) {
                     let rs = self.factors.rscales.get(i).copied().unwrap_or(1.0);
                     if at.is_none() {
-                        a.add(&ws.slab, cn, rs);
+                        a.add(0, &ws.slab, cn, rs);
                     } else {
                         for j in 0..m {
-                            a.add_row(j, kern.row(ws, at, j), cn, rs);
+                            a.add(j * nd, kern.row(ws, at, j), cn, rs);
                         }
                     }
                 }
